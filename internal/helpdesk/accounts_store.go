@@ -1,0 +1,5 @@
+package helpdesk
+
+// AccountStore persists tenants and users.
+type AccountStore interface {
+}

@@ -1,0 +1,14 @@
+package helpdesk
+
+import "context"
+
+// Store is everything the domain persists. internal/postgres implements it.
+// Every method takes the tenant explicitly, right after ctx.
+type Store interface {
+	// InTx runs fn in one transaction bound to tenant; the Store passed to
+	// fn joins it. Nested calls are refused.
+	InTx(ctx context.Context, tenant TenantID, fn func(Store) error) error
+
+	AccountStore
+	TicketStore
+}

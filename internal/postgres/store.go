@@ -1,0 +1,124 @@
+// Package postgres implements helpdesk.Store on PostgreSQL with pgx.
+//
+// Every tenant-owned statement runs inside a transaction whose first
+// statement sets app.tenant_id (transaction-local), which the row-level
+// security policies read. Queries also carry an explicit tenant_id predicate:
+// RLS is the guarantee, the predicate is what the indexes use.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// querier is what both *pgxpool.Pool and pgx.Tx offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// Store is the PostgreSQL store. The zero tenant value means "not inside a
+// transaction": each method then opens its own tenant transaction.
+type Store struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx
+	// tenant is the tenant the open transaction is bound to.
+	tenant helpdesk.TenantID
+}
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool exposes the pool for the session store and health checks.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// InTx runs fn in one transaction bound to tenant; fn receives a store whose
+// methods all join that transaction. It commits when fn returns nil.
+func (s *Store) InTx(ctx context.Context, tenant helpdesk.TenantID, fn func(helpdesk.Store) error) error {
+	if s.tx != nil {
+		return errors.New("postgres: InTx called inside a transaction")
+	}
+	return s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant})
+	})
+}
+
+// inTenant runs fn in a transaction bound to tenant, or in the store's open
+// transaction when there is one (which must be bound to the same tenant).
+func (s *Store) inTenant(ctx context.Context, tenant helpdesk.TenantID, fn func(pgx.Tx) error) error {
+	if tenant <= 0 {
+		return fmt.Errorf("postgres: no tenant given: %w", helpdesk.ErrNotFound)
+	}
+	if s.tx != nil {
+		if s.tenant != tenant {
+			// A bug, never user input: a transaction is bound to one tenant.
+			return fmt.Errorf("postgres: transaction of tenant %d used for tenant %d", s.tenant, tenant)
+		}
+		return fn(s.tx)
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10)); err != nil {
+			return fmt.Errorf("postgres: set tenant: %w", err)
+		}
+		return fn(tx)
+	})
+}
+
+// q returns the open transaction, or the pool for statements that are not
+// tenant-owned (the tenant directory, rate limits).
+func (s *Store) q() querier {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.pool
+}
+
+// mapErr turns pgx errors into the domain's sentinels and wraps the rest.
+func mapErr(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	what := fmt.Sprintf(format, args...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("postgres: %s: %w", what, helpdesk.ErrNotFound)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("postgres: %s: %w (%s)", what, helpdesk.ErrConflict, pgErr.ConstraintName)
+		case "40001", "40P01": // serialization failure, deadlock
+			return fmt.Errorf("postgres: %s: %w", what, helpdesk.ErrConflict)
+		}
+	}
+	return fmt.Errorf("postgres: %s: %w", what, err)
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// CheckRole refuses a connection role that would make row-level security
+// vanish: a superuser or a role with BYPASSRLS.
+func (s *Store) CheckRole(ctx context.Context) error {
+	var name string
+	var super, bypass bool
+	err := s.pool.QueryRow(ctx, `SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&name, &super, &bypass)
+	if err != nil {
+		return fmt.Errorf("postgres: read role: %w", err)
+	}
+	if super || bypass {
+		return fmt.Errorf("postgres: role %q is a superuser or has BYPASSRLS, which would disable tenant isolation; connect as an ordinary role (see docs/database.md)", name)
+	}
+	return nil
+}
