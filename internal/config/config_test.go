@@ -1,0 +1,61 @@
+package config
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Load("serve", nil, env(nil), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, ":8080", c.Addr)
+	assert.Equal(t, "http://localhost:8080", c.BaseURL)
+	assert.False(t, c.AutoMigrate)
+	assert.Equal(t, slog.LevelInfo, c.LogLevel)
+	assert.Equal(t, 16, c.DBMaxConns)
+	assert.Equal(t, 20*time.Second, c.ShutdownTimeout)
+	assert.False(t, c.Secure())
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	t.Parallel()
+	c, err := Load("serve", []string{"-addr", ":9090"}, env(map[string]string{
+		"ATIENDE_ADDR": ":7070", "ATIENDE_BASE_URL": "https://desk.example.com/", "ATIENDE_AUTO_MIGRATE": "true",
+		"DATABASE_URL": "postgres://app:s3cret@db/atiende",
+	}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, ":9090", c.Addr)
+	assert.Equal(t, "https://desk.example.com", c.BaseURL)
+	assert.True(t, c.AutoMigrate)
+	assert.True(t, c.Secure())
+
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "config", c)
+	assert.NotContains(t, buf.String(), "s3cret", "secrets are masked in logs")
+}
+
+func TestInvalidValuesAreAllReported(t *testing.T) {
+	t.Parallel()
+	_, err := Load("serve", nil, env(map[string]string{
+		"ATIENDE_BASE_URL": "desk.example.com", "ATIENDE_AUTO_MIGRATE": "maybe", "ATIENDE_LOG_FORMAT": "xml",
+	}), io.Discard)
+	require.Error(t, err)
+	for _, name := range []string{"ATIENDE_BASE_URL", "ATIENDE_AUTO_MIGRATE", "ATIENDE_LOG_FORMAT"} {
+		assert.Contains(t, err.Error(), name)
+	}
+}
+
+func TestUnexpectedArguments(t *testing.T) {
+	t.Parallel()
+	_, err := Load("serve", []string{"extra"}, env(nil), io.Discard)
+	assert.ErrorContains(t, err, "unexpected arguments")
+}

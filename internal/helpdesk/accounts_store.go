@@ -1,5 +1,0 @@
-package helpdesk
-
-// AccountStore persists tenants and users.
-type AccountStore interface {
-}
