@@ -1,0 +1,448 @@
+// Package pgcluster runs a local PostgreSQL cluster with initdb and pg_ctl,
+// without Docker: a throwaway one per test binary (see internal/pgtest) and
+// the developer's database in .data (see cmd/devdb).
+//
+// The server listens only on a Unix socket in SocketDir, so clusters never
+// compete for TCP ports. When this process runs as root the server programs
+// run as the postgres system user, since initdb and postgres refuse root;
+// Dir and SocketDir are then handed to that user.
+package pgcluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Port is the port every cluster uses. It only names the socket file
+// (SocketDir/.s.PGSQL.5432): no TCP listener is opened.
+const Port = 5432
+
+// maxSocketPath is the longest Unix socket path PostgreSQL accepts
+// (sizeof sun_path minus the terminating NUL).
+const maxSocketPath = 107
+
+// confFile holds the settings this package manages. postgresql.conf includes
+// it, and Start rewrites it, so a moved directory still gets the right socket.
+const confFile = "atiende.conf"
+
+// Cluster is one PostgreSQL data directory and the server running on it.
+// Set the exported fields before calling Init or Start. A Cluster is not safe
+// for concurrent use.
+type Cluster struct {
+	// Dir is the data directory.
+	Dir string
+	// SocketDir holds the server's Unix socket. Keep it short: the socket
+	// path must fit in 107 bytes.
+	SocketDir string
+	// Durable keeps fsync, synchronous_commit and full_page_writes on, for
+	// data that must survive a crash (the dev database). Test clusters leave
+	// it false.
+	Durable bool
+	// Attached makes Start run the server as a child of this process that
+	// the kernel stops when this process dies (Linux), instead of a daemon
+	// started by pg_ctl that outlives it. Tests use it so a killed or timed
+	// out test binary leaves no server behind.
+	Attached bool
+
+	temp string // root directory created by NewTemp, removed by Destroy
+
+	child  *exec.Cmd     // the attached postmaster
+	exited chan struct{} // closed when the attached postmaster exits
+}
+
+// LogFile is the server log's path.
+func (c *Cluster) LogFile() string { return filepath.Join(c.Dir, "server.log") }
+
+// Initialized reports whether Dir holds a data directory.
+func (c *Cluster) Initialized() bool {
+	_, err := os.Stat(filepath.Join(c.Dir, "PG_VERSION"))
+	return err == nil
+}
+
+// Init creates the data directory with initdb: superuser postgres, trust
+// authentication (only the socket's directory permissions guard it), UTF8
+// and the C.UTF-8 locale, or C where C.UTF-8 is unavailable.
+func (c *Cluster) Init(ctx context.Context) error {
+	if err := c.absPaths(); err != nil {
+		return err
+	}
+	if c.Initialized() {
+		return fmt.Errorf("pgcluster: %s is already initialized", c.Dir)
+	}
+	if err := c.makeDirs(); err != nil {
+		return err
+	}
+	args := []string{"-D", c.Dir, "-A", "trust", "-U", "postgres", "-E", "UTF8"}
+	if !c.Durable {
+		args = append(args, "--no-sync")
+	}
+	out, err := c.run(ctx, "initdb", append(args, "--locale=C.UTF-8")...)
+	if err != nil && bytes.Contains(out, []byte("locale")) {
+		// Systems without the C.UTF-8 locale. initdb removes what it wrote,
+		// but clear the directory anyway before trying again.
+		if err := clearDir(c.Dir); err != nil {
+			return err
+		}
+		out, err = c.run(ctx, "initdb", append(args, "--locale=C")...)
+	}
+	if err != nil {
+		return fmt.Errorf("pgcluster: initdb %s: %w\n%s", c.Dir, err, out)
+	}
+	conf := filepath.Join(c.Dir, "postgresql.conf")
+	f, err := os.OpenFile(conf, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	if _, err := fmt.Fprintf(f, "\n# Settings managed by internal/pgcluster.\ninclude_if_exists = '%s'\n", confFile); err != nil {
+		f.Close()
+		return fmt.Errorf("pgcluster: write %s: %w", conf, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("pgcluster: write %s: %w", conf, err)
+	}
+	return c.writeConf()
+}
+
+// writeConf (re)writes the managed settings.
+func (c *Cluster) writeConf() error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Written by internal/pgcluster on every start; edits are lost.\n")
+	fmt.Fprintf(&b, "listen_addresses = ''\nport = %d\nunix_socket_directories = '%s'\n", Port, strings.ReplaceAll(c.SocketDir, "'", "''"))
+	b.WriteString("max_connections = 200\nshared_buffers = 128MB\njit = off\n")
+	if !c.Durable {
+		// Throwaway data: skip every flush, and parallel query, whose
+		// workers only add start-up cost on tiny test tables.
+		b.WriteString("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_parallel_workers_per_gather = 0\n")
+	}
+	p := filepath.Join(c.Dir, confFile)
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		return fmt.Errorf("pgcluster: write %s: %w", p, err)
+	}
+	return c.chown(p)
+}
+
+// Start starts the server and waits until it accepts connections. It does
+// nothing if the server is already running.
+func (c *Cluster) Start(ctx context.Context) error {
+	if err := c.absPaths(); err != nil {
+		return err
+	}
+	if !c.Initialized() {
+		return fmt.Errorf("pgcluster: %s is not initialized", c.Dir)
+	}
+	if c.Running() {
+		return nil
+	}
+	if err := c.makeDirs(); err != nil {
+		return err
+	}
+	if err := c.writeConf(); err != nil {
+		return err
+	}
+	if c.Attached {
+		return c.startAttached(ctx)
+	}
+	// -l matters twice: it is the log, and it keeps the daemon from holding
+	// our output pipe open.
+	out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-s", "-D", c.Dir, "-l", c.LogFile())
+	if err != nil {
+		return fmt.Errorf("pgcluster: pg_ctl start %s: %w\n%s%s", c.Dir, err, out, c.logTail())
+	}
+	return nil
+}
+
+// startAttached runs postgres as a child that gets SIGQUIT (immediate
+// shutdown) when this process dies, then waits for it to be ready.
+func (c *Cluster) startAttached(ctx context.Context) error {
+	bin, err := serverBinDir()
+	if err != nil {
+		return err
+	}
+	cred, err := serverCredential()
+	if err != nil {
+		return err
+	}
+	logf, err := os.OpenFile(c.LogFile(), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("pgcluster: server log: %w", err)
+	}
+	defer logf.Close() // the child keeps its own descriptor
+	if err := c.chown(c.LogFile()); err != nil {
+		return err
+	}
+	// Not CommandContext: ctx bounds the start-up, not the server's life.
+	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", c.Dir)
+	cmd.Dir = "/"
+	cmd.Env = serverEnv()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	setParentDeathSignal(cmd.SysProcAttr, syscall.SIGQUIT)
+
+	started := make(chan error, 1)
+	exited := make(chan struct{})
+	go func() {
+		// The parent-death signal fires when the thread that forked the
+		// child exits, not the process (go.dev/issue/27505). Keep this
+		// thread locked and alive until the server exits; returning while
+		// locked then lets the runtime retire it.
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		_ = cmd.Wait() // its exit status tells nothing Stop needs
+		close(exited)
+	}()
+	if err := <-started; err != nil {
+		return fmt.Errorf("pgcluster: start postgres: %w", err)
+	}
+	c.child, c.exited = cmd, exited
+
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(60 * time.Second)
+	for !c.ready() {
+		select {
+		case <-exited:
+			return fmt.Errorf("pgcluster: postgres exited during start-up%s", c.logTail())
+		case <-ctx.Done():
+			c.kill()
+			return fmt.Errorf("pgcluster: start postgres: %w%s", ctx.Err(), c.logTail())
+		case <-timeout:
+			c.kill()
+			return fmt.Errorf("pgcluster: postgres not ready after 60s%s", c.logTail())
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// ready reports whether postmaster.pid says the server accepts connections
+// (its eighth line is the status, since PostgreSQL 10).
+func (c *Cluster) ready() bool {
+	b, err := os.ReadFile(filepath.Join(c.Dir, "postmaster.pid"))
+	if err != nil {
+		return false
+	}
+	lines := strings.Split(string(b), "\n")
+	return len(lines) > 7 && strings.TrimSpace(lines[7]) == "ready"
+}
+
+// kill stops the attached server at once and waits for it.
+func (c *Cluster) kill() {
+	_ = c.child.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-c.exited:
+	case <-time.After(10 * time.Second):
+		_ = c.child.Process.Kill()
+		<-c.exited
+	}
+}
+
+// Stop shuts the server down in "fast" mode (sessions are disconnected,
+// transactions rolled back) and waits for it. It does nothing if the server
+// is not running.
+func (c *Cluster) Stop(ctx context.Context) error {
+	if err := c.absPaths(); err != nil {
+		return err
+	}
+	if c.child != nil {
+		select {
+		case <-c.exited:
+			return nil
+		default:
+		}
+		if err := c.child.Process.Signal(syscall.SIGINT); err != nil {
+			return fmt.Errorf("pgcluster: stop postgres: %w", err)
+		}
+		select {
+		case <-c.exited:
+			return nil
+		case <-ctx.Done():
+			c.kill()
+			return fmt.Errorf("pgcluster: stop postgres: %w", ctx.Err())
+		}
+	}
+	if !c.Running() {
+		return nil
+	}
+	out, err := c.run(ctx, "pg_ctl", "stop", "-w", "-t", "60", "-s", "-m", "fast", "-D", c.Dir)
+	if err != nil {
+		return fmt.Errorf("pgcluster: pg_ctl stop %s: %w\n%s", c.Dir, err, out)
+	}
+	return nil
+}
+
+// Running reports whether a server is running on Dir: an attached child that
+// has not exited, or the live process named in postmaster.pid.
+func (c *Cluster) Running() bool {
+	if c.child != nil {
+		select {
+		case <-c.exited:
+			return false
+		default:
+			return true
+		}
+	}
+	return postmasterAlive(filepath.Join(c.Dir, "postmaster.pid"))
+}
+
+// postmasterAlive reports whether the pid file names a live postgres process.
+func postmasterAlive(pidFile string) bool {
+	pid := readPID(pidFile)
+	if pid <= 0 {
+		return false
+	}
+	if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
+		// A stale pid file whose pid now belongs to another program.
+		return strings.HasPrefix(string(comm), "postgres")
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// readPID returns the number on the first line of a pid file, or 0.
+func readPID(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, _ := strconv.Atoi(strings.TrimSpace(line))
+	return pid
+}
+
+// URL returns a pgx connection string for role and database over the
+// cluster's socket, such as
+// postgres://atiende@/atiende?host=/work/main/.data/run&port=5432.
+func (c *Cluster) URL(role, db string) string {
+	dir := c.SocketDir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	// Slashes are legal in a query; leaving them unescaped keeps the URL
+	// readable in logs and .env files.
+	host := strings.ReplaceAll(url.QueryEscape(dir), "%2F", "/")
+	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%d", url.PathEscape(role), url.PathEscape(db), host, Port)
+}
+
+// absPaths makes Dir and SocketDir absolute and checks the socket path's
+// length, which PostgreSQL limits to 107 bytes.
+func (c *Cluster) absPaths() error {
+	if c.Dir == "" || c.SocketDir == "" {
+		return errors.New("pgcluster: Dir and SocketDir must be set")
+	}
+	var err error
+	if c.Dir, err = filepath.Abs(c.Dir); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	if c.SocketDir, err = filepath.Abs(c.SocketDir); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	if sock := filepath.Join(c.SocketDir, ".s.PGSQL."+strconv.Itoa(Port)); len(sock) > maxSocketPath {
+		return fmt.Errorf("pgcluster: socket path %s is %d bytes, over the %d-byte limit: use a shorter SocketDir", sock, len(sock), maxSocketPath)
+	}
+	return nil
+}
+
+// makeDirs creates Dir and SocketDir (mode 0700) and gives them to the user
+// the server runs as.
+func (c *Cluster) makeDirs() error {
+	for _, d := range []string{c.Dir, c.SocketDir} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("pgcluster: %w", err)
+		}
+		if err := c.chown(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chown gives path to the postgres user when running as root.
+func (c *Cluster) chown(path string) error {
+	cred, err := serverCredential()
+	if err != nil || cred == nil {
+		return err
+	}
+	if err := os.Chown(path, int(cred.Uid), int(cred.Gid)); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	return nil
+}
+
+// run runs a server program as the server's user and returns its combined
+// output.
+func (c *Cluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	bin, err := serverBinDir()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := serverCredential()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
+	// A directory the postgres user can always enter (it may not be able
+	// to read ours).
+	cmd.Dir = "/"
+	cmd.Env = serverEnv()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil && cred != nil && bytes.Contains(out, []byte("ermission denied")) {
+		err = fmt.Errorf("%w (it runs as the postgres user, which must be able to reach %s and %s)", err, c.Dir, c.SocketDir)
+	}
+	return out, err
+}
+
+// serverEnv is this process's environment without PG* variables, which
+// would otherwise override the port, data directory and more.
+func serverEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PG") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// logTail returns the end of the server log, to explain a failed start.
+func (c *Cluster) logTail() string {
+	b, err := os.ReadFile(c.LogFile())
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	const max = 2000
+	if len(b) > max {
+		b = b[len(b)-max:]
+	}
+	return "\nserver log " + c.LogFile() + ":\n" + string(b)
+}
+
+// clearDir removes everything inside dir but dir itself.
+func clearDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("pgcluster: %w", err)
+		}
+	}
+	return nil
+}

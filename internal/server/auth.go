@@ -1,0 +1,114 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/web/portal"
+)
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	t := tenantFrom(r)
+	if u, ok := userFrom(r); ok {
+		http.Redirect(w, r, homeOf(t, u), http.StatusSeeOther)
+		return nil
+	}
+	c := s.chrome(r, s.lang(r).T("login.title"))
+	next, _ := localNext(t, r.URL.Query().Get("next"))
+	return s.render(w, r, http.StatusOK, portal.LoginPage(portal.Login{Chrome: c, Next: next}))
+}
+
+// homeOf is where a user lands after signing in.
+func homeOf(t helpdesk.Tenant, u helpdesk.User) string {
+	if u.Role.IsStaff() {
+		return tenantPath(t, "/agent/")
+	}
+	return tenantPath(t, "/")
+}
+
+// login checks the credentials. Every failure, whatever its cause, shows the
+// same message, so the form never tells whether an email has an account.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	t := tenantFrom(r)
+	l := s.lang(r)
+	email := helpdesk.NormaliseEmail(r.PostForm.Get("email"))
+	next, _ := localNext(t, r.PostForm.Get("next"))
+	fail := func(status int, msg string) error {
+		c := s.chrome(r, l.T("login.title"))
+		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next}))
+	}
+	if err := s.allow(r.Context(), "login-ip", s.clientIP(r), s.limits.loginIP); err != nil {
+		return fail(http.StatusTooManyRequests, l.T("login.rate_limited"))
+	}
+	if err := s.allow(r.Context(), "login-account", t.Slug+"\x00"+email, s.limits.loginAccount); err != nil {
+		return fail(http.StatusTooManyRequests, l.T("login.rate_limited"))
+	}
+	u, err := s.svc.Authenticate(r.Context(), t.ID, email, r.PostForm.Get("password"))
+	if errors.Is(err, helpdesk.ErrUnauthenticated) {
+		return fail(http.StatusUnprocessableEntity, l.T("login.failed"))
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.signIn(r.Context(), u); err != nil {
+		return err
+	}
+	if next == "" || (!u.Role.IsStaff() && isConsolePath(t, next)) {
+		next = homeOf(t, u)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func isConsolePath(t helpdesk.Tenant, p string) bool {
+	prefix := tenantPath(t, "/agent")
+	return len(p) >= len(prefix) && p[:len(prefix)] == prefix
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.signOut(r.Context()); err != nil {
+		return err
+	}
+	s.flash(r.Context(), "info", s.lang(r).T("logout.done"))
+	http.Redirect(w, r, tenantPath(tenantFrom(r), "/login"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
+	c := s.chrome(r, s.lang(r).T("signup.title"))
+	return s.render(w, r, http.StatusOK, portal.SignupPage(portal.Signup{Chrome: c}))
+}
+
+// signup registers a customer of this tenant and signs them in.
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	t := tenantFrom(r)
+	l := s.lang(r)
+	in := helpdesk.NewCustomer{Name: r.PostForm.Get("name"), Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Language: l.String()}
+	form := portal.SignupForm{Name: in.Name, Email: in.Email}
+	if err := s.allow(r.Context(), "signup-ip", s.clientIP(r), s.limits.signupIP); err != nil {
+		return err
+	}
+	u, err := s.svc.RegisterCustomer(r.Context(), t.ID, in)
+	if err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		form.Errors = errs
+		c := s.chrome(r, l.T("signup.title"))
+		return s.render(w, r, http.StatusUnprocessableEntity, portal.SignupPage(portal.Signup{Chrome: c, Form: form}))
+	}
+	if err := s.signIn(r.Context(), u); err != nil {
+		return err
+	}
+	s.flash(r.Context(), "success", l.T("signup.done", u.Name))
+	http.Redirect(w, r, tenantPath(t, "/"), http.StatusSeeOther)
+	return nil
+}

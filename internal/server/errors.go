@@ -1,0 +1,82 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/web/layout"
+)
+
+// Errors of the HTTP layer itself; domain errors come from helpdesk.
+var (
+	errNotFound         = helpdesk.ErrNotFound
+	errMethodNotAllowed = errors.New("method not allowed")
+	errCrossOrigin      = errors.New("cross-origin request refused")
+)
+
+// handlerFunc is a handler that returns its error to one place, serveError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// h adapts a handlerFunc to http.HandlerFunc.
+func (s *Server) h(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.serveError(w, r, err)
+		}
+	}
+}
+
+// serveError maps an error to a status and a friendly page. Details are
+// logged, never shown: a 500 says only that something failed.
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	var maxBytes *http.MaxBytesError
+	switch {
+	case errors.Is(err, helpdesk.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, helpdesk.ErrForbidden), errors.Is(err, errCrossOrigin):
+		status = http.StatusForbidden
+	case errors.Is(err, helpdesk.ErrConflict):
+		status = http.StatusConflict
+	case errors.Is(err, helpdesk.ErrRateLimited):
+		status = http.StatusTooManyRequests
+	case errors.Is(err, errMethodNotAllowed):
+		status = http.StatusMethodNotAllowed
+	case errors.As(err, &maxBytes):
+		status = http.StatusRequestEntityTooLarge
+	}
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "request failed", "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path, "err", err)
+	}
+	c := s.chrome(r, "")
+	key := errorKey(status)
+	c.Title = c.L.T(key + ".title")
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.L.T(key+".title"), c.L.T(key+".message"))); rerr != nil {
+		s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+func errorKey(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "error.404"
+	case http.StatusForbidden:
+		return "error.403"
+	case http.StatusConflict:
+		return "error.409"
+	case http.StatusTooManyRequests:
+		return "error.429"
+	case http.StatusMethodNotAllowed:
+		return "error.405"
+	case http.StatusRequestEntityTooLarge:
+		return "error.413"
+	}
+	return "error.500"
+}

@@ -1,0 +1,57 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/atiende/atiende/web"
+)
+
+// routes is the whole route table. Every route under /{tenant} is covered
+// by the isolation test, which fails for a route it cannot classify.
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanic, securityHeaders, limitBody(maxBodyBytes))
+	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
+	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/static/*", http.StripPrefix("/static", web.StaticHandler()))
+	r.Get("/robots.txt", robots)
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(s.h(func(w http.ResponseWriter, r *http.Request) error { return errCrossOrigin }))
+
+	r.Group(func(r chi.Router) {
+		r.Use(csrf.Handler, s.sessions.LoadAndSave, markSession)
+		r.Get("/", s.h(s.landing))
+		r.Post("/", s.h(s.createDesk))
+		r.Post("/lang", s.h(s.switchLanguage))
+
+		r.Route("/{tenant}", func(r chi.Router) {
+			r.Use(s.resolveTenant, s.loadUser)
+			// Portal.
+			r.Get("/", s.h(s.portalHome))
+			r.Get("/login", s.h(s.loginForm))
+			r.Post("/login", s.h(s.login))
+			r.Post("/logout", s.h(s.logout))
+			r.Get("/signup", s.h(s.signupForm))
+			r.Post("/signup", s.h(s.signup))
+			// Console: agents and admins only.
+			r.Route("/agent", func(r chi.Router) {
+				r.Use(s.requireStaff)
+				r.Get("/", s.h(s.consoleHome))
+			})
+		})
+	})
+	return r
+}
+
+func robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	// Help desks are private: nothing here is for search engines but the landing page.
+	_, _ = w.Write([]byte("User-agent: *\nAllow: /$\nDisallow: /\n"))
+}

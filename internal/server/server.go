@@ -1,0 +1,88 @@
+// Package server is Atiende's HTTP layer: the router, middleware, sessions
+// and handlers of the landing page, the portal, the console and the health
+// checks. Handlers decode input, call helpdesk.Service, and render web/ views;
+// rules live in the domain.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/atiende/atiende/internal/config"
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/postgres"
+)
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	log      *slog.Logger
+	cfg      config.Config
+	svc      *helpdesk.Service
+	store    *postgres.Store
+	sessions *scs.SessionManager
+	cleanup  *pgxstore.PostgresStore
+	limits   limits
+	now      func() time.Time
+	router   chi.Router
+}
+
+// Deps are what New needs.
+type Deps struct {
+	Log     *slog.Logger
+	Config  config.Config
+	Service *helpdesk.Service
+	Store   *postgres.Store
+	// SessionCleanup is how often expired sessions are deleted; zero
+	// disables the sweeper (tests).
+	SessionCleanup time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits}
+	s.cleanup = pgxstore.NewWithCleanupInterval(d.Store.Pool(), d.SessionCleanup)
+	s.sessions = newSessionManager(s.cleanup, d.Config.Secure())
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
+	s.router = s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Router exposes the route table, for tests that walk every route.
+func (s *Server) Router() chi.Routes { return s.router }
+
+// Close stops the session sweeper.
+func (s *Server) Close() {
+	if s.cleanup != nil {
+		s.cleanup.StopCleanup()
+	}
+}
+
+// HTTPServer returns an http.Server with Atiende's timeouts.
+func (s *Server) HTTPServer(ctx context.Context) *http.Server {
+	return &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelError),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+}
