@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,6 +239,16 @@ func (c *Cluster) ready() bool {
 	return len(lines) > 7 && strings.TrimSpace(lines[7]) == "ready"
 }
 
+// childExited reports whether the attached server has exited.
+func (c *Cluster) childExited() bool {
+	select {
+	case <-c.exited:
+		return true
+	default:
+		return false
+	}
+}
+
 // kill stops the attached server at once and waits for it.
 func (c *Cluster) kill() {
 	_ = c.child.Process.Signal(syscall.SIGQUIT)
@@ -258,12 +267,8 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	if err := c.absPaths(); err != nil {
 		return err
 	}
-	if c.child != nil {
-		select {
-		case <-c.exited:
-			return nil
-		default:
-		}
+	if c.child != nil && !c.childExited() {
+		defer func() { c.child = nil }()
 		if err := c.child.Process.Signal(syscall.SIGINT); err != nil {
 			return fmt.Errorf("pgcluster: stop postgres: %w", err)
 		}
@@ -275,6 +280,7 @@ func (c *Cluster) Stop(ctx context.Context) error {
 			return fmt.Errorf("pgcluster: stop postgres: %w", ctx.Err())
 		}
 	}
+	c.child = nil
 	if !c.Running() {
 		return nil
 	}
@@ -288,13 +294,8 @@ func (c *Cluster) Stop(ctx context.Context) error {
 // Running reports whether a server is running on Dir: an attached child that
 // has not exited, or the live process named in postmaster.pid.
 func (c *Cluster) Running() bool {
-	if c.child != nil {
-		select {
-		case <-c.exited:
-			return false
-		default:
-			return true
-		}
+	if c.child != nil && !c.childExited() {
+		return true
 	}
 	return postmasterAlive(filepath.Join(c.Dir, "postmaster.pid"))
 }
@@ -332,10 +333,26 @@ func (c *Cluster) URL(role, db string) string {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	// Slashes are legal in a query; leaving them unescaped keeps the URL
-	// readable in logs and .env files.
-	host := strings.ReplaceAll(url.QueryEscape(dir), "%2F", "/")
-	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%d", url.PathEscape(role), url.PathEscape(db), host, Port)
+	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%d", uriEscape(role), uriEscape(db), uriEscape(dir), Port)
+}
+
+// uriEscape percent-encodes all but RFC 3986 unreserved characters and
+// slashes, which are legal in a URI's path and query and keep socket paths
+// readable. (url.QueryEscape's "+" for space would reach libpq-style parsers
+// such as pgx's as a literal plus.)
+func uriEscape(s string) string {
+	var b strings.Builder
+	for i := range len(s) {
+		ch := s[i]
+		switch {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9',
+			ch == '-', ch == '.', ch == '_', ch == '~', ch == '/':
+			b.WriteByte(ch)
+		default:
+			fmt.Fprintf(&b, "%%%02X", ch)
+		}
+	}
+	return b.String()
 }
 
 // absPaths makes Dir and SocketDir absolute and checks the socket path's

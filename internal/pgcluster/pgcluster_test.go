@@ -16,13 +16,13 @@ import (
 )
 
 func TestURLParsesAsSocketConnection(t *testing.T) {
-	c := &pgcluster.Cluster{Dir: "/tmp/atpgX/data", SocketDir: "/tmp/atpg X"}
+	c := &pgcluster.Cluster{Dir: "/tmp/atpgX/data", SocketDir: "/tmp/atpg X&y"}
 	u := c.URL("atiende", "atiende")
-	assert.Equal(t, "postgres://atiende@/atiende?host=/tmp/atpg+X&port=5432", u)
+	assert.Equal(t, "postgres://atiende@/atiende?host=/tmp/atpg%20X%26y&port=5432", u)
 
 	cfg, err := pgx.ParseConfig(u)
 	require.NoError(t, err)
-	assert.Equal(t, "/tmp/atpg X", cfg.Host)
+	assert.Equal(t, "/tmp/atpg X&y", cfg.Host)
 	assert.Equal(t, uint16(5432), cfg.Port)
 	assert.Equal(t, "atiende", cfg.User)
 	assert.Equal(t, "atiende", cfg.Database)

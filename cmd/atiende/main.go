@@ -1,0 +1,234 @@
+// Command atiende is the Atiende help desk: one binary that serves the web
+// application and runs its operational tasks.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/atiende/atiende/internal/config"
+	"github.com/atiende/atiende/internal/demo"
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/password"
+	"github.com/atiende/atiende/internal/postgres"
+	"github.com/atiende/atiende/internal/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, config.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "atiende:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `Atiende, the help desk.
+
+Usage: atiende <command> [flags]
+
+Commands:
+  serve            serve the web application (portal, console, admin, API)
+  migrate up       apply pending database migrations
+  migrate down     roll back the latest migration
+  migrate status   list migrations and whether they are applied
+  demo             load the demo help desk "demo" (idempotent)
+  help [command]   show this help, or the flags of a command
+
+Every flag can also be set by the environment variable shown in
+'atiende help serve'; flags win.
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		if len(rest) > 0 {
+			fmt.Fprintf(stdout, "\nFlags of %q:\n", rest[0])
+			config.Usage(stdout)
+		}
+		return nil
+	case "serve":
+		cfg, log, err := setup("serve", rest, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log)
+	case "migrate":
+		sub := "up"
+		if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
+			sub, rest = rest[0], rest[1:]
+		}
+		cfg, log, err := setup("migrate", rest, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return migrate(ctx, cfg, log, sub, stdout)
+	case "demo":
+		cfg, log, err := setup("demo", rest, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return loadDemo(ctx, cfg, log, stdout)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func setup(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *slog.Logger, error) {
+	cfg, err := config.Load(name, args, getenv, stderr)
+	if err != nil {
+		return cfg, nil, err
+	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, opts)
+	}
+	if cfg.DatabaseURL == "" {
+		return cfg, nil, errors.New("DATABASE_URL is not set (make run starts a local database for you)")
+	}
+	return cfg, slog.New(h), nil
+}
+
+// openPool connects with an explicit pool size and JIT off: the queries are
+// short OLTP statements that JIT only slows down.
+func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	pc.MaxConns = int32(cfg.DBMaxConns)
+	pc.ConnConfig.RuntimeParams["jit"] = "off"
+	pc.ConnConfig.RuntimeParams["application_name"] = "atiende"
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	return pool, nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	log.Info("starting atiende", "config", cfg)
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close() // last: after HTTP and workers have stopped
+	store := postgres.New(pool)
+	if err := store.CheckRole(ctx); err != nil {
+		return err
+	}
+	if cfg.AutoMigrate {
+		if err := postgres.Migrate(ctx, pool); err != nil {
+			return err
+		}
+	} else if n, err := postgres.Pending(ctx, pool); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("the database schema is %d migration(s) behind: run 'atiende migrate up' or set ATIENDE_AUTO_MIGRATE=true", n)
+	}
+
+	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
+	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store, SessionCleanup: 5 * time.Minute})
+	defer srv.Close()
+	httpSrv := srv.HTTPServer(ctx)
+
+	errc := make(chan error, 1)
+	go func() {
+		log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
+		errc <- httpSrv.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		httpSrv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, sub string, stdout io.Writer) error {
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	switch sub {
+	case "up":
+		if err := postgres.Migrate(ctx, pool); err != nil {
+			return err
+		}
+		log.Info("migrations applied")
+	case "down":
+		if err := postgres.MigrateDown(ctx, pool); err != nil {
+			return err
+		}
+		log.Info("latest migration rolled back")
+	case "status":
+		st, err := postgres.Migrations(ctx, pool)
+		if err != nil {
+			return err
+		}
+		for _, m := range st {
+			state := "pending"
+			if m.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "%05d  %-8s %s\n", m.Version, state, m.Source)
+		}
+	default:
+		return fmt.Errorf("unknown migrate command %q (up, down, status)", sub)
+	}
+	return nil
+}
+
+func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := postgres.New(pool)
+	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
+	res, err := demo.Load(ctx, svc, cfg.DemoPassword)
+	if err != nil {
+		return err
+	}
+	log.Info("demo ready", "tenant", res.Tenant.Slug, "created", res.Created)
+	fmt.Fprintf(stdout, "\nDemo help desk: %s/%s/\n", cfg.BaseURL, res.Tenant.Slug)
+	for _, u := range res.Users {
+		fmt.Fprintf(stdout, "  %-8s %-24s password: %s\n", u.Role, u.Email, cfg.DemoPassword)
+	}
+	return nil
+}

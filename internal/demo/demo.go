@@ -1,0 +1,63 @@
+// Package demo loads the demo help desk "demo": its users and, once the
+// ticket domain is in, a few dozen realistic Spanish tickets. Loading is
+// idempotent: running it twice changes nothing the second time.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// Slug is the demo tenant's URL segment.
+const Slug = "demo"
+
+// Login is one demo account.
+type Login struct {
+	Role  helpdesk.Role
+	Email string
+	Name  string
+}
+
+// Logins are the demo accounts, all with the same demo password.
+var Logins = []Login{
+	{helpdesk.RoleAdmin, "admin@demo.example", "Lucía Fernández"},
+	{helpdesk.RoleAgent, "agente@demo.example", "Carlos Ruiz"},
+	{helpdesk.RoleCustomer, "cliente@demo.example", "María López"},
+}
+
+// Result tells what Load found or made.
+type Result struct {
+	Tenant  helpdesk.Tenant
+	Users   []Login
+	Created bool
+}
+
+// Load creates the demo tenant and its users unless they exist.
+func Load(ctx context.Context, svc *helpdesk.Service, password string) (Result, error) {
+	res := Result{Users: Logins}
+	t, err := svc.TenantBySlug(ctx, Slug)
+	switch {
+	case err == nil:
+		res.Tenant = t
+		return res, nil
+	case !errors.Is(err, helpdesk.ErrNotFound):
+		return res, fmt.Errorf("demo: look up tenant: %w", err)
+	}
+	admin := Logins[0]
+	t, _, err = svc.CreateDesk(ctx, helpdesk.NewDesk{
+		Name: "Soporte Demo", Slug: Slug, AdminName: admin.Name, Email: admin.Email, Password: password, Language: "es",
+	})
+	if err != nil {
+		return res, fmt.Errorf("demo: create desk: %w", err)
+	}
+	for _, l := range Logins[1:] {
+		if _, err := svc.CreateUser(ctx, t.ID, l.Name, l.Email, password, l.Role); err != nil {
+			return res, fmt.Errorf("demo: create %s: %w", l.Email, err)
+		}
+	}
+	res.Tenant, res.Created = t, true
+	return res, nil
+}
