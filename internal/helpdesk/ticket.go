@@ -111,6 +111,14 @@ type Ticket struct {
 	Group           GroupID
 	Assignee        UserID // zero when unassigned
 
+	// Display names of the rows Group, Assignee and Category point at. The
+	// store loads them with the ticket (joins); they are not columns of the
+	// ticket row. The lifecycle methods keep them in step, so events can say
+	// "from Ana to Luis" without another lookup.
+	GroupName    string
+	AssigneeName string
+	CategoryName string
+
 	Tags      []string           // normalised, unique, sorted
 	Fields    []CustomFieldValue // sorted by field id, one per field
 	Followers []UserID           // sorted, unique

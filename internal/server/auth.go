@@ -69,11 +69,15 @@ func isConsolePath(t helpdesk.Tenant, p string) bool {
 	return len(p) >= len(prefix) && p[:len(prefix)] == prefix
 }
 
+// logout ends the session only when it belongs to this tenant: a session of
+// another tenant is not this tenant's to end.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := s.signOut(r.Context()); err != nil {
-		return err
+	if _, ok := userFrom(r); ok {
+		if err := s.signOut(r.Context()); err != nil {
+			return err
+		}
+		s.flash(r.Context(), "info", s.lang(r).T("logout.done"))
 	}
-	s.flash(r.Context(), "info", s.lang(r).T("logout.done"))
 	http.Redirect(w, r, tenantPath(tenantFrom(r), "/login"), http.StatusSeeOther)
 	return nil
 }
