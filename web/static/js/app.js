@@ -10,9 +10,9 @@
   // phase so that, when the user says no, the event never reaches the form:
   // neither the browser nor htmx (hx-post on the form) submits it.
   document.addEventListener('submit', function (event) {
-    var form = event.target;
-    var submitter = event.submitter;
-    var message = (submitter && submitter.getAttribute('data-confirm')) ||
+    const form = event.target;
+    const submitter = event.submitter;
+    const message = (submitter && submitter.getAttribute('data-confirm')) ||
       form.getAttribute('data-confirm');
     if (message && !window.confirm(message)) {
       event.preventDefault();
@@ -26,8 +26,8 @@
   // by htmx (which prevents the default action and queues its own requests),
   // GET forms, forms opening another window and forms marked
   // data-allow-resubmit are left alone.
-  var SUBMITTING = 'is-submitting';
-  var timers = new WeakMap();
+  const SUBMITTING = 'is-submitting';
+  const timers = new WeakMap();
 
   function reset(form) {
     form.classList.remove(SUBMITTING);
@@ -40,13 +40,13 @@
   }
 
   document.addEventListener('submit', function (event) {
-    var form = event.target;
+    const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     if (form.classList.contains(SUBMITTING)) {
       event.preventDefault();
       return;
     }
-    var method = (event.submitter && event.submitter.getAttribute('formmethod')) ||
+    const method = (event.submitter && event.submitter.getAttribute('formmethod')) ||
       form.getAttribute('method') || 'get';
     if (event.defaultPrevented || method.toLowerCase() !== 'post' ||
       form.hasAttribute('target') || form.hasAttribute('data-allow-resubmit')) {
