@@ -6,10 +6,17 @@
 --   * row-level security is enabled and FORCEd on it (binding the owner too),
 --     with a policy on app.tenant_id, which the application sets per
 --     transaction with set_config(..., true);
---   * unset app.tenant_id reads as NULL, so a query without it sees nothing.
+--   * policies compare with current_tenant(), which is NULL when app.tenant_id
+--     is unset or empty (a pooled connection reads it back as '' after a
+--     transaction that set it), so a query without a tenant sees nothing.
 
 -- +goose Up
 CREATE EXTENSION IF NOT EXISTS citext;
+
+-- current_tenant is the tenant the running transaction is bound to, or NULL.
+CREATE FUNCTION current_tenant() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::bigint $$;
 
 -- The tenant directory. Slugs are public (they are in every URL), so any
 -- transaction may look one up; only the current tenant may change its row.
@@ -26,7 +33,7 @@ ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenants_directory ON tenants FOR SELECT USING (true);
 CREATE POLICY tenants_signup ON tenants FOR INSERT WITH CHECK (true);
 CREATE POLICY tenants_update ON tenants FOR UPDATE
-    USING (id = current_setting('app.tenant_id', true)::bigint);
+    USING (id = current_tenant());
 
 CREATE TABLE organisations (
     tenant_id    bigint NOT NULL REFERENCES tenants (id),
@@ -63,8 +70,8 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_setting('app.tenant_id', true)::bigint)
-            WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::bigint)$p$, t);
+            USING (tenant_id = current_tenant())
+            WITH CHECK (tenant_id = current_tenant())$p$, t);
     END LOOP;
 END
 $$;
@@ -93,3 +100,4 @@ DROP TABLE sessions;
 DROP TABLE users;
 DROP TABLE organisations;
 DROP TABLE tenants;
+DROP FUNCTION current_tenant();

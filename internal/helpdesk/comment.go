@@ -180,7 +180,7 @@ type NewComment struct {
 // field prefixes the form field names ("body", "attachments").
 func (c *NewComment) clean(lim AttachmentLimits, used int64) error {
 	c.Body = CleanText(c.Body)
-	c.HTML = strings.ToValidUTF8(strings.ReplaceAll(c.HTML, "\x00", ""), "")
+	c.HTML = strings.ToValidUTF8(strings.ReplaceAll(c.HTML, "\x00", ""), "\uFFFD") // as CleanText does
 	var v ValidationError
 	switch {
 	case c.Body == "" && len(c.Attachments) == 0:

@@ -111,3 +111,10 @@ func (e Event) StatusChange() (from, to Status, ok bool) {
 	}
 	return Status(e.From), Status(e.To), true
 }
+
+// NeedsComment reports whether the store must set e.Comment to the comment
+// saved in the same call: the description of a created ticket, or a reply
+// or note.
+func (e Event) NeedsComment() bool {
+	return e.Comment == 0 && (e.Kind == EventCreated || e.Kind == EventCommentAdded || e.Kind == EventNoteAdded)
+}

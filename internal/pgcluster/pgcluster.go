@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,9 @@ type Cluster struct {
 	// out test binary leaves no server behind.
 	Attached bool
 
-	temp string // root directory created by NewTemp, removed by Destroy
+	temp string              // root directory created by NewTemp, removed by Destroy
+	bin  string              // directory of initdb, pg_ctl and postgres
+	cred *syscall.Credential // the server's user; nil for this process's own
 
 	child  *exec.Cmd     // the attached postmaster
 	exited chan struct{} // closed when the attached postmaster exits
@@ -73,7 +76,7 @@ func (c *Cluster) Initialized() bool {
 // authentication (only the socket's directory permissions guard it), UTF8
 // and the C.UTF-8 locale, or C where C.UTF-8 is unavailable.
 func (c *Cluster) Init(ctx context.Context) error {
-	if err := c.absPaths(); err != nil {
+	if err := c.setup(); err != nil {
 		return err
 	}
 	if c.Initialized() {
@@ -87,7 +90,7 @@ func (c *Cluster) Init(ctx context.Context) error {
 		args = append(args, "--no-sync")
 	}
 	out, err := c.run(ctx, "initdb", append(args, "--locale=C.UTF-8")...)
-	if err != nil && bytes.Contains(out, []byte("locale")) {
+	if err != nil && bytes.Contains(out, []byte("invalid locale")) {
 		// Systems without the C.UTF-8 locale. initdb removes what it wrote,
 		// but clear the directory anyway before trying again.
 		if err := clearDir(c.Dir); err != nil {
@@ -134,7 +137,7 @@ func (c *Cluster) writeConf() error {
 // Start starts the server and waits until it accepts connections. It does
 // nothing if the server is already running.
 func (c *Cluster) Start(ctx context.Context) error {
-	if err := c.absPaths(); err != nil {
+	if err := c.setup(); err != nil {
 		return err
 	}
 	if !c.Initialized() {
@@ -164,14 +167,6 @@ func (c *Cluster) Start(ctx context.Context) error {
 // startAttached runs postgres as a child that gets SIGQUIT (immediate
 // shutdown) when this process dies, then waits for it to be ready.
 func (c *Cluster) startAttached(ctx context.Context) error {
-	bin, err := serverBinDir()
-	if err != nil {
-		return err
-	}
-	cred, err := serverCredential()
-	if err != nil {
-		return err
-	}
 	logf, err := os.OpenFile(c.LogFile(), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("pgcluster: server log: %w", err)
@@ -181,11 +176,11 @@ func (c *Cluster) startAttached(ctx context.Context) error {
 		return err
 	}
 	// Not CommandContext: ctx bounds the start-up, not the server's life.
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", c.Dir)
+	cmd := exec.Command(filepath.Join(c.bin, "postgres"), "-D", c.Dir)
 	cmd.Dir = "/"
 	cmd.Env = serverEnv()
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	setParentDeathSignal(cmd.SysProcAttr, syscall.SIGQUIT)
 
 	started := make(chan error, 1)
@@ -264,9 +259,6 @@ func (c *Cluster) kill() {
 // transactions rolled back) and waits for it. It does nothing if the server
 // is not running.
 func (c *Cluster) Stop(ctx context.Context) error {
-	if err := c.absPaths(); err != nil {
-		return err
-	}
 	if c.child != nil && !c.childExited() {
 		defer func() { c.child = nil }()
 		if err := c.child.Process.Signal(syscall.SIGINT); err != nil {
@@ -283,6 +275,9 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	c.child = nil
 	if !c.Running() {
 		return nil
+	}
+	if err := c.setup(); err != nil {
+		return err
 	}
 	out, err := c.run(ctx, "pg_ctl", "stop", "-w", "-t", "60", "-s", "-m", "fast", "-D", c.Dir)
 	if err != nil {
@@ -355,9 +350,21 @@ func uriEscape(s string) string {
 	return b.String()
 }
 
-// absPaths makes Dir and SocketDir absolute and checks the socket path's
-// length, which PostgreSQL limits to 107 bytes.
-func (c *Cluster) absPaths() error {
+// setup finds the server programs and the user to run them as, makes Dir
+// and SocketDir absolute and checks the socket path's length, which
+// PostgreSQL limits to 107 bytes.
+func (c *Cluster) setup() error {
+	if c.bin == "" {
+		bin, err := serverBinDir()
+		if err != nil {
+			return err
+		}
+		cred, err := serverCredential()
+		if err != nil {
+			return err
+		}
+		c.bin, c.cred = bin, cred
+	}
 	if c.Dir == "" || c.SocketDir == "" {
 		return errors.New("pgcluster: Dir and SocketDir must be set")
 	}
@@ -375,10 +382,14 @@ func (c *Cluster) absPaths() error {
 }
 
 // makeDirs creates Dir and SocketDir (mode 0700) and gives them to the user
-// the server runs as.
+// the server runs as. Missing parents get mode 0755, so that user can reach
+// them.
 func (c *Cluster) makeDirs() error {
 	for _, d := range []string{c.Dir, c.SocketDir} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
+		if err := os.MkdirAll(filepath.Dir(d), 0o755); err != nil {
+			return fmt.Errorf("pgcluster: %w", err)
+		}
+		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("pgcluster: %w", err)
 		}
 		if err := c.chown(d); err != nil {
@@ -390,11 +401,10 @@ func (c *Cluster) makeDirs() error {
 
 // chown gives path to the postgres user when running as root.
 func (c *Cluster) chown(path string) error {
-	cred, err := serverCredential()
-	if err != nil || cred == nil {
-		return err
+	if c.cred == nil {
+		return nil
 	}
-	if err := os.Chown(path, int(cred.Uid), int(cred.Gid)); err != nil {
+	if err := os.Chown(path, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
 		return fmt.Errorf("pgcluster: %w", err)
 	}
 	return nil
@@ -403,23 +413,15 @@ func (c *Cluster) chown(path string) error {
 // run runs a server program as the server's user and returns its combined
 // output.
 func (c *Cluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	bin, err := serverBinDir()
-	if err != nil {
-		return nil, err
-	}
-	cred, err := serverCredential()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
 	// A directory the postgres user can always enter (it may not be able
 	// to read ours).
 	cmd.Dir = "/"
 	cmd.Env = serverEnv()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
-	if err != nil && cred != nil && bytes.Contains(out, []byte("ermission denied")) {
+	if err != nil && c.cred != nil && bytes.Contains(out, []byte("ermission denied")) {
 		err = fmt.Errorf("%w (it runs as the postgres user, which must be able to reach %s and %s)", err, c.Dir, c.SocketDir)
 	}
 	return out, err

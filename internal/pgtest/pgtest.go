@@ -101,7 +101,11 @@ type server struct {
 func Main(m *testing.M) {
 	inMain.Store(true)
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		if !signal.Ignored(sig) { // catching would un-ignore it
+			signal.Notify(sigs, sig)
+		}
+	}
 	go func() {
 		sig, ok := <-sigs
 		if !ok {
@@ -111,6 +115,8 @@ func Main(m *testing.M) {
 		// Die of the signal, as if pgtest had not caught it.
 		signal.Reset(sig)
 		_ = syscall.Kill(os.Getpid(), sig.(syscall.Signal))
+		time.Sleep(time.Second)
+		os.Exit(1)
 	}()
 	code := m.Run()
 	signal.Stop(sigs)
@@ -172,18 +178,12 @@ func New(t testing.TB) *pgxpool.Pool {
 func NewURL(t testing.TB) string {
 	t.Helper()
 	s := get(t)
-	name := "t_" + rand.Text()[:16] // base32: letters and digits
-	name = strings.ToLower(name)
+	name := "t_" + strings.ToLower(rand.Text()[:16]) // base32: letters and digits
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	db := pgx.Identifier{name}.Sanitize()
 	if _, err := s.admin.Exec(ctx, `CREATE DATABASE `+db+` TEMPLATE `+pgx.Identifier{s.template}.Sanitize()+` OWNER `+pgx.Identifier{s.app.Username()}.Sanitize()); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
-	}
-	// Plans on empty test tables never pay back JIT compilation. A
-	// database's settings are not copied from its template, so set it here.
-	if _, err := s.admin.Exec(ctx, `ALTER DATABASE `+db+` SET jit = off`); err != nil {
-		t.Fatalf("pgtest: configure database: %v", err)
 	}
 	connString := s.url(s.app, name)
 	t.Cleanup(func() {
@@ -205,6 +205,11 @@ func NewURL(t testing.TB) string {
 			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
 	})
+	// Plans on empty test tables never pay back JIT compilation. A
+	// database's settings are not copied from its template, so set it here.
+	if _, err := s.admin.Exec(ctx, `ALTER DATABASE `+db+` SET jit = off`); err != nil {
+		t.Fatalf("pgtest: configure database: %v", err)
+	}
 	return connString
 }
 
@@ -300,7 +305,7 @@ func (s *server) start() error {
 // binaries sharing a server migrate once. With makeRole it also creates or
 // updates the ordinary test role.
 func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
-	sum, err := migrationsHash()
+	sum, err := templateHash(s.app.Username())
 	if err != nil {
 		return err
 	}
@@ -377,10 +382,12 @@ func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
 	return nil
 }
 
-// migrationsHash is the hex SHA-256 of the names and contents of every
-// migration file: a new or edited migration gets a new template.
-func migrationsHash() (string, error) {
+// templateHash is the hex SHA-256 of the names and contents of every
+// migration file, and of the role that will own the tables: a new or edited
+// migration gets a new template, and so does another role sharing the server.
+func templateHash(owner string) (string, error) {
 	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", owner)
 	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

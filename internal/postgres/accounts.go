@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +34,7 @@ func (s *Store) CreateTenant(ctx context.Context, t helpdesk.Tenant, admin helpd
 			return mapErr(err, "create tenant %q", t.Slug)
 		}
 		t = created
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::text, true)`, int64(t.ID)); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(t.ID), 10)); err != nil {
 			return fmt.Errorf("postgres: set tenant: %w", err)
 		}
 		inner := &Store{pool: s.pool, tx: tx, tenant: t.ID}

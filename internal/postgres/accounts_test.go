@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -99,7 +100,7 @@ func TestRowLevelSecurity(t *testing.T) {
 	})
 	t.Run("a tenant sees only its rows, without any WHERE", func(t *testing.T) {
 		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::text, true)`, int64(a.ID))
+			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(a.ID), 10))
 			require.NoError(t, err)
 			var ids []int64
 			rows, err := tx.Query(ctx, `SELECT DISTINCT tenant_id FROM users`)
@@ -113,7 +114,7 @@ func TestRowLevelSecurity(t *testing.T) {
 	})
 	t.Run("writing another tenant's row is refused", func(t *testing.T) {
 		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::text, true)`, int64(a.ID))
+			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(a.ID), 10))
 			require.NoError(t, err)
 			_, err = tx.Exec(ctx, `INSERT INTO users (tenant_id, email, name, role) VALUES ($1, 'x@x.example', 'X', 'agent')`, int64(b.ID))
 			return err
@@ -123,7 +124,7 @@ func TestRowLevelSecurity(t *testing.T) {
 
 		var tag int64
 		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::text, true)`, int64(a.ID))
+			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(a.ID), 10))
 			require.NoError(t, err)
 			ct, err := tx.Exec(ctx, `UPDATE users SET name = 'hacked' WHERE tenant_id = $1`, int64(b.ID))
 			tag = ct.RowsAffected()
@@ -137,7 +138,7 @@ func TestRowLevelSecurity(t *testing.T) {
 		require.NoError(t, err)
 		defer conn.Release()
 		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::text, true)`, int64(a.ID))
+			_, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(a.ID), 10))
 			return err
 		})
 		require.NoError(t, err)

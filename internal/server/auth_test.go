@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -62,8 +63,6 @@ func TestCreateDeskSignsTheAdminIn(t *testing.T) {
 
 func TestCreateDeskErrorsKeepWhatWasTyped(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.newDesk("tomada")
 	tests := []struct {
 		name, field, slug, email, password, want string
 	}{
@@ -76,6 +75,10 @@ func TestCreateDeskErrorsKeepWhatWasTyped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// One server per case: desk creation is rate limited per IP.
+			e := newEnv(t)
+			e.newDesk("tomada")
 			res := e.client().post("/", url.Values{
 				"name": {"Mi <b>equipo</b>"}, "slug": {tt.slug}, "admin_name": {"Ana"}, "email": {tt.email}, "password": {tt.password},
 			})
@@ -86,11 +89,11 @@ func TestCreateDeskErrorsKeepWhatWasTyped(t *testing.T) {
 			assert.Equal(t, "Ana", res.doc.Find("#admin_name").AttrOr("value", ""))
 			assert.Empty(t, res.doc.Find("#password").AttrOr("value", ""), "a password is never echoed")
 			assert.Equal(t, 1, res.doc.Find(`[data-testid="error-summary"]`).Length())
+			var n int
+			require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT count(*) FROM tenants`).Scan(&n))
+			assert.Equal(t, 1, n, "a failed sign-up creates no tenant")
 		})
 	}
-	var n int
-	require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT count(*) FROM tenants`).Scan(&n))
-	assert.Equal(t, 1, n, "no failed sign-up created a tenant")
 }
 
 func TestLoginFailureNeverRevealsTheAccount(t *testing.T) {
@@ -155,10 +158,10 @@ func TestDeactivatedUserIsSignedOut(t *testing.T) {
 	d := e.newDesk("acme")
 	c := e.client()
 	c.login(d, d.agent)
-	_, err := e.pool.Exec(context.Background(), `
-		WITH s AS (SELECT set_config('app.tenant_id', $1::text, true))
-		UPDATE users SET active = false FROM s WHERE tenant_id = $1 AND id = $2`, int64(d.tenant.ID), int64(d.agent.ID))
-	require.NoError(t, err)
+	e.asTenant(d, func(tx pgx.Tx) {
+		_, err := tx.Exec(context.Background(), `UPDATE users SET active = false WHERE tenant_id = $1 AND id = $2`, int64(d.tenant.ID), int64(d.agent.ID))
+		require.NoError(t, err)
+	})
 	assert.Equal(t, http.StatusSeeOther, c.get("/acme/agent/").status)
 	res := e.client().post("/acme/login", url.Values{"email": {d.agent.Email}, "password": {testPassword}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status, "a deactivated user cannot sign in")

@@ -8,11 +8,13 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -54,7 +56,7 @@ func newEnv(t *testing.T) *env {
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil)
 	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { ts.Close(); srv.Close() })
@@ -153,3 +155,26 @@ func (c *client) cookie(name string) string {
 }
 
 func text(r response, sel string) string { return strings.TrimSpace(r.doc.Find(sel).Text()) }
+
+// asTenant runs fn in a transaction bound to d's tenant, for direct SQL.
+func (e *env) asTenant(d desk, fn func(tx pgx.Tx)) {
+	e.t.Helper()
+	ctx := context.Background()
+	err := pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(d.tenant.ID), 10)); err != nil {
+			return err
+		}
+		fn(tx)
+		return nil
+	})
+	require.NoError(e.t, err)
+}
+
+// testLog sends the server's warnings and errors to the test's log, so a
+// 500 in a test shows its cause.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,6 +38,7 @@ var routeClasses = map[string]routeClass{
 	"GET /readyz":           global,
 	"GET /robots.txt":       global,
 	"GET /static/*":         global,
+	"HEAD /static/*":        global,
 	"GET /":                 global,
 	"POST /":                global,
 	"POST /lang":            global,
@@ -53,11 +55,12 @@ var routeClasses = map[string]routeClass{
 func snapshot(t *testing.T, e *env, d desk) string {
 	t.Helper()
 	var out string
-	err := e.pool.QueryRow(context.Background(), `
-		WITH s AS (SELECT set_config('app.tenant_id', $1::text, true))
-		SELECT coalesce(string_agg(u::text, '|' ORDER BY u.id), '') FROM s, users u WHERE u.tenant_id = $1`,
-		int64(d.tenant.ID)).Scan(&out)
-	require.NoError(t, err)
+	e.asTenant(d, func(tx pgx.Tx) {
+		err := tx.QueryRow(context.Background(), `
+			SELECT coalesce(string_agg(u::text, '|' ORDER BY u.id), '') FROM users u WHERE u.tenant_id = $1`,
+			int64(d.tenant.ID)).Scan(&out)
+		require.NoError(t, err)
+	})
 	return out
 }
 

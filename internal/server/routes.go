@@ -19,7 +19,9 @@ func (s *Server) routes() chi.Router {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle("/static/*", http.StripPrefix("/static", web.StaticHandler()))
+	static := http.StripPrefix("/static", web.StaticHandler())
+	r.Get("/static/*", static.ServeHTTP)
+	r.Head("/static/*", static.ServeHTTP)
 	r.Get("/robots.txt", robots)
 
 	csrf := http.NewCrossOriginProtection()

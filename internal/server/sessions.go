@@ -56,7 +56,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return nil
 		}
-		last := s.sessions.GetTime(ctx, sessLastSeen)
+		last := time.Unix(s.sessions.GetInt64(ctx, sessLastSeen), 0)
 		now := s.now()
 		if now.Sub(last) > sessionIdle {
 			return s.endSession(w, r, next)
@@ -69,7 +69,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			return err
 		}
 		if now.Sub(last) > sessionTouch {
-			s.sessions.Put(ctx, sessLastSeen, now)
+			s.sessions.Put(ctx, sessLastSeen, now.Unix())
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyUser, u)))
 		return nil
@@ -94,7 +94,7 @@ func (s *Server) signIn(ctx context.Context, u helpdesk.User) error {
 	}
 	s.sessions.Put(ctx, sessTenant, int64(u.Tenant))
 	s.sessions.Put(ctx, sessUser, int64(u.ID))
-	s.sessions.Put(ctx, sessLastSeen, s.now())
+	s.sessions.Put(ctx, sessLastSeen, s.now().Unix())
 	return nil
 }
 
