@@ -538,7 +538,8 @@ func TestServiceFailuresRollBack(t *testing.T) {
 			_, err := svc.Assign(ctx, requester, at, Assignment{Agent: &a})
 			return err
 		}, ErrForbidden},
-		{"escalate sideways", func() error { _, err := svc.Escalate(ctx, agent, at, 1); return err }, nil},
+		{"escalate to no group", func() error { _, err := svc.Escalate(ctx, agent, at, 0); return err }, nil},
+		{"escalate to an unknown group", func() error { _, err := svc.Escalate(ctx, agent, at, 77); return err }, nil},
 		{"link to a missing ticket", func() error { _, err := svc.Link(ctx, agent, at, 404); return err }, nil},
 		{"follow unknown user", func() error { _, err := svc.Follow(ctx, agent, at, 4040); return err }, nil},
 		{"bad field", func() error {

@@ -281,8 +281,9 @@ func (b *browser) lang() string {
 func (b *browser) assertLanguage(lang, views, logout string) {
 	b.t.Helper()
 	assert.Equal(b.t, lang, b.lang())
-	assert.Equal(b.t, views, b.text(`[data-testid="console"] .sidebar-title`))
-	assert.Equal(b.t, logout, b.text(testID("logout")))
+	// textContent, not the rendered text: CSS may upper-case a title.
+	assert.Equal(b.t, views, strings.TrimSpace(run(b, chromedp.TextContent(chromedp.CSS(`[data-testid="console"] .sidebar-title`)))))
+	assert.Equal(b.t, logout, strings.TrimSpace(run(b, chromedp.TextContent(testID("logout")))))
 	pressed := run(b, chromedp.AttributeValue(testID("lang-"+lang), "aria-pressed"))
 	assert.Equal(b.t, "true", pressed.Value, "the current language's button is pressed")
 }
