@@ -163,8 +163,8 @@ const (
 	defaultFilename = "attachment"
 )
 
-// NewComment is a comment being added. The store fills in ID, Ticket and
-// CreatedAt is set by the domain.
+// NewComment is a comment being added, as decided by the domain (which
+// sets CreatedAt); the store assigns its id and ticket.
 type NewComment struct {
 	Visibility  CommentVisibility
 	Author      Author
@@ -176,8 +176,8 @@ type NewComment struct {
 }
 
 // clean normalises the comment's text and file names in place and checks it
-// against the limits. used is what the ticket's files already take.
-// field prefixes the form field names ("body", "attachments").
+// against the limits; used is what the ticket's files already take. Problems
+// are reported on the form fields "body" and "attachments".
 func (c *NewComment) clean(lim AttachmentLimits, used int64) error {
 	c.Body = CleanText(c.Body)
 	c.HTML = strings.ToValidUTF8(strings.ReplaceAll(c.HTML, "\x00", ""), "\uFFFD") // as CleanText does

@@ -424,6 +424,9 @@ func (t *Ticket) Assign(agent User, group Group, by Actor, now time.Time) ([]Eve
 // Unassign removes the assignee; the group stays.
 func (t *Ticket) Unassign(by Actor, now time.Time) ([]Event, error) {
 	return t.mutate("unassign", by, byStaff|bySystem, now, func(c *change) error {
+		if c.t.Assignee == 0 {
+			return nil
+		}
 		if c.t.Status == StatusSolved {
 			// A solved ticket keeps the agent who solved it (see solve).
 			return invalid("assignee", "error.assignee_required_solved")
@@ -811,7 +814,7 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	req := in.Requester
 	switch {
 	case customer:
-		if rc.Requester == nil || rc.Requester.ID != by.User {
+		if rc.Requester == nil || rc.Requester.ID != by.User || rc.Requester.Tenant != by.Tenant {
 			return fail(fmt.Errorf("requester account not resolved: %w", ErrForbidden))
 		}
 		req = Requester{User: rc.Requester.ID, Name: rc.Requester.Name, Email: rc.Requester.Email}

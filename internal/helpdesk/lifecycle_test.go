@@ -103,23 +103,31 @@ func lifecycleActions() []action {
 		{"confirm", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.ConfirmSolution(by, now) }},
 		{"auto_close", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.AutoClose(24*time.Hour, by, now) }},
 		{"auto_solve", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.AutoSolve(24*time.Hour, by, now) }},
-		{"set_priority", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.SetPriority(PriorityUrgent, by, now) }},
+		{"set_priority", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
+			return t.SetPriority(PriorityUrgent, by, now)
+		}},
 		{"set_urgency_impact", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
 			return t.SetUrgencyImpact(UrgencyHigh, ImpactHigh, DefaultPriorityMatrix(), by, now)
 		}},
 		{"set_category", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
 			return t.SetCategory(Category{ID: 5, Name: "Hardware"}, by, now)
 		}},
-		{"assign", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.Assign(userAgent2, group1, by, now) }},
+		{"assign", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
+			return t.Assign(userAgent2, group1, by, now)
+		}},
 		{"unassign", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.Unassign(by, now) }},
 		{"set_group", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.SetGroup(group2, by, now) }},
 		{"escalate", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.Escalate(group1, group3, by, now) }},
-		{"set_tags", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.SetTags([]string{"Urgente", "red"}, by, now) }},
+		{"set_tags", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
+			return t.SetTags([]string{"Urgente", "red"}, by, now)
+		}},
 		{"set_fields", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
 			return t.SetCustomFields(fieldDefs, map[CustomFieldID]string{1: "Madrid", 5: "on"}, by, now)
 		}},
 		{"add_follower", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.AddFollower(userCust4, by, now) }},
-		{"remove_follower", func(t *Ticket, by Actor, now time.Time) ([]Event, error) { return t.RemoveFollower(userFollow, by, now) }},
+		{"remove_follower", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
+			return t.RemoveFollower(userFollow, by, now)
+		}},
 		{"link", func(t *Ticket, by Actor, now time.Time) ([]Event, error) {
 			return t.Link(TicketRef{ID: 90, Number: 900}, by, now)
 		}},
@@ -481,7 +489,9 @@ func TestLifecycleProperties(t *testing.T) {
 		func(tk *Ticket, by Actor, now time.Time) ([]Event, error) {
 			return tk.Transition(statuses[rng.IntN(len(statuses))], by, now)
 		},
-		func(tk *Ticket, by Actor, now time.Time) ([]Event, error) { return tk.ApplyAgentReply(rng.IntN(2) == 0, by, now) },
+		func(tk *Ticket, by Actor, now time.Time) ([]Event, error) {
+			return tk.ApplyAgentReply(rng.IntN(2) == 0, by, now)
+		},
 		func(tk *Ticket, by Actor, now time.Time) ([]Event, error) { return tk.ApplyRequesterReply(by, now) },
 		func(tk *Ticket, by Actor, now time.Time) ([]Event, error) { return tk.ConfirmSolution(by, now) },
 		func(tk *Ticket, by Actor, now time.Time) ([]Event, error) {

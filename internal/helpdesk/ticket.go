@@ -177,12 +177,13 @@ func (t *Ticket) IsFollower(u UserID) bool {
 
 // ForCustomer returns what a customer may see of t: on hold reads as open,
 // and internal data (tags, group, followers, links to other tickets,
-// counters, custom fields not marked customer-visible) is removed.
+// counters, custom fields not marked customer-visible) is removed. The
+// assignee's name stays: the portal shows who is handling the request.
 func (t Ticket) ForCustomer(defs []CustomFieldDef) Ticket {
 	c := t.Clone()
 	c.Status = t.Status.ForCustomer()
 	c.Tags = nil
-	c.Group = 0
+	c.Group, c.GroupName = 0, ""
 	c.Followers = nil
 	c.Links = nil
 	c.PriorityOverridden = false

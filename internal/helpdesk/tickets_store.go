@@ -101,6 +101,9 @@ type TicketStore interface {
 
 // TicketUpdate is one save of a ticket: its new state, the version it was
 // loaded at, the events that explain the change and an optional comment.
+// Ticket.Version is already the new version: Expected+1, or more when one
+// operation made several changes (a reply that also sets the status). The
+// store writes it as given, guarded by "WHERE version = Expected".
 type TicketUpdate struct {
 	Ticket   Ticket
 	Expected int // the version the ticket had when loaded

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -208,6 +209,7 @@ func startBrowser(t *testing.T, exe string) *browser {
 		t.Fatalf("starting %s: %v\n%s", exe, err, output.String())
 	}
 	t.Logf("browser started in %v", time.Since(start).Round(time.Millisecond))
+	b.desktop()
 
 	// Subscribe before the first navigation, so no message is lost.
 	messages := chromedp.Console(ctx)
@@ -323,7 +325,7 @@ func (b *browser) assertCleanConsole() {
 		b.t.Logf("console: %s", m)
 		bad := m.Type == chromedp.ConsoleError || m.IsException() ||
 			strings.Contains(m.Text, "Content Security Policy") || strings.Contains(m.Text, "Content-Security-Policy")
-		assert.False(b.t, bad, "the page logged %s (%s:%d)", m, m.URL, m.Line)
+		assert.False(b.t, bad, "the page logged %s %s", m, m.URL)
 	}
 }
 
@@ -349,11 +351,32 @@ func (b *browser) screenshot(dir, name string) {
 // phone, then puts the desktop viewport back.
 func (b *browser) phoneScreenshot(dir, name string) {
 	b.t.Helper()
-	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
-	defer b.do(chromedp.ResetViewport())
-	// Media queries apply on the next frame: wait for the new width.
-	run(b, chromedp.Poll[chromedp.Void](`window.innerWidth === 390`, chromedp.WithPollingTimeout(stepTimeout)))
+	b.viewport(phoneWidth, phoneHeight, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	b.screenshot(dir, name)
+	b.desktop()
+}
+
+// The viewports of the screenshots.
+const (
+	desktopWidth, desktopHeight = 1280, 900
+	phoneWidth, phoneHeight     = 390, 844
+)
+
+// desktop sets the desktop viewport. It is set explicitly, not reset: after
+// a phone emulation, chromedp.ResetViewport leaves the page at phone width.
+func (b *browser) desktop() {
+	b.t.Helper()
+	b.viewport(desktopWidth, desktopHeight, chromedp.EmulateLandscape)
+}
+
+// viewport emulates a screen and waits until the page has its width, so
+// that media queries apply before the next screenshot.
+func (b *browser) viewport(width, height int64, opts ...chromedp.EmulateViewportOption) {
+	b.t.Helper()
+	b.do(
+		chromedp.EmulateViewport(width, height, opts...),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`window.innerWidth === %d`, width), chromedp.WithPollingTimeout(stepTimeout)),
+	)
 }
 
 // lockedBuffer collects the browser's output, written from another goroutine.
