@@ -1,7 +1,9 @@
 package i18n
 
 // catalogue holds every user-facing message. Keys are grouped by the page
-// or feature that uses them; values may hold fmt verbs.
+// or feature that uses them; values may hold fmt verbs. Areas with many
+// messages keep them in their own file (catalogue_*.go) and add them with
+// register.
 var catalogue = map[Lang]map[string]string{
 	ES: {
 		"lang.name": "Español",
@@ -201,4 +203,15 @@ var catalogue = map[Lang]map[string]string{
 		"view.pending":    "Pending",
 		"view.all":        "All",
 	},
+}
+
+// register adds an area's messages to the catalogue; a key defined twice is
+// a programming error caught at start-up.
+func register(l Lang, msgs map[string]string) {
+	for k, v := range msgs {
+		if _, dup := catalogue[l][k]; dup {
+			panic("i18n: message " + k + " defined twice")
+		}
+		catalogue[l][k] = v
+	}
 }

@@ -42,10 +42,12 @@ func (s *Server) routes() chi.Router {
 			r.Post("/logout", s.h(s.logout))
 			r.Get("/signup", s.h(s.signupForm))
 			r.Post("/signup", s.h(s.signup))
+			s.portalTicketRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
 				r.Get("/", s.h(s.consoleHome))
+				s.consoleTicketRoutes(r)
 			})
 		})
 	})
