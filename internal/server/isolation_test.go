@@ -62,17 +62,28 @@ func classify(m map[string]routeClass) {
 	}
 }
 
-// snapshot is everything of tenant b a test can compare before and after.
+// snapshot fingerprints every row of tenant d in every tenant-owned table
+// (any table with a tenant_id column), so tables added later are covered.
 func snapshot(t *testing.T, e *env, d desk) string {
 	t.Helper()
-	var out string
+	ctx := context.Background()
+	var out strings.Builder
 	e.asTenant(d, func(tx pgx.Tx) {
-		err := tx.QueryRow(context.Background(), `
-			SELECT coalesce(string_agg(u::text, '|' ORDER BY u.id), '') FROM users u WHERE u.tenant_id = $1`,
-			int64(d.tenant.ID)).Scan(&out)
+		rows, err := tx.Query(ctx, `SELECT table_name FROM information_schema.columns
+			WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`)
 		require.NoError(t, err)
+		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		require.NotEmpty(t, tables)
+		for _, table := range tables {
+			var sum string
+			q := `SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM ` +
+				pgx.Identifier{table}.Sanitize() + ` x WHERE tenant_id = $1`
+			require.NoError(t, tx.QueryRow(ctx, q, int64(d.tenant.ID)).Scan(&sum), table)
+			out.WriteString(table + "=" + sum + ";")
+		}
 	})
-	return out
+	return out.String()
 }
 
 // fill replaces path parameters with tenant b's values.
