@@ -220,8 +220,10 @@ func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	}
 	defer pool.Close()
 	store := postgres.New(pool)
-	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
-	res, err := demo.Load(ctx, svc, cfg.DemoPassword)
+	// The demo's history unfolds on its own clock and ends about now.
+	clock := demo.NewClock(time.Now().Add(-demo.Span() - time.Hour))
+	svc := helpdesk.NewService(store, password.New(password.Default, 0), clock.Now)
+	res, err := demo.Load(ctx, svc, clock, cfg.DemoPassword)
 	if err != nil {
 		return err
 	}

@@ -35,8 +35,10 @@ type Result struct {
 	Created bool
 }
 
-// Load creates the demo tenant and its users unless they exist.
-func Load(ctx context.Context, svc *helpdesk.Service, password string) (Result, error) {
+// Load creates the demo tenant, its users and its tickets unless the tenant
+// exists. svc must run on clock (helpdesk.NewService(store, hasher,
+// clock.Now)), which Load moves forward as the demo history unfolds.
+func Load(ctx context.Context, svc *helpdesk.Service, clock *Clock, password string) (Result, error) {
 	res := Result{Users: Logins}
 	t, err := svc.TenantBySlug(ctx, Slug)
 	switch {
@@ -53,10 +55,20 @@ func Load(ctx context.Context, svc *helpdesk.Service, password string) (Result, 
 	if err != nil {
 		return res, fmt.Errorf("demo: create desk: %w", err)
 	}
-	for _, l := range Logins[1:] {
-		if _, err := svc.CreateUser(ctx, t.ID, l.Name, l.Email, password, l.Role); err != nil {
+	agent, err := svc.CreateUser(ctx, t.ID, Logins[1].Name, Logins[1].Email, password, Logins[1].Role)
+	if err != nil {
+		return res, fmt.Errorf("demo: create %s: %w", Logins[1].Email, err)
+	}
+	people := make([]helpdesk.User, 0, len(customers))
+	for _, l := range customers {
+		u, err := svc.CreateUser(ctx, t.ID, l.Name, l.Email, password, l.Role)
+		if err != nil {
 			return res, fmt.Errorf("demo: create %s: %w", l.Email, err)
 		}
+		people = append(people, u)
+	}
+	if err := loadTickets(ctx, svc, clock, agent, people); err != nil {
+		return res, err
 	}
 	res.Tenant, res.Created = t, true
 	return res, nil
