@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -59,7 +58,7 @@ func TestBrowserDeskLifecycle(t *testing.T) {
 	consoleURL := e.url + "/" + slug + "/agent/"
 	loginURL := e.url + "/" + slug + "/login"
 
-	// 2. The landing page, on a desktop and on a phone.
+	// The landing page, on a desktop and on a phone.
 	res := b.navigate(chromedp.Navigate(e.url + "/"))
 	assert.Equal(t, http.StatusOK, int(res.Status))
 	b.do(chromedp.WaitVisible(testID("desk-form")))
@@ -68,7 +67,7 @@ func TestBrowserDeskLifecycle(t *testing.T) {
 	b.screenshot(shots, "landing.png")
 	b.phoneScreenshot(shots, "landing-phone.png")
 
-	// 3. Create a desk through the form.
+	// Create a desk through the form.
 	b.do(
 		chromedp.SendKeys(chromedp.CSS("#name"), deskName),
 		chromedp.SendKeys(chromedp.CSS("#slug"), slug),
@@ -86,7 +85,7 @@ func TestBrowserDeskLifecycle(t *testing.T) {
 	b.screenshot(shots, "console.png")
 	b.phoneScreenshot(shots, "console-phone.png")
 
-	// 4. Sign out through the header, then back in through the login form.
+	// Sign out through the header, then back in through the login form.
 	res = b.navigate(chromedp.Click(testID("logout")))
 	assert.Equal(t, http.StatusOK, int(res.Status))
 	require.Equal(t, loginURL, b.location(), "signing out lands on the login page")
@@ -102,7 +101,7 @@ func TestBrowserDeskLifecycle(t *testing.T) {
 	require.Equal(t, consoleURL, b.location(), "signing in lands in the console")
 	assert.Equal(t, adminName, b.text(testID("user-name")))
 
-	// 5. Switch to English; the choice survives a reload (cookie). Then back.
+	// Switch to English; the choice survives a reload (cookie). Then back.
 	b.navigate(chromedp.Click(testID("lang-en")))
 	require.Equal(t, consoleURL, b.location(), "switching language stays on the page")
 	b.assertLanguage("en", "Views", "Sign out")
@@ -112,7 +111,7 @@ func TestBrowserDeskLifecycle(t *testing.T) {
 	require.Equal(t, consoleURL, b.location())
 	b.assertLanguage("es", "Vistas", "Cerrar sesión")
 
-	// 6. htmx is still there after every navigation, and nothing was logged.
+	// htmx is still there after every navigation, and nothing was logged.
 	b.assertAssetsLoaded()
 	b.assertCleanConsole()
 }
@@ -195,7 +194,11 @@ func startBrowser(t *testing.T, exe string) *browser {
 		cancelTab()
 		cancelAlloc() // waits for the process to exit
 		cancelBudget()
-		<-collected
+		select {
+		case <-collected:
+		case <-time.After(stepTimeout):
+			t.Errorf("the console collector did not stop")
+		}
 		if t.Failed() {
 			t.Logf("chromium output:\n%s", output.String())
 		}
@@ -209,7 +212,6 @@ func startBrowser(t *testing.T, exe string) *browser {
 		t.Fatalf("starting %s: %v\n%s", exe, err, output.String())
 	}
 	t.Logf("browser started in %v", time.Since(start).Round(time.Millisecond))
-	b.desktop()
 
 	// Subscribe before the first navigation, so no message is lost.
 	messages := chromedp.Console(ctx)
@@ -224,6 +226,7 @@ func startBrowser(t *testing.T, exe string) *browser {
 			b.mu.Unlock()
 		}
 	}()
+	b.desktop()
 	return b
 }
 
@@ -370,13 +373,16 @@ func (b *browser) desktop() {
 }
 
 // viewport emulates a screen and waits until the page has its width, so
-// that media queries apply before the next screenshot.
+// that media queries apply before the next screenshot. (chromedp.Poll would
+// hang on the blank page the browser starts with.)
 func (b *browser) viewport(width, height int64, opts ...chromedp.EmulateViewportOption) {
 	b.t.Helper()
-	b.do(
-		chromedp.EmulateViewport(width, height, opts...),
-		chromedp.Poll[chromedp.Void](fmt.Sprintf(`window.innerWidth === %d`, width), chromedp.WithPollingTimeout(stepTimeout)),
-	)
+	b.do(chromedp.EmulateViewport(width, height, opts...))
+	deadline := time.Now().Add(stepTimeout)
+	for run(b, chromedp.Evaluate[int64](`window.innerWidth`)) != width {
+		require.True(b.t, time.Now().Before(deadline), "the page never got %d px wide", width)
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // lockedBuffer collects the browser's output, written from another goroutine.
