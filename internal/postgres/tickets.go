@@ -2,80 +2,490 @@ package postgres
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
 var _ helpdesk.Store = (*Store)(nil)
 
-var errNotYet = errors.New("postgres: not implemented yet")
+// ticketSelect loads a ticket with the display names of what it points at
+// and its side sets, in one statement. The sets come as arrays and JSON so
+// that one row carries everything.
+const ticketSelect = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.priority_overridden,
+	t.urgency, t.impact, t.channel,
+	coalesce(t.requester_id, 0), coalesce(r.name, t.guest_name, ''), coalesce(r.email::text, t.guest_email, ''),
+	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(c.name, ''),
+	coalesce(t.group_id, 0), coalesce(g.name, ''), coalesce(t.assignee_id, 0), coalesce(a.name, ''),
+	coalesce(t.merged_into_id, 0), coalesce(m.number, 0),
+	t.status_changed_at, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
+	t.public_agent_replies, t.reopens, t.assignee_changes, t.group_changes, t.escalations, t.version,
+	ARRAY(SELECT x.tag FROM ticket_tags x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id ORDER BY x.tag),
+	ARRAY(SELECT x.user_id FROM ticket_followers x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id ORDER BY x.user_id),
+	(SELECT coalesce(json_agg(json_build_object('f', x.field_id, 'y', x.type, 't', x.value_text,
+			'n', x.value_number, 'd', x.value_date, 'b', x.value_bool) ORDER BY x.field_id), '[]')
+		FROM ticket_field_values x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id),
+	(SELECT coalesce(json_agg(json_build_object('k', x.kind, 'id', x.target_id, 'n', o.number) ORDER BY x.position), '[]')
+		FROM ticket_links x JOIN tickets o ON o.tenant_id = x.tenant_id AND o.id = x.target_id
+		WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id)
+FROM tickets t
+LEFT JOIN users r ON r.tenant_id = t.tenant_id AND r.id = t.requester_id
+LEFT JOIN categories c ON c.tenant_id = t.tenant_id AND c.id = t.category_id
+LEFT JOIN groups g ON g.tenant_id = t.tenant_id AND g.id = t.group_id
+LEFT JOIN users a ON a.tenant_id = t.tenant_id AND a.id = t.assignee_id
+LEFT JOIN tickets m ON m.tenant_id = t.tenant_id AND m.id = t.merged_into_id
+WHERE t.tenant_id = @tenant AND t.number = @number`
 
-func (s *Store) CreateTicket(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Ticket, first helpdesk.NewComment, events []helpdesk.Event) (helpdesk.Ticket, error) {
-	return t, errNotYet
+type fieldJSON struct {
+	Field  int64    `json:"f"`
+	Type   string   `json:"y"`
+	Text   *string  `json:"t"`
+	Number *float64 `json:"n"`
+	Date   *string  `json:"d"`
+	Bool   *bool    `json:"b"`
 }
 
+type linkJSON struct {
+	Kind   string `json:"k"`
+	ID     int64  `json:"id"`
+	Number int64  `json:"n"`
+}
+
+func scanTicket(row pgx.Row, tenant helpdesk.TenantID) (helpdesk.Ticket, error) {
+	var t helpdesk.Ticket
+	var id, number, reqID, org, cat, grp, asg, merged, mergedNum int64
+	var status, urgency, impact, channel string
+	var rank int
+	var firstReply, solved, closed *time.Time
+	var tags []string
+	var followers []int64
+	var fields []fieldJSON
+	var links []linkJSON
+	err := row.Scan(&id, &number, &t.Subject, &status, &rank, &t.PriorityOverridden,
+		&urgency, &impact, &channel,
+		&reqID, &t.Requester.Name, &t.Requester.Email,
+		&org, &cat, &t.CategoryName, &grp, &t.GroupName, &asg, &t.AssigneeName,
+		&merged, &mergedNum,
+		&t.StatusChangedAt, &t.CreatedAt, &t.UpdatedAt, &firstReply, &solved, &closed,
+		&t.PublicAgentReplies, &t.Reopens, &t.AssigneeChanges, &t.GroupChanges, &t.Escalations, &t.Version,
+		&tags, &followers, &fields, &links)
+	if err != nil {
+		return t, err
+	}
+	t.ID, t.Tenant, t.Number = helpdesk.TicketID(id), tenant, helpdesk.TicketNumber(number)
+	t.Status, t.Urgency, t.Impact, t.Channel = helpdesk.Status(status), helpdesk.Urgency(urgency), helpdesk.Impact(impact), helpdesk.Channel(channel)
+	if t.Priority, err = helpdesk.PriorityFromRank(rank); err != nil {
+		return t, fmt.Errorf("priority rank %d: %w", rank, err)
+	}
+	t.Requester.User = helpdesk.UserID(reqID)
+	t.Organisation, t.Category = helpdesk.OrganisationID(org), helpdesk.CategoryID(cat)
+	t.Group, t.Assignee = helpdesk.GroupID(grp), helpdesk.UserID(asg)
+	if merged != 0 {
+		t.MergedInto = helpdesk.TicketRef{ID: helpdesk.TicketID(merged), Number: helpdesk.TicketNumber(mergedNum)}
+	}
+	t.StatusChangedAt, t.CreatedAt, t.UpdatedAt = t.StatusChangedAt.UTC(), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	t.FirstReplyAt, t.SolvedAt, t.ClosedAt = fromTime(firstReply), fromTime(solved), fromTime(closed)
+	if len(tags) > 0 {
+		t.Tags = tags
+	}
+	for _, u := range followers {
+		t.Followers = append(t.Followers, helpdesk.UserID(u))
+	}
+	for _, f := range fields {
+		v, err := f.value()
+		if err != nil {
+			return t, err
+		}
+		t.Fields = append(t.Fields, v)
+	}
+	for _, l := range links {
+		t.Links = append(t.Links, helpdesk.Link{Kind: helpdesk.LinkKind(l.Kind),
+			Ticket: helpdesk.TicketRef{ID: helpdesk.TicketID(l.ID), Number: helpdesk.TicketNumber(l.Number)}})
+	}
+	return t, nil
+}
+
+func (f fieldJSON) value() (helpdesk.CustomFieldValue, error) {
+	v := helpdesk.CustomFieldValue{Field: helpdesk.CustomFieldID(f.Field), Type: helpdesk.FieldType(f.Type)}
+	if f.Text != nil {
+		v.Text = *f.Text
+	}
+	if f.Number != nil {
+		v.Number = *f.Number
+	}
+	if f.Bool != nil {
+		v.Bool = *f.Bool
+	}
+	if f.Date != nil {
+		d, err := time.Parse(time.DateOnly, *f.Date)
+		if err != nil {
+			return v, fmt.Errorf("custom field %d: date %q: %w", f.Field, *f.Date, err)
+		}
+		v.Date = d
+	}
+	return v, nil
+}
+
+// fromTime turns a nullable timestamp into the domain's "zero means not yet".
+func fromTime(p *time.Time) time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return p.UTC()
+}
+
+// toTime is the reverse of fromTime.
+func toTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// toID turns a domain id into a nullable column value (0 is NULL).
+func toID[T ~int64](id T) *int64 {
+	if id == 0 {
+		return nil
+	}
+	v := int64(id)
+	return &v
+}
+
+// micro truncates t to the precision of timestamptz, so what CreateTicket
+// returns equals what a later load reads.
+func micro(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Truncate(time.Microsecond).UTC()
+}
+
+// Ticket loads ticket n of tenant with its side sets and display names.
 func (s *Store) Ticket(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber) (helpdesk.Ticket, error) {
-	return helpdesk.Ticket{}, errNotYet
+	return s.loadTicket(ctx, tenant, n, "")
 }
 
+// TicketForUpdate is Ticket that also locks the ticket row until the
+// transaction ends. Outside InTx the lock would end with the statement's
+// own transaction, so it is only meaningful inside one.
 func (s *Store) TicketForUpdate(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber) (helpdesk.Ticket, error) {
-	return helpdesk.Ticket{}, errNotYet
+	return s.loadTicket(ctx, tenant, n, " FOR UPDATE OF t")
 }
 
+func (s *Store) loadTicket(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber, lock string) (helpdesk.Ticket, error) {
+	var t helpdesk.Ticket
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var err error
+		t, err = scanTicket(tx.QueryRow(ctx, ticketSelect+lock, pgx.NamedArgs{"tenant": int64(tenant), "number": int64(n)}), tenant)
+		return err
+	})
+	return t, mapErr(err, "ticket %s", n)
+}
+
+// ticketArgs are the columns of the ticket row that the domain decides.
+// next_due_at is not among them: the SLA engine owns it.
+func ticketArgs(tenant helpdesk.TenantID, t *helpdesk.Ticket) pgx.NamedArgs {
+	var guestName, guestEmail *string
+	if t.Requester.IsGuest() {
+		guestName, guestEmail = &t.Requester.Name, &t.Requester.Email
+	}
+	return pgx.NamedArgs{
+		"tenant":               int64(tenant),
+		"subject":              t.Subject,
+		"status":               string(t.Status),
+		"priority":             t.Priority.Rank(),
+		"priority_overridden":  t.PriorityOverridden,
+		"urgency":              string(t.Urgency),
+		"impact":               string(t.Impact),
+		"channel":              string(t.Channel),
+		"requester_id":         toID(t.Requester.User),
+		"guest_name":           guestName,
+		"guest_email":          guestEmail,
+		"organisation_id":      toID(t.Organisation),
+		"category_id":          toID(t.Category),
+		"group_id":             toID(t.Group),
+		"assignee_id":          toID(t.Assignee),
+		"merged_into_id":       toID(t.MergedInto.ID),
+		"status_changed_at":    t.StatusChangedAt,
+		"created_at":           t.CreatedAt,
+		"updated_at":           t.UpdatedAt,
+		"first_reply_at":       toTime(t.FirstReplyAt),
+		"solved_at":            toTime(t.SolvedAt),
+		"closed_at":            toTime(t.ClosedAt),
+		"public_agent_replies": t.PublicAgentReplies,
+		"reopens":              t.Reopens,
+		"assignee_changes":     t.AssigneeChanges,
+		"group_changes":        t.GroupChanges,
+		"escalations":          t.Escalations,
+		"version":              t.Version,
+	}
+}
+
+// checkTicket refuses values the schema would refuse with a less helpful
+// error, and a ticket of another tenant (a bug in the caller).
+func checkTicket(tenant helpdesk.TenantID, t *helpdesk.Ticket) error {
+	switch {
+	case t.Tenant != 0 && t.Tenant != tenant:
+		return fmt.Errorf("postgres: ticket of tenant %d saved in tenant %d", t.Tenant, tenant)
+	case !t.Status.Valid():
+		return fmt.Errorf("postgres: ticket status %q", t.Status)
+	case !t.Priority.Valid():
+		return fmt.Errorf("postgres: ticket priority %q", t.Priority)
+	}
+	return nil
+}
+
+// The ticket number comes from the tenant's counter row, bumped in the same
+// statement that inserts the ticket; the row lock it takes serialises
+// concurrent creates of one tenant until they commit. The subject becomes
+// the ticket's first search document.
+const insertTicketSQL = `WITH n AS (
+	INSERT INTO ticket_counters AS c (tenant_id, last_number) VALUES (@tenant, 1)
+	ON CONFLICT (tenant_id) DO UPDATE SET last_number = c.last_number + 1
+	RETURNING last_number
+), t AS (
+	INSERT INTO tickets (tenant_id, number, subject, status, priority, priority_overridden, urgency, impact, channel,
+		requester_id, guest_name, guest_email, organisation_id, category_id, group_id, assignee_id, merged_into_id,
+		status_changed_at, created_at, updated_at, first_reply_at, solved_at, closed_at,
+		public_agent_replies, reopens, assignee_changes, group_changes, escalations, version)
+	SELECT @tenant, n.last_number, @subject, @status, @priority, @priority_overridden, @urgency, @impact, @channel,
+		@requester_id, @guest_name, @guest_email, @organisation_id, @category_id, @group_id, @assignee_id, @merged_into_id,
+		@status_changed_at, @created_at, @updated_at, @first_reply_at, @solved_at, @closed_at,
+		@public_agent_replies, @reopens, @assignee_changes, @group_changes, @escalations, @version
+	FROM n
+	RETURNING id, number
+), s AS (
+	INSERT INTO ticket_search (tenant_id, ticket_id, public, words, document)
+	SELECT @tenant, t.id, true, atiende_norm(@subject), setweight(atiende_tsvector(@subject), 'A') FROM t
+)
+SELECT id, number FROM t`
+
+// CreateTicket inserts t with the tenant's next number, its side sets, its
+// first comment with the attachments and its events, in two round trips.
+func (s *Store) CreateTicket(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Ticket, first helpdesk.NewComment, events []helpdesk.Event) (helpdesk.Ticket, error) {
+	if err := checkTicket(tenant, &t); err != nil {
+		return helpdesk.Ticket{}, err
+	}
+	if t.Version < 1 {
+		t.Version = 1
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var id, number int64
+		if err := tx.QueryRow(ctx, insertTicketSQL, ticketArgs(tenant, &t)).Scan(&id, &number); err != nil {
+			return err
+		}
+		t.ID, t.Number, t.Tenant = helpdesk.TicketID(id), helpdesk.TicketNumber(number), tenant
+		b := &pgx.Batch{}
+		queueSideSets(b, tenant, &t)
+		var commentID int64
+		queueComment(b, tenant, t.ID, &first, events, &commentID)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return helpdesk.Ticket{}, mapErr(err, "create ticket")
+	}
+	t.StatusChangedAt, t.CreatedAt, t.UpdatedAt = micro(t.StatusChangedAt), micro(t.CreatedAt), micro(t.UpdatedAt)
+	t.FirstReplyAt, t.SolvedAt, t.ClosedAt = micro(t.FirstReplyAt), micro(t.SolvedAt), micro(t.ClosedAt)
+	return t, nil
+}
+
+// updateTicketSQL writes the ticket if it is still at the expected version.
+// The stored version becomes the domain's (every mutation adds one, and an
+// operation may make several), and always grows. A changed subject adds a
+// search document (old holds the subject before the update: same snapshot).
+const updateTicketSQL = `WITH old AS (
+	SELECT subject FROM tickets WHERE tenant_id = @tenant AND id = @id
+), u AS (
+	UPDATE tickets SET subject = @subject, status = @status, priority = @priority,
+		priority_overridden = @priority_overridden, urgency = @urgency, impact = @impact, channel = @channel,
+		requester_id = @requester_id, guest_name = @guest_name, guest_email = @guest_email,
+		organisation_id = @organisation_id, category_id = @category_id, group_id = @group_id,
+		assignee_id = @assignee_id, merged_into_id = @merged_into_id,
+		status_changed_at = @status_changed_at, updated_at = @updated_at,
+		first_reply_at = @first_reply_at, solved_at = @solved_at, closed_at = @closed_at,
+		public_agent_replies = @public_agent_replies, reopens = @reopens, assignee_changes = @assignee_changes,
+		group_changes = @group_changes, escalations = @escalations,
+		version = greatest(@version::integer, version + 1)
+	WHERE tenant_id = @tenant AND id = @id AND version = @expected
+	RETURNING subject
+), s AS (
+	INSERT INTO ticket_search (tenant_id, ticket_id, public, words, document)
+	SELECT @tenant, @id, true, atiende_norm(u.subject), setweight(atiende_tsvector(u.subject), 'A')
+	FROM u, old WHERE u.subject <> old.subject
+)
+SELECT count(*) FROM u`
+
+// SaveTicket writes u.Ticket if the stored version is still u.Expected,
+// then, in one more round trip, its side sets (only the differences are
+// written), the comment with its attachments, and the events.
 func (s *Store) SaveTicket(ctx context.Context, tenant helpdesk.TenantID, u helpdesk.TicketUpdate) (helpdesk.CommentID, error) {
-	return 0, errNotYet
+	t := &u.Ticket
+	if err := checkTicket(tenant, t); err != nil {
+		return 0, err
+	}
+	var commentID int64
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		args := ticketArgs(tenant, t)
+		args["id"], args["expected"] = int64(t.ID), u.Expected
+		var n int
+		if err := tx.QueryRow(ctx, updateTicketSQL, args).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			var v int
+			err := tx.QueryRow(ctx, `SELECT version FROM tickets WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(t.ID)).Scan(&v)
+			if err != nil {
+				return err // ErrNoRows: not found
+			}
+			return fmt.Errorf("ticket %s is at version %d, not %d: %w", t.Number, v, u.Expected, helpdesk.ErrConflict)
+		}
+		b := &pgx.Batch{}
+		queueSideSets(b, tenant, t)
+		if u.Comment != nil {
+			queueComment(b, tenant, t.ID, u.Comment, u.Events, &commentID)
+		} else if len(u.Events) > 0 {
+			queueEvents(b, tenant, t.ID, u.Events)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return helpdesk.CommentID(commentID), mapErr(err, "save ticket %s", t.Number)
 }
 
-func (s *Store) CopyComments(ctx context.Context, tenant helpdesk.TenantID, from, to helpdesk.TicketID, keepVisibility bool) error {
-	return errNotYet
+// Side sets are written as differences: what is no longer wanted is
+// deleted, what is new is inserted, and an unchanged set writes nothing
+// (no dead rows on every save). Each statement is one entry of the batch.
+const (
+	saveTagsSQL = `WITH del AS (
+		DELETE FROM ticket_tags WHERE tenant_id = @tenant AND ticket_id = @ticket AND tag <> ALL (@tags::text[])
+	)
+	INSERT INTO ticket_tags (tenant_id, ticket_id, tag)
+	SELECT @tenant, @ticket, x FROM unnest(@tags::text[]) AS x
+	ON CONFLICT DO NOTHING`
+
+	saveFollowersSQL = `WITH del AS (
+		DELETE FROM ticket_followers WHERE tenant_id = @tenant AND ticket_id = @ticket AND user_id <> ALL (@users::bigint[])
+	)
+	INSERT INTO ticket_followers (tenant_id, ticket_id, user_id)
+	SELECT @tenant, @ticket, x FROM unnest(@users::bigint[]) AS x
+	ON CONFLICT DO NOTHING`
+
+	saveFieldsSQL = `WITH del AS (
+		DELETE FROM ticket_field_values WHERE tenant_id = @tenant AND ticket_id = @ticket AND field_id <> ALL (@ids::bigint[])
+	)
+	INSERT INTO ticket_field_values AS v (tenant_id, ticket_id, field_id, type, value_text, value_number, value_date, value_bool)
+	SELECT @tenant, @ticket, x.id, x.type, x.t, x.n, x.d, x.b
+	FROM unnest(@ids::bigint[], @types::text[], @texts::text[], @numbers::float8[], @dates::date[], @bools::boolean[])
+		AS x(id, type, t, n, d, b)
+	ON CONFLICT (tenant_id, ticket_id, field_id) DO UPDATE
+		SET type = excluded.type, value_text = excluded.value_text, value_number = excluded.value_number,
+			value_date = excluded.value_date, value_bool = excluded.value_bool
+		WHERE (v.type, v.value_text, v.value_number, v.value_date, v.value_bool)
+			IS DISTINCT FROM (excluded.type, excluded.value_text, excluded.value_number, excluded.value_date, excluded.value_bool)`
+
+	saveLinksSQL = `WITH want AS (
+		SELECT k, id, n FROM unnest(@kinds::text[], @targets::bigint[]) WITH ORDINALITY AS x(k, id, n)
+	), del AS (
+		DELETE FROM ticket_links l WHERE l.tenant_id = @tenant AND l.ticket_id = @ticket
+			AND NOT EXISTS (SELECT FROM want WHERE want.k = l.kind AND want.id = l.target_id)
+	)
+	INSERT INTO ticket_links AS l (tenant_id, ticket_id, kind, target_id, position)
+	SELECT @tenant, @ticket, k, id, n FROM want
+	ON CONFLICT (tenant_id, ticket_id, kind, target_id) DO UPDATE SET position = excluded.position
+		WHERE l.position <> excluded.position`
+)
+
+func queueSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
+	base := func() pgx.NamedArgs { return pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(t.ID)} }
+
+	a := base()
+	a["tags"] = nonNil(t.Tags)
+	b.Queue(saveTagsSQL, a)
+
+	a = base()
+	users := make([]int64, 0, len(t.Followers))
+	for _, u := range t.Followers {
+		users = append(users, int64(u))
+	}
+	a["users"] = users
+	b.Queue(saveFollowersSQL, a)
+
+	a = base()
+	n := len(t.Fields)
+	ids, types := make([]int64, 0, n), make([]string, 0, n)
+	texts, numbers := make([]*string, 0, n), make([]*float64, 0, n)
+	dates, bools := make([]*time.Time, 0, n), make([]*bool, 0, n)
+	for _, f := range t.Fields {
+		ids, types = append(ids, int64(f.Field)), append(types, string(f.Type))
+		var text *string
+		var number *float64
+		var date *time.Time
+		var flag *bool
+		switch f.Type {
+		case helpdesk.FieldNumber:
+			number = &f.Number
+		case helpdesk.FieldDate:
+			d := time.Date(f.Date.Year(), f.Date.Month(), f.Date.Day(), 0, 0, 0, 0, time.UTC)
+			date = &d
+		case helpdesk.FieldCheckbox:
+			flag = &f.Bool
+		default: // text, dropdown
+			text = &f.Text
+		}
+		texts, numbers, dates, bools = append(texts, text), append(numbers, number), append(dates, date), append(bools, flag)
+	}
+	a["ids"], a["types"], a["texts"], a["numbers"], a["dates"], a["bools"] = ids, types, texts, numbers, dates, bools
+	b.Queue(saveFieldsSQL, a)
+
+	a = base()
+	kinds, targets := make([]string, 0, len(t.Links)), make([]int64, 0, len(t.Links))
+	for _, l := range t.Links {
+		kinds, targets = append(kinds, string(l.Kind)), append(targets, int64(l.Ticket.ID))
+	}
+	a["kinds"], a["targets"] = kinds, targets
+	b.Queue(saveLinksSQL, a)
 }
 
-func (s *Store) Timeline(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, scope helpdesk.TimelineScope) ([]helpdesk.TimelineEntry, error) {
-	return nil, errNotYet
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
-func (s *Store) Attachment(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.AttachmentID) (helpdesk.AttachmentContent, error) {
-	return helpdesk.AttachmentContent{}, errNotYet
-}
-
-func (s *Store) AttachmentBytes(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID) (int64, error) {
-	return 0, errNotYet
-}
-
-func (s *Store) ListTickets(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.TicketQuery) (helpdesk.TicketPage, error) {
-	return helpdesk.TicketPage{}, errNotYet
-}
-
-func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter) ([]int, error) {
-	return nil, errNotYet
-}
-
-func (s *Store) SearchTickets(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.SearchQuery) (helpdesk.SearchPage, error) {
-	return helpdesk.SearchPage{}, errNotYet
-}
-
+// StaleTickets lists tickets in status whose status has not changed since
+// before, oldest first. Pending and solved use the small tickets_waiting
+// index; the status is a literal from a fixed list so the planner can
+// match that partial index.
 func (s *Store) StaleTickets(ctx context.Context, tenant helpdesk.TenantID, status helpdesk.Status, before time.Time, limit int) ([]helpdesk.TicketNumber, error) {
-	return nil, errNotYet
+	lit, ok := statusLiterals[status]
+	if !ok {
+		return nil, fmt.Errorf("postgres: stale tickets: %w", invalidField("status"))
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	q := `SELECT number FROM tickets WHERE tenant_id = $1 AND status = ` + lit + `
+		AND status_changed_at < $2 ORDER BY status_changed_at, id LIMIT $3`
+	var out []helpdesk.TicketNumber
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, q, int64(tenant), before, limit)
+		if err != nil {
+			return err
+		}
+		nums, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		for _, n := range nums {
+			out = append(out, helpdesk.TicketNumber(n))
+		}
+		return err
+	})
+	return out, mapErr(err, "stale %s tickets", status)
 }
 
-func (s *Store) Group(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.GroupID) (helpdesk.Group, error) {
-	return helpdesk.Group{}, errNotYet
-}
-
-func (s *Store) Category(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.CategoryID) (helpdesk.Category, error) {
-	return helpdesk.Category{}, errNotYet
-}
-
-func (s *Store) CustomFieldDefs(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.CustomFieldDef, error) {
-	return nil, errNotYet
-}
-
-func (s *Store) TicketSettings(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.TicketSettings, error) {
-	return helpdesk.TicketSettings{}, errNotYet
-}
-
-func (s *Store) OrganisationShares(ctx context.Context, tenant helpdesk.TenantID, org helpdesk.OrganisationID) (bool, error) {
-	return false, errNotYet
+// invalidField is the validation error the store returns for a query value
+// the domain should have refused.
+func invalidField(field string) error {
+	return &helpdesk.ValidationError{Fields: map[string]string{field: "error.invalid"}}
 }

@@ -1,0 +1,199 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// Group loads a group with its members.
+func (s *Store) Group(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.GroupID) (helpdesk.Group, error) {
+	const q = `SELECT g.id, g.name, g.tier,
+		ARRAY(SELECT m.user_id FROM group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id ORDER BY m.user_id)
+	FROM groups g WHERE g.tenant_id = $1 AND g.id = $2`
+	var g helpdesk.Group
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var gid int64
+		var members []int64
+		if err := tx.QueryRow(ctx, q, int64(tenant), int64(id)).Scan(&gid, &g.Name, &g.Tier, &members); err != nil {
+			return err
+		}
+		g.ID = helpdesk.GroupID(gid)
+		for _, m := range members {
+			g.Members = append(g.Members, helpdesk.UserID(m))
+		}
+		return nil
+	})
+	return g, mapErr(err, "group %d", id)
+}
+
+// CreateGroup inserts a group and its members (admin pages, demo data).
+func (s *Store) CreateGroup(ctx context.Context, tenant helpdesk.TenantID, g helpdesk.Group) (helpdesk.Group, error) {
+	if g.Tier < 1 {
+		g.Tier = 1
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, `INSERT INTO groups (tenant_id, name, tier) VALUES ($1, $2, $3) RETURNING id`,
+			int64(tenant), g.Name, g.Tier).Scan(&id); err != nil {
+			return err
+		}
+		g.ID = helpdesk.GroupID(id)
+		members := make([]int64, 0, len(g.Members))
+		for _, m := range g.Members {
+			members = append(members, int64(m))
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO group_members (tenant_id, group_id, user_id)
+			SELECT DISTINCT $1::bigint, $2::bigint, unnest($3::bigint[])`, int64(tenant), id, members)
+		return err
+	})
+	return g, mapErr(err, "create group %q", g.Name)
+}
+
+// Category loads a category.
+func (s *Store) Category(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.CategoryID) (helpdesk.Category, error) {
+	var c helpdesk.Category
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var cid int64
+		err := tx.QueryRow(ctx, `SELECT id, name FROM categories WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(id)).Scan(&cid, &c.Name)
+		c.ID = helpdesk.CategoryID(cid)
+		return err
+	})
+	return c, mapErr(err, "category %d", id)
+}
+
+// CreateCategory inserts a category (admin pages, demo data).
+func (s *Store) CreateCategory(ctx context.Context, tenant helpdesk.TenantID, c helpdesk.Category) (helpdesk.Category, error) {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO categories (tenant_id, name) VALUES ($1, $2) RETURNING id`, int64(tenant), c.Name).Scan(&id)
+		c.ID = helpdesk.CategoryID(id)
+		return err
+	})
+	return c, mapErr(err, "create category %q", c.Name)
+}
+
+type optionJSON struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// CustomFieldDefs lists the tenant's custom field definitions by id.
+func (s *Store) CustomFieldDefs(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.CustomFieldDef, error) {
+	const q = `SELECT id, key, label, type, options, customer_visible, required, active
+	FROM custom_field_defs WHERE tenant_id = $1 ORDER BY id`
+	var out []helpdesk.CustomFieldDef
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, q, int64(tenant))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) {
+			var d helpdesk.CustomFieldDef
+			var id int64
+			var typ string
+			var opts []optionJSON
+			if err := row.Scan(&id, &d.Key, &d.Label, &typ, &opts, &d.CustomerVisible, &d.Required, &d.Active); err != nil {
+				return d, err
+			}
+			d.ID, d.Type = helpdesk.CustomFieldID(id), helpdesk.FieldType(typ)
+			for _, o := range opts {
+				d.Options = append(d.Options, helpdesk.CustomFieldOption{Value: o.Value, Label: o.Label})
+			}
+			return d, nil
+		})
+		return err
+	})
+	return out, mapErr(err, "custom field definitions")
+}
+
+// CreateCustomFieldDef inserts a definition (admin pages, demo data); a taken
+// key is ErrConflict.
+func (s *Store) CreateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+	opts := make([]optionJSON, 0, len(d.Options))
+	for _, o := range d.Options {
+		opts = append(opts, optionJSON(o))
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO custom_field_defs (tenant_id, key, label, type, options, customer_visible, required, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			int64(tenant), d.Key, d.Label, string(d.Type), opts, d.CustomerVisible, d.Required, d.Active).Scan(&id)
+		d.ID = helpdesk.CustomFieldID(id)
+		return err
+	})
+	return d, mapErr(err, "create custom field %q", d.Key)
+}
+
+// TicketSettings returns the tenant's settings, or the defaults when it
+// has none.
+func (s *Store) TicketSettings(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.TicketSettings, error) {
+	const q = `SELECT priority_matrix,
+		(extract(epoch FROM auto_close_after) * 1000000)::bigint, (extract(epoch FROM auto_solve_after) * 1000000)::bigint,
+		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files
+	FROM ticket_settings WHERE tenant_id = $1`
+	st := helpdesk.DefaultTicketSettings()
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var matrix string
+		var closeUS, solveUS int64
+		err := tx.QueryRow(ctx, q, int64(tenant)).Scan(&matrix, &closeUS, &solveUS,
+			&st.Attachments.MaxFileBytes, &st.Attachments.MaxCommentBytes, &st.Attachments.MaxTicketBytes, &st.Attachments.MaxFiles)
+		if errors.Is(err, pgx.ErrNoRows) {
+			st = helpdesk.DefaultTicketSettings()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if st.Matrix, err = helpdesk.ParsePriorityMatrix(matrix); err != nil {
+			return fmt.Errorf("stored priority matrix %q: %w", matrix, err)
+		}
+		st.AutoCloseAfter, st.AutoSolveAfter = time.Duration(closeUS)*time.Microsecond, time.Duration(solveUS)*time.Microsecond
+		return nil
+	})
+	if err != nil {
+		return helpdesk.TicketSettings{}, mapErr(err, "ticket settings")
+	}
+	return st, nil
+}
+
+// SetTicketSettings stores the tenant's settings (admin pages, tests).
+func (s *Store) SetTicketSettings(ctx context.Context, tenant helpdesk.TenantID, st helpdesk.TicketSettings) error {
+	if err := st.Matrix.Validate(); err != nil {
+		return err
+	}
+	const q = `INSERT INTO ticket_settings (tenant_id, priority_matrix, auto_close_after, auto_solve_after,
+		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files)
+	VALUES (@tenant, @matrix, @close * interval '1 microsecond', @solve * interval '1 microsecond',
+		@file, @comment, @ticket, @files)
+	ON CONFLICT (tenant_id) DO UPDATE SET priority_matrix = excluded.priority_matrix,
+		auto_close_after = excluded.auto_close_after, auto_solve_after = excluded.auto_solve_after,
+		max_file_bytes = excluded.max_file_bytes, max_comment_bytes = excluded.max_comment_bytes,
+		max_ticket_bytes = excluded.max_ticket_bytes, max_files = excluded.max_files`
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, pgx.NamedArgs{
+			"tenant": int64(tenant), "matrix": st.Matrix.String(),
+			"close": st.AutoCloseAfter.Microseconds(), "solve": st.AutoSolveAfter.Microseconds(),
+			"file": st.Attachments.MaxFileBytes, "comment": st.Attachments.MaxCommentBytes,
+			"ticket": st.Attachments.MaxTicketBytes, "files": st.Attachments.MaxFiles,
+		})
+		return err
+	})
+	return mapErr(err, "save ticket settings")
+}
+
+// OrganisationShares reports whether the organisation's members may see
+// each other's tickets.
+func (s *Store) OrganisationShares(ctx context.Context, tenant helpdesk.TenantID, org helpdesk.OrganisationID) (bool, error) {
+	var shared bool
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT shared_tickets FROM organisations WHERE tenant_id = $1 AND id = $2`,
+			int64(tenant), int64(org)).Scan(&shared)
+	})
+	return shared, mapErr(err, "organisation %d", org)
+}

@@ -1,0 +1,312 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// Nothing submitted ever reaches these queries as SQL text: statuses and
+// sorts map to fixed fragments through the tables below, and every other
+// value is a parameter.
+
+// statusLiterals are the SQL literals of the statuses. Statuses are inlined
+// (not parameters) so that the planner can prove a query's status list
+// implies the predicate of the partial queue indexes, which it cannot do for
+// a parameter under a generic plan.
+var statusLiterals = map[helpdesk.Status]string{
+	helpdesk.StatusNew:     "'new'",
+	helpdesk.StatusOpen:    "'open'",
+	helpdesk.StatusPending: "'pending'",
+	helpdesk.StatusOnHold:  "'on_hold'",
+	helpdesk.StatusSolved:  "'solved'",
+	helpdesk.StatusClosed:  "'closed'",
+}
+
+// keyset is a sort's ORDER BY and the condition for "after the cursor",
+// over @c_time, @c_rank and @c_id. Each matches one index of 00002 (the
+// direction the index was built in, or its backward scan).
+type keyset struct{ order, after string }
+
+var keysets = map[helpdesk.Sort]keyset{
+	{Key: helpdesk.SortUpdated, Desc: true}: {"t.updated_at DESC, t.id DESC", "(t.updated_at, t.id) < (@c_time::timestamptz, @c_id::bigint)"},
+	{Key: helpdesk.SortUpdated}:             {"t.updated_at, t.id", "(t.updated_at, t.id) > (@c_time::timestamptz, @c_id::bigint)"},
+	{Key: helpdesk.SortCreated, Desc: true}: {"t.created_at DESC, t.id DESC", "(t.created_at, t.id) < (@c_time::timestamptz, @c_id::bigint)"},
+	{Key: helpdesk.SortCreated}:             {"t.created_at, t.id", "(t.created_at, t.id) > (@c_time::timestamptz, @c_id::bigint)"},
+	{Key: helpdesk.SortPriority, Desc: true}: {"t.priority DESC, t.updated_at DESC, t.id DESC",
+		"(t.priority, t.updated_at, t.id) < (@c_rank::smallint, @c_time::timestamptz, @c_id::bigint)"},
+	{Key: helpdesk.SortPriority}: {"t.priority, t.updated_at, t.id",
+		"(t.priority, t.updated_at, t.id) > (@c_rank::smallint, @c_time::timestamptz, @c_id::bigint)"},
+	// No due instant sorts as +infinity; a cursor without a time is there.
+	{Key: helpdesk.SortDue, Desc: true}: {"coalesce(t.next_due_at, 'infinity') DESC, t.id DESC",
+		"(coalesce(t.next_due_at, 'infinity'), t.id) < (coalesce(@c_time::timestamptz, 'infinity'), @c_id::bigint)"},
+	{Key: helpdesk.SortDue}: {"coalesce(t.next_due_at, 'infinity'), t.id",
+		"(coalesce(t.next_due_at, 'infinity'), t.id) > (coalesce(@c_time::timestamptz, 'infinity'), @c_id::bigint)"},
+}
+
+// summaryColumns are what lists show: the narrow row and display names,
+// looked up per returned row (subqueries, not joins, so the scan of the
+// queue index feeds LIMIT directly).
+const summaryColumns = `t.id, t.number, t.subject, t.status, t.priority, t.channel, coalesce(t.requester_id, 0),
+	coalesce((SELECT u.name FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id), t.guest_name, ''),
+	coalesce((SELECT u.email::text FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id), t.guest_email, ''),
+	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(t.group_id, 0),
+	coalesce((SELECT g.name FROM groups g WHERE g.tenant_id = t.tenant_id AND g.id = t.group_id), ''),
+	coalesce(t.assignee_id, 0),
+	coalesce((SELECT u.name FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.assignee_id), ''),
+	t.created_at, t.updated_at, t.next_due_at, t.version`
+
+// scanSummary reads summaryColumns, then extra destinations.
+func scanSummary(row pgx.Row, extra ...any) (helpdesk.TicketSummary, error) {
+	var s helpdesk.TicketSummary
+	var id, number, req, org, cat, grp, asg int64
+	var status, channel string
+	var rank int
+	var due *time.Time
+	dest := append([]any{&id, &number, &s.Subject, &status, &rank, &channel, &req, &s.Requester.Name, &s.Requester.Email,
+		&org, &cat, &grp, &s.GroupName, &asg, &s.AssigneeName, &s.CreatedAt, &s.UpdatedAt, &due, &s.Version}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return s, err
+	}
+	var err error
+	if s.Priority, err = helpdesk.PriorityFromRank(rank); err != nil {
+		return s, fmt.Errorf("priority rank %d: %w", rank, err)
+	}
+	s.ID, s.Number, s.Status, s.Channel = helpdesk.TicketID(id), helpdesk.TicketNumber(number), helpdesk.Status(status), helpdesk.Channel(channel)
+	s.Requester.User, s.Organisation, s.Category = helpdesk.UserID(req), helpdesk.OrganisationID(org), helpdesk.CategoryID(cat)
+	s.Group, s.Assignee = helpdesk.GroupID(grp), helpdesk.UserID(asg)
+	s.CreatedAt, s.UpdatedAt, s.NextDueAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC(), fromTime(due)
+	return s, nil
+}
+
+// where builds a WHERE clause over tickets t with numbered parameters.
+type where struct {
+	conds []string
+	args  pgx.NamedArgs
+	n     int
+	// words is the normalised text a trigram condition needs in
+	// app.search_words before the statement runs ("" for none).
+	words string
+}
+
+func newWhere(tenant helpdesk.TenantID) *where {
+	return &where{conds: []string{"t.tenant_id = @tenant"}, args: pgx.NamedArgs{"tenant": int64(tenant)}}
+}
+
+func (w *where) arg(v any) string {
+	w.n++
+	name := "f" + strconv.Itoa(w.n)
+	w.args[name] = v
+	return "@" + name
+}
+
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) sql() string { return strings.Join(w.conds, "\n\tAND ") }
+
+// filter adds the conditions of f. It checks what it inlines and what the
+// domain's Validate should already have refused.
+func (w *where) filter(f *helpdesk.TicketFilter) error {
+	if len(f.Statuses) > 0 {
+		lits := make([]string, 0, len(f.Statuses))
+		seen := map[helpdesk.Status]bool{}
+		for _, st := range f.Statuses {
+			lit, ok := statusLiterals[st]
+			if !ok {
+				return invalidField("status")
+			}
+			if !seen[st] {
+				seen[st] = true
+				lits = append(lits, lit)
+			}
+		}
+		w.add("t.status IN (" + strings.Join(lits, ", ") + ")")
+	}
+	switch f.Assignee.Mode {
+	case helpdesk.AssigneeAny:
+	case helpdesk.AssigneeNobody:
+		w.add("t.assignee_id IS NULL")
+	case helpdesk.AssigneeAnyone:
+		w.add("t.assignee_id IS NOT NULL")
+	case helpdesk.AssigneeUser:
+		if f.Assignee.User <= 0 {
+			return invalidField("assignee")
+		}
+		w.add("t.assignee_id = " + w.arg(int64(f.Assignee.User)))
+	default: // "me" must have been resolved by the Service
+		return invalidField("assignee")
+	}
+	if len(f.Groups) > 0 {
+		ids := make([]int64, len(f.Groups))
+		for i, g := range f.Groups {
+			ids[i] = int64(g)
+		}
+		w.add("t.group_id = ANY (" + w.arg(ids) + "::bigint[])")
+	}
+	if len(f.Priorities) > 0 {
+		ranks := make([]int32, len(f.Priorities))
+		for i, p := range f.Priorities {
+			if !p.Valid() {
+				return invalidField("priority")
+			}
+			ranks[i] = int32(p.Rank())
+		}
+		w.add("t.priority = ANY (" + w.arg(ranks) + "::smallint[])")
+	}
+	if f.Category != 0 {
+		w.add("t.category_id = " + w.arg(int64(f.Category)))
+	}
+	if f.Tag != "" {
+		w.add("EXISTS (SELECT FROM ticket_tags x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND x.tag = " + w.arg(f.Tag) + ")")
+	}
+	if f.Channel != "" {
+		w.add("t.channel = " + w.arg(string(f.Channel)))
+	}
+	if f.Requester != 0 {
+		w.add("t.requester_id = " + w.arg(int64(f.Requester)))
+	}
+	if f.Organisation != 0 {
+		w.add("t.organisation_id = " + w.arg(int64(f.Organisation)))
+	}
+	if text := truncateRunes(f.Text, helpdesk.MaxQueryLen); text != "" {
+		// The subject by trigram (through ticket_search, whose policy does
+		// the indexed match; the current subject only), or the number.
+		cond := `EXISTS (SELECT FROM ticket_search s WHERE s.tenant_id = t.tenant_id AND s.ticket_id = t.id
+			AND s.comment_id IS NULL AND s.words = atiende_norm(t.subject))`
+		if n, err := helpdesk.ParseTicketNumber(text); err == nil {
+			cond = "(t.number = " + w.arg(int64(n)) + " OR " + cond + ")"
+		}
+		w.add(cond)
+		w.words = text
+	}
+	if c := f.Customer; c != nil {
+		if c.User <= 0 {
+			return invalidField("filter")
+		}
+		// Requester = the customer already implies the scope.
+		if f.Requester != c.User {
+			u := w.arg(int64(c.User))
+			scope := "t.requester_id = " + u +
+				" OR t.id = ANY (ARRAY(SELECT x.ticket_id FROM ticket_followers x WHERE x.tenant_id = @tenant AND x.user_id = " + u + "))"
+			if c.Organisation != 0 {
+				scope += " OR t.organisation_id = " + w.arg(int64(c.Organisation))
+			}
+			w.add("(" + scope + ")")
+		}
+	}
+	return nil
+}
+
+// setSearchSQL sets what ticket_search's policy matches for the rest of the
+// transaction: a tsquery built from @q (empty: none) and trigram words.
+const setSearchSQL = `SELECT set_config('app.search_query', CASE WHEN @fts THEN atiende_tsquery(@q::text)::text ELSE '' END, true),
+	set_config('app.search_words', atiende_norm(@q::text), true)`
+
+func queueSetSearch(b *pgx.Batch, text string, fts bool) {
+	b.Queue(setSearchSQL, pgx.NamedArgs{"q": text, "fts": fts})
+}
+
+func truncateRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+// ListTickets returns one page of q with keyset pagination (never OFFSET).
+func (s *Store) ListTickets(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.TicketQuery) (helpdesk.TicketPage, error) {
+	if q.Sort == (helpdesk.Sort{}) {
+		q.Sort = helpdesk.DefaultSort
+	}
+	ks, ok := keysets[q.Sort]
+	if !ok {
+		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", invalidField("sort"))
+	}
+	if !q.Cursor.IsZero() && q.Cursor.Sort != q.Sort {
+		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", invalidField("cursor"))
+	}
+	switch {
+	case q.Limit <= 0:
+		q.Limit = helpdesk.DefaultPageSize
+	case q.Limit > helpdesk.MaxPageSize:
+		q.Limit = helpdesk.MaxPageSize
+	}
+	w := newWhere(tenant)
+	if err := w.filter(&q.Filter); err != nil {
+		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", err)
+	}
+	if !q.Cursor.IsZero() {
+		w.add(ks.after)
+		w.args["c_time"], w.args["c_rank"], w.args["c_id"] = toTime(q.Cursor.Time), q.Cursor.Rank, int64(q.Cursor.ID)
+	}
+	w.args["limit"] = q.Limit + 1
+	sql := "SELECT " + summaryColumns + "\nFROM tickets t\nWHERE " + w.sql() + "\nORDER BY " + ks.order + "\nLIMIT @limit"
+
+	var page helpdesk.TicketPage
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		if w.words != "" {
+			queueSetSearch(b, w.words, false)
+		}
+		b.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				t, err := scanSummary(rows)
+				if err != nil {
+					return err
+				}
+				page.Tickets = append(page.Tickets, t)
+			}
+			return rows.Err()
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return helpdesk.TicketPage{}, mapErr(err, "list tickets")
+	}
+	if len(page.Tickets) > q.Limit {
+		page.Tickets = page.Tickets[:q.Limit]
+		page.Next = helpdesk.CursorAfter(q.Sort, page.Tickets[q.Limit-1])
+	}
+	return page, nil
+}
+
+// CountTickets counts each filter's tickets: one statement per view, all in
+// one batch (one round trip), so each count uses the index that suits its
+// view rather than one scan of every ticket with FILTER clauses.
+func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter) ([]int, error) {
+	out := make([]int, len(filters))
+	if len(filters) == 0 {
+		return out, nil
+	}
+	b := &pgx.Batch{}
+	for i := range filters {
+		f := filters[i]
+		w := newWhere(tenant)
+		if err := w.filter(&f); err != nil {
+			return nil, fmt.Errorf("postgres: count tickets: %w", err)
+		}
+		if w.words != "" {
+			queueSetSearch(b, w.words, false)
+		}
+		b.Queue("SELECT count(*) FROM tickets t WHERE "+w.sql(), w.args).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&out[i])
+		})
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return nil, mapErr(err, "count tickets")
+	}
+	return out, nil
+}
