@@ -11,7 +11,7 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// eventsFrom is the SELECT that turns the event arrays into rows, in the
+// eventsInsert is the INSERT that turns the event arrays into rows, in the
 // order given, so their ids (and the timeline) keep that order. comment is
 // the SQL for the id of the comment saved in the same statement, if any.
 func eventsInsert(comment string) string {
@@ -176,7 +176,8 @@ func (s *Store) Timeline(ctx context.Context, tenant helpdesk.TenantID, ticket h
 		if !exists {
 			return pgx.ErrNoRows
 		}
-		a := pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "public_only": scope == helpdesk.TimelineCustomer}
+		// Anything but the staff scope is the customer's view.
+		a := pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "public_only": scope != helpdesk.TimelineStaff}
 		b := &pgx.Batch{}
 		byID := map[int64]*helpdesk.Comment{}
 		b.Queue(timelineCommentsSQL, a).Query(func(rows pgx.Rows) error {

@@ -208,8 +208,28 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 const setSearchSQL = `SELECT set_config('app.search_query', CASE WHEN @fts THEN atiende_tsquery(@q::text)::text ELSE '' END, true),
 	set_config('app.search_words', atiende_norm(@q::text), true)`
 
-func queueSetSearch(b *pgx.Batch, text string, fts bool) {
+// The planner prices @@ and the trigram operators like any cheap operator,
+// while each costs microseconds (a tsvector or trigram set per row); and it
+// cannot see the search values behind the policy's current_setting. The two
+// plans for ticket_search (GIN bitmaps, or every tenant row filtered) then
+// come out close in cost and flip, and the wrong one is 10–100 times slower
+// (see docs/tickets-storage.md). Raising cpu_operator_cost for the search
+// statement alone prices the filtering honestly; it is saved and restored
+// around that statement, in the same batch.
+const (
+	saveCostSQL    = `SELECT set_config('app.search_saved_cost', current_setting('cpu_operator_cost'), true)`
+	raiseCostSQL   = `SELECT set_config('cpu_operator_cost', '0.25', true)`
+	restoreCostSQL = `SELECT set_config('cpu_operator_cost', current_setting('app.search_saved_cost'), true)`
+)
+
+// queueSearch queues stmt (already built by the caller through queue) with
+// the search settings it needs before it and the cost restored after it.
+func queueSearch(b *pgx.Batch, text string, fts bool, queue func()) {
 	b.Queue(setSearchSQL, pgx.NamedArgs{"q": text, "fts": fts})
+	b.Queue(saveCostSQL)
+	b.Queue(raiseCostSQL)
+	queue()
+	b.Queue(restoreCostSQL)
 }
 
 func truncateRunes(s string, n int) string {
@@ -255,19 +275,23 @@ func (s *Store) ListTickets(ctx context.Context, tenant helpdesk.TenantID, q hel
 	var page helpdesk.TicketPage
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		if w.words != "" {
-			queueSetSearch(b, w.words, false)
-		}
-		b.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				t, err := scanSummary(rows)
-				if err != nil {
-					return err
+		queue := func() {
+			b.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					t, err := scanSummary(rows)
+					if err != nil {
+						return err
+					}
+					page.Tickets = append(page.Tickets, t)
 				}
-				page.Tickets = append(page.Tickets, t)
-			}
-			return rows.Err()
-		})
+				return rows.Err()
+			})
+		}
+		if w.words != "" {
+			queueSearch(b, w.words, false, queue)
+		} else {
+			queue()
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -295,12 +319,16 @@ func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filt
 		if err := w.filter(&f); err != nil {
 			return nil, fmt.Errorf("postgres: count tickets: %w", err)
 		}
-		if w.words != "" {
-			queueSetSearch(b, w.words, false)
+		queue := func() {
+			b.Queue("SELECT count(*) FROM tickets t WHERE "+w.sql(), w.args).QueryRow(func(row pgx.Row) error {
+				return row.Scan(&out[i])
+			})
 		}
-		b.Queue("SELECT count(*) FROM tickets t WHERE "+w.sql(), w.args).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out[i])
-		})
+		if w.words != "" {
+			queueSearch(b, w.words, false, queue)
+		} else {
+			queue()
+		}
 	}
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, b).Close()

@@ -10,11 +10,11 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// Full-text search runs in two statements of one batch:
+// Full-text search runs as statements of one batch (one round trip):
 //
 //  1. set_config puts the tsquery (websearch_to_tsquery over unaccented
 //     text, Spanish or English) and the normalised words in transaction-local
-//     settings;
+//     settings (and raises cpu_operator_cost for step 2, see queueSearch);
 //  2. the search reads ticket_search, whose SELECT policy matches those
 //     settings, so the GIN indexes on (tenant_id, document) and
 //     (tenant_id, words) do the matching despite row-level security (see
@@ -142,17 +142,18 @@ func (s *Store) SearchTickets(ctx context.Context, tenant helpdesk.TenantID, q h
 	var page helpdesk.SearchPage
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		queueSetSearch(b, text, true)
-		b.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				var h helpdesk.SearchHit
-				var err error
-				if h.Ticket, err = scanSummary(rows, &h.Score, &h.Snippet); err != nil {
-					return err
+		queueSearch(b, text, true, func() {
+			b.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
+				for rows.Next() {
+					var h helpdesk.SearchHit
+					var err error
+					if h.Ticket, err = scanSummary(rows, &h.Score, &h.Snippet); err != nil {
+						return err
+					}
+					page.Hits = append(page.Hits, h)
 				}
-				page.Hits = append(page.Hits, h)
-			}
-			return rows.Err()
+				return rows.Err()
+			})
 		})
 		return tx.SendBatch(ctx, b).Close()
 	})

@@ -617,3 +617,41 @@ func TestTicketConfiguration(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, defs)
 }
+
+// TestSaveTicketRefusesForeignReferences: the composite foreign keys make a
+// reference into another tenant impossible, and a failure in the batched
+// part of a save undoes the whole save.
+func TestSaveTicketRefusesForeignReferences(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	a := newDesk(t, pool, "alfa")
+	b := newDesk(t, pool, "beta")
+	ctx := a.ctx()
+	tk := a.openFor(t, a.cust, "Referencias cruzadas")
+	before := countEvents(t, a, tk)
+	foreignGroup, err := b.s.CreateGroup(ctx, b.tenant.ID, helpdesk.Group{Name: "Ajeno"})
+	require.NoError(t, err)
+
+	for name, change := range map[string]func(*helpdesk.Ticket){
+		"follower of another tenant": func(x *helpdesk.Ticket) { x.Followers = []helpdesk.UserID{b.cust.ID} },
+		"group of another tenant":    func(x *helpdesk.Ticket) { x.Group = foreignGroup.ID },
+		"assignee of another tenant": func(x *helpdesk.Ticket) { x.Assignee = b.agent.ID },
+	} {
+		loaded, err := a.s.Ticket(ctx, a.tenant.ID, tk.Number)
+		require.NoError(t, err)
+		evs, err := loaded.SetPriority(helpdesk.PriorityUrgent, a.agent.Actor(), a.clock.Now())
+		require.NoError(t, err)
+		change(&loaded)
+		err = a.s.InTx(ctx, a.tenant.ID, func(tx helpdesk.Store) error {
+			_, err := tx.SaveTicket(ctx, a.tenant.ID, helpdesk.TicketUpdate{Ticket: loaded, Expected: loaded.Version - 1, Events: evs})
+			return err
+		})
+		require.Error(t, err, name)
+		after, err := a.s.Ticket(ctx, a.tenant.ID, tk.Number)
+		require.NoError(t, err)
+		assert.Equal(t, tk.Version, after.Version, "%s: nothing was saved", name)
+		assert.Equal(t, tk.Priority, after.Priority, name)
+		assert.Empty(t, after.Followers, name)
+		assert.Equal(t, before, countEvents(t, a, tk), name)
+	}
+}

@@ -7,6 +7,7 @@ func init() {
 		"GET /{tenant}/tickets/new":                       customerPage,
 		"POST /{tenant}/tickets/new":                      customerPage,
 		"GET /{tenant}/tickets/{number}":                  customerPage,
+		"GET /{tenant}/tickets/{number}/live":             customerPage,
 		"GET /{tenant}/tickets/{number}/received":         customerPage,
 		"POST /{tenant}/tickets/{number}/reply":           customerPage,
 		"POST /{tenant}/tickets/{number}/confirm":         customerPage,

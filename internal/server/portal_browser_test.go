@@ -104,10 +104,15 @@ func TestBrowserPortalTicket(t *testing.T) {
 	assert.Equal(t, helpdesk.StatusOpen, e.ticket(d, n).Status)
 	assert.NotEmpty(t, b.text(testID("flash")))
 
-	// The agent solves it; the customer confirms.
+	// The agent solves it while the customer is typing: the page shows it
+	// without a reload (the poll, triggered now rather than in 15 s), and
+	// what was typed stays. Then the customer confirms.
+	b.do(chromedp.SendKeys(chromedp.CSS("#body"), "Texto a medio escribir"))
 	e.setStatus(d, n, helpdesk.StatusSolved)
-	b.navigate(chromedp.Reload())
+	run(b, chromedp.Evaluate[chromedp.Void](`htmx.trigger('#ticket-live', 'atiende:refresh')`))
 	b.do(chromedp.WaitVisible(testID("solved-question")))
+	assert.Equal(t, "Texto a medio escribir", run(b, chromedp.Value(chromedp.CSS("#body"))))
+	assert.Equal(t, "solved", run(b, chromedp.Evaluate[string](`document.querySelector('#ticket-badge [data-testid="status"]').dataset.status`)))
 	both("ticket-solved")
 	b.navigate(chromedp.Click(testID("confirm-submit")))
 	assert.Equal(t, helpdesk.StatusClosed, e.ticket(d, n).Status)

@@ -31,7 +31,11 @@ func (s *Server) portalTickets(w http.ResponseWriter, r *http.Request) error {
 		Base:   tenantPath(t, "/tickets"),
 		NewURL: tenantPath(t, "/tickets/new"),
 	}
-	if vm.Status != portal.FilterAll {
+	switch {
+	case vm.Status == portal.FilterOpen, vm.Status == portal.FilterAll:
+	case vm.Query != "":
+		vm.Status = portal.FilterAll // a search looks in every ticket unless told otherwise
+	default:
 		vm.Status = portal.FilterOpen
 	}
 	var f helpdesk.TicketFilter
@@ -93,9 +97,11 @@ func (s *Server) portalTickets(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, status, portal.TicketListPage(vm))
 }
 
+// listURL is a page of "My tickets". The status is left out when it is
+// the default (open tickets, without a search).
 func listURL(base, status, q, after string) string {
 	v := url.Values{}
-	if status == portal.FilterAll {
+	if status == portal.FilterAll || q != "" {
 		v.Set("status", status)
 	}
 	if q != "" {

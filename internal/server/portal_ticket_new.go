@@ -112,10 +112,18 @@ func (o *ticketOpener) run(key string, c *openCall, open func() (openResult, err
 	return c.res, c.err
 }
 
-// attachmentLimits are the limits the forms state and enforce. The domain
-// keeps a desk's limits in its TicketSettings but offers no way to read
-// them outside a ticket operation yet, so the portal states the defaults.
-func attachmentLimits() helpdesk.AttachmentLimits { return helpdesk.DefaultAttachmentLimits() }
+// attachmentLimits are the limits the forms state and enforce while
+// reading: the desk's limits, within what one request may carry. The
+// domain keeps a desk's limits in its TicketSettings but offers no way to
+// read them outside a ticket operation yet, so these are the defaults; the
+// domain checks the real ones when the files are saved.
+func attachmentLimits() helpdesk.AttachmentLimits {
+	lim := helpdesk.DefaultAttachmentLimits()
+	room := int64(uploadBodyBytes - uploadOverhead)
+	lim.MaxFileBytes = min(lim.MaxFileBytes, room)
+	lim.MaxCommentBytes = min(lim.MaxCommentBytes, room)
+	return lim
+}
 
 func (s *Server) portalNewTicket(w http.ResponseWriter, r *http.Request) error {
 	form := portal.NewTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium)}

@@ -20,19 +20,56 @@ func (s *Server) portalTicket(w http.ResponseWriter, r *http.Request) error {
 	return s.renderTicketPage(w, r, http.StatusOK, n, portal.ReplyForm{})
 }
 
-// renderTicketPage shows ticket n as the customer may see it: the domain
-// returns the customer's view of the ticket (on hold reads as open) and
-// only the public comments of its timeline.
+// renderTicketPage shows ticket n as the customer may see it.
 func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, status int, n helpdesk.TicketNumber, form portal.ReplyForm) error {
-	ctx := r.Context()
-	t, u, l := tenantFrom(r), customer(r), s.lang(r)
-	tk, err := s.svc.Ticket(ctx, u.Actor(), n)
+	tk, err := s.svc.Ticket(r.Context(), customer(r).Actor(), n)
 	if err != nil {
 		return err
 	}
-	entries, err := s.svc.Timeline(ctx, u.Actor(), n)
+	vm, err := s.ticketPage(r, tk, form)
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, status, portal.TicketShowPage(vm))
+}
+
+// portalTicketLive answers the ticket page's poll: 204 while the ticket is
+// at the version the page shows, else the changed parts of the page. It is
+// for htmx; a browser that opens it gets the ticket page.
+func (s *Server) portalTicketLive(w http.ResponseWriter, r *http.Request) error {
+	n, err := ticketNumber(r)
+	if err != nil {
+		return err
+	}
+	t := tenantFrom(r)
+	if r.Header.Get("HX-Request") != "true" {
+		http.Redirect(w, r, ticketPath(t, n, ""), http.StatusSeeOther)
+		return nil
+	}
+	tk, err := s.svc.Ticket(r.Context(), customer(r).Actor(), n)
+	if err != nil {
+		return err
+	}
+	if strconv.Itoa(tk.Version) == r.URL.Query().Get("v") {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	vm, err := s.ticketPage(r, tk, portal.ReplyForm{})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, portal.TicketLiveUpdate(vm))
+}
+
+// ticketPage builds the page of ticket tk, which the domain returned as the
+// customer may see it (on hold reads as open), with only the public
+// comments of its timeline.
+func (s *Server) ticketPage(r *http.Request, tk helpdesk.Ticket, form portal.ReplyForm) (portal.TicketPage, error) {
+	t, u, l := tenantFrom(r), customer(r), s.lang(r)
+	entries, err := s.svc.Timeline(r.Context(), u.Actor(), tk.Number)
+	if err != nil {
+		return portal.TicketPage{}, err
 	}
 	loc := tenantLocation(t)
 	st := tk.Status.ForCustomer()
@@ -51,6 +88,7 @@ func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, status
 		ListURL:     tenantPath(t, "/tickets"),
 		ReplyURL:    ticketPath(t, tk.Number, "/reply"),
 		ConfirmURL:  ticketPath(t, tk.Number, "/confirm"),
+		LiveURL:     ticketPath(t, tk.Number, "/live?v="+strconv.Itoa(tk.Version)),
 		Limits:      limitsText(l, attachmentLimits()),
 		Reply:       form,
 	}
@@ -77,7 +115,7 @@ func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, status
 		vm.Comments = append(vm.Comments, cv)
 	}
 	vm.Chrome = s.chrome(r, tk.Number.String()+" "+tk.Subject)
-	return s.render(w, r, status, portal.TicketShowPage(vm))
+	return vm, nil
 }
 
 // portalReply adds the customer's public reply. The domain applies the

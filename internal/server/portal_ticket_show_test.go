@@ -268,3 +268,47 @@ func TestPortalAttachmentsAreDownloads(t *testing.T) {
 	assert.Empty(t, got.header.Get("X-Evil"))
 	assert.NotContains(t, got.header.Get("Content-Disposition"), "\u202E")
 }
+
+func TestPortalTicketLiveUpdates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("alfa")
+	tk := e.openTicket(d.customer, "En vivo")
+	other := e.openTicket(e.newCustomer(d, "Otra Persona"), "Ajeno")
+
+	c := e.client()
+	c.login(d, d.customer)
+	page := c.get(tpath(d, tk.Number, ""))
+	require.Equal(t, http.StatusOK, page.status)
+	live, ok := page.doc.Find(`[data-testid="ticket-live"]`).Attr("hx-get")
+	require.True(t, ok)
+	htmx := http.Header{"Hx-Request": {"true"}}
+
+	res := c.do(http.MethodGet, live, nil, htmx)
+	assert.Equal(t, http.StatusNoContent, res.status, "nothing changed")
+
+	_, err := e.svc.AddNote(context.Background(), d.agent.Actor(), helpdesk.TicketVersion{Number: tk.Number}, helpdesk.CommentInput{Body: "NOTA INTERNA"})
+	require.NoError(t, err)
+	_, err = e.svc.Reply(context.Background(), d.agent.Actor(), helpdesk.TicketVersion{Number: tk.Number}, helpdesk.ReplyInput{
+		CommentInput: helpdesk.CommentInput{Body: "Ya lo estamos mirando"}, Public: true, Status: helpdesk.StatusPending,
+	})
+	require.NoError(t, err)
+	res = c.do(http.MethodGet, live, nil, htmx)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Contains(t, text(res, `#timeline[hx-swap-oob]`), "Ya lo estamos mirando")
+	assert.NotContains(t, res.body, "NOTA INTERNA")
+	assert.Equal(t, "pending", res.doc.Find(`#ticket-badge[hx-swap-oob] [data-testid="status"]`).AttrOr("data-status", ""))
+	version := strconv.Itoa(e.ticket(d, tk.Number).Version)
+	assert.Equal(t, version, res.doc.Find(`#reply-version[hx-swap-oob]`).AttrOr("value", ""))
+	next := res.doc.Find(`#ticket-live`).AttrOr("hx-get", "")
+	assert.True(t, strings.HasSuffix(next, "?v="+version), next)
+	assert.Equal(t, http.StatusNoContent, c.do(http.MethodGet, next, nil, htmx).status)
+
+	// Opened as a page, it is the ticket page; someone else's is not found.
+	res = c.get(live)
+	assert.Equal(t, http.StatusSeeOther, res.status)
+	assert.Equal(t, tpath(d, tk.Number, ""), res.header.Get("Location"))
+	res = c.do(http.MethodGet, tpath(d, other.Number, "/live?v=0"), nil, htmx)
+	assert.Equal(t, http.StatusNotFound, res.status)
+	assert.NotContains(t, res.body, other.Subject)
+}

@@ -23,6 +23,7 @@ func (s *Server) portalTicketRoutes(r chi.Router) {
 		r.Post("/tickets/new", s.h(s.portalOpenTicket(opener)))
 		r.Get("/tickets/{number}", s.h(s.portalTicket))
 		r.Get("/tickets/{number}/received", s.h(s.portalTicketReceived))
+		r.Get("/tickets/{number}/live", s.h(s.portalTicketLive))
 		r.Post("/tickets/{number}/reply", s.h(s.portalReply))
 		r.Post("/tickets/{number}/confirm", s.h(s.portalConfirm))
 		r.Get("/tickets/{number}/attachments/{id}", s.h(s.portalAttachment))

@@ -26,7 +26,7 @@ func TestPortalOpenTicket(t *testing.T) {
 
 	form := c.get("/alfa/tickets/new")
 	require.Equal(t, http.StatusOK, form.status)
-	assert.Contains(t, text(form, `#attachments-help`), "10 MB", "the limits are stated before a file is chosen")
+	assert.Contains(t, text(form, `#attachments-help`), "Hasta 10 archivos, de ", "the limits are stated before a file is chosen")
 	assert.Equal(t, "multipart/form-data", form.doc.Find(`[data-testid="new-ticket-form"]`).AttrOr("enctype", ""))
 	assert.Equal(t, 1, form.doc.Find(`input[name="urgency"][value="medium"][checked]`).Length())
 	assert.Contains(t, form.body, "¿A cuántas personas afecta?")
@@ -312,4 +312,28 @@ func TestPortalOpenTicketWithOversizedFile(t *testing.T) {
 	require.Equal(t, http.StatusOK, got.status)
 	assert.Contains(t, text(got, `[data-testid="flash"]`), "grabacion.mp4")
 	assert.Equal(t, 1, e.countTickets(d))
+}
+
+// A search looks in every ticket (from the home page's search box too),
+// unless the customer narrows it to open ones.
+func TestPortalSearchCoversClosedTickets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("alfa")
+	done := e.openTicket(d.customer, "Contraseña olvidada")
+	e.setStatus(d, done.Number, helpdesk.StatusSolved)
+	c := e.client()
+	c.login(d, d.customer)
+
+	res := c.get("/alfa/tickets?q=" + url.QueryEscape("contraseña"))
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, 1, res.doc.Find(`[data-testid="ticket-row"]`).Length())
+	assert.Equal(t, "page", res.doc.Find(`[data-testid="filter-all"]`).AttrOr("aria-current", ""))
+
+	open := res.doc.Find(`[data-testid="filter-open"]`).AttrOr("href", "")
+	res = c.get(open)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Zero(t, res.doc.Find(`[data-testid="ticket-row"]`).Length())
+	assert.Equal(t, 1, res.doc.Find(`[data-testid="empty-state"]`).Length())
+	assert.Equal(t, "contraseña", res.doc.Find(`input[name="q"]`).AttrOr("value", ""))
 }

@@ -13,9 +13,16 @@ import (
 // Bounds of a form with attachments. The files themselves are bounded by
 // the desk's AttachmentLimits; these bound everything else.
 const (
+	// uploadBodyBytes is the most a form with files may send. The global
+	// limitBody middleware caps every body at maxBodyBytes before any route
+	// runs, so a larger route-local limit has no effect until that
+	// middleware lets upload routes through; the forms state no more than
+	// what actually gets through. Raise this with it (to the desk's
+	// MaxCommentBytes plus uploadOverhead).
+	uploadBodyBytes = maxBodyBytes
 	// uploadOverhead is what the text fields and multipart framing may add
 	// to the files of one submission.
-	uploadOverhead = 1 << 20
+	uploadOverhead = 128 << 10
 	// maxTextPart bounds one text field as read; the domain's own limits
 	// (64 KiB for a description) are far below it, so an over-long text is
 	// refused by the domain with a clear message rather than cut here.
@@ -73,10 +80,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 		}
 		return up, nil
 	}
-	// Route-local limit. NOTE: the global limitBody middleware still caps
-	// the body at maxBodyBytes until it lets upload routes through; a larger
-	// body then stops at that cap, and is handled below like this one.
-	r.Body = http.MaxBytesReader(w, r.Body, lim.MaxCommentBytes+uploadOverhead)
+	// A body over the limit is cut short; what came before the cut (the
+	// text fields, sent first) is kept below.
+	r.Body = http.MaxBytesReader(w, r.Body, uploadBodyBytes)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
