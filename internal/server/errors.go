@@ -34,13 +34,18 @@ func (s *Server) h(fn handlerFunc) http.HandlerFunc {
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
 	var maxBytes *http.MaxBytesError
+	var invalid *helpdesk.ValidationError
 	switch {
 	case errors.Is(err, helpdesk.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, helpdesk.ErrForbidden), errors.Is(err, errCrossOrigin):
 		status = http.StatusForbidden
-	case errors.Is(err, helpdesk.ErrConflict):
+	case errors.Is(err, helpdesk.ErrConflict), errors.Is(err, helpdesk.ErrInvalidTransition):
 		status = http.StatusConflict
+	case errors.As(err, &invalid):
+		// Handlers show field errors next to their form; one that reaches
+		// here came from input no form shows (a forged parameter).
+		status = http.StatusUnprocessableEntity
 	case errors.Is(err, helpdesk.ErrRateLimited):
 		status = http.StatusTooManyRequests
 	case errors.Is(err, errMethodNotAllowed):
@@ -71,6 +76,8 @@ func errorKey(status int) string {
 		return "error.403"
 	case http.StatusConflict:
 		return "error.409"
+	case http.StatusUnprocessableEntity:
+		return "error.422"
 	case http.StatusTooManyRequests:
 		return "error.429"
 	case http.StatusMethodNotAllowed:

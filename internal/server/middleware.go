@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -25,6 +26,7 @@ const (
 	keyTenant
 	keyUser
 	keySession
+	keyRawBody
 )
 
 // requestInfo is filled in as the request travels inward, so the access log
@@ -91,10 +93,26 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// limitBody caps every request body at n. It keeps the unwrapped body in
+// the context so that withBodyLimit can give one route (an upload) a larger
+// cap; a MaxBytesReader can only lower a limit, never raise it.
 func limitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r = r.WithContext(context.WithValue(r.Context(), keyRawBody, r.Body))
 			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// withBodyLimit replaces the global body cap with n on one route.
+func withBodyLimit(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if raw, ok := r.Context().Value(keyRawBody).(io.ReadCloser); ok {
+				r.Body = http.MaxBytesReader(w, raw, n)
+			}
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -13,13 +13,10 @@ import (
 // Bounds of a form with attachments. The files themselves are bounded by
 // the desk's AttachmentLimits; these bound everything else.
 const (
-	// uploadBodyBytes is the most a form with files may send. The global
-	// limitBody middleware caps every body at maxBodyBytes before any route
-	// runs, so a larger route-local limit has no effect until that
-	// middleware lets upload routes through; the forms state no more than
-	// what actually gets through. Raise this with it (to the desk's
-	// MaxCommentBytes plus uploadOverhead).
-	uploadBodyBytes = maxBodyBytes
+	// uploadBodyBytes is the most a form with files may send: the files a
+	// comment may carry plus the text and multipart framing. Upload routes
+	// get it with withBodyLimit instead of the global maxBodyBytes.
+	uploadBodyBytes = 25<<20 + uploadOverhead
 	// uploadOverhead is what the text fields and multipart framing may add
 	// to the files of one submission.
 	uploadOverhead = 128 << 10

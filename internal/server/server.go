@@ -78,11 +78,13 @@ func (s *Server) HTTPServer(ctx context.Context) *http.Server {
 		Addr:              s.cfg.Addr,
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelError),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Long enough for a 25 MB upload on a slow line; ReadHeaderTimeout
+		// still cuts slow-header clients short.
+		ReadTimeout:    90 * time.Second,
+		WriteTimeout:   90 * time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelError),
+		BaseContext:    func(net.Listener) context.Context { return ctx },
 	}
 }
