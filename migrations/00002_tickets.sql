@@ -389,8 +389,8 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_setting('app.tenant_id', true)::bigint)
-            WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::bigint)$p$, t);
+            USING (tenant_id = current_tenant())
+            WITH CHECK (tenant_id = current_tenant())$p$, t);
     END LOOP;
 END
 $$;
@@ -399,9 +399,9 @@ $$;
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events FORCE ROW LEVEL SECURITY;
 CREATE POLICY events_read ON events FOR SELECT
-    USING (tenant_id = current_setting('app.tenant_id', true)::bigint);
+    USING (tenant_id = current_tenant());
 CREATE POLICY events_append ON events FOR INSERT
-    WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::bigint);
+    WITH CHECK (tenant_id = current_tenant());
 -- Without an UPDATE or DELETE policy such statements find no rows; revoking
 -- the privileges makes them fail loudly, and covers TRUNCATE, which RLS
 -- does not govern. The owner could grant them back: only a migration may.
@@ -414,11 +414,11 @@ REVOKE UPDATE, DELETE, TRUNCATE ON events FROM CURRENT_USER;
 ALTER TABLE ticket_search ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ticket_search FORCE ROW LEVEL SECURITY;
 CREATE POLICY ticket_search_match ON ticket_search FOR SELECT
-    USING (tenant_id = current_setting('app.tenant_id', true)::bigint
+    USING (tenant_id = current_tenant()
         AND (document @@ nullif(current_setting('app.search_query', true), '')::tsquery
             OR words %> nullif(current_setting('app.search_words', true), '')));
 CREATE POLICY ticket_search_append ON ticket_search FOR INSERT
-    WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::bigint);
+    WITH CHECK (tenant_id = current_tenant());
 REVOKE UPDATE, DELETE, TRUNCATE ON ticket_search FROM CURRENT_USER;
 
 -- +goose Down
