@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -153,9 +154,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
-	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store, SessionCleanup: 5 * time.Minute})
-	defer srv.Close()
+	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
+
+	// Background work stops after HTTP has drained, before the pool closes.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	workers.Go(func() { srv.SweepSessions(workCtx, 5*time.Minute) })
+	defer func() { stopWork(); workers.Wait() }()
 
 	errc := make(chan error, 1)
 	go func() {

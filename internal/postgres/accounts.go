@@ -128,3 +128,9 @@ func (s *Store) PruneRateLimits(ctx context.Context, olderThan time.Duration) er
 	_, err := s.pool.Exec(ctx, `DELETE FROM rate_limits WHERE window_start < now() - $1::interval`, olderThan)
 	return mapErr(err, "prune rate limits")
 }
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	return mapErr(err, "delete expired sessions")
+}

@@ -201,3 +201,19 @@ func TestRateLimitIsSharedAndWindowed(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok, "a new window starts over")
 }
+
+func TestDeleteExpiredSessions(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	s := postgres.New(pool)
+	ctx := context.Background()
+	_, err := pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ('old', '', now() - interval '1 minute'), ('live', '', now() + interval '1 hour')`)
+	require.NoError(t, err)
+	require.NoError(t, s.DeleteExpiredSessions(ctx))
+	var tokens []string
+	rows, err := pool.Query(ctx, `SELECT token FROM sessions`)
+	require.NoError(t, err)
+	tokens, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	assert.Equal(t, []string{"live"}, tokens)
+}

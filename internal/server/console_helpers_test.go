@@ -190,7 +190,7 @@ func newCountingEnv(t *testing.T) (*env, *statementCounter) {
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := server.New(server.Deps{Log: log, Config: conf, Service: svc, Store: store})
 	ts := httptest.NewServer(srv)
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	t.Cleanup(ts.Close)
 	return &env{t: t, url: ts.URL, pool: pool, store: store, svc: svc, srv: srv}, counter
 }
 

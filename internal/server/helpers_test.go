@@ -59,7 +59,7 @@ func newEnv(t *testing.T) *env {
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	ts := httptest.NewServer(srv)
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	t.Cleanup(ts.Close)
 	return &env{t: t, url: ts.URL, pool: pool, store: store, svc: svc, srv: srv}
 }
 

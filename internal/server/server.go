@@ -27,7 +27,6 @@ type Server struct {
 	svc      *helpdesk.Service
 	store    *postgres.Store
 	sessions *scs.SessionManager
-	cleanup  *pgxstore.PostgresStore
 	limits   limits
 	now      func() time.Time
 	router   chi.Router
@@ -39,9 +38,6 @@ type Deps struct {
 	Config  config.Config
 	Service *helpdesk.Service
 	Store   *postgres.Store
-	// SessionCleanup is how often expired sessions are deleted; zero
-	// disables the sweeper (tests).
-	SessionCleanup time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -52,8 +48,9 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits}
-	s.cleanup = pgxstore.NewWithCleanupInterval(d.Store.Pool(), d.SessionCleanup)
-	s.sessions = newSessionManager(s.cleanup, d.Config.Secure())
+	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
+	// off; SweepSessions does that work under our shutdown control.
+	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()
 	return s
@@ -65,10 +62,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 // Router exposes the route table, for tests that walk every route.
 func (s *Server) Router() chi.Routes { return s.router }
 
-// Close stops the session sweeper.
-func (s *Server) Close() {
-	if s.cleanup != nil {
-		s.cleanup.StopCleanup()
+// SweepSessions deletes expired sessions every interval until ctx ends.
+func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "sweep sessions", "err", err)
+			}
+		}
 	}
 }
 
