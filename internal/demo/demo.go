@@ -48,9 +48,8 @@ func Load(ctx context.Context, svc *helpdesk.Service, clock *Clock, password str
 	case !errors.Is(err, helpdesk.ErrNotFound):
 		return res, fmt.Errorf("demo: look up tenant: %w", err)
 	}
-	admin := Logins[0]
-	t, _, err = svc.CreateDesk(ctx, helpdesk.NewDesk{
-		Name: "Soporte Demo", Slug: Slug, AdminName: admin.Name, Email: admin.Email, Password: password, Language: "es",
+	t, admin, err := svc.CreateDesk(ctx, helpdesk.NewDesk{
+		Name: "Soporte Demo", Slug: Slug, AdminName: Logins[0].Name, Email: Logins[0].Email, Password: password, Language: "es",
 	})
 	if err != nil {
 		return res, fmt.Errorf("demo: create desk: %w", err)
@@ -67,7 +66,7 @@ func Load(ctx context.Context, svc *helpdesk.Service, clock *Clock, password str
 		}
 		people = append(people, u)
 	}
-	if err := loadTickets(ctx, svc, clock, agent, people); err != nil {
+	if err := loadTickets(ctx, svc, clock, admin, agent, people); err != nil {
 		return res, err
 	}
 	res.Tenant, res.Created = t, true

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -172,14 +173,51 @@ var scenarios = []scenario{
 		[]step{take(), replyAs("Hola Jorge, el cambio de plan queda programado para el día 1.", solved), confirmed()}},
 }
 
+// categoryNames are the demo desk's categories; categoryOf picks one for a
+// demo ticket from words of its subject.
+var categoryNames = []string{"Cuentas y accesos", "Facturación", "Hardware", "Red y comunicaciones", "Consulta general"}
+
+func categoryOf(subject string, cats map[string]helpdesk.CategoryID) helpdesk.CategoryID {
+	s := strings.ToLower(subject)
+	for _, rule := range []struct{ category, words string }{
+		{"Facturación", "factura reembolso plan pedido"},
+		{"Cuentas y accesos", "acceso permisos contraseña sesión licencia alta perfil"},
+		{"Hardware", "impresora escáner portátil monitor teclado pantalla disco"},
+		{"Red y comunicaciones", "correo vpn web ssl líneas calendario notificaciones"},
+	} {
+		for _, w := range strings.Fields(rule.words) {
+			if strings.Contains(s, w) {
+				return cats[rule.category]
+			}
+		}
+	}
+	return cats["Consulta general"]
+}
+
 // loadTickets plays the scenarios through the domain service, so the demo
 // history is exactly what real use would produce.
-func loadTickets(ctx context.Context, svc *helpdesk.Service, clock *Clock, agent helpdesk.User, people []helpdesk.User) error {
+func loadTickets(ctx context.Context, svc *helpdesk.Service, clock *Clock, admin, agent helpdesk.User, people []helpdesk.User) error {
+	cats := map[string]helpdesk.CategoryID{}
+	for _, name := range categoryNames {
+		c, err := svc.CreateCategory(ctx, admin.Actor(), name)
+		if err != nil {
+			return fmt.Errorf("demo: category %q: %w", name, err)
+		}
+		cats[name] = c.ID
+	}
+	level1, err := svc.CreateGroup(ctx, admin.Actor(), "Soporte N1", 1, []helpdesk.UserID{agent.ID, admin.ID})
+	if err != nil {
+		return fmt.Errorf("demo: group: %w", err)
+	}
+	if _, err := svc.CreateGroup(ctx, admin.Actor(), "Especialistas N2", 2, []helpdesk.UserID{admin.ID}); err != nil {
+		return fmt.Errorf("demo: group: %w", err)
+	}
 	for i, sc := range scenarios {
 		clock.advance(gap(i))
 		cust := people[sc.customer]
 		t, err := svc.OpenTicket(ctx, cust.Actor(), helpdesk.NewTicket{
 			Subject: sc.subject, Description: sc.body, Channel: sc.channel, Urgency: sc.urgency, Impact: sc.impact,
+			Category: categoryOf(sc.subject, cats),
 		})
 		if err != nil {
 			return fmt.Errorf("demo: open %q: %w", sc.subject, err)
@@ -191,8 +229,8 @@ func loadTickets(ctx context.Context, svc *helpdesk.Service, clock *Clock, agent
 			at := helpdesk.TicketVersion{Number: t.Number}
 			switch st.kind {
 			case assignSelf:
-				id := agent.ID
-				t, err = svc.Assign(ctx, agent.Actor(), at, helpdesk.Assignment{Agent: &id})
+				id, group := agent.ID, level1.ID
+				t, err = svc.Assign(ctx, agent.Actor(), at, helpdesk.Assignment{Group: &group, Agent: &id})
 			case agentReply:
 				var res helpdesk.ReplyResult
 				res, err = svc.Reply(ctx, agent.Actor(), at, helpdesk.ReplyInput{CommentInput: helpdesk.CommentInput{Body: st.text, Channel: helpdesk.ChannelWeb}, Public: true, Status: st.to})

@@ -11,4 +11,5 @@ type Store interface {
 
 	AccountStore
 	TicketStore
+	DirectoryStore
 }

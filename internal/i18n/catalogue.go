@@ -37,6 +37,7 @@ var catalogue = map[Lang]map[string]string{
 		"error.slug_format":           "Usa de 2 a 40 letras minúsculas, números o guiones, sin guion al principio ni al final.",
 		"error.slug_reserved":         "Esa dirección está reservada. Elige otra.",
 		"error.slug_taken":            "Esa dirección ya está en uso. Elige otra.",
+		"error.name_taken":            "Ya existe uno con ese nombre.",
 		"error.priority_matrix_order": "La matriz debe dar una prioridad igual o mayor cuando sube la urgencia o el impacto.",
 
 		"error.home":        "Volver al inicio",
@@ -138,6 +139,7 @@ var catalogue = map[Lang]map[string]string{
 		"error.slug_format":           "Use 2 to 40 lower-case letters, digits or hyphens, not starting or ending with a hyphen.",
 		"error.slug_reserved":         "That address is reserved. Choose another one.",
 		"error.slug_taken":            "That address is already taken. Choose another one.",
+		"error.name_taken":            "One with that name already exists.",
 		"error.priority_matrix_order": "The matrix must give an equal or higher priority as urgency or impact rise.",
 
 		"error.home":        "Back to the start",

@@ -1,0 +1,98 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// DirectoryStore lists and creates what tickets are routed by: groups,
+// categories and the desk's agents. The admin pages will edit them; the
+// portal and console read them to offer choices.
+type DirectoryStore interface {
+	Groups(ctx context.Context, tenant TenantID) ([]Group, error)
+	Categories(ctx context.Context, tenant TenantID) ([]Category, error)
+	// Agents lists the active agents and admins, by name.
+	Agents(ctx context.Context, tenant TenantID) ([]User, error)
+	CreateGroup(ctx context.Context, tenant TenantID, g Group) (Group, error)
+	CreateCategory(ctx context.Context, tenant TenantID, c Category) (Category, error)
+}
+
+// MaxGroupTier bounds the tiers a desk may define (Nivel 1 … Nivel 9).
+const MaxGroupTier = 9
+
+// CreateGroup adds a group (a team) at tier with the given agents. Admins
+// only; a taken name is a field error.
+func (s *Service) CreateGroup(ctx context.Context, by Actor, name string, tier int, members []UserID) (Group, error) {
+	if !by.IsAdmin() {
+		return Group{}, fmt.Errorf("helpdesk: create group: %w", ErrForbidden)
+	}
+	name = CleanLine(name)
+	var v ValidationError
+	checkName(&v, "name", name)
+	if tier < 1 || tier > MaxGroupTier {
+		v.Add("tier", "error.invalid")
+	}
+	if err := v.Err(); err != nil {
+		return Group{}, err
+	}
+	var g Group
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		for _, m := range members {
+			u, err := tx.User(ctx, by.Tenant, m)
+			if err != nil || !u.Role.IsStaff() || !u.Active {
+				return &ValidationError{Fields: map[string]string{"members": "error.invalid"}}
+			}
+		}
+		var err error
+		g, err = tx.CreateGroup(ctx, by.Tenant, Group{Name: name, Tier: tier, Members: members})
+		return err
+	})
+	if errors.Is(err, ErrConflict) {
+		return Group{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
+	}
+	return g, err
+}
+
+// CreateCategory adds a ticket category. Admins only.
+func (s *Service) CreateCategory(ctx context.Context, by Actor, name string) (Category, error) {
+	if !by.IsAdmin() {
+		return Category{}, fmt.Errorf("helpdesk: create category: %w", ErrForbidden)
+	}
+	name = CleanLine(name)
+	var v ValidationError
+	checkName(&v, "name", name)
+	if err := v.Err(); err != nil {
+		return Category{}, err
+	}
+	c, err := s.store.CreateCategory(ctx, by.Tenant, Category{Name: name})
+	if errors.Is(err, ErrConflict) {
+		return Category{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
+	}
+	return c, err
+}
+
+// Groups lists the desk's groups for staff (assignment and escalation).
+func (s *Service) Groups(ctx context.Context, by Actor) ([]Group, error) {
+	if !by.IsStaff() {
+		return nil, fmt.Errorf("helpdesk: groups: %w", ErrNotFound)
+	}
+	return s.store.Groups(ctx, by.Tenant)
+}
+
+// Agents lists the desk's active agents and admins for staff.
+func (s *Service) Agents(ctx context.Context, by Actor) ([]User, error) {
+	if !by.IsStaff() {
+		return nil, fmt.Errorf("helpdesk: agents: %w", ErrNotFound)
+	}
+	return s.store.Agents(ctx, by.Tenant)
+}
+
+// Categories lists the desk's categories; customers choose one when they
+// open a ticket.
+func (s *Service) Categories(ctx context.Context, by Actor) ([]Category, error) {
+	if by.Kind != ActorSystem && by.User == 0 {
+		return nil, fmt.Errorf("helpdesk: categories: %w", ErrNotFound)
+	}
+	return s.store.Categories(ctx, by.Tenant)
+}
