@@ -371,37 +371,7 @@ func (s *Server) consoleSetTags(w http.ResponseWriter, r *http.Request) error {
 	return s.written(w, r, at, err, l.T("console.done.tags"), st)
 }
 
-// consoleAttachment serves a file of a ticket to staff, with the same
-// headers as the portal's download: inline only for raster images.
+// consoleAttachment serves a file of a ticket to staff.
 func (s *Server) consoleAttachment(w http.ResponseWriter, r *http.Request) error {
-	n, err := ticketNumber(r)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errNotFound
-	}
-	a, err := s.svc.Attachment(r.Context(), agent(r).Actor(), helpdesk.AttachmentID(id))
-	if err != nil {
-		return err
-	}
-	if a.Ticket != n {
-		return errNotFound
-	}
-	disposition, ctype := "attachment", "application/octet-stream"
-	if a.Inline() {
-		disposition, ctype = "inline", a.ContentType
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", contentDisposition(disposition, a.Filename))
-	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", attachmentCSP)
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(a.Data)
-	return nil
+	return s.serveAttachment(w, r, agent(r).Actor())
 }
