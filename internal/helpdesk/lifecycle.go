@@ -666,10 +666,13 @@ func (t *Ticket) MarkDuplicate(other TicketRef, by Actor, now time.Time) ([]Even
 }
 
 // MergeInto merges t into target, both of the same tenant and neither
-// closed: t is closed with a link to target, and target gains t's followers
-// and requester (as a follower), so they keep receiving updates. It returns
-// the events of each ticket. Copying the comments is the store's part. On
-// failure neither ticket changes.
+// closed: t is closed with a link to target. When both tickets have the same
+// requester, target also gains t's followers, so they keep receiving
+// updates. With different requesters nobody is carried over: a follower
+// reads the whole public conversation, and one customer must never read
+// another's by way of a merge (an agent may add followers explicitly). It
+// returns the events of each ticket. Copying the comments is the store's
+// part. On failure neither ticket changes.
 func (t *Ticket) MergeInto(target *Ticket, by Actor, now time.Time) (src, dst []Event, err error) {
 	if err := target.authorize(by, byStaff); err != nil {
 		return nil, nil, t.wrap("merge", err)
@@ -687,9 +690,9 @@ func (t *Ticket) MergeInto(target *Ticket, by Actor, now time.Time) (src, dst []
 		c.event(EventMerged, FieldMergedInto, "", target.Number.String(), 0, int64(target.ID))
 		c.setStatus(StatusClosed)
 
-		add := slices.Clone(c.t.Followers)
-		if !c.t.Requester.IsGuest() && c.t.Requester.User != tc.Requester.User {
-			add = append(add, c.t.Requester.User)
+		var add []UserID
+		if sameRequester(c.t.Requester, tc.Requester) {
+			add = c.t.Followers
 		}
 		for _, u := range add {
 			if !tc.IsFollower(u) && u != tc.Requester.User && len(tc.Followers) < MaxFollowers {

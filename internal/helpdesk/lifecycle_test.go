@@ -839,8 +839,15 @@ func TestMergeInto(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, StatusClosed, src.Status)
 	assert.Equal(t, dst.Ref(), src.MergedInto)
-	assert.Equal(t, []UserID{requesterID, followerID}, dst.Followers, "the source's requester and followers follow the target")
+	assert.Empty(t, dst.Followers, "another requester's ticket: nobody may read it by way of the merge")
 	assert.Equal(t, 6, dst.Version)
+
+	// Same requester: the source's followers follow the target.
+	same, into := ticketIn(StatusOpen), ticketIn(StatusOpen)
+	into.ID, into.Number, into.Followers = 93, 903, nil
+	_, _, err = same.MergeInto(&into, agent, t0)
+	require.NoError(t, err)
+	assert.Equal(t, []UserID{followerID}, into.Followers)
 	kinds := func(evs []Event) (out []EventKind) {
 		for _, e := range evs {
 			out = append(out, e.Kind)

@@ -699,7 +699,9 @@ func TestServiceMerge(t *testing.T) {
 	got, err := svc.Merge(ctx, agent, TicketVersion{src.Number, src.Version}, dst.Number)
 	require.NoError(t, err)
 	assert.Equal(t, dst.Number, got.Number)
-	assert.Equal(t, []UserID{requesterID}, got.Followers)
+	assert.Empty(t, got.Followers, "Rosa does not follow Carmen's ticket")
+	_, err = svc.Ticket(ctx, requester, dst.Number)
+	require.ErrorIs(t, err, ErrNotFound, "the merge gives Rosa no view of Carmen's ticket")
 
 	s, err := svc.Ticket(ctx, agent, src.Number)
 	require.NoError(t, err)
