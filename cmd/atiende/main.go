@@ -160,7 +160,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Background work stops after HTTP has drained, before the pool closes.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
-	workers.Go(func() { srv.SweepSessions(workCtx, 5*time.Minute) })
+	workers.Go(func() { srv.Sweep(workCtx, 5*time.Minute) })
 	defer func() { stopWork(); workers.Wait() }()
 
 	errc := make(chan error, 1)

@@ -57,9 +57,16 @@ func CleanText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// isBidiControl reports the explicit directional formatting characters
-// (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI) used in spoofing attacks.
+// isBidiControl reports invisible characters used to make text read other
+// than it is: the explicit directional formatting characters (LRE … PDI),
+// the directional marks (LRM, RLM, ALM), and zero-width space, word joiner
+// and byte-order mark. Zero-width (non-)joiners stay: scripts and emoji
+// sequences need them.
 func isBidiControl(r rune) bool {
+	switch r {
+	case '\u200B', '\u200E', '\u200F', '\u061C', '\u2060', '\uFEFF':
+		return true
+	}
 	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }
 

@@ -123,6 +123,17 @@ func (s *Store) Hit(ctx context.Context, key string, window time.Duration, limit
 	return hits <= limit, nil
 }
 
+// Hits reports the count of key in its current window without counting.
+func (s *Store) Hits(ctx context.Context, key string, window time.Duration) (int, error) {
+	var hits int
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT hits FROM rate_limits
+		WHERE key = $1 AND window_start >= now() - $2::interval), 0)`, key, window).Scan(&hits)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: rate limit: %w", err)
+	}
+	return hits, nil
+}
+
 // PruneRateLimits deletes counters whose window ended long ago.
 func (s *Store) PruneRateLimits(ctx context.Context, olderThan time.Duration) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM rate_limits WHERE window_start < now() - $1::interval`, olderThan)

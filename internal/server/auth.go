@@ -41,14 +41,38 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		c := s.chrome(r, l.T("login.title"))
 		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next}))
 	}
-	if err := s.allow(r.Context(), "login-ip", s.clientIP(r), s.limits.loginIP); err != nil {
+	ip := s.clientIP(r)
+	account := t.Slug + "\x00" + email
+	if err := s.allow(r.Context(), "login-ip", ip, s.limits.loginIP); err != nil {
 		return fail(http.StatusTooManyRequests, l.T("login.rate_limited"))
 	}
-	if err := s.allow(r.Context(), "login-account", t.Slug+"\x00"+email, s.limits.loginAccount); err != nil {
-		return fail(http.StatusTooManyRequests, l.T("login.rate_limited"))
+	for _, c := range []struct {
+		scope, subject string
+		limit          limit
+	}{
+		{"login-fail-client", account + "\x00" + ip, s.limits.loginFailClient},
+		{"login-fail-account", account, s.limits.loginFailAccount},
+	} {
+		if out, err := s.exhausted(r.Context(), c.scope, c.subject, c.limit); err != nil {
+			return err
+		} else if out {
+			return fail(http.StatusTooManyRequests, l.T("login.rate_limited"))
+		}
 	}
 	u, err := s.svc.Authenticate(r.Context(), t.ID, email, r.PostForm.Get("password"))
 	if errors.Is(err, helpdesk.ErrUnauthenticated) {
+		// Only failures count against the account.
+		for _, c := range []struct {
+			scope, subject string
+			limit          limit
+		}{
+			{"login-fail-client", account + "\x00" + ip, s.limits.loginFailClient},
+			{"login-fail-account", account, s.limits.loginFailAccount},
+		} {
+			if err := s.allow(r.Context(), c.scope, c.subject, c.limit); err != nil && !errors.Is(err, helpdesk.ErrRateLimited) {
+				return err
+			}
+		}
 		return fail(http.StatusUnprocessableEntity, l.T("login.failed"))
 	}
 	if err != nil {
@@ -73,7 +97,7 @@ func isConsolePath(t helpdesk.Tenant, p string) bool {
 // another tenant is not this tenant's to end.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := userFrom(r); ok {
-		if err := s.signOut(r.Context()); err != nil {
+		if err := s.sessions.Destroy(r.Context()); err != nil {
 			return err
 		}
 		s.flash(r.Context(), "info", s.lang(r).T("logout.done"))

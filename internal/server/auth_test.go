@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -210,9 +211,10 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 
 func TestLoginIsRateLimitedPerAccount(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnvWith(t, map[string]string{"ATIENDE_TRUSTED_PROXY_HEADER": "X-Forwarded-For"})
 	d := e.newDesk("acme")
 	c := e.client()
+	c.header.Set("X-Forwarded-For", "203.0.113.7")
 	var last response
 	for range 11 {
 		last = c.post("/acme/login", url.Values{"email": {d.agent.Email}, "password": {"wrong password"}})
@@ -224,6 +226,31 @@ func TestLoginIsRateLimitedPerAccount(t *testing.T) {
 	// Another account is not affected.
 	res = c.post("/acme/login", url.Values{"email": {d.admin.Email}, "password": {testPassword}})
 	assert.Equal(t, http.StatusSeeOther, res.status)
+	// Failing on purpose from elsewhere does not lock the real user out.
+	owner := e.client()
+	owner.header.Set("X-Forwarded-For", "198.51.100.20")
+	res = owner.post("/acme/login", url.Values{"email": {strings.ToUpper(d.agent.Email)}, "password": {testPassword}})
+	assert.Equal(t, http.StatusSeeOther, res.status)
+	// Successful sign-ins do not count.
+	for range 12 {
+		fresh := e.client()
+		fresh.header.Set("X-Forwarded-For", "198.51.100.21")
+		require.Equal(t, http.StatusSeeOther, fresh.post("/acme/login", url.Values{"email": {d.admin.Email}, "password": {testPassword}}).status)
+	}
+}
+
+func TestIPv6ClientsAreLimitedByNetwork(t *testing.T) {
+	t.Parallel()
+	e := newEnvWith(t, map[string]string{"ATIENDE_TRUSTED_PROXY_HEADER": "X-Forwarded-For"})
+	d := e.newDesk("acme")
+	var last response
+	for i := range 11 {
+		c := e.client()
+		// A new address of the same /64 every time.
+		c.header.Set("X-Forwarded-For", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		last = c.post("/acme/login", url.Values{"email": {d.agent.Email}, "password": {"wrong password"}})
+	}
+	assert.Equal(t, http.StatusTooManyRequests, last.status)
 }
 
 func TestLanguageSwitch(t *testing.T) {

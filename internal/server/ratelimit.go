@@ -22,40 +22,68 @@ type limit struct {
 // limits are the allowances of the public, unauthenticated forms. Counters
 // live in Postgres, so they hold across every server process.
 type limits struct {
-	loginIP, loginAccount, signupIP, deskIP limit
+	loginIP, signupIP, deskIP limit
+	// Failed sign-ins per account from one client, and per account from
+	// anywhere. Only failures count, and the per-client limit is the tight
+	// one, so nobody can lock a user out by failing on purpose from
+	// elsewhere short of a distributed attack on that one account.
+	loginFailClient, loginFailAccount limit
 }
 
 var defaultLimits = limits{
-	loginIP:      limit{30, 5 * time.Minute},
-	loginAccount: limit{10, 15 * time.Minute},
-	signupIP:     limit{10, time.Hour},
-	deskIP:       limit{5, time.Hour},
+	loginIP:          limit{30, 5 * time.Minute},
+	loginFailClient:  limit{10, 15 * time.Minute},
+	loginFailAccount: limit{100, 15 * time.Minute},
+	signupIP:         limit{10, time.Hour},
+	deskIP:           limit{5, time.Hour},
 }
 
 // clientIP is the peer address, or the configured trusted proxy header's
 // last hop (the one our own proxy appended); a header sent by a client
-// without a proxy configured is ignored.
+// without a proxy configured is ignored. An IPv6 client is keyed by its
+// /64, since anyone holding one network has that many addresses to rotate.
 func (s *Server) clientIP(r *http.Request) string {
+	var ip net.IP
 	if h := s.cfg.TrustedProxyHeader; h != "" {
 		if v := r.Header.Get(h); v != "" {
 			parts := strings.Split(v, ",")
-			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
-				return ip.String()
-			}
+			ip = net.ParseIP(strings.TrimSpace(parts[len(parts)-1]))
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if ip == nil {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		ip = net.ParseIP(host)
 	}
-	return host
+	switch {
+	case ip == nil:
+		return r.RemoteAddr
+	case ip.To4() != nil:
+		return ip.String()
+	default:
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+}
+
+// rateKey hashes subject under scope: the table never holds IPs or emails.
+func rateKey(scope, subject string) string {
+	sum := sha256.Sum256([]byte(subject))
+	return scope + ":" + hex.EncodeToString(sum[:16])
+}
+
+// exhausted reports, without counting, whether (scope, subject) has used
+// up l.
+func (s *Server) exhausted(ctx context.Context, scope, subject string, l limit) (bool, error) {
+	n, err := s.store.Hits(ctx, rateKey(scope, subject), l.window)
+	return n >= l.n, err
 }
 
 // allow counts one hit for (scope, subject) and returns ErrRateLimited past
-// the limit. Subjects are hashed: the table never holds IPs or emails.
+// the limit.
 func (s *Server) allow(ctx context.Context, scope, subject string, l limit) error {
-	sum := sha256.Sum256([]byte(subject))
-	ok, err := s.store.Hit(ctx, scope+":"+hex.EncodeToString(sum[:16]), l.window, l.n)
+	ok, err := s.store.Hit(ctx, rateKey(scope, subject), l.window, l.n)
 	if err != nil {
 		return err
 	}

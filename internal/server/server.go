@@ -49,7 +49,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits}
 	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
-	// off; SweepSessions does that work under our shutdown control.
+	// off; Sweep does that work under our shutdown control.
 	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()
@@ -62,8 +62,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 // Router exposes the route table, for tests that walk every route.
 func (s *Server) Router() chi.Routes { return s.router }
 
-// SweepSessions deletes expired sessions every interval until ctx ends.
-func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
+// Sweep deletes expired sessions and stale rate-limit counters every
+// interval until ctx ends.
+func (s *Server) Sweep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -73,6 +74,10 @@ func (s *Server) SweepSessions(ctx context.Context, every time.Duration) {
 		case <-t.C:
 			if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 				s.log.WarnContext(ctx, "sweep sessions", "err", err)
+			}
+			// The longest window is an hour; a day's margin is plenty.
+			if err := s.store.PruneRateLimits(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "sweep rate limits", "err", err)
 			}
 		}
 	}

@@ -98,15 +98,6 @@ func (s *Server) signIn(ctx context.Context, u helpdesk.User) error {
 	return nil
 }
 
-// signOut forgets the user and renews the token; the language cookie and
-// nothing else survives.
-func (s *Server) signOut(ctx context.Context) error {
-	for _, k := range []string{sessTenant, sessUser, sessLastSeen} {
-		s.sessions.Remove(ctx, k)
-	}
-	return s.sessions.RenewToken(ctx)
-}
-
 func (s *Server) flash(ctx context.Context, kind, msg string) {
 	s.sessions.Put(ctx, sessFlash, msg)
 	s.sessions.Put(ctx, sessFlashErr, kind)
