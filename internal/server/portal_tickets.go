@@ -20,11 +20,13 @@ func (s *Server) portalTicketRoutes(r chi.Router) {
 		r.Use(s.requireCustomer)
 		r.Get("/tickets", s.h(s.portalTickets))
 		r.Get("/tickets/new", s.h(s.portalNewTicket))
-		r.With(withBodyLimit(uploadBodyBytes)).Post("/tickets/new", s.h(s.portalOpenTicket(opener)))
+		r.With(s.perUser("open-ticket", openTicketLimit), withBodyLimit(uploadBodyBytes), s.uploadGate).
+			Post("/tickets/new", s.h(s.portalOpenTicket(opener)))
 		r.Get("/tickets/{number}", s.h(s.portalTicket))
 		r.Get("/tickets/{number}/received", s.h(s.portalTicketReceived))
 		r.Get("/tickets/{number}/live", s.h(s.portalTicketLive))
-		r.With(withBodyLimit(uploadBodyBytes)).Post("/tickets/{number}/reply", s.h(s.portalReply))
+		r.With(s.perUser("reply", replyLimit), withBodyLimit(uploadBodyBytes), s.uploadGate).
+			Post("/tickets/{number}/reply", s.h(s.portalReply))
 		r.Post("/tickets/{number}/confirm", s.h(s.portalConfirm))
 		r.Get("/tickets/{number}/attachments/{id}", s.h(s.portalAttachment))
 	})

@@ -28,6 +28,7 @@ type Server struct {
 	store    *postgres.Store
 	sessions *scs.SessionManager
 	limits   limits
+	uploads  chan struct{} // upload slots, see uploadGate
 	now      func() time.Time
 	router   chi.Router
 }
@@ -47,7 +48,8 @@ func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits}
+	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
+		uploads: make(chan struct{}, maxConcurrentUploads)}
 	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
 	// off; Sweep does that work under our shutdown control.
 	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
