@@ -43,6 +43,9 @@ func (s *Server) routes() chi.Router {
 			r.Get("/signup", s.h(s.signupForm))
 			r.Post("/signup", s.h(s.signup))
 			s.portalTicketRoutes(r)
+			s.portalAccountRoutes(r)
+			s.portalSatisfactionRoutes(r)
+			s.portalGuestRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
