@@ -45,10 +45,15 @@ deps-chromium:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/atiende
 
-# run uses DATABASE_URL when set, otherwise a local cluster in .data/.
+# run uses DATABASE_URL (and ATIENDE_MIGRATION_DATABASE_URL) when set,
+# otherwise a local cluster in .data/: migrations run as its owner role
+# atiende_owner, the server as the ordinary role atiende.
 run: build
 	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory deps-postgres; fi
 	@url="$${DATABASE_URL:-$$($(GO) run ./cmd/devdb start)}"; \
+	if [ -z "$${DATABASE_URL:-}" ]; then \
+		owner="$$($(GO) run ./cmd/devdb owner-url)"; export ATIENDE_MIGRATION_DATABASE_URL="$$owner"; \
+	fi; \
 	export DATABASE_URL="$$url"; \
 	$(BIN) migrate up && $(BIN) demo && \
 	echo "" && echo "Atiende: http://localhost:8080/   (stop with Ctrl-C; 'make stop' stops the database)" && \

@@ -50,6 +50,11 @@ Commands:
 
 Every flag can also be set by the environment variable shown in
 'atiende help serve'; flags win.
+
+Migrations run as the role of ATIENDE_MIGRATION_DATABASE_URL, which owns the
+schema (default: DATABASE_URL's), and grant DATABASE_URL's role what the
+application needs; serve refuses a DATABASE_URL role that owns the schema.
+See docs/database.md.
 `
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -109,27 +114,104 @@ func setup(name string, args []string, getenv func(string) string, stderr io.Wri
 	return cfg, slog.New(h), nil
 }
 
-// openPool connects with an explicit pool size and JIT off: the queries are
-// short OLTP statements that JIT only slows down.
+// openPool connects as the application role (DATABASE_URL).
 func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
-	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	return connect(ctx, cfg.DatabaseURL, "DATABASE_URL", int32(cfg.DBMaxConns), "atiende")
+}
+
+// openOwnerPool connects as the role that owns the schema, for migrations:
+// ATIENDE_MIGRATION_DATABASE_URL, or DATABASE_URL when that is unset.
+func openOwnerPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	setting := "ATIENDE_MIGRATION_DATABASE_URL"
+	if cfg.MigrationDatabaseURL == "" {
+		setting = "DATABASE_URL"
 	}
-	pc.MaxConns = int32(cfg.DBMaxConns)
+	return connect(ctx, cfg.MigrationURL(), setting, 4, "atiende-migrate")
+}
+
+// connect opens a pool with an explicit size and JIT off: the queries are
+// short OLTP statements that JIT only slows down. setting names where
+// connString came from, for errors.
+func connect(ctx context.Context, connString, setting string, maxConns int32, appName string) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", setting, err)
+	}
+	pc.MaxConns = maxConns
 	pc.ConnConfig.RuntimeParams["jit"] = "off"
-	pc.ConnConfig.RuntimeParams["application_name"] = "atiende"
+	pc.ConnConfig.RuntimeParams["application_name"] = appName
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
-		return nil, fmt.Errorf("connect: %w", err)
+		return nil, fmt.Errorf("connect (%s): %w", setting, err)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := pool.Ping(pingCtx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect: %w", err)
+		return nil, fmt.Errorf("connect (%s): %w", setting, err)
 	}
 	return pool, nil
+}
+
+// separateOwner reports whether migrations connect with a URL of their own.
+func separateOwner(cfg config.Config) bool {
+	return cfg.MigrationDatabaseURL != "" && cfg.MigrationDatabaseURL != cfg.DatabaseURL
+}
+
+// appRole returns the role DATABASE_URL connects as, after checking that it
+// names the database owner is connected to: grants given in another
+// database would leave the application without privileges.
+func appRole(ctx context.Context, cfg config.Config, owner *pgxpool.Pool) (string, error) {
+	if !separateOwner(cfg) {
+		return postgres.CurrentUser(ctx, owner)
+	}
+	app, err := connect(ctx, cfg.DatabaseURL, "DATABASE_URL", 1, "atiende")
+	if err != nil {
+		return "", err
+	}
+	defer app.Close()
+	return checkSameDatabase(ctx, owner, app)
+}
+
+// checkSameDatabase returns app's role when owner and app are connected to
+// databases of the same name.
+func checkSameDatabase(ctx context.Context, owner, app *pgxpool.Pool) (string, error) {
+	var role, appDB, ownerDB string
+	if err := app.QueryRow(ctx, `SELECT current_user, current_database()`).Scan(&role, &appDB); err != nil {
+		return "", fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if err := owner.QueryRow(ctx, `SELECT current_database()`).Scan(&ownerDB); err != nil {
+		return "", fmt.Errorf("ATIENDE_MIGRATION_DATABASE_URL: %w", err)
+	}
+	if appDB != ownerDB {
+		return "", fmt.Errorf("ATIENDE_MIGRATION_DATABASE_URL names database %q but DATABASE_URL names %q: both must name the application's database", ownerDB, appDB)
+	}
+	return role, nil
+}
+
+// migrateUp applies every pending migration as the owner, then grants the
+// application role what it needs (postgres.GrantApp), so tables a migration
+// creates are usable at once.
+func migrateUp(ctx context.Context, log *slog.Logger, owner *pgxpool.Pool, app string) error {
+	if err := postgres.Migrate(ctx, owner); err != nil {
+		return err
+	}
+	log.Info("migrations applied")
+	ownerRole, err := postgres.CurrentUser(ctx, owner)
+	if err != nil {
+		return err
+	}
+	if ownerRole == app {
+		log.Warn("single-role mode: the application role owns the schema and could turn row-level security off; "+
+			"set ATIENDE_MIGRATION_DATABASE_URL to the owner role's URL and DATABASE_URL to an ordinary role's (see docs/database.md)",
+			"role", app)
+		return nil
+	}
+	if err := postgres.GrantApp(ctx, owner, app); err != nil {
+		return err
+	}
+	log.Info("application role granted", "owner", ownerRole, "role", app)
+	return nil
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
@@ -143,14 +225,28 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := store.CheckRole(ctx); err != nil {
 		return err
 	}
+	role, err := postgres.CurrentUser(ctx, pool)
+	if err != nil {
+		return err
+	}
 	if cfg.AutoMigrate {
-		if err := postgres.Migrate(ctx, pool); err != nil {
+		if err := autoMigrate(ctx, cfg, log, pool, role); err != nil {
 			return err
 		}
 	} else if n, err := postgres.Pending(ctx, pool); err != nil {
 		return err
 	} else if n > 0 {
 		return fmt.Errorf("the database schema is %d migration(s) behind: run 'atiende migrate up' or set ATIENDE_AUTO_MIGRATE=true", n)
+	}
+	// After migrating: a fresh schema is owned by whoever migrated it.
+	if owns, err := store.OwnsSchema(ctx); err != nil {
+		return err
+	} else if owns && !cfg.AllowOwnerRole {
+		return fmt.Errorf("role %q owns the database schema, so it could turn row-level security off (ALTER TABLE … DISABLE ROW LEVEL SECURITY) or rewrite the append-only history: "+
+			"serve as an ordinary role that owns nothing and migrate as the owner with ATIENDE_MIGRATION_DATABASE_URL (see docs/database.md), "+
+			"or set ATIENDE_ALLOW_OWNER_ROLE=true to accept weaker tenant isolation", role)
+	} else if owns {
+		log.Warn("ATIENDE_ALLOW_OWNER_ROLE: serving as a role that owns the schema; tenant isolation rests on the application alone (see docs/database.md)", "role", role)
 	}
 
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
@@ -184,18 +280,39 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
+// autoMigrate is migrate up for serve: as the owner, with app (whose role
+// is role) as the owner too in single-role mode.
+func autoMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, app *pgxpool.Pool, role string) error {
+	owner := app
+	if separateOwner(cfg) {
+		var err error
+		if owner, err = openOwnerPool(ctx, cfg); err != nil {
+			return err
+		}
+		defer owner.Close()
+		if _, err := checkSameDatabase(ctx, owner, app); err != nil {
+			return err
+		}
+	}
+	return migrateUp(ctx, log, owner, role)
+}
+
+// migrate runs a migrate subcommand as the schema's owner.
 func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, sub string, stdout io.Writer) error {
-	pool, err := openPool(ctx, cfg)
+	pool, err := openOwnerPool(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 	switch sub {
 	case "up":
-		if err := postgres.Migrate(ctx, pool); err != nil {
+		app, err := appRole(ctx, cfg, pool)
+		if err != nil {
 			return err
 		}
-		log.Info("migrations applied")
+		if err := migrateUp(ctx, log, pool, app); err != nil {
+			return err
+		}
 	case "down":
 		if err := postgres.MigrateDown(ctx, pool); err != nil {
 			return err

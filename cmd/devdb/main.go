@@ -1,14 +1,21 @@
 // Command devdb runs the local development database for make run and make
 // stop: a PostgreSQL cluster in .data/postgres, listening only on a Unix
-// socket in .data/run, with the ordinary role atiende owning the database
-// atiende.
+// socket in .data/run, with two ordinary roles: atiende_owner owns the
+// database atiende and runs the migrations, atiende (the application) may
+// only connect and use what the migrations grant it.
 //
-//	go run ./cmd/devdb start   create (the first time) and start it; print DATABASE_URL
-//	go run ./cmd/devdb url     print DATABASE_URL
-//	go run ./cmd/devdb stop    stop it
+//	go run ./cmd/devdb start      create (the first time) and start it; print DATABASE_URL
+//	go run ./cmd/devdb url        print DATABASE_URL (the application role's)
+//	go run ./cmd/devdb owner-url  print ATIENDE_MIGRATION_DATABASE_URL (the owner's)
+//	go run ./cmd/devdb stop       stop it
 //
 // Only the URL goes to standard output, so url=$(go run ./cmd/devdb start)
-// works; progress goes to standard error. Both commands are idempotent.
+// works; progress goes to standard error. Every command is idempotent.
+//
+// A .data cluster made before the two roles, where atiende owned the
+// database, is converted by start: everything atiende owned passes to
+// atiende_owner, and the next atiende migrate up grants atiende its
+// privileges.
 package main
 
 import (
@@ -24,14 +31,16 @@ import (
 	"github.com/atiende/atiende/internal/pgcluster"
 )
 
-// The application's role and database. The role is ordinary (no superuser,
-// no BYPASSRLS), so row-level security binds it.
+// The application's role, the schema owner's role and the database. Both
+// roles are ordinary (no superuser, no BYPASSRLS), so row-level security
+// binds them; the application's owns nothing, so it cannot switch it off.
 const (
-	role     = "atiende"
-	database = "atiende"
+	role      = "atiende"
+	ownerRole = "atiende_owner"
+	database  = "atiende"
 )
 
-const usage = "usage: devdb start|stop|url"
+const usage = "usage: devdb start|stop|url|owner-url"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,13 +78,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "url":
 		fmt.Fprintln(stdout, c.URL(role, database))
 		return nil
+	case "owner-url":
+		fmt.Fprintln(stdout, c.URL(ownerRole, database))
+		return nil
 	default:
 		return errors.New(usage)
 	}
 }
 
 // start creates the cluster if needed, starts it unless it runs, makes sure
-// the role and database exist and prints the URL.
+// the roles and database exist and prints the application's URL.
 func start(ctx context.Context, c *pgcluster.Cluster, stdout, stderr io.Writer) error {
 	if !c.Initialized() {
 		fmt.Fprintf(stderr, "devdb: creating a PostgreSQL cluster in %s\n", c.Dir)
@@ -89,8 +101,12 @@ func start(ctx context.Context, c *pgcluster.Cluster, stdout, stderr io.Writer) 
 			return err // when PostgreSQL is missing, the error says what to install
 		}
 	}
-	if err := c.EnsureRole(ctx, role, database); err != nil {
+	reassigned, err := c.EnsureRoles(ctx, ownerRole, role, database)
+	if err != nil {
 		return err
+	}
+	if reassigned {
+		fmt.Fprintf(stderr, "devdb: role %s owned database %s: its objects now belong to %s; 'atiende migrate up' with ATIENDE_MIGRATION_DATABASE_URL=$(go run ./cmd/devdb owner-url) grants %s what it needs\n", role, database, ownerRole, role)
 	}
 	fmt.Fprintln(stdout, c.URL(role, database))
 	return nil

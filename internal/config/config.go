@@ -17,7 +17,13 @@ import (
 
 // Config is the effective configuration of one atiende process.
 type Config struct {
-	DatabaseURL     string
+	DatabaseURL string
+	// MigrationDatabaseURL connects as the role that owns the schema, for
+	// migrations; empty means DatabaseURL. See MigrationURL.
+	MigrationDatabaseURL string
+	// AllowOwnerRole lets serve run as a role that owns the schema, which
+	// could then turn row-level security off (see docs/database.md).
+	AllowOwnerRole  bool
 	Addr            string
 	BaseURL         string
 	AutoMigrate     bool
@@ -32,6 +38,15 @@ type Config struct {
 	DemoPassword       string
 }
 
+// MigrationURL is the connection string migrations run with: the migration
+// URL when set, else DatabaseURL (single-role mode).
+func (c Config) MigrationURL() string {
+	if c.MigrationDatabaseURL != "" {
+		return c.MigrationDatabaseURL
+	}
+	return c.DatabaseURL
+}
+
 // Secure reports whether cookies must be marked Secure.
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
@@ -44,6 +59,10 @@ type option struct {
 var options = []option{
 	{"DATABASE_URL", "database-url", "", "PostgreSQL connection string (the role must not be superuser nor have BYPASSRLS)",
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"ATIENDE_MIGRATION_DATABASE_URL", "migration-database-url", "", "connection string of the role that owns the schema; migrations run as it and grant the app role (DATABASE_URL's) what it needs (empty: use DATABASE_URL)",
+		func(c *Config, v string) error { c.MigrationDatabaseURL = v; return nil }},
+	{"ATIENDE_ALLOW_OWNER_ROLE", "allow-owner-role", "false", "let serve run as a role that owns the tables; weakens tenant isolation, since an owner can turn row-level security off (development only)",
+		func(c *Config, v string) (err error) { c.AllowOwnerRole, err = strconv.ParseBool(v); return err }},
 	{"ATIENDE_ADDR", "addr", ":8080", "address the HTTP server listens on",
 		func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"ATIENDE_BASE_URL", "base-url", "http://localhost:8080", "public URL of this installation, used in links and to decide Secure cookies",
@@ -131,6 +150,8 @@ func Usage(w io.Writer) {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("database_url", maskURL(c.DatabaseURL)),
+		slog.String("migration_database_url", maskURL(c.MigrationDatabaseURL)),
+		slog.Bool("allow_owner_role", c.AllowOwnerRole),
 		slog.String("addr", c.Addr),
 		slog.String("base_url", c.BaseURL),
 		slog.Bool("auto_migrate", c.AutoMigrate),

@@ -24,6 +24,27 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, 16, c.DBMaxConns)
 	assert.Equal(t, 20*time.Second, c.ShutdownTimeout)
 	assert.False(t, c.Secure())
+	assert.False(t, c.AllowOwnerRole)
+	assert.Empty(t, c.MigrationDatabaseURL)
+}
+
+func TestMigrationURLFallsBackToDatabaseURL(t *testing.T) {
+	t.Parallel()
+	c, err := Load("migrate", nil, env(map[string]string{"DATABASE_URL": "postgres://app@db/atiende"}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://app@db/atiende", c.MigrationURL())
+
+	c, err = Load("migrate", []string{"-migration-database-url", "postgres://owner:0wn3r@db/atiende"}, env(map[string]string{
+		"DATABASE_URL": "postgres://app@db/atiende", "ATIENDE_ALLOW_OWNER_ROLE": "true",
+	}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://owner:0wn3r@db/atiende", c.MigrationURL())
+	assert.True(t, c.AllowOwnerRole)
+
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "config", c)
+	assert.NotContains(t, buf.String(), "0wn3r", "the migration URL's password is masked in logs")
+	assert.Contains(t, buf.String(), "owner:xxxxx@db")
 }
 
 func TestFlagsWinOverEnvironment(t *testing.T) {
@@ -47,9 +68,10 @@ func TestInvalidValuesAreAllReported(t *testing.T) {
 	t.Parallel()
 	_, err := Load("serve", nil, env(map[string]string{
 		"ATIENDE_BASE_URL": "desk.example.com", "ATIENDE_AUTO_MIGRATE": "maybe", "ATIENDE_LOG_FORMAT": "xml",
+		"ATIENDE_ALLOW_OWNER_ROLE": "perhaps",
 	}), io.Discard)
 	require.Error(t, err)
-	for _, name := range []string{"ATIENDE_BASE_URL", "ATIENDE_AUTO_MIGRATE", "ATIENDE_LOG_FORMAT"} {
+	for _, name := range []string{"ATIENDE_BASE_URL", "ATIENDE_AUTO_MIGRATE", "ATIENDE_LOG_FORMAT", "ATIENDE_ALLOW_OWNER_ROLE"} {
 		assert.Contains(t, err.Error(), name)
 	}
 }

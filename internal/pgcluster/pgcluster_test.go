@@ -85,7 +85,42 @@ func TestClusterLifecycle(t *testing.T) {
 	assert.Equal(t, "app", owner)
 	_, err = conn.Exec(ctx, `CREATE EXTENSION citext`)
 	require.NoError(t, err, "the database owner can create the trusted citext extension")
+	_, err = conn.Exec(ctx, `CREATE TABLE notes (id int PRIMARY KEY, body citext)`)
+	require.NoError(t, err)
 	require.NoError(t, conn.Close(ctx))
+
+	// The two-role layout, from the one-role layout above: everything app
+	// owned moves to the owner, and app may only connect.
+	reassigned, err := c.EnsureRoles(ctx, "app_owner", "app", "appdb")
+	require.NoError(t, err)
+	assert.True(t, reassigned, "app owned appdb")
+	reassigned, err = c.EnsureRoles(ctx, "app_owner", "app", "appdb")
+	require.NoError(t, err)
+	assert.False(t, reassigned, "nothing left to move")
+	_, err = c.EnsureRoles(ctx, "app_owner", "app", "otherdb")
+	require.NoError(t, err, "a new database")
+	for _, db := range []string{"appdb", "otherdb"} {
+		conn, err = pgx.Connect(ctx, c.URL("app", db))
+		require.NoError(t, err, "app may connect to %s", db)
+		var dbOwner string
+		var createdb, ownsAnything bool
+		require.NoError(t, conn.QueryRow(ctx, `
+			SELECT (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()),
+			       rolcreatedb,
+			       EXISTS (SELECT FROM pg_class WHERE relowner = r.oid) OR EXISTS (SELECT FROM pg_extension WHERE extowner = r.oid)
+			FROM pg_roles r WHERE rolname = current_user`).Scan(&dbOwner, &createdb, &ownsAnything))
+		assert.Equal(t, "app_owner", dbOwner, db)
+		assert.False(t, createdb, db)
+		assert.False(t, ownsAnything, db)
+		require.NoError(t, conn.Close(ctx))
+	}
+	conn, err = pgx.Connect(ctx, c.URL("app_owner", "appdb"))
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM notes`).Scan(&n), "the owner now owns the table")
+	require.NoError(t, conn.Close(ctx))
+	_, err = c.EnsureRoles(ctx, "app", "app", "appdb")
+	require.Error(t, err, "one role cannot be both")
 
 	require.NoError(t, c.Stop(ctx))
 	require.False(t, c.Running())

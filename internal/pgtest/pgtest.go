@@ -15,10 +15,16 @@
 // stops and deletes at the end. Without PostgreSQL, tests that need it skip,
 // or fail when ATIENDE_REQUIRE_DB=1 (CI). In -short mode they always skip.
 //
-// Tests connect as an ordinary role (not superuser, no BYPASSRLS) that owns
-// the tables, so row-level security binds them as it binds the application:
-// the URL's own role if it is ordinary, else the role atiende_test, which
-// pgtest creates (password atiende_test).
+// The roles are those of production (docs/database.md). An ordinary owner
+// role (not superuser, no BYPASSRLS) owns every test database and its
+// tables, and runs the migrations: the URL's own role if it is ordinary,
+// else atiende_test_owner, which pgtest creates (password
+// atiende_test_owner). Tests connect as the application role atiende_test
+// (password atiende_test), which owns nothing and holds only what
+// postgres.GrantApp gives it, so row-level security binds it and it cannot
+// turn it off. pgtest creates it when missing, which with an ordinary URL
+// role takes CREATEROLE, and grants that role membership in it, so that
+// dropping a test database may end the sessions left in it.
 package pgtest
 
 import (
@@ -57,12 +63,19 @@ const (
 	EnvRequireDB = "ATIENDE_REQUIRE_DB"
 )
 
-// appRole is the ordinary role tests connect as when the server URL's role
-// is privileged. Its password only matters on servers that ask for one.
+// The application role tests connect as, and the role that owns the test
+// databases when the server URL's role is privileged. Passwords only matter
+// on servers that ask for one.
 const (
-	appRole     = "atiende_test"
-	appPassword = "atiende_test"
+	appRole       = "atiende_test"
+	appPassword   = "atiende_test"
+	ownerRole     = "atiende_test_owner"
+	ownerPassword = "atiende_test_owner"
 )
+
+// layout names the role layout in the template's hash: a template migrated
+// by the one-role layout (tests connected as the owner) is never reused.
+const layout = "owner+app/1"
 
 // templateLockKey serializes template creation across test binaries sharing
 // a server (pg_advisory_lock key; locks are per database, and every binary
@@ -84,7 +97,8 @@ var (
 type server struct {
 	base     *url.URL      // the server's URL; users and databases are swapped in
 	super    bool          // base's role is a superuser
-	app      *url.Userinfo // the ordinary role tests connect as
+	owner    *url.Userinfo // the ordinary role owning the databases; migrates
+	app      *url.Userinfo // the application role tests connect as
 	admin    *pgxpool.Pool // base's role: creates and drops databases
 	template string        // migrated template database
 	cluster  *pgcluster.Cluster
@@ -147,8 +161,8 @@ func shutdown() {
 }
 
 // New creates a database holding every migration and no rows, and returns a
-// pool (at most 8 connections, JIT off) connected to it as the ordinary test
-// role. The pool is closed and the database dropped when the test ends; a
+// pool (at most 8 connections, JIT off) connected to it as the application
+// role, atiende_test. The pool is closed and the database dropped when the test ends; a
 // failed test's database is kept and its URL logged.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
@@ -172,8 +186,7 @@ func New(t testing.TB) *pgxpool.Pool {
 }
 
 // NewURL is New for tests that build their own pool: it returns a
-// connection string for a fresh migrated database, as the ordinary test
-// role. The database is dropped when the test ends, closing any connections
+// connection string for a fresh migrated database, as the application role. The database is dropped when the test ends, closing any connections
 // still open; a failed test's database is kept and its URL logged.
 func NewURL(t testing.TB) string {
 	t.Helper()
@@ -182,20 +195,18 @@ func NewURL(t testing.TB) string {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	db := pgx.Identifier{name}.Sanitize()
-	if _, err := s.admin.Exec(ctx, `CREATE DATABASE `+db+` TEMPLATE `+pgx.Identifier{s.template}.Sanitize()+` OWNER `+pgx.Identifier{s.app.Username()}.Sanitize()); err != nil {
+	// The template's catalogs, grants included, are copied.
+	if _, err := s.admin.Exec(ctx, `CREATE DATABASE `+db+` TEMPLATE `+pgx.Identifier{s.template}.Sanitize()+` OWNER `+pgx.Identifier{s.owner.Username()}.Sanitize()); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	connString := s.url(s.app, name)
 	t.Cleanup(func() {
 		if t.Failed() {
-			shown := connString
-			if s.app == s.base.User {
-				shown = redact(connString) // the password came from the environment
-			}
+			// The URL's password is pgtest's own, not the environment's.
 			if s.cluster != nil {
-				t.Logf("pgtest: database %s: %s (deleted with the throwaway server when the test binary exits; set %s to keep it)", name, shown, EnvDatabaseURL)
+				t.Logf("pgtest: database %s: %s (deleted with the throwaway server when the test binary exits; set %s to keep it)", name, connString, EnvDatabaseURL)
 			} else {
-				t.Logf("pgtest: kept database %s: %s", name, shown)
+				t.Logf("pgtest: kept database %s: %s", name, connString)
 			}
 			return
 		}
@@ -206,11 +217,21 @@ func NewURL(t testing.TB) string {
 		}
 	})
 	// Plans on empty test tables never pay back JIT compilation. A
-	// database's settings are not copied from its template, so set it here.
-	if _, err := s.admin.Exec(ctx, `ALTER DATABASE `+db+` SET jit = off`); err != nil {
+	// database's settings and privileges are not copied from its template,
+	// so set them here (PUBLIC may connect by default; say it anyway).
+	if _, err := s.admin.Exec(ctx, `ALTER DATABASE `+db+` SET jit = off; GRANT CONNECT ON DATABASE `+db+` TO `+pgx.Identifier{s.app.Username()}.Sanitize()); err != nil {
 		t.Fatalf("pgtest: configure database: %v", err)
 	}
 	return connString
+}
+
+// OwnerURL returns a connection string for database as the role that owns
+// it and its tables, for tests that migrate (or must look at what only an
+// owner may). A test's database name is pool.Config().ConnConfig.Database.
+func OwnerURL(t testing.TB, database string) string {
+	t.Helper()
+	s := get(t)
+	return s.url(s.owner, database)
 }
 
 // AdminURL returns a connection string for database as a superuser, for
@@ -290,28 +311,33 @@ func (s *server) start() error {
 	if err := s.admin.QueryRow(ctx, `SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&user, &s.super, &bypass); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	s.app = url.User(user) // the password, if any, comes along in base
+	s.owner = url.User(user) // the password, if any, comes along in base
 	if base.User != nil {
-		s.app = base.User
+		s.owner = base.User
 	}
 	if s.super || bypass {
-		s.app = url.UserPassword(appRole, appPassword)
+		s.owner = url.UserPassword(ownerRole, ownerPassword)
+	} else if user == appRole {
+		return fmt.Errorf("the role of %s is %s, the role pgtest connects tests as: give the URL another role, which will own the test databases", EnvDatabaseURL, appRole)
 	}
+	s.app = url.UserPassword(appRole, appPassword)
 	return s.prepareTemplate(ctx, s.super || bypass)
 }
 
-// prepareTemplate creates and migrates the template database named after
-// the migrations' hash, unless it exists. It holds an advisory lock, so test
-// binaries sharing a server migrate once. With makeRole it also creates or
-// updates the ordinary test role.
-func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
-	sum, err := templateHash(s.app.Username())
+// prepareTemplate creates the template database named after the
+// migrations' hash, unless it exists: it migrates it as the owner role and
+// grants the application role its privileges. It holds an advisory lock, so
+// test binaries sharing a server migrate once. It creates the application
+// role when missing, and with privileged (the URL's role is a superuser or
+// has BYPASSRLS) it also creates or updates the owner role.
+func (s *server) prepareTemplate(ctx context.Context, privileged bool) error {
+	sum, err := templateHash(s.owner.Username(), s.app.Username())
 	if err != nil {
 		return err
 	}
 	s.template = "atiende_tmpl_" + sum[:12]
 	tmpl := pgx.Identifier{s.template}.Sanitize()
-	app := pgx.Identifier{s.app.Username()}.Sanitize()
+	owner := pgx.Identifier{s.owner.Username()}.Sanitize()
 
 	// A connection of its own: a session lock must not stay behind on a
 	// pooled connection.
@@ -324,29 +350,38 @@ func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
 		return fmt.Errorf("template lock: %w", err)
 	}
 
-	if makeRole {
-		var exists bool
-		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)`, appRole).Scan(&exists); err != nil {
+	if privileged {
+		if err := ensureRole(ctx, conn, ownerRole, ownerPassword, true); err != nil {
+			return err
+		}
+	}
+	if err := ensureRole(ctx, conn, appRole, appPassword, privileged); err != nil {
+		return err
+	}
+	if !privileged {
+		// Dropping a test database WITH (FORCE) ends the sessions in it,
+		// which takes membership in their role (the owner may act as the
+		// application role; the reverse, which would matter, is not given).
+		var member bool
+		if err := conn.QueryRow(ctx, `SELECT pg_has_role($1, 'MEMBER') OR pg_has_role('pg_signal_backend', 'MEMBER')`, appRole).Scan(&member); err != nil {
 			return fmt.Errorf("look up role %s: %w", appRole, err)
 		}
-		verb := "CREATE"
-		if exists {
-			verb = "ALTER"
-		}
-		if _, err := conn.Exec(ctx, verb+` ROLE `+app+` LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB PASSWORD '`+appPassword+`'`); err != nil {
-			return fmt.Errorf("%s role %s: %w", strings.ToLower(verb), appRole, err)
+		if !member {
+			if _, err := conn.Exec(ctx, `GRANT `+pgx.Identifier{appRole}.Sanitize()+` TO CURRENT_USER`); err != nil {
+				return fmt.Errorf("the role of %s must be able to end %s's sessions to drop test databases; as an admin: GRANT %s TO %s: %w", EnvDatabaseURL, appRole, appRole, s.owner.Username(), err)
+			}
 		}
 	}
 
 	var isTemplate bool
-	var owner string
-	err = conn.QueryRow(ctx, `SELECT datistemplate, pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1`, s.template).Scan(&isTemplate, &owner)
+	var tmplOwner string
+	err = conn.QueryRow(ctx, `SELECT datistemplate, pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1`, s.template).Scan(&isTemplate, &tmplOwner)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 	case err != nil:
 		return fmt.Errorf("look up template: %w", err)
-	case owner != s.app.Username():
-		return fmt.Errorf("template database %s belongs to %s, not %s: drop it", s.template, owner, s.app.Username())
+	case tmplOwner != s.owner.Username():
+		return fmt.Errorf("template database %s belongs to %s, not %s: drop it", s.template, tmplOwner, s.owner.Username())
 	case isTemplate:
 		return nil
 	default:
@@ -356,12 +391,12 @@ func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
 		}
 	}
 
-	if _, err := conn.Exec(ctx, `CREATE DATABASE `+tmpl+` OWNER `+app); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+tmpl+` OWNER `+owner); err != nil {
 		return fmt.Errorf("create template: %w", err)
 	}
-	// Migrate as the test role, so it owns the tables like the application
-	// role does in production.
-	cfg, err := pgxpool.ParseConfig(s.url(s.app, s.template))
+	// Migrate as the owner role and grant the application role, as
+	// `atiende migrate up` does in production.
+	cfg, err := pgxpool.ParseConfig(s.url(s.owner, s.template))
 	if err != nil {
 		return fmt.Errorf("template: %w", err)
 	}
@@ -371,6 +406,9 @@ func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
 		return fmt.Errorf("connect to template: %w", err)
 	}
 	err = postgres.Migrate(ctx, pool)
+	if err == nil {
+		err = postgres.GrantApp(ctx, pool, s.app.Username())
+	}
 	pool.Close()
 	if err != nil {
 		return fmt.Errorf("migrate template: %w", err)
@@ -383,11 +421,13 @@ func (s *server) prepareTemplate(ctx context.Context, makeRole bool) error {
 }
 
 // templateHash is the hex SHA-256 of the names and contents of every
-// migration file, and of the role that will own the tables: a new or edited
-// migration gets a new template, and so does another role sharing the server.
-func templateHash(owner string) (string, error) {
+// migration file, of the roles that will own the tables and use them, and of
+// the role layout: a new or edited migration gets a new template, and so do
+// other roles sharing the server, and a template from before the owner and
+// application roles were split.
+func templateHash(owner, app string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00", owner)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", layout, owner, app)
 	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -404,6 +444,32 @@ func templateHash(owner string) (string, error) {
 		return "", fmt.Errorf("hash migrations: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ensureRole makes role an ordinary login role (NOSUPERUSER NOBYPASSRLS
+// NOCREATEDB NOCREATEROLE) with password. It creates the role when missing;
+// an existing one is altered to match with manage (the URL's role is
+// privileged), and otherwise only checked.
+func ensureRole(ctx context.Context, conn *pgx.Conn, role, password string, manage bool) error {
+	var exists, super, bypass bool
+	err := conn.QueryRow(ctx, `SELECT true, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`, role).Scan(&exists, &super, &bypass)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("look up role %s: %w", role, err)
+	}
+	attrs := ` LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '` + password + `'`
+	switch {
+	case !exists:
+		if _, err := conn.Exec(ctx, `CREATE ROLE `+pgx.Identifier{role}.Sanitize()+attrs); err != nil {
+			return fmt.Errorf("create role %s (with an ordinary role in %s, it needs CREATEROLE, or create the role yourself: CREATE ROLE %s LOGIN PASSWORD '%s'): %w", role, EnvDatabaseURL, role, password, err)
+		}
+	case manage:
+		if _, err := conn.Exec(ctx, `ALTER ROLE `+pgx.Identifier{role}.Sanitize()+attrs); err != nil {
+			return fmt.Errorf("alter role %s: %w", role, err)
+		}
+	case super || bypass:
+		return fmt.Errorf("role %s is a superuser or has BYPASSRLS, so row-level security would not bind the tests: ALTER ROLE %s NOSUPERUSER NOBYPASSRLS", role, role)
+	}
+	return nil
 }
 
 // url returns the server's URL with user and database swapped in. Query
@@ -423,13 +489,4 @@ func (s *server) url(user *url.Userinfo, database string) string {
 	}
 	u.RawQuery = strings.Join(kept, "&")
 	return u.String()
-}
-
-// redact hides the password in a URL for logs.
-func redact(connString string) string {
-	u, err := url.Parse(connString)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }

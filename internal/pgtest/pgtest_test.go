@@ -51,7 +51,7 @@ func TestNewDatabasesAreIsolated(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestRoleIsOrdinaryAndOwnsTheTables(t *testing.T) {
+func TestRoleIsOrdinaryAndOwnsNothing(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := t.Context()
@@ -62,7 +62,8 @@ func TestRoleIsOrdinaryAndOwnsTheTables(t *testing.T) {
 	assert.False(t, super, "superusers are never bound by row-level security")
 	assert.False(t, bypass, "BYPASSRLS roles are never bound by row-level security")
 
-	// FORCE ROW LEVEL SECURITY is what binds the owning role.
+	// Another role owns the tables; FORCE ROW LEVEL SECURITY binds that
+	// owner too.
 	rows, err := pool.Query(ctx, `
 		SELECT relname, pg_get_userbyid(relowner) = current_user, relrowsecurity, relforcerowsecurity
 		FROM pg_class WHERE relname IN ('tenants', 'organisations', 'users')`)
@@ -75,8 +76,90 @@ func TestRoleIsOrdinaryAndOwnsTheTables(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tables, 3)
 	for _, tb := range tables {
-		assert.Equal(t, table{Name: tb.Name, Owned: true, RLS: true, ForcedRLS: true}, tb)
+		assert.Equal(t, table{Name: tb.Name, Owned: false, RLS: true, ForcedRLS: true}, tb)
 	}
+
+	owns, err := postgres.New(pool).OwnsSchema(ctx)
+	require.NoError(t, err)
+	assert.False(t, owns, "the application role owns neither the schema nor anything in it")
+
+	owner := ownerPool(t, pool)
+	owns, err = postgres.New(owner).OwnsSchema(ctx)
+	require.NoError(t, err)
+	assert.True(t, owns, "the owner role does")
+}
+
+// TestAppRoleCannotUndoIsolation: what an owner could do and the
+// application role cannot, so that an SQL injection stays inside one tenant
+// and the history stays append-only.
+func TestAppRoleCannotUndoIsolation(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := t.Context()
+
+	refused := func(t *testing.T, sql string) {
+		t.Helper()
+		_, err := pool.Exec(ctx, sql)
+		var pgErr *pgconn.PgError
+		require.ErrorAs(t, err, &pgErr, sql)
+		assert.Equal(t, "42501", pgErr.Code, "%s: insufficient privilege (%s)", sql, pgErr.Message)
+	}
+	for _, sql := range []string{
+		`ALTER TABLE tickets DISABLE ROW LEVEL SECURITY`, // must be owner
+		`ALTER TABLE tickets NO FORCE ROW LEVEL SECURITY`,
+		`DROP POLICY tenant_isolation ON tickets`,
+		`CREATE OR REPLACE FUNCTION current_tenant() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT 1::bigint'`,
+		`UPDATE events SET actor_name = 'otro'`, // permission denied
+		`DELETE FROM events`,
+		`TRUNCATE events`,
+		`UPDATE ticket_search SET public = true`,
+		`DELETE FROM ticket_search`,
+		`TRUNCATE tickets`,
+		`TRUNCATE tenants`,
+		`INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, true)`,
+		`DELETE FROM goose_db_version`,
+		`CREATE TABLE scratch (id int)`, // no CREATE on schema public
+	} {
+		refused(t, sql)
+	}
+
+	// A non-owner without grant options gets a warning and nothing more.
+	_, err := pool.Exec(ctx, `GRANT UPDATE, DELETE ON events TO CURRENT_USER`)
+	require.NoError(t, err)
+	refused(t, `UPDATE events SET actor_name = 'otro'`)
+
+	// What the application needs still works, including reading goose's
+	// table to tell whether migrations are pending.
+	_, err = pool.Exec(ctx, `INSERT INTO tenants (slug, name) VALUES ('acme', 'Acme')`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `INSERT INTO rate_limits (key, window_start, hits) VALUES ('k', now(), 1);
+		UPDATE rate_limits SET hits = 2; DELETE FROM rate_limits`)
+	require.NoError(t, err)
+	pending, err := postgres.Pending(ctx, pool)
+	require.NoError(t, err)
+	assert.Zero(t, pending)
+
+	// GrantApp is idempotent: running it again changes none of this.
+	owner := ownerPool(t, pool)
+	require.NoError(t, postgres.GrantApp(ctx, owner, pool.Config().ConnConfig.User))
+	require.NoError(t, postgres.GrantApp(ctx, owner, pool.Config().ConnConfig.User))
+	refused(t, `DELETE FROM events`)
+	refused(t, `TRUNCATE tickets`)
+	assert.Equal(t, 1, count(t, pool, `SELECT count(*) FROM tenants`))
+	// In single-role mode it does nothing.
+	require.NoError(t, postgres.GrantApp(ctx, owner, owner.Config().ConnConfig.User))
+}
+
+// ownerPool connects to pool's database as the role that owns it.
+func ownerPool(t *testing.T, pool *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	owner, err := pgxpool.New(t.Context(), pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
+	require.NoError(t, err)
+	t.Cleanup(owner.Close)
+	var user string
+	require.NoError(t, owner.QueryRow(t.Context(), `SELECT current_user`).Scan(&user))
+	require.NotEqual(t, pool.Config().ConnConfig.User, user, "the owner is another role")
+	return owner
 }
 
 func TestRowLevelSecurityBindsTheRole(t *testing.T) {
@@ -128,7 +211,7 @@ func TestRowLevelSecurityBindsTheRole(t *testing.T) {
 	})
 }
 
-func TestNewURLConnectsAsTheTestRole(t *testing.T) {
+func TestNewURLConnectsAsTheApplicationRole(t *testing.T) {
 	t.Parallel()
 	connString := pgtest.NewURL(t)
 	conn, err := pgx.Connect(t.Context(), connString)

@@ -109,7 +109,9 @@ func mapErr(err error, format string, args ...any) error {
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // CheckRole refuses a connection role that would make row-level security
-// vanish: a superuser or a role with BYPASSRLS.
+// vanish: a superuser or a role with BYPASSRLS. A role that owns the schema
+// is bound by the forced policies but could switch them off; OwnsSchema
+// tells, and `atiende serve` refuses such a role too unless told otherwise.
 func (s *Store) CheckRole(ctx context.Context) error {
 	var name string
 	var super, bypass bool
