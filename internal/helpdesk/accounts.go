@@ -18,6 +18,9 @@ type Tenant struct {
 	Language  string // "es" or "en": the desk's default UI language
 	TimeZone  string
 	CreatedAt time.Time
+	// GuestTickets lets people without an account open tickets through the
+	// portal's public form (see guest.go); on by default.
+	GuestTickets bool
 }
 
 // User is a person in one tenant: a customer, an agent or an admin. The same
@@ -33,6 +36,11 @@ type User struct {
 	Language     string // "" means the tenant's default
 	Active       bool
 	CreatedAt    time.Time
+	Phone        string // optional; see ProfileInput
+	// SessionEpoch is copied into each session at sign-in; raising it
+	// (password change, sign out everywhere) ends every session holding an
+	// older copy.
+	SessionEpoch int
 }
 
 // Actor returns the actor for calls made by u.

@@ -41,6 +41,7 @@ const (
 	byStaff       who = 1 << iota // agents and admins of the ticket's tenant
 	bySystem                      // timers, automation and channels
 	byParticipant                 // a customer who is the requester or a follower
+	byGuest                       // the guest requester, through the ticket's tracking link
 )
 
 // change is one mutation in progress, applied to a copy of the ticket.
@@ -94,6 +95,13 @@ func (t *Ticket) authorize(by Actor, allowed who) error {
 		if allowed&bySystem != 0 {
 			return nil
 		}
+	case by.Kind == ActorGuest:
+		if !by.guestOf(t) {
+			return ErrNotFound
+		}
+		if allowed&byGuest != 0 {
+			return nil
+		}
 	case by.Kind != ActorUser || by.User == 0:
 		return ErrForbidden
 	case by.IsStaff():
@@ -119,10 +127,11 @@ func (t *Ticket) isParticipant(u UserID) bool {
 // CanView decides whether actor a may read ticket t. Staff see every ticket
 // of their tenant and the system sees all; a customer sees tickets they
 // requested or follow, and, when orgShared is true, the tickets of their
-// organisation. orgShared must be true only when the caller has checked that
-// the customer belongs to t.Organisation and that the organisation shares
-// its tickets. Anything else, and every ticket of another tenant, is
-// ErrNotFound so that existence does not leak.
+// organisation; a guest sees only the ticket its link opens. orgShared must
+// be true only when the caller has checked that the customer belongs to
+// t.Organisation and that the organisation shares its tickets. Anything
+// else, and every ticket of another tenant, is ErrNotFound so that
+// existence does not leak.
 func CanView(a Actor, t *Ticket, orgShared bool) error {
 	if a.Tenant != t.Tenant {
 		return ErrNotFound
@@ -134,18 +143,20 @@ func CanView(a Actor, t *Ticket, orgShared bool) error {
 		if t.isParticipant(a.User) || (orgShared && t.Organisation != 0) {
 			return nil
 		}
+	case a.guestOf(t):
+		return nil
 	}
 	return ErrNotFound
 }
 
 // CanReply decides whether a may add a comment of the given visibility,
-// assuming CanView passed: staff may add both kinds, the requester and
-// customer followers may add public replies, the system may add internal
-// notes. Members of a sharing organisation may read but not reply.
+// assuming CanView passed: staff may add both kinds, the requester, customer
+// followers and the guest requester may add public replies, the system may
+// add internal notes. Members of a sharing organisation may read but not reply.
 func CanReply(a Actor, t *Ticket, v CommentVisibility) error {
 	allowed := byStaff
 	if v == Public {
-		allowed |= byParticipant
+		allowed |= byParticipant | byGuest
 	} else {
 		allowed |= bySystem
 	}
@@ -267,12 +278,12 @@ func (t *Ticket) ApplyAgentReply(public bool, by Actor, now time.Time) ([]Event,
 	})
 }
 
-// ApplyRequesterReply records a public reply by the requester or a customer
-// follower. Pending, On hold and Solved go back to Open (from Solved it is a
+// ApplyRequesterReply records a public reply by the requester (an account or
+// a guest with the ticket's link) or a customer follower. Pending, On hold and Solved go back to Open (from Solved it is a
 // reopen); New and Open stay. On a closed ticket it fails with
 // ErrTicketClosed: the Service then opens a follow-up (see FollowUp).
 func (t *Ticket) ApplyRequesterReply(by Actor, now time.Time) ([]Event, error) {
-	return t.mutate("requester reply", by, byParticipant, now, func(c *change) error {
+	return t.mutate("requester reply", by, byParticipant|byGuest, now, func(c *change) error {
 		c.event(EventCommentAdded, FieldComment, "", "", 0, 0)
 		switch c.t.Status {
 		case StatusPending, StatusOnHold, StatusSolved:
@@ -904,7 +915,7 @@ func FollowUp(closed *Ticket, reply NewComment, by Actor, now time.Time) (Ticket
 	fail := func(err error) (Ticket, NewComment, []Event, error) {
 		return Ticket{}, NewComment{}, nil, closed.wrap("follow up", err)
 	}
-	if err := closed.authorize(by, byParticipant); err != nil {
+	if err := closed.authorize(by, byParticipant|byGuest); err != nil {
 		return fail(err)
 	}
 	if !closed.Status.Final() {

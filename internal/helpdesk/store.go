@@ -12,4 +12,7 @@ type Store interface {
 	AccountStore
 	TicketStore
 	DirectoryStore
+	GuestStore
+	ProfileStore
+	SatisfactionStore
 }

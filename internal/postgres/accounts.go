@@ -11,12 +11,12 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-const tenantColumns = `id, slug, name, language, time_zone, created_at`
+const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets`
 
 func scanTenant(row pgx.Row) (helpdesk.Tenant, error) {
 	var t helpdesk.Tenant
 	var id int64
-	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt)
+	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets)
 	t.ID = helpdesk.TenantID(id)
 	return t, err
 }
@@ -51,13 +51,13 @@ func (s *Store) TenantBySlug(ctx context.Context, slug string) (helpdesk.Tenant,
 	return t, mapErr(err, "tenant %q", slug)
 }
 
-const userColumns = `id, tenant_id, email, name, role, password_hash, coalesce(organisation_id, 0), language, active, created_at`
+const userColumns = `id, tenant_id, email, name, role, password_hash, coalesce(organisation_id, 0), language, active, created_at, phone, session_epoch`
 
 func scanUser(row pgx.Row) (helpdesk.User, error) {
 	var u helpdesk.User
 	var id, tenant, org int64
 	var role string
-	err := row.Scan(&id, &tenant, &u.Email, &u.Name, &role, &u.PasswordHash, &org, &u.Language, &u.Active, &u.CreatedAt)
+	err := row.Scan(&id, &tenant, &u.Email, &u.Name, &role, &u.PasswordHash, &org, &u.Language, &u.Active, &u.CreatedAt, &u.Phone, &u.SessionEpoch)
 	if err != nil {
 		return u, err
 	}

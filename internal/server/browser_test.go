@@ -29,8 +29,11 @@ const (
 )
 
 const (
-	// browserBudget bounds the whole browser session, start included.
-	browserBudget = 60 * time.Second
+	// browserBudget bounds the whole browser session, start included. A
+	// hang is caught by stepTimeout; this is the backstop, generous because
+	// make test runs every browser test and the other packages at once on
+	// two cores, and the accessibility sweep alone loads some 50 pages.
+	browserBudget = 3 * time.Minute
 	// stepTimeout bounds one step (a navigation, a query, a screenshot).
 	stepTimeout = 10 * time.Second
 )
@@ -374,7 +377,10 @@ func (b *browser) desktop() {
 
 // viewport emulates a screen and waits until the page has its width, so
 // that media queries apply before the next screenshot. (chromedp.Poll would
-// hang on the blank page the browser starts with.)
+// hang on the blank page the browser starts with.) It then waits for two
+// frames: until the new layout is on screen, a click is hit-tested against
+// the old one, and on a loaded machine a click on the header after a phone
+// viewport was lost.
 func (b *browser) viewport(width, height int64, opts ...chromedp.EmulateViewportOption) {
 	b.t.Helper()
 	b.do(chromedp.EmulateViewport(width, height, opts...))
@@ -383,6 +389,17 @@ func (b *browser) viewport(width, height int64, opts ...chromedp.EmulateViewport
 		require.True(b.t, time.Now().Before(deadline), "the page never got %d px wide", width)
 		time.Sleep(20 * time.Millisecond)
 	}
+	b.nextFrames()
+}
+
+// nextFrames waits until the page has drawn two more frames, or 250 ms
+// on a page that draws none (the blank page the browser starts with).
+func (b *browser) nextFrames() {
+	b.t.Helper()
+	run(b, chromedp.Evaluate[bool](`new Promise(r => {
+		requestAnimationFrame(() => requestAnimationFrame(() => r(true)));
+		setTimeout(() => r(false), 250);
+	})`, chromedp.EvalAwaitPromise))
 }
 
 // lockedBuffer collects the browser's output, written from another goroutine.

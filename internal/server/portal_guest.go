@@ -1,6 +1,486 @@
 package server
 
-import "github.com/go-chi/chi/v5"
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
-// portalGuestRoutes are the signed-out visitor's ticket pages (guest form, tracking links) under /{tenant}.
-func (s *Server) portalGuestRoutes(r chi.Router) {}
+	"github.com/go-chi/chi/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/web/portal"
+)
+
+// The guest pages: a visitor without an account opens a ticket through the
+// public form at /{tenant}/tickets/new (served by guestTicketForm in front
+// of requireCustomer), follows it through its tracking link
+// /{tenant}/track/{token}, and asks for the link again at /{tenant}/track.
+// The rules are the domain's (internal/helpdesk/guest.go).
+
+// guestLimits are the allowances of the guest pages, per client IP and per
+// email. Only submissions that pass validation count, so a visitor fixing a
+// typo is not held back; a filled honeypot counts too.
+var guestLimits = struct {
+	formIP, formEmail, lookupIP, lookupEmail, replyIP limit
+}{
+	formIP:      limit{5, time.Hour},
+	formEmail:   limit{10, 24 * time.Hour},
+	lookupIP:    limit{10, time.Hour},
+	lookupEmail: limit{5, 24 * time.Hour},
+	replyIP:     limit{30, time.Hour},
+}
+
+// sessGuestOpened prefixes the session keys that remember which ticket a
+// guest form submission opened (→ its number). Only the number is kept:
+// the tracking token is never stored, so a form sent again later is told
+// the request was already received and where to ask for the link.
+const sessGuestOpened = "guest-opened:"
+
+// guestNewTicketPattern is the route the guest form shares with the
+// signed-in one.
+const guestNewTicketPattern = "/{tenant}/tickets/new"
+
+// portalGuestRoutes are the tracking link's pages and "send me my link
+// again". Anyone may call them; a token names one ticket of one tenant, and
+// anything else answers 404 (the domain decides).
+func (s *Server) portalGuestRoutes(r chi.Router) {
+	r.Get("/track", s.h(s.guestLookupForm))
+	r.Post("/track", s.h(s.guestLookup))
+	r.Group(func(r chi.Router) {
+		r.Use(hideToken)
+		r.Get("/track/{token}", s.h(s.guestTrack))
+		r.Get("/track/{token}/received", s.h(s.guestReceived))
+		r.Post("/track/{token}/reply", s.h(s.guestReply))
+		r.Get("/track/{token}/attachments/{id}", s.h(s.guestAttachment))
+	})
+}
+
+// guestTicketForm returns the middleware that serves the guest form at
+// /{tenant}/tickets/new to a signed-out visitor (a session of another
+// tenant is signed out here) when the desk takes guests. Everyone else
+// goes on to requireCustomer: a customer gets the signed-in form, a
+// visitor of a desk without guests the login page.
+func (s *Server) guestTicketForm() func(http.Handler) http.Handler {
+	opener := &guestOpener{calls: map[string]*guestCall{}}
+	return func(next http.Handler) http.Handler {
+		return s.h(func(w http.ResponseWriter, r *http.Request) error {
+			_, signedIn := userFrom(r)
+			if signedIn || !tenantFrom(r).GuestTickets || chi.RouteContext(r.Context()).RoutePattern() != guestNewTicketPattern {
+				next.ServeHTTP(w, r)
+				return nil
+			}
+			switch r.Method {
+			case http.MethodGet, http.MethodHead:
+				form := portal.GuestTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium)}
+				return s.renderGuestForm(w, r, http.StatusOK, form)
+			case http.MethodPost:
+				return s.guestOpen(w, r, opener)
+			}
+			next.ServeHTTP(w, r)
+			return nil
+		})
+	}
+}
+
+func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status int, form portal.GuestTicketForm) error {
+	l := s.lang(r)
+	c := s.chrome(r, l.T("portal.new.title"))
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "3600")
+	}
+	return s.render(w, r, status, portal.GuestNewTicketPage(portal.GuestNewTicket{
+		Chrome:     c,
+		Form:       form,
+		ErrorOrder: errorOrder(append([]string{"form"}, helpdesk.GuestTicketOrder...), form.Errors),
+	}))
+}
+
+// guestOpen opens a ticket from the public form. A filled honeypot gets a
+// page that looks like success and nothing is created. Refused input and
+// rate limits show the form again with everything typed.
+func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpener) error {
+	ctx := r.Context()
+	t, l := tenantFrom(r), s.lang(r)
+	if err := parseForm(r); err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return s.renderGuestForm(w, r, http.StatusUnprocessableEntity, portal.GuestTicketForm{Key: newFormKey(), Errors: errs})
+	}
+	f := r.PostForm
+	ip := s.clientIP(r)
+	if strings.TrimSpace(f.Get(portal.HoneypotField)) != "" {
+		if err := s.allow(ctx, "guest-form-ip", ip, guestLimits.formIP); err != nil {
+			return err
+		}
+		return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{Chrome: s.chrome(r, l.T("guest.received.generic_title"))}))
+	}
+	form := portal.GuestTicketForm{
+		Key: f.Get("key"), Name: f.Get("name"), Email: f.Get("email"), Subject: f.Get("subject"),
+		Description: f.Get("description"), Urgency: f.Get("urgency"), Impact: f.Get("impact"),
+	}
+	key := form.Key
+	if !validFormKey(key) {
+		key, form.Key = "", newFormKey()
+	}
+	if key != "" {
+		if n := s.sessions.GetInt64(ctx, sessGuestOpened+key); n > 0 {
+			return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{
+				Chrome: s.chrome(r, l.T("guest.received.generic_title")), Number: helpdesk.TicketNumber(n).String(),
+			}))
+		}
+	}
+	in := helpdesk.GuestTicketInput{
+		Name: form.Name, Email: form.Email, Subject: form.Subject, Description: form.Description,
+		Urgency: helpdesk.Urgency(form.Urgency), Impact: helpdesk.Impact(form.Impact),
+	}
+	refuse := func(status int, errs map[string]string) error {
+		form.Errors = errs
+		return s.renderGuestForm(w, r, status, form)
+	}
+	if err := in.Validate(); err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return refuse(http.StatusUnprocessableEntity, errs)
+	}
+	// As on the signed-in form, opening runs to its end even if the
+	// browser gives up on the request, and a second click waits for the
+	// first and shares its result.
+	octx := context.WithoutCancel(ctx)
+	open := func() (guestOpened, error) {
+		if err := s.allow(octx, "guest-form-ip", ip, guestLimits.formIP); err != nil {
+			return guestOpened{}, err
+		}
+		if err := s.allow(octx, "guest-form-email", in.Email, guestLimits.formEmail); err != nil {
+			return guestOpened{}, err
+		}
+		tk, token, err := s.svc.OpenGuestTicket(octx, t, in)
+		return guestOpened{number: tk.Number, token: token}, err
+	}
+	var res guestOpened
+	var err error
+	if key == "" {
+		res, err = open()
+	} else {
+		res, err = o.do(ctx, strconv.FormatInt(int64(t.ID), 10)+":"+key, open)
+	}
+	switch {
+	case errors.Is(err, helpdesk.ErrRateLimited):
+		return refuse(http.StatusTooManyRequests, map[string]string{"form": l.T("guest.rate_limited")})
+	case err != nil:
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return refuse(http.StatusUnprocessableEntity, errs)
+	}
+	if key != "" {
+		s.sessions.Put(ctx, sessGuestOpened+key, int64(res.number))
+	}
+	http.Redirect(w, r, trackPath(t, res.token, "/received"), http.StatusSeeOther)
+	return nil
+}
+
+// guestOpened is what opening a guest ticket did.
+type guestOpened struct {
+	number helpdesk.TicketNumber
+	token  string
+}
+
+// guestOpener is ticketOpener for the guest form, whose result carries the
+// tracking token: concurrent submissions of one form open one ticket, and
+// the token stays in memory for a minute only.
+type guestOpener struct {
+	mu    sync.Mutex
+	calls map[string]*guestCall
+}
+
+type guestCall struct {
+	done    chan struct{}
+	res     guestOpened
+	err     error
+	expires time.Time
+}
+
+// do runs open once per key, as ticketOpener.do does.
+func (o *guestOpener) do(ctx context.Context, key string, open func() (guestOpened, error)) (guestOpened, error) {
+	for {
+		now := time.Now()
+		o.mu.Lock()
+		for k, c := range o.calls {
+			if !c.expires.IsZero() && now.After(c.expires) {
+				delete(o.calls, k)
+			}
+		}
+		c, ok := o.calls[key]
+		if !ok {
+			c = &guestCall{done: make(chan struct{})}
+			o.calls[key] = c
+			o.mu.Unlock()
+			c.res, c.err = open()
+			o.mu.Lock()
+			if c.err != nil {
+				delete(o.calls, key)
+			} else {
+				c.expires = time.Now().Add(time.Minute)
+			}
+			o.mu.Unlock()
+			close(c.done)
+			return c.res, c.err
+		}
+		o.mu.Unlock()
+		select {
+		case <-c.done:
+			if c.err == nil {
+				return c.res, nil
+			}
+		case <-ctx.Done():
+			return guestOpened{}, ctx.Err()
+		}
+	}
+}
+
+// trackPath is the path of a tracking link's page, plus suffix.
+func trackPath(t helpdesk.Tenant, token, suffix string) string {
+	return tenantPath(t, "/track/"+token+suffix)
+}
+
+// hideToken keeps tracking tokens out of the access and error logs, which
+// print the request path: after routing (the handlers read the token from
+// the route), the path is shown as its pattern. Pages set their own path
+// for the language switch. The pages also send no Referer, so a token
+// never reaches another site.
+func hideToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		// r.URL is shared with the logging middleware's copy of the
+		// request, which is what makes this reach the log line.
+		if i := strings.Index(r.URL.Path, "/track/"); i >= 0 {
+			rest := r.URL.Path[i+len("/track/"):]
+			j := strings.IndexByte(rest, '/')
+			if j < 0 {
+				j = len(rest)
+			}
+			r.URL.Path = r.URL.Path[:i] + "/track/{token}" + rest[j:]
+			r.URL.RawPath = ""
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// token reads the {token} path parameter, which the domain checks.
+func token(r *http.Request) string { return chi.URLParam(r, "token") }
+
+func (s *Server) guestTrack(w http.ResponseWriter, r *http.Request) error {
+	return s.renderGuestTrack(w, r, http.StatusOK, portal.ReplyForm{})
+}
+
+// renderGuestTrack shows the ticket a tracking link opens.
+func (s *Server) renderGuestTrack(w http.ResponseWriter, r *http.Request, status int, form portal.ReplyForm) error {
+	t, l, tok := tenantFrom(r), s.lang(r), token(r)
+	tk, entries, err := s.svc.GuestTicket(r.Context(), t.ID, tok)
+	if err != nil {
+		return err
+	}
+	loc := tenantLocation(t)
+	vm := portal.TicketPage{
+		Number:     tk.Number.String(),
+		Subject:    tk.Subject,
+		Status:     tk.Status.ForCustomer().String(),
+		Priority:   tk.Priority.String(),
+		Assignee:   tk.AssigneeName,
+		Created:    formatTime(l, loc, tk.CreatedAt),
+		CreatedISO: isoTime(tk.CreatedAt),
+		Updated:    formatTime(l, loc, tk.UpdatedAt),
+		UpdatedISO: isoTime(tk.UpdatedAt),
+		Version:    tk.Version,
+		Reply:      form,
+	}
+	for _, e := range entries {
+		c := e.Comment
+		if c == nil || !c.VisibleToCustomer() {
+			continue // the domain's customer scope has none; never show one anyway
+		}
+		cv := portal.CommentView{
+			ID:     "c" + strconv.FormatInt(int64(c.ID), 10),
+			Author: c.Author.Name,
+			Staff:  c.Author.Kind == helpdesk.AuthorAgent,
+			At:     formatTime(l, loc, c.CreatedAt),
+			AtISO:  isoTime(c.CreatedAt),
+			Body:   c.Body,
+		}
+		for _, a := range c.Attachments {
+			cv.Attachments = append(cv.Attachments, portal.AttachmentView{
+				Name: a.Filename,
+				URL:  trackPath(t, tok, "/attachments/"+strconv.FormatInt(int64(a.ID), 10)),
+				Size: formatBytes(l, a.Size),
+			})
+		}
+		vm.Comments = append(vm.Comments, cv)
+	}
+	c := s.chrome(r, tk.Number.String()+" "+tk.Subject)
+	c.Path = trackPath(t, tok, "")
+	vm.Chrome = c
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	return s.render(w, r, status, portal.GuestTrackPage(portal.GuestTrack{
+		Chrome: c, Ticket: vm, ReplyURL: trackPath(t, tok, "/reply"), Reply: form,
+	}))
+}
+
+func (s *Server) guestReceived(w http.ResponseWriter, r *http.Request) error {
+	t, l, tok := tenantFrom(r), s.lang(r), token(r)
+	tk, _, err := s.svc.GuestTicket(r.Context(), t.ID, tok)
+	if err != nil {
+		return err
+	}
+	c := s.chrome(r, l.T("portal.received.title", tk.Number.String()))
+	c.Path = trackPath(t, tok, "/received")
+	return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{
+		Chrome:    c,
+		Number:    tk.Number.String(),
+		Subject:   tk.Subject,
+		TrackURL:  s.cfg.BaseURL + trackPath(t, tok, ""),
+		TrackPath: trackPath(t, tok, ""),
+	}))
+}
+
+// guestReply adds the guest's public reply; the domain applies the
+// requester's lifecycle (and opens a linked ticket for a reply to a closed
+// one, with a link of its own). A stale version or refused input shows the
+// page again with the reply as typed.
+func (s *Server) guestReply(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, l, tok := tenantFrom(r), s.lang(r), token(r)
+	if err := parseForm(r); err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return s.renderGuestTrack(w, r, http.StatusUnprocessableEntity, portal.ReplyForm{Errors: errs})
+	}
+	form := portal.ReplyForm{Body: r.PostForm.Get("body")}
+	if err := s.allow(ctx, "guest-reply-ip", s.clientIP(r), guestLimits.replyIP); err != nil {
+		if !errors.Is(err, helpdesk.ErrRateLimited) {
+			return err
+		}
+		form.Notice = l.T("guest.rate_limited")
+		return s.renderGuestTrack(w, r, http.StatusTooManyRequests, form)
+	}
+	res, err := s.svc.GuestReply(ctx, t.ID, tok, formVersion(r.PostForm.Get("version")), form.Body)
+	switch {
+	case errors.Is(err, helpdesk.ErrConflict):
+		form.Notice = l.T("portal.reply.conflict")
+		return s.renderGuestTrack(w, r, http.StatusConflict, form)
+	case err != nil:
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		form.Errors = errs
+		return s.renderGuestTrack(w, r, http.StatusUnprocessableEntity, form)
+	case res.FollowUp != nil:
+		s.flash(ctx, "success", l.T("portal.reply.follow_up", res.FollowUp.Number.String(), res.Ticket.Number.String()))
+		http.Redirect(w, r, trackPath(t, res.FollowUpToken, "/received"), http.StatusSeeOther)
+		return nil
+	}
+	s.flash(ctx, "success", l.T("portal.reply.sent"))
+	http.Redirect(w, r, trackPath(t, tok, ""), http.StatusSeeOther)
+	return nil
+}
+
+// guestAttachment serves a file of the public conversation a tracking link
+// opens, with the headers serveAttachment sends.
+func (s *Server) guestAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errNotFound
+	}
+	a, err := s.svc.GuestAttachment(r.Context(), tenantFrom(r).ID, token(r), helpdesk.AttachmentID(id))
+	if err != nil {
+		return err
+	}
+	disposition, ctype := "attachment", "application/octet-stream"
+	if a.Inline() {
+		disposition, ctype = "inline", a.ContentType
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", contentDisposition(disposition, a.Filename))
+	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", attachmentCSP)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(a.Data) // a client that went away is not an error of ours
+	return nil
+}
+
+func (s *Server) guestLookupForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderGuestLookup(w, r, http.StatusOK, portal.GuestLookupForm{})
+}
+
+func (s *Server) renderGuestLookup(w http.ResponseWriter, r *http.Request, status int, form portal.GuestLookupForm) error {
+	l := s.lang(r)
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "3600")
+	}
+	return s.render(w, r, status, portal.GuestLookupPage(portal.GuestLookup{Chrome: s.chrome(r, l.T("guest.lookup.title")), Form: form}))
+}
+
+// guestLookup records a request for a ticket's link and answers the same
+// whether or not the pair exists: the domain reads nothing to decide, and
+// the neutral message comes after a redirect, as for every pair.
+func (s *Server) guestLookup(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, l := tenantFrom(r), s.lang(r)
+	if err := parseForm(r); err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return s.renderGuestLookup(w, r, http.StatusUnprocessableEntity, portal.GuestLookupForm{Errors: errs})
+	}
+	in := helpdesk.GuestLinkLookup{Number: r.PostForm.Get("number"), Email: r.PostForm.Get("email")}
+	form := portal.GuestLookupForm{Number: in.Number, Email: in.Email}
+	req, err := in.Validate()
+	if err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		form.Errors = errs
+		return s.renderGuestLookup(w, r, http.StatusUnprocessableEntity, form)
+	}
+	if err := s.limitLookup(ctx, s.clientIP(r), req.Email); err != nil {
+		if !errors.Is(err, helpdesk.ErrRateLimited) {
+			return err
+		}
+		form.Errors = map[string]string{"form": l.T("guest.rate_limited")}
+		return s.renderGuestLookup(w, r, http.StatusTooManyRequests, form)
+	}
+	if err := s.svc.RequestGuestLink(ctx, t.ID, in); err != nil {
+		return err
+	}
+	s.flash(ctx, "success", l.T("guest.lookup.sent"))
+	http.Redirect(w, r, tenantPath(t, "/track"), http.StatusSeeOther)
+	return nil
+}
+
+// limitLookup counts a lookup against the client's and the email's
+// allowances.
+func (s *Server) limitLookup(ctx context.Context, ip, email string) error {
+	if err := s.allow(ctx, "guest-lookup-ip", ip, guestLimits.lookupIP); err != nil {
+		return err
+	}
+	return s.allow(ctx, "guest-lookup-email", email, guestLimits.lookupEmail)
+}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/web/portal"
 )
@@ -112,6 +111,9 @@ func (s *Server) ticketPage(r *http.Request, tk helpdesk.Ticket, form portal.Rep
 			})
 		}
 		vm.Comments = append(vm.Comments, cv)
+	}
+	if vm.Satisfaction, err = s.satisfactionBlock(r, tk, vm.IsRequester, portal.RatingForm{}); err != nil {
+		return portal.TicketPage{}, err
 	}
 	vm.Chrome = s.chrome(r, tk.Number.String()+" "+tk.Subject)
 	return vm, nil

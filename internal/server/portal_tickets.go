@@ -17,7 +17,7 @@ import (
 func (s *Server) portalTicketRoutes(r chi.Router) {
 	opener := newTicketOpener()
 	r.Group(func(r chi.Router) {
-		r.Use(s.requireCustomer)
+		r.Use(s.guestTicketForm(), s.requireCustomer) // guests: see portal_guest.go
 		r.Get("/tickets", s.h(s.portalTickets))
 		r.Get("/tickets/new", s.h(s.portalNewTicket))
 		r.With(s.perUser("open-ticket", openTicketLimit), withBodyLimit(uploadBodyBytes), s.uploadGate).

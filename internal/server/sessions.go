@@ -18,6 +18,7 @@ const (
 	sessTenant   = "tenant_id"
 	sessUser     = "user_id"
 	sessLastSeen = "last_seen"
+	sessEpoch    = "epoch" // the user's SessionEpoch at sign-in
 	sessFlash    = "flash"
 	sessFlashErr = "flash_kind"
 )
@@ -62,7 +63,8 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			return s.endSession(w, r, next)
 		}
 		u, err := s.svc.User(ctx, t.ID, helpdesk.UserID(s.sessions.GetInt64(ctx, sessUser)))
-		if errors.Is(err, helpdesk.ErrNotFound) || (err == nil && !u.Active) {
+		if errors.Is(err, helpdesk.ErrNotFound) || (err == nil && (!u.Active || s.sessions.GetInt(ctx, sessEpoch) != u.SessionEpoch)) {
+			// Gone, disabled, or signed out everywhere since.
 			return s.endSession(w, r, next)
 		}
 		if err != nil {
@@ -95,6 +97,7 @@ func (s *Server) signIn(ctx context.Context, u helpdesk.User) error {
 	s.sessions.Put(ctx, sessTenant, int64(u.Tenant))
 	s.sessions.Put(ctx, sessUser, int64(u.ID))
 	s.sessions.Put(ctx, sessLastSeen, s.now().Unix())
+	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
 	return nil
 }
 
