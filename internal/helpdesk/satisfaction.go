@@ -201,7 +201,7 @@ func (t *Ticket) rater(by Actor, via RatingVia) (Author, error) {
 type RatingState struct {
 	Ticket  TicketRef
 	Subject string
-	Status  Status // as the reader may see it
+	Status  Status // as a customer sees it
 	// Resolution is the current resolution; 0 when there is nothing to rate.
 	Resolution int
 	// Rating is the current resolution's rating, nil when it has none.

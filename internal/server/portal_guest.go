@@ -105,24 +105,27 @@ func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status 
 func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpener) error {
 	ctx := r.Context()
 	t, l := tenantFrom(r), s.lang(r)
-	if err := parseForm(r); err != nil {
+	// Read like the signed-in form, so that a customer whose session ended
+	// while typing keeps the text of the form they sent; files are never
+	// taken from a guest.
+	up, err := readUpload(w, r, attachmentLimits())
+	if err != nil {
 		errs, ok := fieldErrors(l, err)
 		if !ok {
 			return err
 		}
 		return s.renderGuestForm(w, r, http.StatusUnprocessableEntity, portal.GuestTicketForm{Key: newFormKey(), Errors: errs})
 	}
-	f := r.PostForm
 	ip := s.clientIP(r)
-	if strings.TrimSpace(f.Get(portal.HoneypotField)) != "" {
+	if strings.TrimSpace(up.get(portal.HoneypotField)) != "" {
 		if err := s.allow(ctx, "guest-form-ip", ip, guestLimits.formIP); err != nil {
 			return err
 		}
 		return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{Chrome: s.chrome(r, l.T("guest.received.generic_title"))}))
 	}
 	form := portal.GuestTicketForm{
-		Key: f.Get("key"), Name: f.Get("name"), Email: f.Get("email"), Subject: f.Get("subject"),
-		Description: f.Get("description"), Urgency: f.Get("urgency"), Impact: f.Get("impact"),
+		Key: up.get("key"), Name: up.get("name"), Email: up.get("email"), Subject: up.get("subject"),
+		Description: up.get("description"), Urgency: up.get("urgency"), Impact: up.get("impact"),
 	}
 	key := form.Key
 	if !validFormKey(key) {
@@ -165,7 +168,6 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		return guestOpened{number: tk.Number, token: token}, err
 	}
 	var res guestOpened
-	var err error
 	if key == "" {
 		res, err = open()
 	} else {

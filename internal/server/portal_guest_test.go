@@ -385,6 +385,16 @@ func TestGuestFormValidationAndHostileInput(t *testing.T) {
 	assert.Equal(t, hostile, text(page, `[data-testid="comment-author"]`))
 	assert.NotContains(t, page.body, "\u202e")
 
+	// The signed-in form sent after its session ended (multipart, with a
+	// file): the text is kept, the file is not taken, nothing is opened.
+	res = c.postMultipart("/acme/tickets/new", url.Values{"key": {c.guestKey("acme")}, "subject": {"Factura"}, "description": {"Falta la de marzo"}},
+		[]upFile{{"captura.png", pngBytes}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Equal(t, "Factura", res.doc.Find(`input[name="subject"]`).AttrOr("value", ""))
+	assert.Equal(t, "Falta la de marzo", res.doc.Find(`textarea[name="description"]`).Text())
+	assert.NotEmpty(t, text(res, `[data-testid="error-name"]`))
+	assert.Equal(t, 1, e.countTickets(d))
+
 	long := guestFields(c.guestKey("acme"))
 	long.Set("subject", strings.Repeat("x", 201))
 	long.Set("name", strings.Repeat("n", 121))
