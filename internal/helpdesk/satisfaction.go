@@ -33,12 +33,8 @@ const (
 // EventRated records a rating or a change of it: Field FieldSatisfaction,
 // From and To the old (empty for a first rating) and new scores, FromID and
 // ToID the same as numbers. The actor is the requester, also when the
-// rating came through a survey link.
-//
-// It is not (yet) in EventKinds: that list is what TestLifecycleProperties
-// expects the ticket's lifecycle methods to produce, and a rating is not a
-// change of the ticket (it does not bump its version). Listing it there
-// needs that test to skip it too.
+// rating came through a survey link. A rating is not a change of the ticket:
+// it does not bump its version.
 const EventRated EventKind = "rated"
 
 // FieldSatisfaction is the Field of a rated event.

@@ -152,6 +152,14 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 		return l.T("console.event.merge_received", who, e.To), true
 	case helpdesk.EventRequesterChanged:
 		return l.T("console.event.requester", who, or(e.From), or(e.To)), true
+	case helpdesk.EventRated:
+		switch {
+		case e.From == "":
+			return l.T("console.event.rated", who, e.To), true
+		case e.From != e.To:
+			return l.T("console.event.rating_changed", who, e.From, e.To), true
+		}
+		return l.T("console.event.rating_comment", who), true
 	}
 	return l.T("console.event.other", who, e.Kind.String()), true
 }

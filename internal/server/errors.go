@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -54,7 +55,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusRequestEntityTooLarge
 	}
 	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "request failed", "request_id", middleware.GetReqID(r.Context()), "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "request failed", "request_id", middleware.GetReqID(r.Context()), "route", routeOf(r), "err", err)
 	}
 	c := s.chrome(r, "")
 	key := errorKey(status)
@@ -86,4 +87,13 @@ func errorKey(status int) string {
 		return "error.413"
 	}
 	return "error.500"
+}
+
+// routeOf is the route pattern r matched, for logs: never the raw path,
+// which may carry a bearer token.
+func routeOf(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		return rc.RoutePattern()
+	}
+	return ""
 }

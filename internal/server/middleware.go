@@ -42,7 +42,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), keyInfo, info))
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		route := chi.RouteContext(r.Context()).RoutePattern()
+		route := routeOf(r)
 		level := slog.LevelInfo
 		if ww.Status() >= 500 {
 			level = slog.LevelError
@@ -51,8 +51,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 			slog.String("tenant", info.tenant),
 			slog.String("method", r.Method),
+			// The route pattern, never the raw path: paths may carry
+			// bearer tokens (tracking and survey links).
 			slog.String("route", route),
-			slog.String("path", r.URL.Path),
 			slog.Int("status", ww.Status()),
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -30,28 +29,8 @@ func (s *Server) portalSatisfactionRoutes(r chi.Router) {
 		r.With(s.perUser("rate", rateLimit)).Post("/tickets/{number}/rating", s.h(s.portalRate))
 	})
 	r.Get("/rate/thanks", s.h(s.ratingThanks))
-	r.Group(func(r chi.Router) {
-		r.Use(redactToken)
-		r.Get("/rate/{token}", s.h(s.ratingLinkPage))
-		r.Post("/rate/{token}", s.h(s.rateByLink))
-	})
-}
-
-// redactToken keeps a survey token out of the access log: it is a bearer
-// credential (SECURITY.md: logs never hold tokens). logRequests writes the
-// path after the handler returns, and the requests of one chain share one
-// *url.URL, so the path is rewritten once the page has been served (the
-// page itself, and its language switch, still see the real path).
-func redactToken(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if tok := chi.URLParam(r, "token"); tok != "" {
-				r.URL.Path = strings.Replace(r.URL.Path, "/rate/"+tok, "/rate/[token]", 1)
-				r.URL.RawPath = ""
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
+	r.Get("/rate/{token}", s.h(s.ratingLinkPage))
+	r.Post("/rate/{token}", s.h(s.rateByLink))
 }
 
 // readRatingForm decodes the rating form. A missing or malformed score is
