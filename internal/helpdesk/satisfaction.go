@@ -241,7 +241,7 @@ func (s *Service) Rating(ctx context.Context, by Actor, n TicketNumber) (RatingS
 		if err != nil {
 			return err
 		}
-		requester := by.IsCustomer() && by.User == t.Requester.User
+		requester := by.IsCustomer() && by.User != 0 && by.User == t.Requester.User
 		if by.IsCustomer() && !requester {
 			return t.wrap("rating", ErrNotFound)
 		}

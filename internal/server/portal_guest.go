@@ -51,7 +51,7 @@ func (s *Server) portalGuestRoutes(r chi.Router) {
 	r.Get("/track", s.h(s.guestLookupForm))
 	r.Post("/track", s.h(s.guestLookup))
 	r.Group(func(r chi.Router) {
-		r.Use(hideToken)
+		r.Use(noReferrer)
 		r.Get("/track/{token}", s.h(s.guestTrack))
 		r.Get("/track/{token}/received", s.h(s.guestReceived))
 		r.Post("/track/{token}/reply", s.h(s.guestReply))
@@ -254,25 +254,12 @@ func trackPath(t helpdesk.Tenant, token, suffix string) string {
 	return tenantPath(t, "/track/"+token+suffix)
 }
 
-// hideToken keeps tracking tokens out of the access and error logs, which
-// print the request path: after routing (the handlers read the token from
-// the route), the path is shown as its pattern. Pages set their own path
-// for the language switch. The pages also send no Referer, so a token
-// never reaches another site.
-func hideToken(next http.Handler) http.Handler {
+// noReferrer keeps a page's URL, which carries a bearer token (tracking or
+// survey link), out of the Referer header of anything the page links to.
+// Logs never print raw paths (see logRequests).
+func noReferrer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Referrer-Policy", "no-referrer")
-		// r.URL is shared with the logging middleware's copy of the
-		// request, which is what makes this reach the log line.
-		if i := strings.Index(r.URL.Path, "/track/"); i >= 0 {
-			rest := r.URL.Path[i+len("/track/"):]
-			j := strings.IndexByte(rest, '/')
-			if j < 0 {
-				j = len(rest)
-			}
-			r.URL.Path = r.URL.Path[:i] + "/track/{token}" + rest[j:]
-			r.URL.RawPath = ""
-		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -410,20 +397,7 @@ func (s *Server) guestAttachment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	disposition, ctype := "attachment", "application/octet-stream"
-	if a.Inline() {
-		disposition, ctype = "inline", a.ContentType
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", contentDisposition(disposition, a.Filename))
-	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", attachmentCSP)
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(a.Data) // a client that went away is not an error of ours
+	writeAttachment(w, r, a)
 	return nil
 }
 

@@ -565,7 +565,7 @@ func TestGuestLookupIsRateLimited(t *testing.T) {
 }
 
 // TestGuestTokensStayOutOfTheLogs: no log line carries a tracking token
-// (hideToken shows a token's path by its pattern).
+// (logs show a token's route by its pattern).
 func TestGuestTokensStayOutOfTheLogs(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)

@@ -29,8 +29,8 @@ func (s *Server) portalSatisfactionRoutes(r chi.Router) {
 		r.With(s.perUser("rate", rateLimit)).Post("/tickets/{number}/rating", s.h(s.portalRate))
 	})
 	r.Get("/rate/thanks", s.h(s.ratingThanks))
-	r.Get("/rate/{token}", s.h(s.ratingLinkPage))
-	r.Post("/rate/{token}", s.h(s.rateByLink))
+	r.With(noReferrer).Get("/rate/{token}", s.h(s.ratingLinkPage))
+	r.With(noReferrer).Post("/rate/{token}", s.h(s.rateByLink))
 }
 
 // readRatingForm decodes the rating form. A missing or malformed score is
