@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"slices"
 	"strings"
 	"sync"
@@ -133,9 +134,18 @@ func (s *Server) portalNewTicket(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status int, form portal.NewTicketForm) error {
 	l := s.lang(r)
 	c := s.chrome(r, l.T("portal.new.title"))
+	cats, err := s.svc.Categories(r.Context(), customer(r).Actor())
+	if err != nil {
+		return err
+	}
+	options := make([]portal.Option, 0, len(cats))
+	for _, cat := range cats {
+		options = append(options, portal.Option{Value: strconv.FormatInt(int64(cat.ID), 10), Label: cat.Name})
+	}
 	return s.render(w, r, status, portal.NewTicketPage(portal.NewTicket{
 		Chrome:     c,
 		Form:       form,
+		Categories: options,
 		Limits:     limitsText(l, attachmentLimits()),
 		ErrorOrder: errorOrder(portal.NewTicketOrder, form.Errors),
 	}))
@@ -175,6 +185,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			Channel:     helpdesk.ChannelWeb,
 			Urgency:     helpdesk.Urgency(up.get("urgency")),
 			Impact:      helpdesk.Impact(up.get("impact")),
+			Category:    formCategory(up.get("category")),
 			Attachments: up.files,
 		}
 		// Once started, opening runs to its end even if the browser gives up
@@ -209,6 +220,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 				Description: up.get("description"),
 				Urgency:     up.get("urgency"),
 				Impact:      up.get("impact"),
+				Category:    up.get("category"),
 				Errors:      errs,
 				Rechoose:    up.fileNames(),
 			})
@@ -222,6 +234,16 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 		http.Redirect(w, r, ticketPath(t, res.number, "/received"), http.StatusSeeOther)
 		return nil
 	}
+}
+
+// formCategory reads the category choice; anything but a positive number is
+// "none", and an id the desk does not have is refused by the domain.
+func formCategory(v string) helpdesk.CategoryID {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return helpdesk.CategoryID(id)
 }
 
 // onlyField reports whether v is about field alone.
