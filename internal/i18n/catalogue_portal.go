@@ -38,6 +38,8 @@ func init() {
 		"portal.impact.medium":        "A varias personas o a mi equipo",
 		"portal.impact.high":          "A toda la organización o a nuestros clientes",
 		"portal.new.submit":           "Enviar ticket",
+		"portal.new.field_choose":     "Elige una opción",
+		"portal.new.field_none":       "Sin especificar",
 		"portal.new.cancel":           "Cancelar",
 
 		"portal.upload.label":             "Archivos adjuntos",
@@ -151,6 +153,8 @@ func init() {
 		"portal.impact.medium":        "Several people or my team",
 		"portal.impact.high":          "The whole organisation or our customers",
 		"portal.new.submit":           "Send ticket",
+		"portal.new.field_choose":     "Choose an option",
+		"portal.new.field_none":       "Not specified",
 		"portal.new.cancel":           "Cancel",
 
 		"portal.upload.label":             "Attachments",

@@ -134,7 +134,12 @@ func (s *Server) portalNewTicket(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status int, form portal.NewTicketForm) error {
 	l := s.lang(r)
 	c := s.chrome(r, l.T("portal.new.title"))
-	cats, err := s.svc.Categories(r.Context(), customer(r).Actor())
+	by := customer(r).Actor()
+	cats, err := s.svc.Categories(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	defs, err := s.svc.CustomerFields(r.Context(), by)
 	if err != nil {
 		return err
 	}
@@ -142,13 +147,102 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status 
 	for _, cat := range cats {
 		options = append(options, portal.Option{Value: strconv.FormatInt(int64(cat.ID), 10), Label: cat.Name})
 	}
+	fields := customFields(defs)
 	return s.render(w, r, status, portal.NewTicketPage(portal.NewTicket{
 		Chrome:     c,
 		Form:       form,
 		Categories: options,
+		Fields:     fields,
 		Limits:     limitsText(l, attachmentLimits()),
-		ErrorOrder: errorOrder(portal.NewTicketOrder, form.Errors),
+		ErrorOrder: errorOrder(newTicketOrder(fields), form.Errors),
 	}))
+}
+
+// fieldName is the form name of custom field id.
+func fieldName(id helpdesk.CustomFieldID) string {
+	return "field_" + strconv.FormatInt(int64(id), 10)
+}
+
+// customFields turns the customer-visible definitions into the form's
+// fields.
+func customFields(defs []helpdesk.CustomFieldDef) []portal.CustomField {
+	out := make([]portal.CustomField, 0, len(defs))
+	for _, d := range defs {
+		f := portal.CustomField{Name: fieldName(d.ID), Label: d.Label, Type: string(d.Type), Required: d.Required}
+		for _, o := range d.Options {
+			f.Options = append(f.Options, portal.Option{Value: o.Value, Label: o.Label})
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// newTicketOrder is the summary order with the custom fields where the
+// form shows them: after impact, before the attachments.
+func newTicketOrder(fields []portal.CustomField) []string {
+	order := slices.Clone(portal.NewTicketOrder)
+	at := slices.Index(order, attachmentsField)
+	if at < 0 {
+		at = len(order)
+	}
+	names := make([]string, 0, len(fields))
+	for _, f := range fields {
+		names = append(names, f.Name)
+	}
+	return slices.Insert(order, at, names...)
+}
+
+// readCustomFields collects the submitted values of the customer-visible
+// fields defs: for the domain by id, and for the form again by name. Any
+// other field_* name (a hidden or unknown field, a forged one) is never
+// read. An unticked checkbox is sent by the browser as nothing and read
+// as "false", so a required one is refused rather than ignored.
+func readCustomFields(up *upload, defs []helpdesk.CustomFieldDef) (map[helpdesk.CustomFieldID]string, map[string]string) {
+	values := make(map[helpdesk.CustomFieldID]string, len(defs))
+	typed := make(map[string]string, len(defs))
+	for _, d := range defs {
+		name := fieldName(d.ID)
+		v := up.get(name)
+		if d.Type == helpdesk.FieldCheckbox {
+			if strings.TrimSpace(v) == "" {
+				v = "false"
+			}
+			if pv, ok, err := d.Parse(v); err == nil && ok && pv.Bool {
+				typed[name] = "true"
+			}
+		} else {
+			typed[name] = v
+		}
+		values[d.ID] = v
+	}
+	return values, typed
+}
+
+// customFieldErrors renames the domain's custom field errors ("field:" and
+// the definition's key) to the form's names, and adds the custom fields'
+// problems when the domain stopped at the rest of the form first, so that
+// every problem shows at once.
+func customFieldErrors(l i18n.Lang, errs map[string]string, defs []helpdesk.CustomFieldDef, values map[helpdesk.CustomFieldID]string) map[string]string {
+	more := map[string]string{}
+	if fe, ok := fieldErrors(l, helpdesk.CheckCustomerFields(defs, values)); ok {
+		more = fe
+	}
+	for k, msg := range errs {
+		if helpdesk.IsFieldErrorKey(k) {
+			more[k] = msg
+		}
+	}
+	for _, d := range defs {
+		if msg, ok := more[helpdesk.FieldErrorKey(d)]; ok {
+			errs[fieldName(d.ID)] = msg
+		}
+	}
+	for k := range errs {
+		if helpdesk.IsFieldErrorKey(k) {
+			delete(errs, k)
+		}
+	}
+	return errs
 }
 
 // portalOpenTicket opens a ticket for the signed-in customer. Input the
@@ -169,6 +263,11 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			}
 			return s.renderNewTicket(w, r, http.StatusUnprocessableEntity, portal.NewTicketForm{Key: newFormKey(), Errors: errs})
 		}
+		defs, err := s.svc.CustomerFields(ctx, u.Actor())
+		if err != nil {
+			return err
+		}
+		values, typed := readCustomFields(up, defs)
 		key := up.get("key")
 		if !validFormKey(key) {
 			key = ""
@@ -186,6 +285,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			Urgency:     helpdesk.Urgency(up.get("urgency")),
 			Impact:      helpdesk.Impact(up.get("impact")),
 			Category:    formCategory(up.get("category")),
+			Fields:      values,
 			Attachments: up.files,
 		}
 		// Once started, opening runs to its end even if the browser gives up
@@ -216,12 +316,13 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			}
 			return s.renderNewTicket(w, r, http.StatusUnprocessableEntity, portal.NewTicketForm{
 				Key:         newFormKey(),
+				Fields:      typed,
 				Subject:     up.get("subject"),
 				Description: up.get("description"),
 				Urgency:     up.get("urgency"),
 				Impact:      up.get("impact"),
 				Category:    up.get("category"),
-				Errors:      errs,
+				Errors:      customFieldErrors(l, errs, defs, values),
 				Rechoose:    up.fileNames(),
 			})
 		}

@@ -1,0 +1,68 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCustomerFieldsListsActiveVisibleDefsInOrder(t *testing.T) {
+	svc, st, _ := newTestService(t)
+	st.defs = append(append([]CustomFieldDef(nil), fieldDefs...),
+		CustomFieldDef{ID: 7, Key: "retired", Label: "Retirado", Type: FieldText, CustomerVisible: true, Active: false},
+		CustomFieldDef{ID: 8, Key: "place", Label: "Ubicación", Type: FieldDropdown, CustomerVisible: true, Required: true, Active: true,
+			Options: []CustomFieldOption{{Value: "mad", Label: "Madrid"}}},
+	)
+	ctx := context.Background()
+	for _, by := range []Actor{requester, agent, admin, System(tenantA)} {
+		got, err := svc.CustomerFields(ctx, by)
+		require.NoError(t, err)
+		ids := make([]CustomFieldID, 0, len(got))
+		for _, d := range got {
+			ids = append(ids, d.ID)
+		}
+		assert.Equal(t, []CustomFieldID{1, 8}, ids, "active, customer-visible, by id")
+	}
+	for _, by := range []Actor{{}, {Kind: ActorUser, Tenant: tenantA}, {Kind: ActorGuest, Tenant: tenantA}} {
+		_, err := svc.CustomerFields(ctx, by)
+		assert.True(t, errors.Is(err, ErrNotFound), "%+v: %v", by, err)
+	}
+}
+
+func TestCheckCustomerFieldsMatchesOpen(t *testing.T) {
+	defs := []CustomFieldDef{
+		{ID: 1, Key: "place", Label: "Ubicación", Type: FieldDropdown, CustomerVisible: true, Required: true, Active: true,
+			Options: []CustomFieldOption{{Value: "mad", Label: "Madrid"}}},
+		{ID: 2, Key: "units", Label: "Unidades", Type: FieldNumber, CustomerVisible: true, Active: true},
+		{ID: 3, Key: "ok", Label: "Acepto", Type: FieldCheckbox, CustomerVisible: true, Required: true, Active: true},
+		{ID: 4, Key: "internal", Label: "Interno", Type: FieldText, Active: true},
+	}
+	require.NoError(t, CheckCustomerFields(defs, map[CustomFieldID]string{1: "mad", 2: "12,5", 3: "true"}))
+
+	err := CheckCustomerFields(defs, map[CustomFieldID]string{1: "", 2: "doce", 3: ""})
+	var v *ValidationError
+	require.True(t, errors.As(err, &v), "%v", err)
+	assert.Equal(t, map[string]string{
+		FieldErrorKey(defs[0]): "error.required",
+		FieldErrorKey(defs[1]): "error.number",
+		FieldErrorKey(defs[2]): "error.required",
+	}, v.Fields)
+	assert.True(t, IsFieldErrorKey(FieldErrorKey(defs[0])))
+	assert.False(t, IsFieldErrorKey("subject"))
+
+	// The same input through Open, once the rest is valid, gives the same keys.
+	in := NewTicket{Subject: "Hola", Description: "Texto", Channel: ChannelWeb, Fields: map[CustomFieldID]string{1: "", 2: "doce", 3: ""}}
+	u := User{ID: requesterID, Tenant: tenantA, Name: "Rosa", Role: RoleCustomer, Active: true}
+	_, _, _, err = in.Open(OpenContext{Requester: &u, Defs: defs, Matrix: DefaultPriorityMatrix(), Limits: DefaultAttachmentLimits()}, requester, t0)
+	var ov *ValidationError
+	require.True(t, errors.As(err, &ov), "%v", err)
+	assert.Equal(t, v.Fields, ov.Fields)
+
+	// A customer may not set a field they cannot see.
+	err = CheckCustomerFields(defs, map[CustomFieldID]string{1: "mad", 3: "on", 4: "x"})
+	require.True(t, errors.As(err, &v), "%v", err)
+	assert.Equal(t, map[string]string{"field:4": "error.invalid"}, v.Fields)
+}
