@@ -15,4 +15,5 @@ type Store interface {
 	GuestStore
 	ProfileStore
 	SatisfactionStore
+	PresenceStore
 }

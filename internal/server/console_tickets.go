@@ -32,6 +32,8 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Post("/tickets/{number}/tags", s.h(s.consoleSetTags))
 	r.Post("/tickets/{number}/relate", s.h(s.consoleRelate))
 	r.Get("/tickets/{number}/attachments/{id}", s.h(s.consoleAttachment))
+	r.Post("/tickets/{number}/presence", s.h(s.consolePresence))
+	r.Get("/views/{view}/live", s.h(s.consoleQueueLive))
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.
@@ -134,6 +136,9 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 		TagsURL:       consoleTicketPath(t, tk.Number, "/tags"),
 		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
 		RelateOther:   st.relateOther,
+	}
+	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
+		return err
 	}
 	if tk.Assignee != 0 && vm.Assignee == "" {
 		vm.Assignee = l.T("console.event.someone")
@@ -256,6 +261,9 @@ func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
 		Public:       draft.Public,
 		Status:       status,
 	})
+	if err == nil {
+		s.discardDraft(r, at.Number)
+	}
 	done := l.T("console.done.reply")
 	if !draft.Public {
 		done = l.T("console.done.note")

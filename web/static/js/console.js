@@ -131,7 +131,8 @@
     var key = 'atiende-draft:' + location.pathname;
     try {
       var saved = sessionStorage.getItem(key);
-      if (saved && !body.value) body.value = saved;
+      // This tab's copy is newer than a saved draft the server put back.
+      if (saved && (!body.value || body.hasAttribute('data-draft-saved'))) body.value = saved;
       body.addEventListener('input', function () {
         if (body.value) sessionStorage.setItem(key, body.value);
         else sessionStorage.removeItem(key);
@@ -142,6 +143,97 @@
       // kept by the server's re-rendering.
     }
   }
+
+  /* Console: live */
+  // The workspace's presence poll (every 10 s, and 1.5 s after the agent
+  // stops typing) says whether the reply box has text and carries the box
+  // as a draft when it changed since the last poll that succeeded. A draft
+  // over 64 KiB is not sent: the last one that fit stays saved.
+  var live = document.querySelector('[data-live-workspace]');
+  if (live && window.htmx) {
+    var MAX_DRAFT = 65536;
+    var sending = false;
+    var pending = null;
+    var boxState = function (text, isPublic) { return (isPublic ? '1' : '0') + '|' + text; };
+    var isPublic = function () {
+      var internal = document.querySelector('input[name="visibility"][value="internal"]');
+      return !(internal && internal.checked);
+    };
+    // What the server has: the box as it was served.
+    var lastSent = body ? boxState(body.defaultValue, isPublic()) : null;
+    live.addEventListener('htmx:configRequest', function (event) {
+      if (event.detail.elt !== live || !body) return;
+      var text = body.value;
+      var p = event.detail.parameters;
+      p.typing = text.trim() ? '1' : '';
+      pending = null;
+      var now = boxState(text, isPublic());
+      if (sending || now === lastSent) return;
+      if (window.TextEncoder && new TextEncoder().encode(text).length > MAX_DRAFT) return;
+      p.draft = text;
+      p.public = isPublic() ? '1' : '0';
+      pending = now;
+    });
+    live.addEventListener('htmx:afterRequest', function (event) {
+      if (event.detail.elt !== live) return;
+      if (event.detail.successful && pending !== null) lastSent = pending;
+      pending = null;
+    });
+    if (body) {
+      var timer = null;
+      var soon = function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { htmx.trigger(live, 'live-poll'); }, 1500);
+      };
+      body.addEventListener('input', soon);
+      document.querySelectorAll('input[name="visibility"]').forEach(function (r) {
+        r.addEventListener('change', soon);
+      });
+      if (reply) reply.addEventListener('submit', function () { sending = true; clearTimeout(timer); });
+    }
+  }
+
+  // The queue's poll replaces the list: keep the row picked with j/k, and
+  // the focus on it.
+  var keep = null;
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail.target;
+    if (!target || (target.id !== 'queue-list' && target.id !== 'presence')) return;
+    var xhr = event.detail.xhr;
+    // Never swap a login page in when the session has ended.
+    if (!xhr || xhr.status !== 200 || xhr.responseURL.indexOf('/agent/') < 0) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    if (target.id !== 'queue-list') return;
+    var row = selectedRow();
+    keep = row ? { number: row.dataset.number, focus: row.contains(document.activeElement) } : null;
+  });
+  // A list that changed has changed counts too: refresh the sidebar now
+  // rather than at its own next poll.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    // The list was swapped out: htmx reports on an ancestor, so look at
+    // the element that sent the request.
+    var config = event.detail.requestConfig;
+    var xhr = event.detail.xhr;
+    if (!config || !config.elt || config.elt.id !== 'queue-list' || !xhr || xhr.status !== 200) return;
+    var sidebar = document.getElementById('console-sidebar');
+    var url = sidebar && sidebar.getAttribute('hx-get');
+    if (url) htmx.ajax('GET', url, { source: sidebar, target: sidebar, swap: 'outerHTML' });
+  });
+  document.addEventListener('htmx:afterSettle', function () {
+    if (!keep) return;
+    var k = keep;
+    keep = null;
+    var list = rows();
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].dataset.number !== k.number) continue;
+      list[i].classList.add(SELECTED);
+      var link = list[i].querySelector('[data-row-link]');
+      if (k.focus && link) link.focus({ preventScroll: true });
+      return;
+    }
+  });
 
   // The counts poll must never swap a login page into the sidebar when the
   // session has ended: keep the old counts instead.

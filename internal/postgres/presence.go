@@ -1,0 +1,192 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+const ticketStampSQL = `SELECT id, number, version, updated_at FROM tickets WHERE tenant_id = $1 AND number = $2`
+
+// TicketStamp loads the identity and version of ticket n.
+func (s *Store) TicketStamp(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber) (helpdesk.TicketStamp, error) {
+	var st helpdesk.TicketStamp
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var id, number int64
+		if err := tx.QueryRow(ctx, ticketStampSQL, int64(tenant), int64(n)).Scan(&id, &number, &st.Version, &st.UpdatedAt); err != nil {
+			return err
+		}
+		st.ID, st.Number, st.UpdatedAt = helpdesk.TicketID(id), helpdesk.TicketNumber(number), st.UpdatedAt.UTC()
+		return nil
+	})
+	return st, mapErr(err, "ticket %d", n)
+}
+
+// The statements of VisitTicket, sent as one batch. The ticket is named by
+// its number throughout, so nothing waits for its id.
+const (
+	visitStampSQL = `SELECT id, number, version, updated_at FROM tickets WHERE tenant_id = @tenant AND number = @number`
+	// visitPruneSQL keeps the table to the agents present now: each report
+	// removes the tenant's expired ones (few: those that expired since the
+	// last report).
+	visitPruneSQL = `DELETE FROM ticket_presence WHERE tenant_id = @tenant AND seen_at < @expired`
+	visitTouchSQL = `INSERT INTO ticket_presence (tenant_id, ticket_id, user_id, state, seen_at)
+SELECT t.tenant_id, t.id, @user, @state, @at FROM tickets t WHERE t.tenant_id = @tenant AND t.number = @number
+ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at`
+	visitPresentSQL = `SELECT p.user_id, u.name, p.state = 'typing', p.seen_at
+FROM tickets t
+JOIN ticket_presence p ON p.tenant_id = t.tenant_id AND p.ticket_id = t.id
+JOIN users u ON u.tenant_id = p.tenant_id AND u.id = p.user_id
+WHERE t.tenant_id = @tenant AND t.number = @number AND p.seen_at >= @since
+ORDER BY u.name, p.user_id`
+	// visitDraftSQL reads the visitor's own draft: the user is part of the
+	// key, so it never returns another agent's text.
+	visitDraftSQL = `SELECT d.ticket_id, d.body, d.public, d.updated_at
+FROM tickets t
+JOIN reply_drafts d ON d.tenant_id = t.tenant_id AND d.ticket_id = t.id AND d.user_id = @user
+WHERE t.tenant_id = @tenant AND t.number = @number`
+)
+
+// VisitTicket records and reads a workspace's presence on ticket n in one
+// round trip (see helpdesk.Visit).
+func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber, v helpdesk.Visit) (helpdesk.Visited, error) {
+	var out helpdesk.Visited
+	state := "viewing"
+	if v.Typing {
+		state = "typing"
+	}
+	args := pgx.NamedArgs{
+		"tenant": int64(tenant), "number": int64(n), "user": int64(v.User), "state": state,
+		"at": v.At, "expired": v.Expired, "since": v.Since,
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(visitStampSQL, args)
+		if v.Touch {
+			b.Queue(visitPruneSQL, args)
+			b.Queue(visitTouchSQL, args)
+		}
+		b.Queue(visitPresentSQL, args)
+		if v.WithDraft {
+			b.Queue(visitDraftSQL, args)
+		}
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		var id, number int64
+		if err := br.QueryRow().Scan(&id, &number, &out.Ticket.Version, &out.Ticket.UpdatedAt); err != nil {
+			return err
+		}
+		out.Ticket.ID, out.Ticket.Number, out.Ticket.UpdatedAt = helpdesk.TicketID(id), helpdesk.TicketNumber(number), out.Ticket.UpdatedAt.UTC()
+		if v.Touch {
+			for range 2 {
+				if _, err := br.Exec(); err != nil {
+					return err
+				}
+			}
+		}
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		out.Present, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.Presence, error) {
+			var p helpdesk.Presence
+			var uid int64
+			err := row.Scan(&uid, &p.Name, &p.Typing, &p.SeenAt)
+			p.User, p.SeenAt = helpdesk.UserID(uid), p.SeenAt.UTC()
+			return p, err
+		})
+		if err != nil {
+			return err
+		}
+		if v.WithDraft {
+			d := helpdesk.Draft{User: v.User}
+			var tid int64
+			err := br.QueryRow().Scan(&tid, &d.Body, &d.Public, &d.UpdatedAt)
+			switch {
+			case err == nil:
+				d.Ticket, d.UpdatedAt = helpdesk.TicketID(tid), d.UpdatedAt.UTC()
+				out.Draft = &d
+			case !errors.Is(err, pgx.ErrNoRows):
+				return err
+			}
+		}
+		return br.Close()
+	})
+	return out, mapErr(err, "visit ticket %d", n)
+}
+
+// replyDraftSQL reads one agent's draft: the user is part of the key, so
+// no query here can return another agent's text.
+const replyDraftSQL = `SELECT body, public, updated_at FROM reply_drafts
+WHERE tenant_id = $1 AND ticket_id = $2 AND user_id = $3`
+
+// ReplyDraft loads user's draft on ticket.
+func (s *Store) ReplyDraft(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, user helpdesk.UserID) (helpdesk.Draft, error) {
+	d := helpdesk.Draft{Ticket: ticket, User: user}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, replyDraftSQL, int64(tenant), int64(ticket), int64(user)).Scan(&d.Body, &d.Public, &d.UpdatedAt)
+	})
+	d.UpdatedAt = d.UpdatedAt.UTC()
+	return d, mapErr(err, "draft on ticket %d", ticket)
+}
+
+// LockTicketShared takes a share lock on the ticket's row: it waits for a
+// transaction that updates the ticket, and blocks updates until commit.
+func (s *Store) LockTicketShared(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var one int
+		return tx.QueryRow(ctx, `SELECT 1 FROM tickets WHERE tenant_id = $1 AND id = $2 FOR SHARE`, int64(tenant), int64(ticket)).Scan(&one)
+	})
+	return mapErr(err, "lock ticket %d", ticket)
+}
+
+// lastCommentBySQL uses comments_ticket (tenant_id, ticket_id, created_at,
+// id) and filters a ticket's comments by author.
+const lastCommentBySQL = `SELECT max(created_at) FROM comments
+WHERE tenant_id = $1 AND ticket_id = $2 AND author_id = $3`
+
+// LastCommentBy is when user last commented on ticket.
+func (s *Store) LastCommentBy(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, user helpdesk.UserID) (time.Time, error) {
+	var at *time.Time
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, lastCommentBySQL, int64(tenant), int64(ticket), int64(user)).Scan(&at)
+	})
+	if err != nil || at == nil {
+		return time.Time{}, mapErr(err, "comments on ticket %d", ticket)
+	}
+	return at.UTC(), nil
+}
+
+const saveDraftSQL = `INSERT INTO reply_drafts (tenant_id, ticket_id, user_id, body, public, updated_at)
+VALUES (@tenant, @ticket, @user, @body, @public, @at)
+ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE
+	SET body = excluded.body, public = excluded.public, updated_at = excluded.updated_at`
+
+// SaveReplyDraft inserts or replaces d.
+func (s *Store) SaveReplyDraft(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.Draft) error {
+	if d.Ticket <= 0 || d.User <= 0 || d.Body == "" {
+		return invalidField("draft")
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, saveDraftSQL, pgx.NamedArgs{
+			"tenant": int64(tenant), "ticket": int64(d.Ticket), "user": int64(d.User),
+			"body": d.Body, "public": d.Public, "at": d.UpdatedAt,
+		})
+		return err
+	})
+	return mapErr(err, "save draft on ticket %d", d.Ticket)
+}
+
+// DeleteReplyDraft deletes user's draft on ticket.
+func (s *Store) DeleteReplyDraft(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, user helpdesk.UserID) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM reply_drafts WHERE tenant_id = $1 AND ticket_id = $2 AND user_id = $3`,
+			int64(tenant), int64(ticket), int64(user))
+		return err
+	})
+	return mapErr(err, "delete draft on ticket %d", ticket)
+}

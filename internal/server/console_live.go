@@ -1,0 +1,234 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/web/console"
+	"github.com/atiende/atiende/web/layout"
+)
+
+// Live updates of the console, through Postgres only (the app servers keep
+// no state, so two of them behave as one):
+//
+//   - the workspace polls POST …/tickets/{number}/presence every 10 s (and
+//     when the agent pauses typing): it reports the agent there, typing or
+//     not, saves their reply box as a draft when it changed, and answers
+//     with who else is on the ticket, plus a notice when the ticket is at a
+//     newer version than the page;
+//   - the queue polls GET …/views/{view}/live every 20 s with the page's
+//     filters and a fingerprint of its rows: nothing changed is a 204; a
+//     change replaces the list on the first page, or shows a notice on a
+//     later page or while tickets are selected.
+
+// liveWorkspace fills the live part of a workspace: the agent is now on
+// the ticket; the others there; and, when the page is a plain load, the
+// agent's saved draft in the reply box.
+func (s *Server) liveWorkspace(r *http.Request, tk helpdesk.Ticket, st wsState, vm *console.Workspace) error {
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	// A re-rendered form (a refusal, a conflict) carries what the agent
+	// submitted; only a fresh page takes the saved draft.
+	fresh := r.Method == http.MethodGet && st.reply.Body == "" && !tk.Status.Final()
+	res, err := s.svc.Heartbeat(r.Context(), u.Actor(), helpdesk.Heartbeat{Number: tk.Number, WithDraft: fresh})
+	if err != nil {
+		return err
+	}
+	vm.Live = console.WorkspaceLive{
+		L:           l,
+		PresenceURL: consoleTicketPath(t, tk.Number, "/presence"),
+		Version:     tk.Version,
+		Seen:        vm.Seen,
+		Others:      presenceLines(res.Others),
+		ReloadURL:   consoleTicketPath(t, tk.Number, ""),
+	}
+	if fresh && res.Draft != nil {
+		vm.Reply.Body, vm.Reply.Public = res.Draft.Body, res.Draft.Public
+		vm.Live.DraftSaved = true
+	}
+	return nil
+}
+
+func presenceLines(ps []helpdesk.Presence) []console.PresenceLine {
+	out := make([]console.PresenceLine, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, console.PresenceLine{Name: p.Name, Typing: p.Typing})
+	}
+	return out
+}
+
+// consolePresence is the workspace's poll. Form fields: version and seen
+// (the ticket as the page loaded it), typing ("1" while the reply box has
+// text), and, when the box changed since the last poll, draft (its text;
+// empty discards the draft) and public ("0" for an internal note).
+func (s *Server) consolePresence(w http.ResponseWriter, r *http.Request) error {
+	n, err := ticketNumber(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	f := r.PostForm
+	var seen time.Time
+	if us, err := strconv.ParseInt(f.Get("seen"), 10, 64); err == nil && us > 0 {
+		seen = time.UnixMicro(us)
+	}
+	hb := helpdesk.Heartbeat{Number: n, Typing: f.Get("typing") == "1"}
+	if _, ok := f["draft"]; ok {
+		hb.Draft = &helpdesk.DraftInput{Body: f.Get("draft"), Public: f.Get("public") != "0", Since: seen}
+	}
+	res, err := s.svc.Heartbeat(ctx, u.Actor(), hb)
+	var invalid *helpdesk.ValidationError
+	if errors.As(err, &invalid) && hb.Draft != nil {
+		// A draft too big to keep (console.js does not send one): the
+		// presence still counts, and the last draft that fit stays.
+		hb.Draft = nil
+		res, err = s.svc.Heartbeat(ctx, u.Actor(), hb)
+	}
+	if err != nil {
+		return err
+	}
+	version := formVersion(f.Get("version"))
+	lv := console.WorkspaceLive{
+		L:         l,
+		Others:    presenceLines(res.Others),
+		Changed:   version > 0 && res.Ticket.Version > version,
+		ReloadURL: consoleTicketPath(t, n, ""),
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, http.StatusOK, console.PresenceAnswer(lv))
+}
+
+// discardDraft deletes the agent's draft on ticket n once their reply is
+// sent. The reply stands whatever happens here: a failure is logged, and a
+// stale draft is at worst offered again in the box.
+func (s *Server) discardDraft(r *http.Request, n helpdesk.TicketNumber) {
+	if err := s.svc.DiscardDraft(r.Context(), agent(r).Actor(), n); err != nil {
+		s.log.ErrorContext(r.Context(), "discard draft", "ticket", int64(n), "err", err)
+	}
+}
+
+// consoleQueueLive is the queue's poll: the list of view v as its page
+// would show it now. Parameters: those of the page (status, priority, q,
+// sort, after), fp (the fingerprint of the rows the page shows) and ticket
+// (the selected checkboxes). Parameters that do not parse leave the page
+// alone (204), as does an unchanged list.
+func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error {
+	v, ok := findView(chi.URLParam(r, "view"))
+	if !ok {
+		return errNotFound
+	}
+	ctx := r.Context()
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	qs := r.URL.Query()
+	p := queueParams{status: qs.Get("status"), priority: qs.Get("priority"), q: helpdesk.CleanLine(qs.Get("q")), sort: qs.Get("sort"), after: qs.Get("after")}
+	w.Header().Set("Cache-Control", "no-store")
+	q, empty, ok := liveQuery(v, &p)
+	if !ok {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	var page helpdesk.TicketPage
+	if !empty {
+		var err error
+		page, err = s.svc.Tickets(ctx, u.Actor(), q)
+		if err != nil {
+			if _, ok := fieldErrors(l, err); ok {
+				w.WriteHeader(http.StatusNoContent)
+				return nil
+			}
+			return err
+		}
+	}
+	base := viewPath(t, v.id)
+	vm := console.Queue{
+		Frame:   console.Frame{Chrome: layout.Chrome{L: l, Area: layout.AreaConsole}},
+		ViewID:  v.id,
+		Title:   l.T(v.name),
+		Return:  withQuery(base, p.values(p.after)),
+		BulkURL: tenantPath(t, "/agent/bulk"),
+		Bulk:    bulkOptions(l),
+		Filters: console.QueueFilters{
+			Active:   p.status != "" || p.priority != "" || p.q != "",
+			ClearURL: base,
+		},
+	}
+	loc, now := tenantLocation(t), s.now()
+	for _, ts := range page.Tickets {
+		vm.Rows = append(vm.Rows, queueRow(l, loc, now, t, ts))
+	}
+	if p.after != "" {
+		vm.FirstURL = withQuery(base, p.values(""))
+	}
+	if !page.Next.IsZero() {
+		vm.NextURL = withQuery(base, p.values(page.Next.String()))
+	}
+	if console.QueueFingerprint(vm.Rows, vm.NextURL) == qs.Get("fp") {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	why := ""
+	switch {
+	case p.after != "":
+		why = console.QueueChangedLater
+	case len(qs["ticket"]) > 0:
+		why = console.QueueChangedSelected
+	}
+	if why != "" {
+		// Leave the list as the agent has it: only the notice changes.
+		w.Header().Set("HX-Reswap", "none")
+		return s.render(w, r, http.StatusOK, console.QueueNotice(l, why, vm.Return, true))
+	}
+	return s.render(w, r, http.StatusOK, console.QueueLiveAnswer(vm))
+}
+
+// liveQuery is the query of a queue page with parameters p, as renderQueue
+// builds it; ok is false when a parameter does not parse (the page then
+// showed the view without it, and its poll leaves it alone). empty is set
+// when the status asked for is outside the view: nothing matches.
+// The default sort is dropped from p, as the page's links drop it.
+func liveQuery(v queueView, p *queueParams) (q helpdesk.TicketQuery, empty, ok bool) {
+	f := v.viewFilter()
+	if p.status != "" {
+		st, err := helpdesk.ParseStatus(p.status)
+		switch {
+		case err != nil:
+			return q, false, false
+		case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, st):
+			empty = true
+		default:
+			f.Statuses = []helpdesk.Status{st}
+		}
+	}
+	if p.priority != "" {
+		pr, err := helpdesk.ParsePriority(p.priority)
+		if err != nil {
+			return q, false, false
+		}
+		f.Priorities = []helpdesk.Priority{pr}
+	}
+	if len([]rune(p.q)) > helpdesk.MaxQueryLen {
+		return q, false, false
+	}
+	f.Text = p.q
+	sort, err := helpdesk.ParseSort(p.sort)
+	if err != nil {
+		return q, false, false
+	}
+	if sort == helpdesk.DefaultSort {
+		p.sort = ""
+	}
+	cur, err := helpdesk.ParseCursor(p.after, sort)
+	if err != nil {
+		return q, false, false
+	}
+	return helpdesk.TicketQuery{Filter: f, Sort: sort, Cursor: cur, Limit: consolePageSize}, empty, true
+}
