@@ -41,6 +41,7 @@ var catalogue = map[Lang]map[string]string{
 		"error.priority_matrix_order": "La matriz debe dar una prioridad igual o mayor cuando sube la urgencia o el impacto.",
 
 		"error.home":        "Volver al inicio",
+		"error.request_id":  "Si escribes a soporte, indica esta referencia: %s",
 		"error.403.title":   "Acceso denegado",
 		"error.403.message": "No tienes permiso para hacer esto. Si crees que es un error, vuelve a cargar la página e inténtalo de nuevo.",
 		"error.404.title":   "Página no encontrada",
@@ -143,6 +144,7 @@ var catalogue = map[Lang]map[string]string{
 		"error.priority_matrix_order": "The matrix must give an equal or higher priority as urgency or impact rise.",
 
 		"error.home":        "Back to the start",
+		"error.request_id":  "If you contact support, quote this reference: %s",
 		"error.403.title":   "Access denied",
 		"error.403.message": "You are not allowed to do this. If you think this is a mistake, reload the page and try again.",
 		"error.404.title":   "Page not found",

@@ -314,3 +314,17 @@ func TestHealthAndReadiness(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.status)
 	assert.Contains(t, res.body, `"ok"`)
 }
+
+func TestServerErrorShowsAReferenceAndNoDetail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.newDesk("acme")
+	// A database failure mid-request: the pool is closed under the server.
+	e.pool.Close()
+	res := e.client().get("/acme/login")
+	require.Equal(t, http.StatusInternalServerError, res.status)
+	ref := text(res, ".request-id")
+	assert.NotEmpty(t, ref, "the page gives a reference for support")
+	assert.NotContains(t, res.body, "closed pool", "no internal detail is shown")
+	assert.NotContains(t, strings.ToLower(res.body), "postgres")
+}

@@ -63,7 +63,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "60")
 	}
-	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.L.T(key+".title"), c.L.T(key+".message"))); rerr != nil {
+	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.L.T(key+".title"), c.L.T(key+".message"), errorRef(r, status))); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}
@@ -96,4 +96,13 @@ func routeOf(r *http.Request) string {
 		return rc.RoutePattern()
 	}
 	return ""
+}
+
+// errorRef is what an error page shows for support to find the log line: the
+// request id of a server error, nothing for the user's own mistakes.
+func errorRef(r *http.Request, status int) string {
+	if status < 500 {
+		return ""
+	}
+	return middleware.GetReqID(r.Context())
 }

@@ -210,7 +210,7 @@ func (s *Server) ratingLinkError(w http.ResponseWriter, r *http.Request, err err
 	}
 	l := s.lang(r)
 	c := s.chrome(r, l.T("portal.rating.gone_title"))
-	return s.render(w, r, http.StatusNotFound, layout.ErrorPage(c, http.StatusNotFound, l.T("portal.rating.gone_title"), l.T("portal.rating.gone_message")))
+	return s.render(w, r, http.StatusNotFound, layout.ErrorPage(c, http.StatusNotFound, l.T("portal.rating.gone_title"), l.T("portal.rating.gone_message"), ""))
 }
 
 func (s *Server) ratingThanks(w http.ResponseWriter, r *http.Request) error {
