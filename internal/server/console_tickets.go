@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -139,6 +140,11 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	}
 	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
 		return err
+	}
+	if !tk.Status.Final() {
+		if err := s.assignmentOptions(r, tk, &vm); err != nil {
+			return err
+		}
 	}
 	if tk.Assignee != 0 && vm.Assignee == "" {
 		vm.Assignee = l.T("console.event.someone")
@@ -321,6 +327,18 @@ func (s *Server) consoleAssign(w http.ResponseWriter, r *http.Request) error {
 	case "nobody":
 		_, err = s.svc.Unassign(r.Context(), u.Actor(), at)
 		done = l.T("console.done.unassigned")
+	case "pick":
+		// Group and agent as chosen; 0 means none. The domain checks the
+		// agent belongs to the group and both to this desk.
+		group, gerr := formID(r.PostForm.Get("group"))
+		agentID, aerr := formID(r.PostForm.Get("agent"))
+		if gerr != nil || aerr != nil {
+			err = &helpdesk.ValidationError{Fields: map[string]string{"assignee": "error.invalid"}}
+			break
+		}
+		g, a := helpdesk.GroupID(group), helpdesk.UserID(agentID)
+		_, err = s.svc.Assign(r.Context(), u.Actor(), at, helpdesk.Assignment{Group: &g, Agent: &a})
+		done = l.T("console.done.assigned")
 	default:
 		err = &helpdesk.ValidationError{Fields: map[string]string{"assignee": "error.invalid"}}
 	}
@@ -382,4 +400,39 @@ func (s *Server) consoleSetTags(w http.ResponseWriter, r *http.Request) error {
 // consoleAttachment serves a file of a ticket to staff.
 func (s *Server) consoleAttachment(w http.ResponseWriter, r *http.Request) error {
 	return s.serveAttachment(w, r, agent(r).Actor())
+}
+
+// formID reads an optional id from a select: "" is 0, anything else must be
+// a positive number.
+func formID(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("invalid id %q", v)
+	}
+	return id, nil
+}
+
+// assignmentOptions fills the group and agent pickers of the workspace.
+func (s *Server) assignmentOptions(r *http.Request, tk helpdesk.Ticket, vm *console.Workspace) error {
+	l := s.lang(r)
+	groups, agents, err := s.svc.AssignmentChoices(r.Context(), agent(r).Actor())
+	if err != nil {
+		return err
+	}
+	vm.GroupOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Group == 0}}
+	for _, g := range groups {
+		vm.GroupOptions = append(vm.GroupOptions, console.Option{
+			Value: strconv.FormatInt(int64(g.ID), 10), Label: l.T("console.group_tier", g.Name, g.Tier), Selected: g.ID == tk.Group,
+		})
+	}
+	vm.AgentOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Assignee == 0}}
+	for _, a := range agents {
+		vm.AgentOptions = append(vm.AgentOptions, console.Option{
+			Value: strconv.FormatInt(int64(a.ID), 10), Label: a.Name, Selected: a.ID == tk.Assignee,
+		})
+	}
+	return nil
 }
