@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -65,7 +64,7 @@ func (s *Server) portalGuestRoutes(r chi.Router) {
 // goes on to requireCustomer: a customer gets the signed-in form, a
 // visitor of a desk without guests the login page.
 func (s *Server) guestTicketForm() func(http.Handler) http.Handler {
-	opener := &guestOpener{calls: map[string]*guestCall{}}
+	opener := newOnce[guestOpened]()
 	return func(next http.Handler) http.Handler {
 		return s.h(func(w http.ResponseWriter, r *http.Request) error {
 			_, signedIn := userFrom(r)
@@ -196,58 +195,9 @@ type guestOpened struct {
 	token  string
 }
 
-// guestOpener is ticketOpener for the guest form, whose result carries the
-// tracking token: concurrent submissions of one form open one ticket, and
-// the token stays in memory for a minute only.
-type guestOpener struct {
-	mu    sync.Mutex
-	calls map[string]*guestCall
-}
-
-type guestCall struct {
-	done    chan struct{}
-	res     guestOpened
-	err     error
-	expires time.Time
-}
-
-// do runs open once per key, as ticketOpener.do does.
-func (o *guestOpener) do(ctx context.Context, key string, open func() (guestOpened, error)) (guestOpened, error) {
-	for {
-		now := time.Now()
-		o.mu.Lock()
-		for k, c := range o.calls {
-			if !c.expires.IsZero() && now.After(c.expires) {
-				delete(o.calls, k)
-			}
-		}
-		c, ok := o.calls[key]
-		if !ok {
-			c = &guestCall{done: make(chan struct{})}
-			o.calls[key] = c
-			o.mu.Unlock()
-			c.res, c.err = open()
-			o.mu.Lock()
-			if c.err != nil {
-				delete(o.calls, key)
-			} else {
-				c.expires = time.Now().Add(time.Minute)
-			}
-			o.mu.Unlock()
-			close(c.done)
-			return c.res, c.err
-		}
-		o.mu.Unlock()
-		select {
-		case <-c.done:
-			if c.err == nil {
-				return c.res, nil
-			}
-		case <-ctx.Done():
-			return guestOpened{}, ctx.Err()
-		}
-	}
-}
+// guestOpener opens one guest ticket per submitted form, see once. Its
+// result carries the tracking token, which stays in memory for a minute only.
+type guestOpener = once[guestOpened]
 
 // trackPath is the path of a tracking link's page, plus suffix.
 func trackPath(t helpdesk.Tenant, token, suffix string) string {

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
@@ -41,22 +39,8 @@ func validFormKey(k string) bool {
 	return err == nil
 }
 
-// ticketOpener makes concurrent submissions of one form (a double click)
-// open one ticket: the second waits for the first and shares its result.
-// The session remembers the key once the first response is written; this
-// covers the moment before, within one server process. Results stay for
-// a minute, longer than a session write takes.
-type ticketOpener struct {
-	mu    sync.Mutex
-	calls map[string]*openCall
-}
-
-type openCall struct {
-	done    chan struct{}
-	res     openResult
-	err     error
-	expires time.Time
-}
+// ticketOpener opens one ticket per submitted form, see once.
+type ticketOpener = once[openResult]
 
 // openResult is what opening a ticket did.
 type openResult struct {
@@ -66,52 +50,7 @@ type openResult struct {
 	dropped string
 }
 
-func newTicketOpener() *ticketOpener { return &ticketOpener{calls: map[string]*openCall{}} }
-
-// do runs open once per key; a concurrent or recent call with the same key
-// returns the first call's result. A call that failed is forgotten, and
-// its waiters run open themselves: a browser that cancels the first of two
-// clicks must not turn the second into an error page.
-func (o *ticketOpener) do(ctx context.Context, key string, open func() (openResult, error)) (openResult, error) {
-	for {
-		now := time.Now()
-		o.mu.Lock()
-		for k, c := range o.calls {
-			if !c.expires.IsZero() && now.After(c.expires) {
-				delete(o.calls, k)
-			}
-		}
-		c, ok := o.calls[key]
-		if !ok {
-			c = &openCall{done: make(chan struct{})}
-			o.calls[key] = c
-			o.mu.Unlock()
-			return o.run(key, c, open)
-		}
-		o.mu.Unlock()
-		select {
-		case <-c.done:
-			if c.err == nil {
-				return c.res, nil
-			}
-		case <-ctx.Done():
-			return openResult{}, ctx.Err()
-		}
-	}
-}
-
-func (o *ticketOpener) run(key string, c *openCall, open func() (openResult, error)) (openResult, error) {
-	c.res, c.err = open()
-	o.mu.Lock()
-	if c.err != nil {
-		delete(o.calls, key)
-	} else {
-		c.expires = time.Now().Add(time.Minute)
-	}
-	o.mu.Unlock()
-	close(c.done)
-	return c.res, c.err
-}
+func newTicketOpener() *ticketOpener { return newOnce[openResult]() }
 
 // attachmentLimits are the limits the forms state and enforce while
 // reading: the desk's limits, within what one request may carry. The
