@@ -16,4 +16,5 @@ type Store interface {
 	ProfileStore
 	SatisfactionStore
 	PresenceStore
+	MacroStore
 }

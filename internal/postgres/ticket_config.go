@@ -198,28 +198,46 @@ func (s *Store) OrganisationShares(ctx context.Context, tenant helpdesk.TenantID
 	return shared, mapErr(err, "organisation %d", org)
 }
 
-// Groups lists the tenant's groups with their members, by tier then name.
-func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, error) {
-	const q = `SELECT g.id, g.name, g.tier,
+// Shared by Groups, Agents and ReplyChoices (which batches them).
+const (
+	groupsSQL = `SELECT g.id, g.name, g.tier,
 		ARRAY(SELECT m.user_id FROM group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id ORDER BY m.user_id)
 	FROM groups g WHERE g.tenant_id = $1 ORDER BY g.tier, g.name`
-	var out []helpdesk.Group
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, int64(tenant))
-		if err != nil {
-			return err
-		}
+	agentsSQL = `SELECT ` + userColumns + ` FROM users
+		WHERE tenant_id = $1 AND role IN ('agent', 'admin') AND active ORDER BY name, id`
+)
+
+// collectGroups reads the rows of groupsSQL.
+func collectGroups(rows pgx.Rows) ([]helpdesk.Group, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Group, error) {
 		var id int64
 		var g helpdesk.Group
 		var members []int64
-		_, err = pgx.ForEachRow(rows, []any{&id, &g.Name, &g.Tier, &members}, func() error {
-			grp := helpdesk.Group{ID: helpdesk.GroupID(id), Name: g.Name, Tier: g.Tier}
-			for _, m := range members {
-				grp.Members = append(grp.Members, helpdesk.UserID(m))
-			}
-			out = append(out, grp)
-			return nil
-		})
+		if err := r.Scan(&id, &g.Name, &g.Tier, &members); err != nil {
+			return g, err
+		}
+		g.ID = helpdesk.GroupID(id)
+		for _, m := range members {
+			g.Members = append(g.Members, helpdesk.UserID(m))
+		}
+		return g, nil
+	})
+}
+
+// collectUsers reads rows of userColumns.
+func collectUsers(rows pgx.Rows) ([]helpdesk.User, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.User, error) { return scanUser(r) })
+}
+
+// Groups lists the tenant's groups with their members, by tier then name.
+func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, error) {
+	var out []helpdesk.Group
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, groupsSQL, int64(tenant))
+		if err != nil {
+			return err
+		}
+		out, err = collectGroups(rows)
 		return err
 	})
 	return out, mapErr(err, "groups")
@@ -246,23 +264,14 @@ func (s *Store) Categories(ctx context.Context, tenant helpdesk.TenantID) ([]hel
 
 // Agents lists the tenant's active agents and admins by name.
 func (s *Store) Agents(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.User, error) {
-	const q = `SELECT ` + userColumns + ` FROM users
-		WHERE tenant_id = $1 AND role IN ('agent', 'admin') AND active ORDER BY name, id`
 	var out []helpdesk.User
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, int64(tenant))
+		rows, err := tx.Query(ctx, agentsSQL, int64(tenant))
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, u)
-		}
-		return rows.Err()
+		out, err = collectUsers(rows)
+		return err
 	})
 	return out, mapErr(err, "agents")
 }

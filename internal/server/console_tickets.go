@@ -35,6 +35,7 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Get("/tickets/{number}/attachments/{id}", s.h(s.consoleAttachment))
 	r.Post("/tickets/{number}/presence", s.h(s.consolePresence))
 	r.Get("/views/{view}/live", s.h(s.consoleQueueLive))
+	s.consoleMacroRoutes(r)
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.
@@ -141,8 +142,9 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
 		return err
 	}
+	var macros []helpdesk.Macro
 	if !tk.Status.Final() {
-		if err := s.assignmentOptions(r, tk, &vm); err != nil {
+		if macros, err = s.assignmentOptions(r, tk, &vm); err != nil {
 			return err
 		}
 	}
@@ -164,6 +166,9 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 		vm.SubmitAsOptions = append(vm.SubmitAsOptions, console.Option{
 			Value: to.String(), Label: l.T("console.reply.submit_as", statusLabel(l, to)), Selected: st.reply.SubmitAs == to.String(),
 		})
+	}
+	if err := s.macroWorkspace(r, tk, macros, &vm); err != nil {
+		return err
 	}
 	if vm.Notice != nil {
 		vm.Notice.Changes = changeSentences(l, vm.Timeline)
@@ -262,7 +267,11 @@ func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
 	if v := f.Get("visibility"); v != "public" && v != "internal" {
 		return s.written(w, r, at, &helpdesk.ValidationError{Fields: map[string]string{"visibility": "error.invalid"}}, "", st)
 	}
-	_, err = s.svc.Reply(r.Context(), agent(r).Actor(), at, helpdesk.ReplyInput{
+	macro, err := s.replyMacro(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.svc.Reply(r.Context(), agent(r).Actor(), at, helpdesk.ReplyInput{
 		CommentInput: helpdesk.CommentInput{Body: draft.Body, Channel: helpdesk.ChannelWeb},
 		Public:       draft.Public,
 		Status:       status,
@@ -276,6 +285,9 @@ func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
 	}
 	if status != "" {
 		done += " " + l.T("console.done.status", statusLabel(l, status))
+	}
+	if err == nil && macro != nil {
+		return s.appliedMacro(w, r, res.Ticket, *macro, done)
 	}
 	return s.written(w, r, at, err, done, st)
 }
@@ -415,12 +427,13 @@ func formID(v string) (int64, error) {
 	return id, nil
 }
 
-// assignmentOptions fills the group and agent pickers of the workspace.
-func (s *Server) assignmentOptions(r *http.Request, tk helpdesk.Ticket, vm *console.Workspace) error {
+// assignmentOptions fills the group and agent pickers of the workspace,
+// and returns the macros the agent may insert (read in the same round trip).
+func (s *Server) assignmentOptions(r *http.Request, tk helpdesk.Ticket, vm *console.Workspace) ([]helpdesk.Macro, error) {
 	l := s.lang(r)
-	groups, agents, err := s.svc.AssignmentChoices(r.Context(), agent(r).Actor())
+	groups, agents, macros, err := s.svc.WorkspaceChoices(r.Context(), agent(r).Actor())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vm.GroupOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Group == 0}}
 	for _, g := range groups {
@@ -434,5 +447,5 @@ func (s *Server) assignmentOptions(r *http.Request, tk helpdesk.Ticket, vm *cons
 			Value: strconv.FormatInt(int64(a.ID), 10), Label: a.Name, Selected: a.ID == tk.Assignee,
 		})
 	}
-	return nil
+	return macros, nil
 }

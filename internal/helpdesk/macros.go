@@ -1,0 +1,156 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MacroID identifies a macro within its tenant.
+type MacroID int64
+
+// Macro is a canned response: a text with placeholders an agent inserts in
+// a reply, and the field changes that go with it. Owner zero is a shared
+// macro (admins define them); otherwise only its owner sees it.
+type Macro struct {
+	ID       MacroID
+	Owner    UserID
+	Name     string
+	Body     string
+	Status   Status   // "" keeps the status; else one a reply may set
+	Priority Priority // "" keeps the priority
+	Tags     []string // added to the ticket's tags
+	Created  time.Time
+}
+
+// Shared reports whether every agent of the desk sees the macro.
+func (m Macro) Shared() bool { return m.Owner == 0 }
+
+// MacroStore keeps the desk's macros.
+type MacroStore interface {
+	CreateMacro(ctx context.Context, tenant TenantID, m Macro) (Macro, error)
+	// Macros lists the shared macros and those owned by user, by name.
+	Macros(ctx context.Context, tenant TenantID, user UserID) ([]Macro, error)
+	// Macro loads one macro of the tenant, whoever owns it.
+	Macro(ctx context.Context, tenant TenantID, id MacroID) (Macro, error)
+	// ReplyChoices is Groups, Agents and Macros read together, for the
+	// workspace.
+	ReplyChoices(ctx context.Context, tenant TenantID, user UserID) ([]Group, []User, []Macro, error)
+}
+
+// MacroInput is a macro as submitted.
+type MacroInput struct {
+	Name     string
+	Body     string
+	Shared   bool
+	Status   string
+	Priority string
+	Tags     string // as typed: separated by commas or spaces
+}
+
+// MacroStatuses are the statuses a macro may leave a ticket in: those an
+// agent may choose when replying ("submit as").
+func MacroStatuses() []Status {
+	return []Status{StatusOpen, StatusPending, StatusOnHold, StatusSolved}
+}
+
+// CreateMacro adds a macro: an agent's own, or (admins only) a shared one.
+// Every problem with the input is reported at once.
+func (s *Service) CreateMacro(ctx context.Context, by Actor, in MacroInput) (Macro, error) {
+	if !by.IsStaff() || by.User == 0 {
+		return Macro{}, fmt.Errorf("helpdesk: create macro: %w", ErrNotFound)
+	}
+	if in.Shared && !by.IsAdmin() {
+		return Macro{}, fmt.Errorf("helpdesk: create shared macro: %w", ErrForbidden)
+	}
+	m := Macro{Name: CleanLine(in.Name), Body: CleanText(in.Body)}
+	if !in.Shared {
+		m.Owner = by.User
+	}
+	var v ValidationError
+	checkName(&v, "name", m.Name)
+	if len(m.Body) > MaxBodyBytes {
+		v.Add("body", "error.too_long")
+	}
+	if in.Status != "" {
+		st := Status(in.Status)
+		ok := false
+		for _, s := range MacroStatuses() {
+			ok = ok || s == st
+		}
+		if !ok {
+			v.Add("status", "error.invalid")
+		}
+		m.Status = st
+	}
+	if in.Priority != "" {
+		p, err := ParsePriority(in.Priority)
+		if err != nil {
+			v.Add("priority", "error.invalid")
+		}
+		m.Priority = p
+	}
+	tags, err := NormaliseTags([]string{in.Tags})
+	if err != nil {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			return Macro{}, err
+		}
+		v.Add("tags", ve.Fields["tags"])
+	}
+	m.Tags = tags
+	if err := v.Err(); err != nil {
+		return Macro{}, err
+	}
+	return s.store.CreateMacro(ctx, by.Tenant, m)
+}
+
+// Macros lists, for staff, the shared macros and the actor's own.
+func (s *Service) Macros(ctx context.Context, by Actor) ([]Macro, error) {
+	if !by.IsStaff() || by.User == 0 {
+		return nil, fmt.Errorf("helpdesk: macros: %w", ErrNotFound)
+	}
+	return s.store.Macros(ctx, by.Tenant, by.User)
+}
+
+// WorkspaceChoices lists, for staff, what the workspace's forms offer: the
+// groups and agents a ticket may be assigned to (as AssignmentChoices) and
+// the macros the actor may insert (as Macros), read in one round trip.
+func (s *Service) WorkspaceChoices(ctx context.Context, by Actor) ([]Group, []User, []Macro, error) {
+	if !by.IsStaff() || by.User == 0 {
+		return nil, nil, nil, fmt.Errorf("helpdesk: workspace choices: %w", ErrNotFound)
+	}
+	return s.store.ReplyChoices(ctx, by.Tenant, by.User)
+}
+
+// Macro loads a macro the actor may use: a shared one or their own. Another
+// agent's private macro is reported as not found.
+func (s *Service) Macro(ctx context.Context, by Actor, id MacroID) (Macro, error) {
+	if !by.IsStaff() || by.User == 0 || id <= 0 {
+		return Macro{}, fmt.Errorf("helpdesk: macro %d: %w", id, ErrNotFound)
+	}
+	m, err := s.store.Macro(ctx, by.Tenant, id)
+	if err != nil {
+		return Macro{}, err
+	}
+	if !m.Shared() && m.Owner != by.User {
+		return Macro{}, fmt.Errorf("helpdesk: macro %d: %w", id, ErrNotFound)
+	}
+	return m, nil
+}
+
+// ExpandMacro fills m's placeholders for ticket t: {{requester.name}},
+// {{ticket.number}} (as "#1042"), {{ticket.subject}} and {{agent.name}}.
+// It is plain text substitution in one pass: a value that itself looks
+// like a placeholder is not expanded again, unknown placeholders stay as
+// typed, and nothing is interpreted (the result is shown escaped).
+func ExpandMacro(m Macro, t Ticket, requesterName, agentName string) string {
+	return strings.NewReplacer(
+		"{{requester.name}}", requesterName,
+		"{{ticket.number}}", t.Number.String(),
+		"{{ticket.subject}}", t.Subject,
+		"{{agent.name}}", agentName,
+	).Replace(m.Body)
+}
