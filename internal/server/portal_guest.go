@@ -170,7 +170,10 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 	if key == "" {
 		res, err = open()
 	} else {
-		res, err = o.do(ctx, strconv.FormatInt(int64(t.ID), 10)+":"+key, open)
+		// The result carries the tracking token, a bearer credential: only
+		// the same client may share it (a double click), never whoever
+		// replays the form's key from elsewhere.
+		res, err = o.do(ctx, strconv.FormatInt(int64(t.ID), 10)+":"+s.clientIP(r)+":"+r.UserAgent()+":"+key, open)
 	}
 	switch {
 	case errors.Is(err, helpdesk.ErrRateLimited):

@@ -690,3 +690,21 @@ func TestBrowserGuestTicket(t *testing.T) {
 	both("lookup")
 	b.assertCleanConsole()
 }
+
+// TestGuestFormKeyReplayedElsewhereGetsNoToken: a form key replayed by
+// another client within the double-submit window opens its own ticket and
+// never receives the first visitor's tracking link.
+func TestGuestFormKeyReplayedElsewhereGetsNoToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.newDesk("acme")
+	first := e.client()
+	key := first.guestKey("acme")
+	token := first.openAsGuest("acme", guestFields(key))
+
+	other := e.client()
+	other.header.Set("User-Agent", "another-browser/1.0")
+	res := other.post("/acme/tickets/new", guestFields(key))
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.NotContains(t, res.header.Get("Location"), token, "the first visitor's link is never handed out")
+}
