@@ -28,24 +28,6 @@ import (
 	"github.com/atiende/atiende/internal/server"
 )
 
-// A signed-out visitor of a desk that takes guests gets the guest form at
-// /{tenant}/tickets/new, so for a user of another tenant (signed out there)
-// those two routes are public, not the customer pages isolation_portal_test
-// declares: this runs after that file's init (files initialise in name
-// order) and says so for the isolation test. The lead may move these two
-// lines into isolation_portal_test.go.
-func init() {
-	for key, class := range map[string]routeClass{
-		"GET /{tenant}/tickets/new":  publicPage,
-		"POST /{tenant}/tickets/new": publicForm,
-	} {
-		if routeClasses[key] != customerPage && routeClasses[key] != class {
-			panic("unexpected class of " + key)
-		}
-		routeClasses[key] = class
-	}
-}
-
 // guestFields is a complete guest form.
 func guestFields(key string) url.Values {
 	return url.Values{
