@@ -46,6 +46,8 @@ CREATE TABLE satisfaction_links (
     token_hash bytea NOT NULL CHECK (octet_length(token_hash) = 32),
     ticket_id  bigint NOT NULL,
     resolution integer NOT NULL CHECK (resolution >= 1),
+    -- who the link was made for ("user:<id>" or "guest:<email>")
+    requester  text NOT NULL CHECK (length(requester) BETWEEN 1 AND 300),
     created_at timestamptz NOT NULL,
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, token_hash),

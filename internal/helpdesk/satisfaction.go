@@ -64,14 +64,19 @@ type Rating struct {
 }
 
 // SatisfactionLink is a stored survey link: the SHA-256 of its token,
-// never the token, bound to one resolution of one ticket.
+// never the token, bound to one resolution of one ticket and to the
+// requester it was made for.
 type SatisfactionLink struct {
 	TokenHash  []byte
 	Ticket     TicketID
 	Number     TicketNumber // of Ticket, loaded with the link
 	Resolution int
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
+	// Requester is requesterKey of the ticket's requester when the link was
+	// made: a link sent to one person never rates as another after the
+	// requester changes.
+	Requester string
+	CreatedAt time.Time
+	ExpiresAt time.Time
 }
 
 // SatisfactionStore persists ratings and survey links. Methods that write
@@ -331,7 +336,8 @@ func (s *Service) RatingLink(ctx context.Context, by Actor, n TicketNumber) (str
 		token = ratingTokenEncoding.EncodeToString(raw)
 		hash := sha256.Sum256([]byte(token))
 		now := s.now()
-		l := SatisfactionLink{TokenHash: hash[:], Ticket: t.ID, Number: t.Number, Resolution: t.Resolution(), CreatedAt: now, ExpiresAt: now.Add(RatingLinkTTL)}
+		l := SatisfactionLink{TokenHash: hash[:], Ticket: t.ID, Number: t.Number, Resolution: t.Resolution(),
+			Requester: requesterKey(t.Requester), CreatedAt: now, ExpiresAt: now.Add(RatingLinkTTL)}
 		if err := tx.CreateSatisfactionLink(ctx, by.Tenant, l); err != nil {
 			return fmt.Errorf("helpdesk: rating link of %s: %w", t.Number, err)
 		}
@@ -400,8 +406,18 @@ func (s *Service) ticketByLink(ctx context.Context, tx Store, tenant TenantID, t
 		return notFound("ticket mismatch")
 	case t.Resolution() != l.Resolution:
 		return notFound("another resolution")
+	case requesterKey(t.Requester) != l.Requester:
+		return notFound("another requester")
 	}
 	return t, nil
+}
+
+// requesterKey names a requester: a user by id, a guest by email.
+func requesterKey(r Requester) string {
+	if r.User != 0 {
+		return "user:" + strconv.FormatInt(int64(r.User), 10)
+	}
+	return "guest:" + NormaliseEmail(r.Email)
 }
 
 // RatingByLink returns what the survey page of token shows: the ticket's

@@ -64,22 +64,22 @@ func (s *Store) SaveSatisfactionRating(ctx context.Context, tenant helpdesk.Tena
 	return mapErr(err, "save rating of ticket %d", r.Ticket)
 }
 
-const createLinkSQL = `INSERT INTO satisfaction_links (tenant_id, token_hash, ticket_id, resolution, created_at, expires_at)
-VALUES (@tenant, @hash, @ticket, @resolution, @created_at, @expires_at)`
+const createLinkSQL = `INSERT INTO satisfaction_links (tenant_id, token_hash, ticket_id, resolution, requester, created_at, expires_at)
+VALUES (@tenant, @hash, @ticket, @resolution, @requester, @created_at, @expires_at)`
 
 // CreateSatisfactionLink stores a survey link (its token's hash only).
 func (s *Store) CreateSatisfactionLink(ctx context.Context, tenant helpdesk.TenantID, l helpdesk.SatisfactionLink) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, createLinkSQL, pgx.NamedArgs{
 			"tenant": int64(tenant), "hash": l.TokenHash, "ticket": int64(l.Ticket), "resolution": l.Resolution,
-			"created_at": l.CreatedAt, "expires_at": l.ExpiresAt,
+			"requester": l.Requester, "created_at": l.CreatedAt, "expires_at": l.ExpiresAt,
 		})
 		return err
 	})
 	return mapErr(err, "create rating link of ticket %d", l.Ticket)
 }
 
-const linkSelect = `SELECT l.token_hash, l.ticket_id, t.number, l.resolution, l.created_at, l.expires_at
+const linkSelect = `SELECT l.token_hash, l.ticket_id, t.number, l.resolution, l.requester, l.created_at, l.expires_at
 FROM satisfaction_links l
 JOIN tickets t ON t.tenant_id = l.tenant_id AND t.id = l.ticket_id
 WHERE l.tenant_id = $1 AND l.token_hash = $2`
@@ -91,7 +91,7 @@ func (s *Store) SatisfactionLink(ctx context.Context, tenant helpdesk.TenantID, 
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var ticket, number int64
 		err := tx.QueryRow(ctx, linkSelect, int64(tenant), hash).
-			Scan(&l.TokenHash, &ticket, &number, &l.Resolution, &l.CreatedAt, &l.ExpiresAt)
+			Scan(&l.TokenHash, &ticket, &number, &l.Resolution, &l.Requester, &l.CreatedAt, &l.ExpiresAt)
 		if err != nil {
 			return err
 		}

@@ -409,3 +409,28 @@ func flip(c byte) string {
 	}
 	return "A"
 }
+
+// TestRatingLinkIsBoundToItsRequester: a survey link made for one requester
+// stops working when the ticket's requester changes, so it never rates in
+// someone else's name.
+func TestRatingLinkIsBoundToItsRequester(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "acme")
+	ctx := d.ctx()
+	tk := d.solve(t, d.openFor(t, d.cust, "Cambio de solicitante").Number)
+	token, err := d.svc.RatingLink(ctx, d.agent.Actor(), tk.Number)
+	require.NoError(t, err)
+	_, err = d.svc.RatingByLink(ctx, d.tenant.ID, token)
+	require.NoError(t, err)
+
+	other, err := d.svc.CreateUser(ctx, d.tenant.ID, "Otra Persona", "otra@acme.example", "una clave larga", helpdesk.RoleCustomer)
+	require.NoError(t, err)
+	require.NoError(t, d.tx(func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE tickets SET requester_id = $3 WHERE tenant_id = $1 AND id = $2`,
+			int64(d.tenant.ID), int64(tk.ID), int64(other.ID))
+		return err
+	}))
+	_, err = d.svc.RateByLink(ctx, d.tenant.ID, token, 5, "")
+	require.ErrorIs(t, err, helpdesk.ErrNotFound)
+	assert.Empty(t, ratingRows(t, d, tk))
+}
