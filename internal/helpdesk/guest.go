@@ -39,7 +39,9 @@ package helpdesk
 //     En espera and Resuelto go back to Abierto, a reopen from Resuelto; on a
 //     Cerrado ticket it opens a linked follow-up, which gets a link of its
 //     own in the same transaction). Everything else, and every other ticket,
-//     refuses a guest. Guests attach no files in this first version.
+//     refuses a guest. A guest attaches files to the form and to replies
+//     with exactly a customer's rules (the desk's AttachmentLimits, checked
+//     by Open and by comment).
 //
 //   - GuestReply is Service.Reply's requester branch for a guest, written
 //     out so that a follow-up and its link are created in one transaction;
@@ -130,6 +132,8 @@ type GuestTicketInput struct {
 	Description string
 	Urgency     Urgency // empty: medium
 	Impact      Impact  // empty: medium
+	// Attachments go with the first comment, under Open's rules.
+	Attachments []NewAttachment
 }
 
 // GuestTicketOrder is the order of the form's fields, for error summaries.
@@ -152,6 +156,7 @@ func (in *GuestTicketInput) open(tenant TenantID, rc OpenContext, now time.Time)
 	nt := NewTicket{
 		Subject: in.Subject, Description: in.Description, Channel: ChannelWeb,
 		Requester: Requester{Name: in.Name, Email: in.Email}, Urgency: in.Urgency, Impact: in.Impact,
+		Attachments: in.Attachments,
 	}
 	t, first, evs, err := nt.Open(rc, System(tenant), now)
 	var ve *ValidationError
@@ -290,10 +295,22 @@ type GuestReplyResult struct {
 	FollowUpToken string
 }
 
+// GuestReplyInput is a guest's reply: its text and files.
+type GuestReplyInput struct {
+	Body        string
+	Attachments []NewAttachment
+}
+
 // GuestReply adds the guest's public reply to the ticket a tracking link
 // opens, at version (the form's; a different current version is
 // ErrConflict), with the requester's lifecycle rules.
 func (s *Service) GuestReply(ctx context.Context, tenant TenantID, token string, version int, body string) (GuestReplyResult, error) {
+	return s.GuestReplyWithFiles(ctx, tenant, token, version, GuestReplyInput{Body: body})
+}
+
+// GuestReplyWithFiles is GuestReply with files, which comment checks as
+// for any requester's reply.
+func (s *Service) GuestReplyWithFiles(ctx context.Context, tenant TenantID, token string, version int, in GuestReplyInput) (GuestReplyResult, error) {
 	var res GuestReplyResult
 	err := s.store.InTx(ctx, tenant, func(tx Store) error {
 		by, n, err := s.guest(ctx, tx, tenant, token)
@@ -309,7 +326,7 @@ func (s *Service) GuestReply(ctx context.Context, tenant TenantID, token string,
 			return t.wrap("reply", err)
 		}
 		now := s.now()
-		c, err := comment(ctx, tx, by, &t, CommentInput{Body: body, Channel: ChannelWeb}, Public, now)
+		c, err := comment(ctx, tx, by, &t, CommentInput{Body: in.Body, Channel: ChannelWeb, Attachments: in.Attachments}, Public, now)
 		if err != nil {
 			return err
 		}

@@ -522,3 +522,49 @@ func TestRequestGuestLink(t *testing.T) {
 	}
 	assert.Len(t, g.requests, 2)
 }
+
+// A guest's files follow a customer's rules: the desk's limits on the form
+// and on replies, refused as the "attachments" field and saving nothing.
+func TestGuestAttachments(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, g, _ := newGuestService(t)
+	lim := DefaultAttachmentLimits()
+
+	in := guestInput()
+	in.Attachments = []NewAttachment{{Filename: "captura.png", ContentType: "image/png", Data: []byte("png")}}
+	tk, token, err := svc.OpenGuestTicket(ctx, guestDesk, in)
+	require.NoError(t, err)
+	_, entries, err := svc.GuestTicket(ctx, tenantA, token)
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	require.Len(t, entries[0].Comment.Attachments, 1)
+	assert.Equal(t, "captura.png", entries[0].Comment.Attachments[0].Filename)
+
+	before := g.snapshot()
+	big := guestInput()
+	big.Attachments = []NewAttachment{{Filename: "grande.bin", ContentType: "application/octet-stream", Data: make([]byte, lim.MaxFileBytes+1)}}
+	_, _, err = svc.OpenGuestTicket(ctx, guestDesk, big)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, map[string]string{"attachments": "error.attachment_too_large"}, ve.Fields)
+	assert.Equal(t, before, g.snapshot())
+
+	many := make([]NewAttachment, lim.MaxFiles+1)
+	for i := range many {
+		many[i] = NewAttachment{Filename: "a.txt", ContentType: "text/plain", Data: []byte("a")}
+	}
+	_, err = svc.GuestReplyWithFiles(ctx, tenantA, token, tk.Version, GuestReplyInput{Body: "Más", Attachments: many})
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "error.attachments_too_many", ve.Fields["attachments"])
+	assert.Equal(t, before, g.snapshot())
+
+	res, err := svc.GuestReplyWithFiles(ctx, tenantA, token, tk.Version, GuestReplyInput{Body: "Otra", Attachments: many[:1]})
+	require.NoError(t, err)
+	_, entries, err = svc.GuestTicket(ctx, tenantA, token)
+	require.NoError(t, err)
+	last := entries[len(entries)-1].Comment
+	assert.Equal(t, "Otra", last.Body)
+	assert.Len(t, last.Attachments, 1)
+	assert.Equal(t, tk.Number, res.Ticket.Number)
+}

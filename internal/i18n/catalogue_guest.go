@@ -11,7 +11,6 @@ func init() {
 		"guest.new.name":             "Tu nombre",
 		"guest.new.email":            "Tu correo electrónico",
 		"guest.new.email_help":       "Lo usaremos para responderte sobre este ticket.",
-		"guest.new.no_files":         "Sin cuenta no se pueden adjuntar archivos por ahora. Si necesitas enviarnos archivos, inicia sesión o crea una cuenta y abre el ticket desde ella.",
 		"guest.new.honeypot":         "Deja este campo vacío",
 		"guest.new.lost_link":        "¿Ya abriste un ticket y perdiste el enlace?",
 		"guest.new.lost_link_action": "Pedir el enlace de nuevo",
@@ -29,7 +28,6 @@ func init() {
 		"guest.track.private":     "Esta página es personal: quien tenga su enlace puede ver la conversación y responder.",
 		"guest.track.solved_note": "Dimos este ticket por resuelto. Si todavía necesitas ayuda, respóndenos y lo reabriremos; si no, se cerrará solo en unos días.",
 		"guest.track.closed_note": "Este ticket está cerrado y ya no admite cambios. Si necesitas más ayuda sobre lo mismo, escríbenos abajo y abriremos un ticket relacionado.",
-		"guest.track.no_files":    "Sin cuenta no se pueden adjuntar archivos por ahora.",
 
 		"guest.lookup.title":       "Recuperar el enlace de un ticket",
 		"guest.lookup.lead":        "Escribe el número del ticket y el correo con el que lo abriste. Si coinciden, te enviaremos el enlace de seguimiento por correo.",
@@ -46,7 +44,6 @@ func init() {
 		"guest.new.name":             "Your name",
 		"guest.new.email":            "Your email",
 		"guest.new.email_help":       "We will use it to answer you about this ticket.",
-		"guest.new.no_files":         "Files cannot be attached without an account for now. If you need to send us files, sign in or create an account and open the ticket from it.",
 		"guest.new.honeypot":         "Leave this field empty",
 		"guest.new.lost_link":        "Already opened a ticket and lost the link?",
 		"guest.new.lost_link_action": "Ask for the link again",
@@ -64,7 +61,6 @@ func init() {
 		"guest.track.private":     "This page is personal: anyone who has its link can see the conversation and reply.",
 		"guest.track.solved_note": "We marked this ticket as solved. If you still need help, answer us and we will reopen it; otherwise it closes by itself in a few days.",
 		"guest.track.closed_note": "This ticket is closed and can no longer change. If you need more help with the same thing, write to us below and we will open a related ticket.",
-		"guest.track.no_files":    "Files cannot be attached without an account for now.",
 
 		"guest.lookup.title":       "Get a ticket's link again",
 		"guest.lookup.lead":        "Type the ticket number and the email you opened it with. If they match, we will send you the tracking link by email.",

@@ -29,6 +29,7 @@ func init() {
 		"GET /{tenant}/track/{token}/received":         publicForm,
 		"POST /{tenant}/track/{token}/reply":           publicForm,
 		"GET /{tenant}/track/{token}/attachments/{id}": publicForm,
+		"GET /{tenant}/track/{token}/live":             publicForm,
 	})
 }
 
@@ -57,12 +58,17 @@ func TestGuestLinksAreIsolated(t *testing.T) {
 	for _, p := range []struct{ at, from string }{{"beta", "alfa"}, {"alfa", "beta"}} {
 		tok := tokens[p.from]
 		base := "/" + p.at + "/track/" + tok
-		for _, path := range []string{base, base + "/received", base + "/attachments/" + files[p.from], base + "/attachments/" + files[p.at]} {
+		for _, path := range []string{base, base + "/received", base + "/live?v=1", base + "/attachments/" + files[p.from], base + "/attachments/" + files[p.at]} {
 			res := c.get(path)
 			assert.Equal(t, http.StatusNotFound, res.status, path)
 			assert.NotContains(t, res.body, "Adjunto de")
 		}
-		res := c.post(base+"/reply", url.Values{"version": {"2"}, "body": {"Hola"}})
+		res := c.do(http.MethodGet, base+"/live?v=1", nil, http.Header{"Hx-Request": {"true"}})
+		assert.Equal(t, http.StatusNotFound, res.status)
+		assert.NotContains(t, res.body, "Adjunto de")
+		res = c.post(base+"/reply", url.Values{"version": {"2"}, "body": {"Hola"}})
+		assert.Equal(t, http.StatusNotFound, res.status)
+		res = c.postMultipart(base+"/reply", url.Values{"version": {"2"}, "body": {"Hola"}}, []upFile{{"a.png", pngBytes}})
 		assert.Equal(t, http.StatusNotFound, res.status)
 	}
 	assert.Equal(t, beforeA, snapshot(t, e, a))

@@ -53,7 +53,8 @@ func (s *Server) portalGuestRoutes(r chi.Router) {
 		r.Use(noReferrer)
 		r.Get("/track/{token}", s.h(s.guestTrack))
 		r.Get("/track/{token}/received", s.h(s.guestReceived))
-		r.Post("/track/{token}/reply", s.h(s.guestReply))
+		r.Get("/track/{token}/live", s.h(s.guestTrackLive))
+		r.With(withBodyLimit(uploadBodyBytes), s.uploadGate).Post("/track/{token}/reply", s.h(s.guestReply))
 		r.Get("/track/{token}/attachments/{id}", s.h(s.guestAttachment))
 	})
 }
@@ -65,6 +66,11 @@ func (s *Server) portalGuestRoutes(r chi.Router) {
 // visitor of a desk without guests the login page.
 func (s *Server) guestTicketForm() func(http.Handler) http.Handler {
 	opener := newOnce[guestOpened]()
+	// The form takes files like the signed-in one: the upload body limit
+	// and the upload gate apply to it too.
+	post := withBodyLimit(uploadBodyBytes)(s.uploadGate(s.h(func(w http.ResponseWriter, r *http.Request) error {
+		return s.guestOpen(w, r, opener)
+	})))
 	return func(next http.Handler) http.Handler {
 		return s.h(func(w http.ResponseWriter, r *http.Request) error {
 			_, signedIn := userFrom(r)
@@ -77,7 +83,8 @@ func (s *Server) guestTicketForm() func(http.Handler) http.Handler {
 				form := portal.GuestTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium)}
 				return s.renderGuestForm(w, r, http.StatusOK, form)
 			case http.MethodPost:
-				return s.guestOpen(w, r, opener)
+				post.ServeHTTP(w, r)
+				return nil
 			}
 			next.ServeHTTP(w, r)
 			return nil
@@ -94,19 +101,21 @@ func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status 
 	return s.render(w, r, status, portal.GuestNewTicketPage(portal.GuestNewTicket{
 		Chrome:     c,
 		Form:       form,
-		ErrorOrder: errorOrder(append([]string{"form"}, helpdesk.GuestTicketOrder...), form.Errors),
+		Limits:     limitsText(l, attachmentLimits()),
+		ErrorOrder: errorOrder(append(append([]string{"form"}, helpdesk.GuestTicketOrder...), attachmentsField), form.Errors),
 	}))
 }
 
 // guestOpen opens a ticket from the public form. A filled honeypot gets a
 // page that looks like success and nothing is created. Refused input and
-// rate limits show the form again with everything typed.
+// rate limits show the form again with everything typed and the files to
+// choose again. When only the files are refused, the ticket is opened
+// without them and the received page says which were left out, as on the
+// signed-in form.
 func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpener) error {
 	ctx := r.Context()
 	t, l := tenantFrom(r), s.lang(r)
-	// Read like the signed-in form, so that a customer whose session ended
-	// while typing keeps the text of the form they sent; files are never
-	// taken from a guest.
+	// Read like the signed-in form, files included.
 	up, err := readUpload(w, r, attachmentLimits())
 	if err != nil {
 		errs, ok := fieldErrors(l, err)
@@ -125,6 +134,7 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 	form := portal.GuestTicketForm{
 		Key: up.get("key"), Name: up.get("name"), Email: up.get("email"), Subject: up.get("subject"),
 		Description: up.get("description"), Urgency: up.get("urgency"), Impact: up.get("impact"),
+		Rechoose: up.fileNames(),
 	}
 	key := form.Key
 	if !validFormKey(key) {
@@ -145,6 +155,8 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		form.Errors = errs
 		return s.renderGuestForm(w, r, status, form)
 	}
+	// The text is checked first, without the files: refused files alone
+	// never hold the ticket back (see open below).
 	if err := in.Validate(); err != nil {
 		errs, ok := fieldErrors(l, err)
 		if !ok {
@@ -152,6 +164,7 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		}
 		return refuse(http.StatusUnprocessableEntity, errs)
 	}
+	in.Attachments = up.files
 	// As on the signed-in form, opening runs to its end even if the
 	// browser gives up on the request, and a second click waits for the
 	// first and shares its result.
@@ -164,6 +177,13 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 			return guestOpened{}, err
 		}
 		tk, token, err := s.svc.OpenGuestTicket(octx, t, in)
+		var v *helpdesk.ValidationError
+		if errors.As(err, &v) && onlyField(v, attachmentsField) {
+			dropped := v.Fields[attachmentsField]
+			in.Attachments = nil
+			tk, token, err = s.svc.OpenGuestTicket(octx, t, in)
+			return guestOpened{number: tk.Number, token: token, dropped: dropped}, err
+		}
 		return guestOpened{number: tk.Number, token: token}, err
 	}
 	var res guestOpened
@@ -188,6 +208,9 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 	if key != "" {
 		s.sessions.Put(ctx, sessGuestOpened+key, int64(res.number))
 	}
+	if msg := leftOutMessage(l, "portal.upload.left_out", up, res.dropped); msg != "" {
+		s.flash(ctx, "warning", msg)
+	}
 	http.Redirect(w, r, trackPath(t, res.token, "/received"), http.StatusSeeOther)
 	return nil
 }
@@ -196,6 +219,9 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 type guestOpened struct {
 	number helpdesk.TicketNumber
 	token  string
+	// dropped is the domain's message key when the files were refused and
+	// the ticket opened without them.
+	dropped string
 }
 
 // guestOpener opens one guest ticket per submitted form, see once. Its
@@ -226,11 +252,48 @@ func (s *Server) guestTrack(w http.ResponseWriter, r *http.Request) error {
 
 // renderGuestTrack shows the ticket a tracking link opens.
 func (s *Server) renderGuestTrack(w http.ResponseWriter, r *http.Request, status int, form portal.ReplyForm) error {
-	t, l, tok := tenantFrom(r), s.lang(r), token(r)
+	t, tok := tenantFrom(r), token(r)
 	tk, entries, err := s.svc.GuestTicket(r.Context(), t.ID, tok)
 	if err != nil {
 		return err
 	}
+	vm := s.guestTicketPage(r, tk, entries, form)
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	return s.render(w, r, status, portal.GuestTrackPage(portal.GuestTrack{
+		Chrome: vm.Chrome, Ticket: vm, ReplyURL: trackPath(t, tok, "/reply"), Reply: form,
+	}))
+}
+
+// guestTrackLive answers the tracking page's poll as portalTicketLive
+// answers the ticket page's: 204 while the ticket is at the version the
+// page shows, else the changed parts of the page, never the reply box. It
+// is for htmx; a browser that opens it gets the tracking page.
+func (s *Server) guestTrackLive(w http.ResponseWriter, r *http.Request) error {
+	t, tok := tenantFrom(r), token(r)
+	tk, entries, err := s.svc.GuestTicket(r.Context(), t.ID, tok)
+	if err != nil {
+		return err
+	}
+	if r.Header.Get("HX-Request") != "true" {
+		http.Redirect(w, r, trackPath(t, tok, ""), http.StatusSeeOther)
+		return nil
+	}
+	if strconv.Itoa(tk.Version) == r.URL.Query().Get("v") {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	vm := s.guestTicketPage(r, tk, entries, portal.ReplyForm{})
+	return s.render(w, r, http.StatusOK, portal.GuestTrackLiveUpdate(portal.GuestTrack{Chrome: vm.Chrome, Ticket: vm}))
+}
+
+// guestTicketPage builds the tracking page's view of tk, which the domain
+// returned as the guest may see it, with only the public comments.
+func (s *Server) guestTicketPage(r *http.Request, tk helpdesk.Ticket, entries []helpdesk.TimelineEntry, form portal.ReplyForm) portal.TicketPage {
+	t, l, tok := tenantFrom(r), s.lang(r), token(r)
 	loc := tenantLocation(t)
 	vm := portal.TicketPage{
 		Number:     tk.Number.String(),
@@ -243,6 +306,9 @@ func (s *Server) renderGuestTrack(w http.ResponseWriter, r *http.Request, status
 		Updated:    formatTime(l, loc, tk.UpdatedAt),
 		UpdatedISO: isoTime(tk.UpdatedAt),
 		Version:    tk.Version,
+		ReplyURL:   trackPath(t, tok, "/reply"),
+		LiveURL:    trackPath(t, tok, "/live?v="+strconv.Itoa(tk.Version)),
+		Limits:     limitsText(l, attachmentLimits()),
 		Reply:      form,
 	}
 	for _, e := range entries {
@@ -270,12 +336,7 @@ func (s *Server) renderGuestTrack(w http.ResponseWriter, r *http.Request, status
 	c := s.chrome(r, tk.Number.String()+" "+tk.Subject)
 	c.Path = trackPath(t, tok, "")
 	vm.Chrome = c
-	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
-	}
-	return s.render(w, r, status, portal.GuestTrackPage(portal.GuestTrack{
-		Chrome: c, Ticket: vm, ReplyURL: trackPath(t, tok, "/reply"), Reply: form,
-	}))
+	return vm
 }
 
 func (s *Server) guestReceived(w http.ResponseWriter, r *http.Request) error {
@@ -302,25 +363,35 @@ func (s *Server) guestReceived(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) guestReply(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	t, l, tok := tenantFrom(r), s.lang(r), token(r)
-	if err := parseForm(r); err != nil {
+	up, err := readUpload(w, r, attachmentLimits())
+	if err != nil {
 		errs, ok := fieldErrors(l, err)
 		if !ok {
 			return err
 		}
 		return s.renderGuestTrack(w, r, http.StatusUnprocessableEntity, portal.ReplyForm{Errors: errs})
 	}
-	form := portal.ReplyForm{Body: r.PostForm.Get("body")}
+	form := portal.ReplyForm{Body: up.get("body")}
 	if err := s.allow(ctx, "guest-reply-ip", s.clientIP(r), guestLimits.replyIP); err != nil {
 		if !errors.Is(err, helpdesk.ErrRateLimited) {
 			return err
 		}
 		form.Notice = l.T("guest.rate_limited")
+		form.Rechoose = up.fileNames()
 		return s.renderGuestTrack(w, r, http.StatusTooManyRequests, form)
 	}
-	res, err := s.svc.GuestReply(ctx, t.ID, tok, formVersion(r.PostForm.Get("version")), form.Body)
+	if len(up.rejected) > 0 {
+		// As on the signed-in page: the reply goes in whole or not at all,
+		// and the page says which files to choose again.
+		form.Errors = map[string]string{attachmentsField: leftOutMessage(l, "portal.reply.files_refused", up, "")}
+		form.Rechoose = up.fileNames()
+		return s.renderGuestTrack(w, r, http.StatusUnprocessableEntity, form)
+	}
+	res, err := s.svc.GuestReplyWithFiles(ctx, t.ID, tok, formVersion(up.get("version")), helpdesk.GuestReplyInput{Body: form.Body, Attachments: up.files})
 	switch {
 	case errors.Is(err, helpdesk.ErrConflict):
 		form.Notice = l.T("portal.reply.conflict")
+		form.Rechoose = up.fileNames()
 		return s.renderGuestTrack(w, r, http.StatusConflict, form)
 	case err != nil:
 		errs, ok := fieldErrors(l, err)
@@ -328,6 +399,7 @@ func (s *Server) guestReply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		form.Errors = errs
+		form.Rechoose = up.fileNames()
 		return s.renderGuestTrack(w, r, http.StatusUnprocessableEntity, form)
 	case res.FollowUp != nil:
 		s.flash(ctx, "success", l.T("portal.reply.follow_up", res.FollowUp.Number.String(), res.Ticket.Number.String()))

@@ -81,8 +81,9 @@ func TestGuestOpensAndFollowsATicket(t *testing.T) {
 	form := c.get("/acme/tickets/new")
 	require.Equal(t, http.StatusOK, form.status)
 	assert.Zero(t, form.doc.Find(`[data-testid="new-ticket-form"]`).Length())
-	assert.Zero(t, form.doc.Find(`input[type="file"]`).Length(), "no attachments for guests")
-	assert.NotEmpty(t, text(form, `[data-testid="guest-no-files"]`))
+	assert.Equal(t, 1, form.doc.Find(`[data-testid="guest-form"] input[type="file"][name="attachments"]`).Length(), "guests attach files too")
+	assert.Equal(t, "multipart/form-data", form.doc.Find(`[data-testid="guest-form"]`).AttrOr("enctype", ""))
+	assert.NotEmpty(t, text(form, `#attachments-help`), "limits stated up front")
 	for _, f := range []string{"name", "email", "subject", "description"} {
 		assert.Equal(t, 1, form.doc.Find(`[data-testid="guest-form"] [name="`+f+`"]`).Length(), f)
 	}
@@ -128,7 +129,7 @@ func TestGuestOpensAndFollowsATicket(t *testing.T) {
 	var bodies []string
 	page.doc.Find(`[data-testid="comment-body"]`).Each(func(_ int, s *goquery.Selection) { bodies = append(bodies, strings.TrimSpace(s.Text())) })
 	assert.Equal(t, []string{"Me dice que la contraseña no es válida.", "¿Qué navegador usas?"}, bodies)
-	assert.Zero(t, page.doc.Find(`input[type="file"]`).Length())
+	assert.Equal(t, 1, page.doc.Find(`[data-testid="reply-form"] input[type="file"][name="attachments"]`).Length())
 	assert.Zero(t, page.doc.Find(`[data-testid="user-name"]`).Length())
 
 	// The agent solves it; the guest's reply reopens it.
@@ -689,4 +690,133 @@ func TestGuestFormKeyReplayedElsewhereGetsNoToken(t *testing.T) {
 	res := other.post("/acme/tickets/new", guestFields(key))
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.NotContains(t, res.header.Get("Location"), token, "the first visitor's link is never handed out")
+}
+
+// openAsGuestWithFiles sends the guest form of slug with files and returns
+// the tracking token and the received page.
+func (c *client) openAsGuestWithFiles(slug string, fields url.Values, files []upFile) (string, response) {
+	c.t.Helper()
+	fields.Set("key", c.guestKey(slug))
+	res := c.postMultipart("/"+slug+"/tickets/new", fields, files)
+	require.Equal(c.t, http.StatusSeeOther, res.status, res.body)
+	loc := res.header.Get("Location")
+	require.Regexp(c.t, `^/`+slug+`/track/[A-Za-z0-9_-]{43}/received$`, loc)
+	received := c.get(loc)
+	require.Equal(c.t, http.StatusOK, received.status)
+	return strings.TrimSuffix(strings.TrimPrefix(loc, "/"+slug+"/track/"), "/received"), received
+}
+
+// A guest attaches files like a customer: a PNG is served inline through
+// the tracking link, an HTML file only as a download.
+func TestGuestOpensATicketWithFiles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("acme")
+	c := e.client()
+
+	token, received := c.openAsGuestWithFiles("acme", guestFields(""), []upFile{
+		{"captura.png", pngBytes},
+		{"pagina.html", []byte("<html><script>alert(1)</script></html>")},
+	})
+	assert.Empty(t, text(received, `[data-testid="flash"]`), "nothing left out")
+	page := c.get("/acme/track/" + token)
+	require.Equal(t, http.StatusOK, page.status)
+	byName := map[string]string{}
+	page.doc.Find(`[data-testid="attachment-link"]`).Each(func(_ int, s *goquery.Selection) {
+		byName[strings.TrimSpace(s.Text())] = s.AttrOr("href", "")
+	})
+	require.Len(t, byName, 2, page.body)
+	for _, href := range byName {
+		assert.True(t, strings.HasPrefix(href, "/acme/track/"+token+"/attachments/"), href)
+	}
+
+	png := c.get(byName["captura.png"])
+	require.Equal(t, http.StatusOK, png.status)
+	assert.Equal(t, "image/png", png.header.Get("Content-Type"))
+	assert.Equal(t, string(pngBytes), png.body)
+	assert.True(t, strings.HasPrefix(png.header.Get("Content-Disposition"), "inline"))
+	assert.Equal(t, "nosniff", png.header.Get("X-Content-Type-Options"))
+
+	html := c.get(byName["pagina.html"])
+	require.Equal(t, http.StatusOK, html.status)
+	assert.Equal(t, "application/octet-stream", html.header.Get("Content-Type"))
+	assert.True(t, strings.HasPrefix(html.header.Get("Content-Disposition"), "attachment"))
+	assert.Contains(t, html.header.Get("Content-Security-Policy"), "sandbox")
+
+	// The tracking page's reply takes files too.
+	reply := page.doc.Find(`[data-testid="reply-form"]`)
+	assert.Equal(t, "multipart/form-data", reply.AttrOr("enctype", ""))
+	version := reply.Find(`input[name="version"]`).AttrOr("value", "")
+	res := c.postMultipart("/acme/track/"+token+"/reply", url.Values{"version": {version}, "body": {"Otra captura"}}, []upFile{{"otra.png", pngBytes}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	page = c.get("/acme/track/" + token)
+	assert.Contains(t, page.doc.Find(`[data-testid="comment"]`).Last().Text(), "otra.png")
+	assert.Equal(t, 1, e.countTickets(d))
+}
+
+// A file over the limit never costs the guest the request: the ticket is
+// opened with the text and the received page names the file left out. On
+// a reply, nothing is saved and the text is kept.
+func TestGuestOversizedFileIsRefusedAndTheTextKept(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("acme")
+	c := e.client()
+
+	big := bytes.Repeat([]byte("x"), int(helpdesk.DefaultAttachmentLimits().MaxFileBytes)+1)
+	token, received := c.openAsGuestWithFiles("acme", guestFields(""), []upFile{{"grabacion.mp4", big}})
+	assert.Contains(t, text(received, `[data-testid="flash"]`), "grabacion.mp4")
+	assert.Equal(t, 1, e.countTickets(d))
+	page := c.get("/acme/track/" + token)
+	assert.Contains(t, page.body, "Me dice que la contraseña no es válida.")
+	assert.Zero(t, page.doc.Find(`[data-testid="attachment-link"]`).Length())
+
+	version := page.doc.Find(`[data-testid="reply-form"] input[name="version"]`).AttrOr("value", "")
+	res := c.postMultipart("/acme/track/"+token+"/reply", url.Values{"version": {version}, "body": {"Va el vídeo"}}, []upFile{{"otra.mp4", big}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, text(res, `[data-testid="error-attachments"]`), "otra.mp4")
+	assert.Equal(t, "Va el vídeo", strings.TrimSpace(res.doc.Find(`textarea[name="body"]`).Text()))
+	assert.Equal(t, 1, page.doc.Find(`[data-testid="comment"]`).Length())
+	assert.Equal(t, 1, c.get("/acme/track/"+token).doc.Find(`[data-testid="comment"]`).Length(), "nothing saved")
+}
+
+// The tracking page follows the ticket live like the signed-in one: the
+// poll brings an agent's public reply, never an internal note, and never
+// the reply box.
+func TestGuestTrackLive(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("acme")
+	ctx := context.Background()
+	c := e.client()
+	token := c.openAsGuest("acme", guestFields(""))
+	hx := http.Header{"Hx-Request": {"true"}}
+
+	page := c.get("/acme/track/" + token)
+	poll := page.doc.Find(`[data-testid="ticket-live"]`).AttrOr("hx-get", "")
+	require.True(t, strings.HasPrefix(poll, "/acme/track/"+token+"/live?v="), poll)
+	res := c.do(http.MethodGet, poll, nil, hx)
+	assert.Equal(t, http.StatusNoContent, res.status)
+
+	// Without htmx, the page itself.
+	res = c.get(poll)
+	assert.Equal(t, http.StatusSeeOther, res.status)
+	assert.Equal(t, "/acme/track/"+token, res.header.Get("Location"))
+
+	_, err := e.svc.Reply(ctx, d.agent.Actor(), helpdesk.TicketVersion{Number: 1}, helpdesk.ReplyInput{
+		CommentInput: helpdesk.CommentInput{Body: "Nota interna secreta"}})
+	require.NoError(t, err)
+	_, err = e.svc.Reply(ctx, d.agent.Actor(), helpdesk.TicketVersion{Number: 1}, helpdesk.ReplyInput{
+		CommentInput: helpdesk.CommentInput{Body: "Hemos restablecido tu acceso"}, Public: true})
+	require.NoError(t, err)
+
+	res = c.do(http.MethodGet, poll, nil, hx)
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, text(res, `#timeline`), "Hemos restablecido tu acceso")
+	assert.NotContains(t, res.body, "Nota interna secreta")
+	assert.Zero(t, res.doc.Find(`[data-testid="reply-box"], textarea`).Length(), "the reply box is never swapped")
+	assert.Equal(t, 1, res.doc.Find(`#reply-version[hx-swap-oob]`).Length())
+	next := res.doc.Find(`[data-testid="ticket-live"]`).AttrOr("hx-get", "")
+	require.NotEqual(t, poll, next)
+	assert.Equal(t, http.StatusNoContent, c.do(http.MethodGet, next, nil, hx).status)
 }
