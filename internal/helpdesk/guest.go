@@ -132,33 +132,58 @@ type GuestTicketInput struct {
 	Description string
 	Urgency     Urgency // empty: medium
 	Impact      Impact  // empty: medium
+	// Category is the desk's category the guest chose; 0 for none.
+	Category CategoryID
+	// Fields are the custom field values as typed, by field id. Only the
+	// desk's customer-visible fields are taken, with a customer's rules.
+	Fields map[CustomFieldID]string
 	// Attachments go with the first comment, under Open's rules.
 	Attachments []NewAttachment
 }
 
-// GuestTicketOrder is the order of the form's fields, for error summaries.
-var GuestTicketOrder = []string{"name", "email", "subject", "description", "urgency", "impact"}
+// GuestTicketOrder is the order of the form's fields, for error summaries;
+// the custom fields follow impact.
+var GuestTicketOrder = []string{"name", "email", "subject", "category", "description", "urgency", "impact"}
 
 // Validate cleans in place and reports every problem at once, on the
-// fields of GuestTicketOrder, with the rules of Open. OpenGuestTicket
-// checks again; the server calls it first so that only well-formed
-// submissions count against the form's rate limits.
+// fields of GuestTicketOrder, with the rules of Open. The category and the
+// custom fields are the desk's, so only OpenGuestTicket checks them (a form
+// checks the fields with CheckCustomerFields). OpenGuestTicket checks
+// everything again; the server calls Validate first so that only
+// well-formed submissions count against the form's rate limits.
 func (in *GuestTicketInput) Validate() error {
 	st := DefaultTicketSettings()
-	_, _, _, err := in.open(0, OpenContext{Matrix: st.Matrix, Limits: st.Attachments}, time.Time{})
+	fields := in.Fields
+	in.Fields = nil
+	defer func() { in.Fields = fields }()
+	_, _, _, err := in.open(0, OpenContext{Category: Category{ID: in.Category}, Matrix: st.Matrix, Limits: st.Attachments}, time.Time{})
 	return err
 }
 
 // open decides the guest's ticket with Open's rules, as the web channel
 // acting for the guest, and cleans in on success. History names the guest,
-// who made every change, rather than the channel.
+// who made every change, rather than the channel. The custom fields are
+// decided as a customer's: only the active customer-visible ones of rc.Defs
+// are known, and the required ones must be answered.
 func (in *GuestTicketInput) open(tenant TenantID, rc OpenContext, now time.Time) (Ticket, NewComment, []Event, error) {
+	defs := rc.Defs
+	rc.Defs = nil
+	for _, d := range defs {
+		if d.Active && d.CustomerVisible {
+			rc.Defs = append(rc.Defs, d)
+		}
+	}
 	nt := NewTicket{
 		Subject: in.Subject, Description: in.Description, Channel: ChannelWeb,
 		Requester: Requester{Name: in.Name, Email: in.Email}, Urgency: in.Urgency, Impact: in.Impact,
-		Attachments: in.Attachments,
+		Category: in.Category, Fields: in.Fields, Attachments: in.Attachments,
 	}
 	t, first, evs, err := nt.Open(rc, System(tenant), now)
+	if err == nil {
+		// Open takes the system's fields as staff's; a guest's are a
+		// customer's, required ones included.
+		err = CheckCustomerFields(rc.Defs, in.Fields)
+	}
 	var ve *ValidationError
 	if errors.As(err, &ve) {
 		return Ticket{}, NewComment{}, nil, guestFields(ve)
@@ -236,8 +261,22 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 		if err != nil {
 			return err
 		}
+		defs, err := tx.CustomFieldDefs(ctx, tenant.ID)
+		if err != nil {
+			return fmt.Errorf("helpdesk: custom fields: %w", err)
+		}
+		rc := OpenContext{Defs: defs, Matrix: st.Matrix, Limits: st.Attachments}
+		if in.Category > 0 {
+			c, err := tx.Category(ctx, tenant.ID, in.Category)
+			switch {
+			case err == nil:
+				rc.Category = c
+			case !errors.Is(err, ErrNotFound):
+				return fmt.Errorf("helpdesk: load category: %w", err)
+			}
+		}
 		now := s.now()
-		t, first, evs, err := in.open(tenant.ID, OpenContext{Matrix: st.Matrix, Limits: st.Attachments}, now)
+		t, first, evs, err := in.open(tenant.ID, rc, now)
 		if err != nil {
 			return err
 		}

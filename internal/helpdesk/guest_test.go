@@ -568,3 +568,48 @@ func TestGuestAttachments(t *testing.T) {
 	assert.Len(t, last.Attachments, 1)
 	assert.Equal(t, tk.Number, res.Ticket.Number)
 }
+
+func TestOpenGuestTicketCategoryAndFieldsAsACustomers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, g, _ := newGuestService(t)
+
+	in := guestInput()
+	in.Category = 4
+	in.Fields = map[CustomFieldID]string{1: "Sevilla"}
+	tk, _, err := svc.OpenGuestTicket(ctx, guestDesk, in)
+	require.NoError(t, err)
+	assert.Equal(t, CategoryID(4), tk.Category)
+	assert.Equal(t, []CustomFieldValue{{Field: 1, Type: FieldText, Text: "Sevilla"}}, tk.Fields)
+
+	before := g.snapshot()
+	for name, tt := range map[string]struct {
+		in   func(*GuestTicketInput)
+		want map[string]string
+	}{
+		"unknown category": {func(in *GuestTicketInput) { in.Category = 77 }, map[string]string{"category": "error.invalid"}},
+		"hidden field":     {func(in *GuestTicketInput) { in.Fields = map[CustomFieldID]string{2: "5"} }, map[string]string{"field:2": "error.invalid"}},
+		"inactive field":   {func(in *GuestTicketInput) { in.Fields = map[CustomFieldID]string{6: "x"} }, map[string]string{"field:6": "error.invalid"}},
+	} {
+		in := guestInput()
+		tt.in(&in)
+		_, _, err := svc.OpenGuestTicket(ctx, guestDesk, in)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, name)
+		assert.Equal(t, tt.want, ve.Fields, name)
+	}
+	assert.Equal(t, before, g.snapshot(), "nothing refused is stored")
+
+	// A required customer-visible field must be answered, as a customer's.
+	g.defs = append(slices.Clone(g.defs), CustomFieldDef{ID: 7, Key: "site", Label: "Sede", Type: FieldText, CustomerVisible: true, Required: true, Active: true})
+	_, _, err = svc.OpenGuestTicket(ctx, guestDesk, guestInput())
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, map[string]string{"field:site": "error.required"}, ve.Fields)
+
+	// Validate leaves the desk's category and fields to OpenGuestTicket.
+	in = guestInput()
+	in.Category, in.Fields = 77, map[CustomFieldID]string{2: "5"}
+	require.NoError(t, in.Validate())
+	assert.Equal(t, map[CustomFieldID]string{2: "5"}, in.Fields)
+}

@@ -98,11 +98,25 @@ func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status 
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "3600")
 	}
+	// The desk's categories and customer-visible fields, read as the
+	// system: the visitor has no account.
+	by := helpdesk.System(tenantFrom(r).ID)
+	cats, err := s.svc.Categories(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	defs, err := s.svc.CustomerFields(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	fields := customFields(defs)
 	return s.render(w, r, status, portal.GuestNewTicketPage(portal.GuestNewTicket{
 		Chrome:     c,
 		Form:       form,
+		Categories: categoryOptions(cats),
+		Fields:     fields,
 		Limits:     limitsText(l, attachmentLimits()),
-		ErrorOrder: errorOrder(append(append([]string{"form"}, helpdesk.GuestTicketOrder...), attachmentsField), form.Errors),
+		ErrorOrder: errorOrder(withFieldOrder(append(append([]string{"form"}, helpdesk.GuestTicketOrder...), attachmentsField), fields), form.Errors),
 	}))
 }
 
@@ -131,10 +145,17 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		}
 		return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{Chrome: s.chrome(r, l.T("guest.received.generic_title"))}))
 	}
+	// Only the desk's customer-visible fields are read, as on the
+	// signed-in form.
+	defs, err := s.svc.CustomerFields(ctx, helpdesk.System(t.ID))
+	if err != nil {
+		return err
+	}
+	values, typed := readCustomFields(up, defs)
 	form := portal.GuestTicketForm{
 		Key: up.get("key"), Name: up.get("name"), Email: up.get("email"), Subject: up.get("subject"),
 		Description: up.get("description"), Urgency: up.get("urgency"), Impact: up.get("impact"),
-		Rechoose: up.fileNames(),
+		Category: up.get("category"), Fields: typed, Rechoose: up.fileNames(),
 	}
 	key := form.Key
 	if !validFormKey(key) {
@@ -150,18 +171,23 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 	in := helpdesk.GuestTicketInput{
 		Name: form.Name, Email: form.Email, Subject: form.Subject, Description: form.Description,
 		Urgency: helpdesk.Urgency(form.Urgency), Impact: helpdesk.Impact(form.Impact),
+		Category: formCategory(form.Category), Fields: values,
 	}
 	refuse := func(status int, errs map[string]string) error {
 		form.Errors = errs
 		return s.renderGuestForm(w, r, status, form)
 	}
-	// The text is checked first, without the files: refused files alone
-	// never hold the ticket back (see open below).
+	// The text and the custom fields are checked first, without the
+	// files: refused files alone never hold the ticket back (see open
+	// below).
+	errs := map[string]string{}
 	if err := in.Validate(); err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
+		var ok bool
+		if errs, ok = fieldErrors(l, err); !ok {
 			return err
 		}
+	}
+	if errs = customFieldErrors(l, errs, defs, values); len(errs) > 0 {
 		return refuse(http.StatusUnprocessableEntity, errs)
 	}
 	in.Attachments = up.files
@@ -203,7 +229,7 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		if !ok {
 			return err
 		}
-		return refuse(http.StatusUnprocessableEntity, errs)
+		return refuse(http.StatusUnprocessableEntity, customFieldErrors(l, errs, defs, values))
 	}
 	if key != "" {
 		s.sessions.Put(ctx, sessGuestOpened+key, int64(res.number))

@@ -82,19 +82,24 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	options := make([]portal.Option, 0, len(cats))
-	for _, cat := range cats {
-		options = append(options, portal.Option{Value: strconv.FormatInt(int64(cat.ID), 10), Label: cat.Name})
-	}
 	fields := customFields(defs)
 	return s.render(w, r, status, portal.NewTicketPage(portal.NewTicket{
 		Chrome:     c,
 		Form:       form,
-		Categories: options,
+		Categories: categoryOptions(cats),
 		Fields:     fields,
 		Limits:     limitsText(l, attachmentLimits()),
 		ErrorOrder: errorOrder(newTicketOrder(fields), form.Errors),
 	}))
+}
+
+// categoryOptions are the choices of the forms' category select.
+func categoryOptions(cats []helpdesk.Category) []portal.Option {
+	options := make([]portal.Option, 0, len(cats))
+	for _, cat := range cats {
+		options = append(options, portal.Option{Value: strconv.FormatInt(int64(cat.ID), 10), Label: cat.Name})
+	}
+	return options
 }
 
 // fieldName is the form name of custom field id.
@@ -119,7 +124,13 @@ func customFields(defs []helpdesk.CustomFieldDef) []portal.CustomField {
 // newTicketOrder is the summary order with the custom fields where the
 // form shows them: after impact, before the attachments.
 func newTicketOrder(fields []portal.CustomField) []string {
-	order := slices.Clone(portal.NewTicketOrder)
+	return withFieldOrder(portal.NewTicketOrder, fields)
+}
+
+// withFieldOrder inserts the custom fields into a form's summary order
+// before the attachments (at the end when there are none).
+func withFieldOrder(base []string, fields []portal.CustomField) []string {
+	order := slices.Clone(base)
 	at := slices.Index(order, attachmentsField)
 	if at < 0 {
 		at = len(order)
