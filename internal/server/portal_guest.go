@@ -337,28 +337,7 @@ func (s *Server) guestTicketPage(r *http.Request, tk helpdesk.Ticket, entries []
 		Limits:     limitsText(l, attachmentLimits()),
 		Reply:      form,
 	}
-	for _, e := range entries {
-		c := e.Comment
-		if c == nil || !c.VisibleToCustomer() {
-			continue // the domain's customer scope has none; never show one anyway
-		}
-		cv := portal.CommentView{
-			ID:     "c" + strconv.FormatInt(int64(c.ID), 10),
-			Author: c.Author.Name,
-			Staff:  c.Author.Kind == helpdesk.AuthorAgent,
-			At:     formatTime(l, loc, c.CreatedAt),
-			AtISO:  isoTime(c.CreatedAt),
-			Body:   c.Body,
-		}
-		for _, a := range c.Attachments {
-			cv.Attachments = append(cv.Attachments, portal.AttachmentView{
-				Name: a.Filename,
-				URL:  trackPath(t, tok, "/attachments/"+strconv.FormatInt(int64(a.ID), 10)),
-				Size: formatBytes(l, a.Size),
-			})
-		}
-		vm.Comments = append(vm.Comments, cv)
-	}
+	vm.Comments = customerComments(l, loc, entries, trackPath(t, tok, "/attachments/"))
 	c := s.chrome(r, tk.Number.String()+" "+tk.Subject)
 	c.Path = trackPath(t, tok, "")
 	vm.Chrome = c

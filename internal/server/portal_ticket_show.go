@@ -5,8 +5,10 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/i18n"
 	"github.com/atiende/atiende/web/portal"
 )
 
@@ -90,28 +92,7 @@ func (s *Server) ticketPage(r *http.Request, tk helpdesk.Ticket, form portal.Rep
 		Limits:      limitsText(l, attachmentLimits()),
 		Reply:       form,
 	}
-	for _, e := range entries {
-		c := e.Comment
-		if c == nil || !c.VisibleToCustomer() {
-			continue // the domain's customer scope has none; never show one anyway
-		}
-		cv := portal.CommentView{
-			ID:     "c" + strconv.FormatInt(int64(c.ID), 10),
-			Author: c.Author.Name,
-			Staff:  c.Author.Kind == helpdesk.AuthorAgent,
-			At:     formatTime(l, loc, c.CreatedAt),
-			AtISO:  isoTime(c.CreatedAt),
-			Body:   c.Body,
-		}
-		for _, a := range c.Attachments {
-			cv.Attachments = append(cv.Attachments, portal.AttachmentView{
-				Name: a.Filename,
-				URL:  ticketPath(t, tk.Number, "/attachments/"+strconv.FormatInt(int64(a.ID), 10)),
-				Size: formatBytes(l, a.Size),
-			})
-		}
-		vm.Comments = append(vm.Comments, cv)
-	}
+	vm.Comments = customerComments(l, loc, entries, ticketPath(t, tk.Number, "/attachments/"))
 	if vm.Satisfaction, err = s.satisfactionBlock(r, tk, vm.IsRequester, portal.RatingForm{}); err != nil {
 		return portal.TicketPage{}, err
 	}
@@ -226,4 +207,33 @@ func contentDisposition(kind, name string) string {
 		return v
 	}
 	return kind
+}
+
+// customerComments is the public conversation as a customer or guest reads
+// it; attachments link under attachmentsBase (which ends in "/").
+func customerComments(l i18n.Lang, loc *time.Location, entries []helpdesk.TimelineEntry, attachmentsBase string) []portal.CommentView {
+	var out []portal.CommentView
+	for _, e := range entries {
+		c := e.Comment
+		if c == nil || !c.VisibleToCustomer() {
+			continue // the domain's customer scope has none; never show one anyway
+		}
+		cv := portal.CommentView{
+			ID:     "c" + strconv.FormatInt(int64(c.ID), 10),
+			Author: c.Author.Name,
+			Staff:  c.Author.Kind == helpdesk.AuthorAgent,
+			At:     formatTime(l, loc, c.CreatedAt),
+			AtISO:  isoTime(c.CreatedAt),
+			Body:   c.Body,
+		}
+		for _, a := range c.Attachments {
+			cv.Attachments = append(cv.Attachments, portal.AttachmentView{
+				Name: a.Filename,
+				URL:  attachmentsBase + strconv.FormatInt(int64(a.ID), 10),
+				Size: formatBytes(l, a.Size),
+			})
+		}
+		out = append(out, cv)
+	}
+	return out
 }
