@@ -18,6 +18,25 @@ CREATE FUNCTION current_tenant() RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::bigint $$;
 
+-- isolate_by_tenant enables and forces row-level security on each table and
+-- adds the one policy every tenant-owned table has. Only the tables' owner
+-- (the migrations' role) may run it.
+-- +goose StatementBegin
+CREATE FUNCTION isolate_by_tenant(VARIADIC tables text[]) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
+            USING (tenant_id = current_tenant())
+            WITH CHECK (tenant_id = current_tenant())$p$, t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
+
 -- The tenant directory. Slugs are public (they are in every URL), so any
 -- transaction may look one up; only the current tenant may change its row.
 CREATE TABLE tenants (
@@ -62,20 +81,7 @@ CREATE TABLE users (
 );
 CREATE INDEX users_tenant_organisation ON users (tenant_id, organisation_id) WHERE organisation_id IS NOT NULL;
 
--- +goose StatementBegin
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['organisations', 'users'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_tenant())
-            WITH CHECK (tenant_id = current_tenant())$p$, t);
-    END LOOP;
-END
-$$;
--- +goose StatementEnd
+SELECT isolate_by_tenant('organisations', 'users');
 
 -- scs sessions (pgxstore). Not tenant-owned: the token is the key and the
 -- session data names its tenant, which the server checks on every request.
@@ -100,4 +106,5 @@ DROP TABLE sessions;
 DROP TABLE users;
 DROP TABLE organisations;
 DROP TABLE tenants;
+DROP FUNCTION isolate_by_tenant(text[]);
 DROP FUNCTION current_tenant();

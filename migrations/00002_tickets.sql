@@ -379,22 +379,9 @@ CREATE INDEX ticket_search_words ON ticket_search USING gin (tenant_id, words gi
 
 -- Row-level security ----------------------------------------------------------------
 
--- +goose StatementBegin
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['groups', 'group_members', 'categories', 'custom_field_defs',
-        'ticket_settings', 'ticket_counters', 'tickets', 'ticket_tags', 'ticket_field_values',
-        'ticket_followers', 'ticket_links', 'comments', 'attachment_blobs', 'attachments'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_tenant())
-            WITH CHECK (tenant_id = current_tenant())$p$, t);
-    END LOOP;
-END
-$$;
--- +goose StatementEnd
+SELECT isolate_by_tenant('groups', 'group_members', 'categories', 'custom_field_defs',
+    'ticket_settings', 'ticket_counters', 'tickets', 'ticket_tags', 'ticket_field_values',
+    'ticket_followers', 'ticket_links', 'comments', 'attachment_blobs', 'attachments');
 
 ALTER TABLE events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE events FORCE ROW LEVEL SECURITY;

@@ -58,20 +58,7 @@ CREATE INDEX satisfaction_links_ticket ON satisfaction_links (tenant_id, ticket_
 -- For a job that deletes expired links.
 CREATE INDEX satisfaction_links_expires ON satisfaction_links (tenant_id, expires_at);
 
--- +goose StatementBegin
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['satisfaction_ratings', 'satisfaction_links'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_tenant())
-            WITH CHECK (tenant_id = current_tenant())$p$, t);
-    END LOOP;
-END
-$$;
--- +goose StatementEnd
+SELECT isolate_by_tenant('satisfaction_ratings', 'satisfaction_links');
 
 -- +goose Down
 DROP TABLE satisfaction_links;

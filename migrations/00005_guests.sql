@@ -46,20 +46,7 @@ CREATE TABLE guest_link_requests (
 );
 CREATE INDEX guest_link_requests_requested ON guest_link_requests (tenant_id, requested_at);
 
--- +goose StatementBegin
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['guest_links', 'guest_link_requests'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_tenant())
-            WITH CHECK (tenant_id = current_tenant())$p$, t);
-    END LOOP;
-END
-$$;
--- +goose StatementEnd
+SELECT isolate_by_tenant('guest_links', 'guest_link_requests');
 
 -- +goose Down
 DROP TABLE guest_link_requests;

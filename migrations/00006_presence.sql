@@ -41,20 +41,7 @@ CREATE TABLE reply_drafts (
     FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
 );
 
--- +goose StatementBegin
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['ticket_presence', 'reply_drafts'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format($p$CREATE POLICY tenant_isolation ON %I
-            USING (tenant_id = current_tenant())
-            WITH CHECK (tenant_id = current_tenant())$p$, t);
-    END LOOP;
-END
-$$;
--- +goose StatementEnd
+SELECT isolate_by_tenant('ticket_presence', 'reply_drafts');
 
 -- +goose Down
 DROP TABLE reply_drafts;

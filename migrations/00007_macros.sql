@@ -29,17 +29,7 @@ CREATE TABLE macros (
 -- The picker: shared macros and the agent's own, by name.
 CREATE INDEX macros_tenant_owner ON macros (tenant_id, owner_id, name);
 
--- +goose StatementBegin
-DO $$
-BEGIN
-    ALTER TABLE macros ENABLE ROW LEVEL SECURITY;
-    ALTER TABLE macros FORCE ROW LEVEL SECURITY;
-    CREATE POLICY tenant_isolation ON macros
-        USING (tenant_id = current_tenant())
-        WITH CHECK (tenant_id = current_tenant());
-END
-$$;
--- +goose StatementEnd
+SELECT isolate_by_tenant('macros');
 
 -- +goose Down
 DROP TABLE macros;
