@@ -14,14 +14,16 @@ import (
 
 // newMigrator returns a goose provider over the embedded migrations that
 // takes a session advisory lock, so several replicas starting at once
-// migrate exactly once.
+// migrate exactly once. Out-of-order migrations are applied rather than
+// refused: features are built in parallel, and a migration numbered below
+// one already applied on a developer's database is still new there.
 func newMigrator(pool *pgxpool.Pool) (*goose.Provider, func() error, error) {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: migration lock: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		db.Close()
 		return nil, nil, fmt.Errorf("postgres: migrations: %w", err)
