@@ -88,7 +88,7 @@ func saveViewModel(l i18n.Lang, t helpdesk.Tenant, u helpdesk.User, v queueView,
 }
 
 // consoleCreateView saves the queue the agent is looking at: the view it
-// was on (field from) narrowed by the page's filters. A refusal shows the
+// was on (field view) narrowed by the page's filters. A refusal shows the
 // queue again with the form as typed and its problems.
 func (s *Server) consoleCreateView(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
@@ -96,7 +96,7 @@ func (s *Server) consoleCreateView(w http.ResponseWriter, r *http.Request) error
 	}
 	ctx := r.Context()
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
-	from, err := s.resolveView(r, r.PostForm.Get("from"))
+	from, err := s.resolveView(r, r.PostForm.Get("view"))
 	if err != nil {
 		return err
 	}
@@ -230,6 +230,7 @@ func (s *Server) consoleUpdateView(w http.ResponseWriter, r *http.Request) error
 	form := readViewForm(r)
 	p := readQueueParams(r.PostForm)
 	p.status, p.priority, p.after = "", "", ""
+	typed := p // parseQueue drops what it refuses; the form shows it as typed
 	q, bad, _ := parseQueue(l, tenantLocation(t), queueView{sort: helpdesk.DefaultSort}, &p)
 	errs := map[string]string{}
 	if len(bad) > 0 {
@@ -250,7 +251,7 @@ func (s *Server) consoleUpdateView(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	if len(errs) > 0 {
-		return s.renderEditView(w, r, http.StatusUnprocessableEntity, v, p, form, errs)
+		return s.renderEditView(w, r, http.StatusUnprocessableEntity, v, typed, form, errs)
 	}
 	updated, err := s.svc.UpdateView(ctx, u.Actor(), v.ID, helpdesk.ViewInput{
 		Name: form.Name, Shared: form.Shared, Filter: q.Filter, Sort: q.Sort, Columns: form.columns(),
@@ -260,7 +261,7 @@ func (s *Server) consoleUpdateView(w http.ResponseWriter, r *http.Request) error
 		if !ok {
 			return err
 		}
-		return s.renderEditView(w, r, http.StatusUnprocessableEntity, v, p, form, errs)
+		return s.renderEditView(w, r, http.StatusUnprocessableEntity, v, typed, form, errs)
 	}
 	s.flash(ctx, "success", l.T("console.views.updated", updated.Name))
 	http.Redirect(w, r, viewPath(t, strconv.FormatInt(int64(v.ID), 10)), http.StatusSeeOther)
