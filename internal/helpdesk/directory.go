@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // DirectoryStore lists and creates what tickets are routed by: groups,
@@ -46,7 +47,11 @@ func (s *Service) CreateGroup(ctx context.Context, by Actor, name string, tier i
 		}
 		var err error
 		g, err = tx.CreateGroup(ctx, by.Tenant, Group{Name: name, Tier: tier, Members: members})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, by, AuditEntry{Action: "group.create", ObjectKind: "group", ObjectID: int64(g.ID),
+			ObjectLabel: g.Name, After: AuditValues{"name": g.Name, "tier": strconv.Itoa(g.Tier)}})
 	})
 	if errors.Is(err, ErrConflict) {
 		return Group{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
@@ -65,7 +70,15 @@ func (s *Service) CreateCategory(ctx context.Context, by Actor, name string) (Ca
 	if err := v.Err(); err != nil {
 		return Category{}, err
 	}
-	c, err := s.store.CreateCategory(ctx, by.Tenant, Category{Name: name})
+	var c Category
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		if c, err = tx.CreateCategory(ctx, by.Tenant, Category{Name: name}); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, by, AuditEntry{Action: "category.create", ObjectKind: "category", ObjectID: int64(c.ID),
+			ObjectLabel: c.Name, After: AuditValues{"name": c.Name}})
+	})
 	if errors.Is(err, ErrConflict) {
 		return Category{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
 	}

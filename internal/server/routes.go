@@ -52,6 +52,8 @@ func (s *Server) routes() chi.Router {
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
 			})
+			// Admin pages: admins only.
+			r.Route("/admin", s.adminRoutes)
 		})
 	})
 	return r
