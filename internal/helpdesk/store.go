@@ -18,5 +18,7 @@ type Store interface {
 	PresenceStore
 	MacroStore
 	AuditStore
+	CategoryAdminStore
+	GroupAdminStore
 	AdminStore
 }

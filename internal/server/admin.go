@@ -44,6 +44,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Use(s.requireAdmin)
 	r.Get("/", s.h(s.adminHome))
 	r.Get("/audit", s.h(s.adminAudit))
+	s.adminCategoryRoutes(r)
+	s.adminGroupRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the
