@@ -20,5 +20,7 @@ type Store interface {
 	AuditStore
 	CategoryAdminStore
 	GroupAdminStore
+	PeopleStore
+	InvitationStore
 	AdminStore
 }

@@ -46,6 +46,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/audit", s.h(s.adminAudit))
 	s.adminCategoryRoutes(r)
 	s.adminGroupRoutes(r)
+	s.adminPeopleRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

@@ -24,5 +24,19 @@ func init() {
 		"POST /{tenant}/admin/groups/{id}":         staffPage,
 		"POST /{tenant}/admin/groups/{id}/archive": staffPage,
 		"POST /{tenant}/admin/groups/{id}/restore": staffPage,
+
+		"GET /{tenant}/admin/people":                          staffPage,
+		"POST /{tenant}/admin/people/invite":                  staffPage,
+		"POST /{tenant}/admin/people/invitations/{id}/revoke": staffPage,
+		"GET /{tenant}/admin/people/{id}":                     staffPage,
+		"POST /{tenant}/admin/people/{id}/role":               staffPage,
+		"POST /{tenant}/admin/people/{id}/active":             staffPage,
+		"POST /{tenant}/admin/people/{id}/routing":            staffPage,
+
+		// The invitee's page is public: the token is the key, and a
+		// placeholder token is no invitation (TestInvitationTokens tries
+		// real tokens of the other desk).
+		"GET /{tenant}/invitations/{token}":  publicForm,
+		"POST /{tenant}/invitations/{token}": publicForm,
 	})
 }
