@@ -19,4 +19,10 @@ type Store interface {
 	MacroStore
 	ViewStore
 	AgentSettingsStore
+	AuditStore
+	CategoryAdminStore
+	GroupAdminStore
+	PeopleStore
+	InvitationStore
+	AdminStore
 }
