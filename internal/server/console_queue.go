@@ -257,6 +257,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	base := viewPath(t, v.id)
 	vm := queueModel(l, loc, s.now(), t, v, p, page)
 	vm.Frame = frame
+	vm.Bulk = bulkOptions(l, agents, groups)
 	vm.Errors = bad
 	vm.Filters = console.QueueFilters{
 		Status:     statusOptions(l, v, p.status),
@@ -299,7 +300,6 @@ func queueModel(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenan
 		Title:   v.title(l),
 		Return:  withQuery(base, p.values(p.after)),
 		BulkURL: tenantPath(t, "/agent/bulk"),
-		Bulk:    bulkOptions(l),
 		Columns: columnSet(v.columns),
 		Filters: console.QueueFilters{Active: p.narrowed(), ClearURL: base},
 	}
