@@ -10,15 +10,6 @@ import (
 	"time"
 )
 
-// Availability says whether routing may give an agent new tickets.
-type Availability string
-
-// The availabilities of migrations/00008_routing_settings.sql.
-const (
-	Available Availability = "available"
-	Away      Availability = "away"
-)
-
 // PeopleStore is what the admin's people pages persist.
 type PeopleStore interface {
 	// People lists the users with one of roles, active or not, by name.

@@ -23,4 +23,6 @@ type Store interface {
 	PeopleStore
 	InvitationStore
 	AdminStore
+	ViewStore
+	AgentSettingsStore
 }

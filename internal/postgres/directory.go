@@ -163,16 +163,24 @@ func (s *Store) Category(ctx context.Context, tenant helpdesk.TenantID, id helpd
 	return c, mapErr(err, "category %d", id)
 }
 
+// categoriesSQL lists a tenant's categories ($1), archived ones included,
+// by position then name.
+const categoriesSQL = `SELECT ` + categoryColumns + ` FROM categories WHERE tenant_id = $1 ORDER BY position, name, id`
+
+func collectCategories(rows pgx.Rows) ([]helpdesk.Category, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
+}
+
 // Categories lists every category of the tenant, archived ones included,
 // by position then name.
 func (s *Store) Categories(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Category, error) {
 	var out []helpdesk.Category
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+categoryColumns+` FROM categories WHERE tenant_id = $1 ORDER BY position, name, id`, int64(tenant))
+		rows, err := tx.Query(ctx, categoriesSQL, int64(tenant))
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
+		out, err = collectCategories(rows)
 		return err
 	})
 	return out, mapErr(err, "categories")

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -35,10 +36,12 @@ type Store struct {
 	tx   pgx.Tx
 	// tenant is the tenant the open transaction is bound to.
 	tenant helpdesk.TenantID
+	// jobs inserts background jobs (see Enqueue).
+	jobs *river.Client[pgx.Tx]
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, jobs: newInserter(pool)} }
 
 // Pool exposes the pool for the session store and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -50,7 +53,7 @@ func (s *Store) InTx(ctx context.Context, tenant helpdesk.TenantID, fn func(help
 		return errors.New("postgres: InTx called inside a transaction")
 	}
 	return s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant})
+		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant, jobs: s.jobs})
 	})
 }
 
@@ -67,12 +70,12 @@ func (s *Store) inTenant(ctx context.Context, tenant helpdesk.TenantID, fn func(
 		}
 		return fn(s.tx)
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10)); err != nil {
-			return fmt.Errorf("postgres: set tenant: %w", err)
-		}
-		return fn(tx)
-	})
+	// The tenant is set by the BEGIN itself (one simple-protocol round
+	// trip holding both statements), so binding a transaction to its
+	// tenant costs nothing extra. The id is a number we format, never text
+	// from a request.
+	begin := pgx.TxOptions{BeginQuery: "BEGIN; SELECT set_config('app.tenant_id', '" + strconv.FormatInt(int64(tenant), 10) + "', true)"}
+	return pgx.BeginTxFunc(ctx, s.pool, begin, fn)
 }
 
 // q returns the open transaction, or the pool for statements that are not

@@ -157,6 +157,34 @@ func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdes
 	return out, mapErr(err, "groups")
 }
 
+// FilterChoices reads, in one round trip, what the queue's filters offer:
+// groups, active agents and categories (as Groups, Agents, Categories).
+func (s *Store) FilterChoices(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, []helpdesk.User, []helpdesk.Category, error) {
+	var groups []helpdesk.Group
+	var agents []helpdesk.User
+	var cats []helpdesk.Category
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			groups, err = collectGroups(rows)
+			return err
+		})
+		b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			agents, err = collectUsers(rows)
+			return err
+		})
+		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			cats, err = collectCategories(rows)
+			return err
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return groups, agents, cats, mapErr(err, "filter choices")
+}
+
 // Agents lists the tenant's active agents and admins by name.
 func (s *Store) Agents(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.User, error) {
 	var out []helpdesk.User
