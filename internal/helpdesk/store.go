@@ -22,6 +22,7 @@ type Store interface {
 	GroupAdminStore
 	PeopleStore
 	InvitationStore
+	FieldAdminStore
 	AdminStore
 	ViewStore
 	AgentSettingsStore
