@@ -24,5 +24,6 @@ type Store interface {
 	GroupAdminStore
 	PeopleStore
 	InvitationStore
+	FieldAdminStore
 	AdminStore
 }
