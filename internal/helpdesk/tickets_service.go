@@ -88,7 +88,7 @@ func save(ctx context.Context, tx Store, tenant TenantID, t Ticket, base int, ev
 	if err != nil {
 		return fmt.Errorf("helpdesk: save ticket %s: %w", t.Number, err)
 	}
-	return nil
+	return syncSLA(ctx, tx, tenant, t, evs)
 }
 
 // loadForUpdate locks the ticket and checks that by may see it and that the
@@ -213,6 +213,9 @@ func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticke
 		if err != nil {
 			return fmt.Errorf("helpdesk: create ticket: %w", err)
 		}
+		if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
+			return err
+		}
 		out, err = present(ctx, tx, by, created)
 		return err
 	})
@@ -313,6 +316,9 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	created, err := tx.CreateTicket(ctx, by.Tenant, nt, first, evs)
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
+	}
+	if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
+		return err
 	}
 	if res.Ticket, err = present(ctx, tx, by, *closed); err != nil {
 		return err

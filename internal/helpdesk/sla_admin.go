@@ -1,0 +1,227 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// SLAConfig is what the SLA admin pages show: the ordered policies, every
+// calendar and the settings.
+type SLAConfig struct {
+	Policies   []SLAPolicy
+	Calendars  []Calendar
+	SoonWindow time.Duration
+}
+
+// Policy returns the policy with id.
+func (c SLAConfig) Policy(id SLAPolicyID) (SLAPolicy, bool) {
+	for _, p := range c.Policies {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return SLAPolicy{}, false
+}
+
+// Calendar returns the calendar with id.
+func (c SLAConfig) Calendar(id CalendarID) (Calendar, bool) {
+	for _, cal := range c.Calendars {
+		if cal.ID == id {
+			return cal, true
+		}
+	}
+	return Calendar{}, false
+}
+
+func slaAdmin(by Actor, op string) error {
+	if !by.IsAdmin() {
+		return fmt.Errorf("helpdesk: %s: %w", op, ErrNotFound)
+	}
+	return nil
+}
+
+// SLAConfig loads the tenant's SLA configuration (admins only).
+func (s *Service) SLAConfig(ctx context.Context, by Actor) (SLAConfig, error) {
+	if err := slaAdmin(by, "SLA config"); err != nil {
+		return SLAConfig{}, err
+	}
+	var out SLAConfig
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		setup, err := tx.SLASetup(ctx, by.Tenant)
+		if err != nil {
+			return err
+		}
+		cals, err := tx.SLACalendars(ctx, by.Tenant)
+		if err != nil {
+			return err
+		}
+		out = SLAConfig{Policies: setup.Policies, Calendars: cals, SoonWindow: setup.SoonWindow}
+		return nil
+	})
+	return out, err
+}
+
+// SaveCalendar creates (id 0) or changes a calendar, then recomputes the
+// deadlines of the open tickets in the same transaction. A name already
+// used is a field error.
+func (s *Service) SaveCalendar(ctx context.Context, by Actor, id CalendarID, in CalendarInput) (Calendar, error) {
+	if err := slaAdmin(by, "save calendar"); err != nil {
+		return Calendar{}, err
+	}
+	c, err := in.calendar()
+	if err != nil {
+		return Calendar{}, err
+	}
+	c.ID = id
+	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		if c, err = tx.SaveSLACalendar(ctx, by.Tenant, c); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return invalid("name", "error.taken")
+			}
+			return err
+		}
+		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+	})
+	return c, err
+}
+
+// SavePolicy creates (id 0, last in the list) or changes a policy, then
+// recomputes the open tickets' deadlines. Every id it names must be the
+// tenant's.
+func (s *Service) SavePolicy(ctx context.Context, by Actor, id SLAPolicyID, in SLAPolicyInput) (SLAPolicy, error) {
+	if err := slaAdmin(by, "save SLA policy"); err != nil {
+		return SLAPolicy{}, err
+	}
+	p, verr := in.policy()
+	var v ValidationError
+	if ve, ok := verr.(*ValidationError); ok {
+		v = *ve
+	}
+	p.ID = id
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		if err := checkPolicyRefs(ctx, tx, by.Tenant, &p, &v); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		var err error
+		if p, err = tx.SaveSLAPolicy(ctx, by.Tenant, p); err != nil {
+			if errors.Is(err, ErrConflict) {
+				return invalid("name", "error.taken")
+			}
+			return err
+		}
+		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+	})
+	return p, err
+}
+
+// checkPolicyRefs checks that the calendar, categories, groups and agents
+// p names are the tenant's.
+func checkPolicyRefs(ctx context.Context, tx Store, tenant TenantID, p *SLAPolicy, v *ValidationError) error {
+	if p.Calendar != 0 {
+		cals, err := tx.SLACalendars(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(cals, func(c Calendar) bool { return c.ID == p.Calendar }) {
+			v.Add("calendar", "error.invalid")
+		}
+	}
+	if len(p.Categories) > 0 {
+		cats, err := tx.Categories(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		for _, id := range p.Categories {
+			if !slices.ContainsFunc(cats, func(c Category) bool { return c.ID == id }) {
+				v.Add("categories", "error.invalid")
+			}
+		}
+	}
+	if len(p.Groups) > 0 {
+		groups, err := tx.Groups(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		for _, id := range p.Groups {
+			if !slices.ContainsFunc(groups, func(g Group) bool { return g.ID == id }) {
+				v.Add("groups", "error.invalid")
+			}
+		}
+	}
+	for _, id := range p.Organisations {
+		if id <= 0 {
+			v.Add("organisations", "error.invalid")
+		}
+	}
+	for i, l := range p.Escalations {
+		if l.AssignTo == 0 {
+			continue
+		}
+		u, err := tx.User(ctx, tenant, l.AssignTo)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err != nil || !u.Role.IsStaff() || !u.Active {
+			v.Add(fmt.Sprintf("escalation_%d", i+1), "sla.error.agent")
+		}
+	}
+	return nil
+}
+
+// DeletePolicy removes a policy; tickets it governed fall to the next
+// match. Their recorded breaches stay.
+func (s *Service) DeletePolicy(ctx context.Context, by Actor, id SLAPolicyID) error {
+	if err := slaAdmin(by, "delete SLA policy"); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		if err := tx.DeleteSLAPolicy(ctx, by.Tenant, id); err != nil {
+			return err
+		}
+		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+	})
+}
+
+// MovePolicy moves a policy one place up or down the ordered list.
+func (s *Service) MovePolicy(ctx context.Context, by Actor, id SLAPolicyID, up bool) error {
+	if err := slaAdmin(by, "move SLA policy"); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		if err := tx.MoveSLAPolicy(ctx, by.Tenant, id, up); err != nil {
+			return err
+		}
+		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+	})
+}
+
+// SetSoonWindow sets how close a deadline must be to show in "Por vencer"
+// (1 minute to 7 days).
+func (s *Service) SetSoonWindow(ctx context.Context, by Actor, d time.Duration) error {
+	if err := slaAdmin(by, "SLA settings"); err != nil {
+		return err
+	}
+	if d < time.Minute || d > 7*24*time.Hour {
+		return invalid("soon_window", "sla.error.soon_window")
+	}
+	return s.store.SetSLASoonWindow(ctx, by.Tenant, d)
+}
+
+// SLASoonWindow is the tenant's "Por vencer" horizon (staff).
+func (s *Service) SLASoonWindow(ctx context.Context, by Actor) (time.Duration, error) {
+	if !by.IsStaff() {
+		return 0, fmt.Errorf("helpdesk: SLA window: %w", ErrNotFound)
+	}
+	setup, err := s.store.SLASetup(ctx, by.Tenant)
+	if err != nil {
+		return 0, err
+	}
+	return setup.SoonWindow, nil
+}
