@@ -20,7 +20,9 @@ const (
 )
 
 // SLAMetrics lists the metrics in display order.
-func SLAMetrics() []SLAMetric { return []SLAMetric{MetricFirstReply, MetricNextReply, MetricResolution} }
+func SLAMetrics() []SLAMetric {
+	return []SLAMetric{MetricFirstReply, MetricNextReply, MetricResolution}
+}
 
 // ParseSLAMetric turns a stored value into a metric.
 func ParseSLAMetric(s string) (SLAMetric, error) {

@@ -21,9 +21,9 @@ const (
 		FROM sla_targets WHERE tenant_id = $1`
 	slaEscalationsSQL = `SELECT policy_id, level, metric, percent, notify_assignee, notify_leads, notify_admins,
 		raise_priority, coalesce(assign_to, 0), next_tier FROM sla_escalations WHERE tenant_id = $1 ORDER BY policy_id, level`
-	slaCalendarsSQL    = `SELECT id, name, time_zone, hours, holidays FROM sla_calendars WHERE tenant_id = $1 ORDER BY name, id`
-	slaSettingsSQL     = `SELECT coalesce((SELECT extract(epoch FROM soon_window)::bigint FROM sla_settings WHERE tenant_id = $1), 0)`
-	slaClockEventsSQL  = `SELECT ticket_id, metric, kind, at, cycle, coalesce(policy_id, 0), coalesce(level, 0)
+	slaCalendarsSQL   = `SELECT id, name, time_zone, hours, holidays FROM sla_calendars WHERE tenant_id = $1 ORDER BY name, id`
+	slaSettingsSQL    = `SELECT coalesce((SELECT extract(epoch FROM soon_window)::bigint FROM sla_settings WHERE tenant_id = $1), 0)`
+	slaClockEventsSQL = `SELECT ticket_id, metric, kind, at, cycle, coalesce(policy_id, 0), coalesce(level, 0)
 		FROM sla_clock_events WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY id`
 	slaClockEventCols = `ticket_id, metric, kind, at, cycle, coalesce(policy_id, 0), coalesce(level, 0)`
 )
