@@ -80,7 +80,7 @@ func (s *Service) SaveCalendar(ctx context.Context, by Actor, id CalendarID, in 
 		var err error
 		if c, err = tx.SaveSLACalendar(ctx, by.Tenant, c); err != nil {
 			if errors.Is(err, ErrConflict) {
-				return invalid("name", "error.taken")
+				return invalid("name", "sla.error.name_taken")
 			}
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Service) SavePolicy(ctx context.Context, by Actor, id SLAPolicyID, in S
 		var err error
 		if p, err = tx.SaveSLAPolicy(ctx, by.Tenant, p); err != nil {
 			if errors.Is(err, ErrConflict) {
-				return invalid("name", "error.taken")
+				return invalid("name", "sla.error.name_taken")
 			}
 			return err
 		}

@@ -265,3 +265,20 @@ func (in CalendarInput) calendar() (Calendar, error) {
 	}
 	return c, v.Err()
 }
+
+// SLAView selects tickets by their next SLA deadline, for the console's
+// "Por vencer" and "Vencidos" views. Both are unsolved tickets only in
+// practice: solved and closed tickets have no running clock.
+type SLAView string
+
+// The SLA views.
+const (
+	SLAViewNone SLAView = ""
+	// SLADueSoon: the next deadline is after now and within the tenant's
+	// window (one hour unless the tenant chose another).
+	SLADueSoon SLAView = "due_soon"
+	// SLAOverdue: a running clock is past its deadline.
+	SLAOverdue SLAView = "overdue"
+)
+
+func (v SLAView) valid() bool { return v == SLAViewNone || v == SLADueSoon || v == SLAOverdue }

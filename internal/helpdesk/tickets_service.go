@@ -819,6 +819,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		if f.Assignee.Mode == AssigneeMe {
 			f.Assignee = AssigneeFilter{Mode: AssigneeUser, User: by.User}
 		}
+		f.SLANow = s.now()
 		if f.MyGroups {
 			f.MyGroups, f.GroupsOf = false, by.User
 		}
@@ -826,7 +827,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		staffOnly := f.Assignee != (AssigneeFilter{}) || len(f.Groups) > 0 || len(f.Priorities) > 0 ||
 			f.MyGroups || f.GroupsOf != 0 ||
 			f.Category != 0 || f.Tag != "" || f.Channel != "" || f.Organisation != 0 ||
-			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil
+			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil || f.SLA != ""
 		if staffOnly {
 			return ErrForbidden
 		}

@@ -384,3 +384,26 @@ func (s *Store) SLAOpenTickets(ctx context.Context, tenant helpdesk.TenantID, af
 func holidayText(h helpdesk.Holiday) string {
 	return strings.TrimSpace(h.String() + " " + h.Name)
 }
+
+// slaFilter adds the "Por vencer" / "Vencidos" condition, written on the
+// expression of the tickets_open_due index so that it is a range of it.
+func (w *where) slaFilter(f *helpdesk.TicketFilter) error {
+	if f.SLA == helpdesk.SLAViewNone {
+		return nil
+	}
+	now := "now()"
+	if !f.SLANow.IsZero() {
+		now = w.arg(f.SLANow) + "::timestamptz"
+	}
+	due := "coalesce(t.next_due_at, 'infinity')"
+	switch f.SLA {
+	case helpdesk.SLAOverdue:
+		w.add(due + " <= " + now)
+	case helpdesk.SLADueSoon:
+		w.add(due + " > " + now)
+		w.add(due + " <= " + now + ` + coalesce((SELECT ss.soon_window FROM sla_settings ss WHERE ss.tenant_id = @tenant), interval '1 hour')`)
+	default:
+		return invalidField("sla")
+	}
+	return nil
+}

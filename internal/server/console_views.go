@@ -39,8 +39,14 @@ var queueViews = []queueView{
 	{"pending", "view.pending", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusPending}}},
 	{"on-hold", "view.on_hold", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusOnHold}}},
 	{"solved", "view.solved", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusSolved}}},
+	{"due-soon", "sla.view.due_soon", helpdesk.TicketFilter{Statuses: unsolved, SLA: helpdesk.SLADueSoon}},
+	{"overdue", "sla.view.overdue", helpdesk.TicketFilter{Statuses: unsolved, SLA: helpdesk.SLAOverdue}},
 	{"all", "view.all", helpdesk.TicketFilter{}},
 }
+
+// viewSorts are the views whose own order is not the default: the SLA
+// views list the nearest deadline first.
+var viewSorts = map[string]string{"due-soon": "due", "overdue": "due"}
 
 // defaultView is what /{tenant}/agent/ shows.
 const defaultView = "mine"
@@ -194,6 +200,9 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 		p.q = ""
 	}
 	f.Text = p.q
+	if p.sort == "" {
+		p.sort = viewSorts[v.id]
+	}
 	sort, err := helpdesk.ParseSort(p.sort)
 	if err != nil {
 		bad = append(bad, l.T("console.queue.bad_sort"))
@@ -285,6 +294,9 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 	if ts.Assignee == 0 && ts.Status.Unsolved() {
 		row.TakeURL = consoleTicketPath(t, ts.Number, "/take")
 	}
+	if ts.Status.Unsolved() {
+		row.SLA = slaBadge(l, loc, now, ts.NextDueAt)
+	}
 	return row
 }
 
@@ -322,6 +334,7 @@ var sortChoices = []struct{ value, key string }{
 	{"created", "console.sort.created_asc"},
 	{"-priority", "console.sort.priority_desc"},
 	{"priority", "console.sort.priority_asc"},
+	{"due", "sla.sort.due_asc"},
 }
 
 func sortOptions(l i18n.Lang, selected string) []console.Option {
