@@ -232,7 +232,6 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 	return row
 }
 
-
 // statusOptions offers the statuses a view can be narrowed to.
 func statusOptions(l i18n.Lang, v queueView, selected string) []console.Option {
 	opts := []console.Option{{Value: "", Label: l.T("console.queue.any_status")}}
