@@ -225,3 +225,42 @@ func (s *Service) SLASoonWindow(ctx context.Context, by Actor) (time.Duration, e
 	}
 	return setup.SoonWindow, nil
 }
+
+// SLAOrganisation names an organisation for the policy form.
+type SLAOrganisation struct {
+	ID   OrganisationID
+	Name string
+}
+
+// SLAChoices are what the policy form offers: the desk's categories,
+// groups, organisations and active agents.
+type SLAChoices struct {
+	Categories    []Category
+	Groups        []Group
+	Organisations []SLAOrganisation
+	Agents        []User
+}
+
+// SLAAdmin loads the SLA configuration and the form choices in one
+// transaction (admins only).
+func (s *Service) SLAAdmin(ctx context.Context, by Actor) (SLAConfig, SLAChoices, error) {
+	if err := slaAdmin(by, "SLA admin"); err != nil {
+		return SLAConfig{}, SLAChoices{}, err
+	}
+	var cfg SLAConfig
+	var ch SLAChoices
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		setup, err := tx.SLASetup(ctx, by.Tenant)
+		if err != nil {
+			return err
+		}
+		cals, err := tx.SLACalendars(ctx, by.Tenant)
+		if err != nil {
+			return err
+		}
+		cfg = SLAConfig{Policies: setup.Policies, Calendars: cals, SoonWindow: setup.SoonWindow}
+		ch, err = tx.SLAChoices(ctx, by.Tenant)
+		return err
+	})
+	return cfg, ch, err
+}

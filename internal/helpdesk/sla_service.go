@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,6 +43,8 @@ type SLAStore interface {
 	// MoveSLAPolicy swaps the policy with its neighbour (up: earlier).
 	MoveSLAPolicy(ctx context.Context, tenant TenantID, id SLAPolicyID, up bool) error
 	SetSLASoonWindow(ctx context.Context, tenant TenantID, d time.Duration) error
+	// SLAChoices reads the policy form's choices in one round trip.
+	SLAChoices(ctx context.Context, tenant TenantID) (SLAChoices, error)
 }
 
 // DueClock names a ticket the SLA scan must look at.
@@ -68,6 +71,7 @@ type SLANotification struct {
 // transaction that records the firing (tx), so an outbox row it writes
 // commits or rolls back with it. Until email lands the Service uses
 // RecordOnlyNotifier: the intent is on the ticket's history either way.
+// The scan may call it from several goroutines at once.
 type SLANotifier interface {
 	NotifySLA(ctx context.Context, tx Store, n SLANotification) error
 }
@@ -177,18 +181,34 @@ func (s *Service) ScanSLA(ctx context.Context, now time.Time, limit int) (ScanRe
 	if err != nil {
 		return res, fmt.Errorf("helpdesk: SLA scan: %w", err)
 	}
+	// Tickets are independent (one tenant transaction each), so a few are
+	// worked at once; the database, not this loop, is the limit.
+	var mu sync.Mutex
 	var errs []error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, scanWorkers)
 	for _, d := range due {
-		r, err := s.scanTicket(ctx, d, now)
-		res.Tickets++
-		res.Breaches += r.Breaches
-		res.Escalations += r.Escalations
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			errs = append(errs, err)
-		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(d DueClock) {
+			defer func() { <-sem; wg.Done() }()
+			r, err := s.scanTicket(ctx, d, now)
+			mu.Lock()
+			defer mu.Unlock()
+			res.Tickets++
+			res.Breaches += r.Breaches
+			res.Escalations += r.Escalations
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				errs = append(errs, err)
+			}
+		}(d)
 	}
+	wg.Wait()
 	return res, errors.Join(errs...)
 }
+
+// scanWorkers is how many due tickets one scan works at once.
+const scanWorkers = 4
 
 func (s *Service) scanTicket(ctx context.Context, d DueClock, now time.Time) (ScanResult, error) {
 	var res ScanResult

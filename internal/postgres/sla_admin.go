@@ -173,3 +173,38 @@ func (s *Store) SetSLASoonWindow(ctx context.Context, tenant helpdesk.TenantID, 
 	})
 	return mapErr(err, "SLA settings")
 }
+
+// SLAChoices reads the categories, groups, organisations and agents the
+// policy form offers, in one round trip.
+func (s *Store) SLAChoices(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.SLAChoices, error) {
+	var out helpdesk.SLAChoices
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			out.Categories, err = collectCategories(rows)
+			return err
+		})
+		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			out.Groups, err = collectGroups(rows)
+			return err
+		})
+		b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			out.Agents, err = collectUsers(rows)
+			return err
+		})
+		b.Queue(`SELECT id, name FROM organisations WHERE tenant_id = $1 ORDER BY name, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var id int64
+			var name string
+			_, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+				out.Organisations = append(out.Organisations, helpdesk.SLAOrganisation{ID: helpdesk.OrganisationID(id), Name: name})
+				return nil
+			})
+			return err
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return out, mapErr(err, "SLA choices")
+}
