@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -77,11 +79,31 @@ func (s *Service) SaveCalendar(ctx context.Context, by Actor, id CalendarID, in 
 	}
 	c.ID = id
 	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var before AuditValues
+		if id != 0 {
+			cals, err := tx.SLACalendars(ctx, by.Tenant)
+			if err != nil {
+				return err
+			}
+			i := slices.IndexFunc(cals, func(o Calendar) bool { return o.ID == id })
+			if i < 0 {
+				return fmt.Errorf("helpdesk: calendar %d: %w", id, ErrNotFound)
+			}
+			before = calendarAudit(cals[i])
+		}
 		var err error
 		if c, err = tx.SaveSLACalendar(ctx, by.Tenant, c); err != nil {
 			if errors.Is(err, ErrConflict) {
 				return invalid("name", "sla.error.name_taken")
 			}
+			return err
+		}
+		action := "sla_calendar.create"
+		if id != 0 {
+			action = "sla_calendar.update"
+		}
+		if err := s.audit(ctx, tx, by, AuditEntry{Action: action, ObjectKind: "sla_calendar", ObjectID: int64(c.ID),
+			ObjectLabel: c.Name, Before: before, After: calendarAudit(c)}); err != nil {
 			return err
 		}
 		return recomputeSLA(ctx, tx, by.Tenant, s.now())
@@ -109,11 +131,27 @@ func (s *Service) SavePolicy(ctx context.Context, by Actor, id SLAPolicyID, in S
 		if err := v.Err(); err != nil {
 			return err
 		}
+		var before AuditValues
+		if id != 0 {
+			old, err := policyByID(ctx, tx, by.Tenant, id)
+			if err != nil {
+				return err
+			}
+			before = policyAudit(old)
+		}
 		var err error
 		if p, err = tx.SaveSLAPolicy(ctx, by.Tenant, p); err != nil {
 			if errors.Is(err, ErrConflict) {
 				return invalid("name", "sla.error.name_taken")
 			}
+			return err
+		}
+		action := "sla_policy.create"
+		if id != 0 {
+			action = "sla_policy.update"
+		}
+		if err := s.audit(ctx, tx, by, AuditEntry{Action: action, ObjectKind: "sla_policy", ObjectID: int64(p.ID),
+			ObjectLabel: p.Name, Before: before, After: policyAudit(p)}); err != nil {
 			return err
 		}
 		return recomputeSLA(ctx, tx, by.Tenant, s.now())
@@ -182,7 +220,15 @@ func (s *Service) DeletePolicy(ctx context.Context, by Actor, id SLAPolicyID) er
 		return err
 	}
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		old, err := policyByID(ctx, tx, by.Tenant, id)
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteSLAPolicy(ctx, by.Tenant, id); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, by, AuditEntry{Action: "sla_policy.delete", ObjectKind: "sla_policy", ObjectID: int64(id),
+			ObjectLabel: old.Name, Before: policyAudit(old)}); err != nil {
 			return err
 		}
 		return recomputeSLA(ctx, tx, by.Tenant, s.now())
@@ -195,7 +241,20 @@ func (s *Service) MovePolicy(ctx context.Context, by Actor, id SLAPolicyID, up b
 		return err
 	}
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		old, err := policyByID(ctx, tx, by.Tenant, id)
+		if err != nil {
+			return err
+		}
 		if err := tx.MoveSLAPolicy(ctx, by.Tenant, id, up); err != nil {
+			return err
+		}
+		moved, err := policyByID(ctx, tx, by.Tenant, id)
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, by, AuditEntry{Action: "sla_policy.move", ObjectKind: "sla_policy", ObjectID: int64(id),
+			ObjectLabel: old.Name, Before: AuditValues{"position": strconv.Itoa(old.Position)},
+			After: AuditValues{"position": strconv.Itoa(moved.Position)}}); err != nil {
 			return err
 		}
 		return recomputeSLA(ctx, tx, by.Tenant, s.now())
@@ -211,7 +270,91 @@ func (s *Service) SetSoonWindow(ctx context.Context, by Actor, d time.Duration) 
 	if d < time.Minute || d > 7*24*time.Hour {
 		return invalid("soon_window", "sla.error.soon_window")
 	}
-	return s.store.SetSLASoonWindow(ctx, by.Tenant, d)
+	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		setup, err := tx.SLASetup(ctx, by.Tenant)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSLASoonWindow(ctx, by.Tenant, d); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, by, AuditEntry{Action: "sla_settings.update", ObjectKind: "sla_settings",
+			Before: AuditValues{"soon_window": setup.SoonWindow.String()}, After: AuditValues{"soon_window": d.String()}})
+	})
+}
+
+// policyByID loads one of the tenant's policies; another's is not found.
+func policyByID(ctx context.Context, tx Store, tenant TenantID, id SLAPolicyID) (SLAPolicy, error) {
+	setup, err := tx.SLASetup(ctx, tenant)
+	if err != nil {
+		return SLAPolicy{}, err
+	}
+	for _, p := range setup.Policies {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return SLAPolicy{}, fmt.Errorf("helpdesk: SLA policy %d: %w", id, ErrNotFound)
+}
+
+// calendarAudit is a calendar as the audit log shows it.
+func calendarAudit(c Calendar) AuditValues {
+	days := make([]string, 0, 7)
+	for d := range c.Week {
+		days = append(days, time.Weekday(d).String()[:3]+" "+FormatIntervals(c.Week[d]))
+	}
+	hs := make([]string, 0, len(c.Holidays))
+	for _, h := range c.Holidays {
+		hs = append(hs, strings.TrimSpace(h.String()+" "+h.Name))
+	}
+	return AuditValues{"name": c.Name, "time_zone": c.TimeZone, "hours": strings.Join(days, "; "), "holidays": strings.Join(hs, "; ")}
+}
+
+// policyAudit is a policy as the audit log shows it.
+func policyAudit(p SLAPolicy) AuditValues {
+	join := func(n int, f func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = f(i)
+		}
+		return strings.Join(parts, ", ")
+	}
+	var targets []string
+	for _, pr := range Priorities() {
+		if t, ok := p.Targets[pr]; ok {
+			targets = append(targets, fmt.Sprintf("%s %d/%d/%d", pr, t.FirstReply, t.NextReply, t.Resolution))
+		}
+	}
+	var ladder []string
+	for _, l := range p.Escalations {
+		var acts []string
+		for _, a := range []struct {
+			on   bool
+			name string
+		}{{l.NotifyAssignee, "notify_assignee"}, {l.NotifyLeads, "notify_leads"}, {l.NotifyAdmins, "notify_admins"},
+			{l.RaisePriority, "raise_priority"}, {l.NextTier, "next_tier"}, {l.AssignTo != 0, fmt.Sprintf("assign_to=%d", l.AssignTo)}} {
+			if a.on {
+				acts = append(acts, a.name)
+			}
+		}
+		metric := string(l.Metric)
+		if metric == "" {
+			metric = "any"
+		}
+		ladder = append(ladder, fmt.Sprintf("%d%% %s: %s", l.Percent, metric, strings.Join(acts, " ")))
+	}
+	return AuditValues{
+		"name":          p.Name,
+		"priorities":    join(len(p.Priorities), func(i int) string { return string(p.Priorities[i]) }),
+		"channels":      join(len(p.Channels), func(i int) string { return string(p.Channels[i]) }),
+		"categories":    join(len(p.Categories), func(i int) string { return strconv.FormatInt(int64(p.Categories[i]), 10) }),
+		"groups":        join(len(p.Groups), func(i int) string { return strconv.FormatInt(int64(p.Groups[i]), 10) }),
+		"organisations": join(len(p.Organisations), func(i int) string { return strconv.FormatInt(int64(p.Organisations[i]), 10) }),
+		"calendar":      strconv.FormatInt(int64(p.Calendar), 10),
+		"pause_on_hold": strconv.FormatBool(p.PauseOnHold),
+		"targets":       strings.Join(targets, "; "),
+		"escalations":   strings.Join(ladder, "; "),
+	}
 }
 
 // SLASoonWindow is the tenant's "Por vencer" horizon (staff).

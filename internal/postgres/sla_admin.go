@@ -182,7 +182,7 @@ func (s *Store) SLAChoices(ctx context.Context, tenant helpdesk.TenantID) (helpd
 		b := &pgx.Batch{}
 		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
 			var err error
-			out.Categories, err = collectCategories(rows)
+			out.Categories, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
 			return err
 		})
 		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {

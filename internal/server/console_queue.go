@@ -263,7 +263,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 		Priority:   priorityOptions(l, p.priority, true),
 		Sort:       sortOptions(l, q.Sort.String()),
 		Category:   queueCategoryOptions(l, cats, p.category),
-		Group:      groupOptions(l, groups, p.group),
+		Group:      queueGroupOptions(l, groups, p.group),
 		Assignee:   assigneeOptions(l, agents, p.assignee),
 		Channel:    channelOptions(l, p.channel),
 		Tag:        p.tag,
@@ -352,7 +352,7 @@ func queueCategoryOptions(l i18n.Lang, cats []helpdesk.Category, selected string
 	return opts
 }
 
-func groupOptions(l i18n.Lang, groups []helpdesk.Group, selected string) []console.Option {
+func queueGroupOptions(l i18n.Lang, groups []helpdesk.Group, selected string) []console.Option {
 	opts := []console.Option{
 		{Value: "", Label: l.T("console.queue.any_group")},
 		{Value: "mine", Label: l.T("console.queue.my_groups"), Selected: selected == "mine"},

@@ -54,8 +54,12 @@ func slaDuration(l i18n.Lang, d time.Duration) string {
 }
 
 // slaPanel explains the ticket's clocks.
-func slaPanel(l i18n.Lang, loc *time.Location, now time.Time, sc helpdesk.SLAClocks) console.SLAPanel {
+// adminURL, for admins, links to the SLA settings.
+func slaPanel(l i18n.Lang, loc *time.Location, now time.Time, sc helpdesk.SLAClocks, adminURL string) console.SLAPanel {
 	p := console.SLAPanel{Title: l.T("sla.panel.title"), PausedTitle: l.T("sla.panel.paused")}
+	if adminURL != "" {
+		p.AdminURL, p.AdminLabel = adminURL, l.T("sla.panel.admin")
+	}
 	if sc.Policy == nil {
 		p.PolicyLine = l.T("sla.panel.no_policy")
 	} else {
@@ -133,4 +137,12 @@ func slaEventSentence(l i18n.Lang, e helpdesk.Event) string {
 		actions = l.T("sla.event.nothing")
 	}
 	return l.T("sla.event.escalated", metric, e.From, actions)
+}
+
+// slaAdminLink is the SLA settings page for an admin, "" for anyone else.
+func slaAdminLink(t helpdesk.Tenant, u helpdesk.User) string {
+	if u.Role != helpdesk.RoleAdmin {
+		return ""
+	}
+	return adminPath(t, "/sla")
 }

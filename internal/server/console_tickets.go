@@ -136,7 +136,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 		TagsURL:       consoleTicketPath(t, tk.Number, "/tags"),
 		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
 		RelateOther:   st.relateOther,
-		SLA:           slaPanel(l, loc, s.now(), sla),
+		SLA:           slaPanel(l, loc, s.now(), sla, slaAdminLink(t, u)),
 	}
 	if tk.Status.Unsolved() {
 		vm.SLABadge = slaBadge(l, loc, s.now(), sla.NextDue())

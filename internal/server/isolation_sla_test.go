@@ -13,22 +13,22 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// The SLA settings pages are the console's (admins only, checked in the
+// The SLA settings pages are the admin area.s (admins only, also checked in the
 // domain): they need a staff session of the tenant.
 func init() {
 	classify(map[string]routeClass{
-		"GET /{tenant}/agent/sla":                       staffPage,
-		"POST /{tenant}/agent/sla/settings":             staffPage,
-		"GET /{tenant}/agent/sla/calendars/new":         staffPage,
-		"POST /{tenant}/agent/sla/calendars":            staffPage,
-		"GET /{tenant}/agent/sla/calendars/{id}":        staffPage,
-		"POST /{tenant}/agent/sla/calendars/{id}":       staffPage,
-		"GET /{tenant}/agent/sla/policies/new":          staffPage,
-		"POST /{tenant}/agent/sla/policies":             staffPage,
-		"GET /{tenant}/agent/sla/policies/{id}":         staffPage,
-		"POST /{tenant}/agent/sla/policies/{id}":        staffPage,
-		"POST /{tenant}/agent/sla/policies/{id}/move":   staffPage,
-		"POST /{tenant}/agent/sla/policies/{id}/delete": staffPage,
+		"GET /{tenant}/admin/sla":                       staffPage,
+		"POST /{tenant}/admin/sla/settings":             staffPage,
+		"GET /{tenant}/admin/sla/calendars/new":         staffPage,
+		"POST /{tenant}/admin/sla/calendars":            staffPage,
+		"GET /{tenant}/admin/sla/calendars/{id}":        staffPage,
+		"POST /{tenant}/admin/sla/calendars/{id}":       staffPage,
+		"GET /{tenant}/admin/sla/policies/new":          staffPage,
+		"POST /{tenant}/admin/sla/policies":             staffPage,
+		"GET /{tenant}/admin/sla/policies/{id}":         staffPage,
+		"POST /{tenant}/admin/sla/policies/{id}":        staffPage,
+		"POST /{tenant}/admin/sla/policies/{id}/move":   staffPage,
+		"POST /{tenant}/admin/sla/policies/{id}/delete": staffPage,
 	})
 }
 
@@ -50,14 +50,14 @@ func TestSLAAdminForeignIDsAndAgentsAreNotFound(t *testing.T) {
 	admin.login(a, a.admin)
 	calID, polID := strconv.FormatInt(int64(cal.ID), 10), strconv.FormatInt(int64(pol.ID), 10)
 	for _, p := range []string{"/sla/calendars/" + calID, "/sla/policies/" + polID} {
-		assert.Equal(t, http.StatusNotFound, admin.get(agentPath(a, p)).status, p)
-		assert.Equal(t, http.StatusNotFound, admin.post(agentPath(a, p), url.Values{"name": {"Robada"}, "time_zone": {"UTC"},
+		assert.Equal(t, http.StatusNotFound, admin.get(adminPath(a, p)).status, p)
+		assert.Equal(t, http.StatusNotFound, admin.post(adminPath(a, p), url.Values{"name": {"Robada"}, "time_zone": {"UTC"},
 			"day1": {"09:00-10:00"}, "target_low_first_reply": {"5"}}).status, p)
 	}
-	assert.Equal(t, http.StatusNotFound, admin.post(agentPath(a, "/sla/policies/"+polID+"/move"), url.Values{"dir": {"up"}}).status)
-	assert.Equal(t, http.StatusNotFound, admin.post(agentPath(a, "/sla/policies/"+polID+"/delete"), nil).status)
+	assert.Equal(t, http.StatusNotFound, admin.post(adminPath(a, "/sla/policies/"+polID+"/move"), url.Values{"dir": {"up"}}).status)
+	assert.Equal(t, http.StatusNotFound, admin.post(adminPath(a, "/sla/policies/"+polID+"/delete"), nil).status)
 	// A policy of A naming B's calendar is refused on the field.
-	res := admin.post(agentPath(a, "/sla/policies"), url.Values{"name": {"Mía"}, "calendar": {calID}, "target_low_first_reply": {"5"}})
+	res := admin.post(adminPath(a, "/sla/policies"), url.Values{"name": {"Mía"}, "calendar": {calID}, "target_low_first_reply": {"5"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.NotEmpty(t, text(res, "[data-testid=error-calendar]"))
 	assert.Equal(t, before, snapshot(t, e, b), "B's data changed")
@@ -65,7 +65,7 @@ func TestSLAAdminForeignIDsAndAgentsAreNotFound(t *testing.T) {
 	agent := e.client()
 	agent.login(a, a.agent)
 	for _, p := range []string{"/sla", "/sla/calendars/new", "/sla/policies/new"} {
-		assert.Equal(t, http.StatusNotFound, agent.get(agentPath(a, p)).status, p)
+		assert.Equal(t, http.StatusNotFound, agent.get(adminPath(a, p)).status, p)
 	}
-	assert.Equal(t, http.StatusNotFound, agent.post(agentPath(a, "/sla/settings"), url.Values{"soon_window": {"30"}}).status)
+	assert.Equal(t, http.StatusNotFound, agent.post(adminPath(a, "/sla/settings"), url.Values{"soon_window": {"30"}}).status)
 }

@@ -11,13 +11,12 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
-	"github.com/atiende/atiende/web/console"
+	"github.com/atiende/atiende/web/admin"
 )
 
-// The SLA settings pages (calendars, policies, escalation ladders). They
-// live under the console until the admin area lands; the domain lets only
-// admins in (anyone else gets 404).
-func (s *Server) consoleSLARoutes(r chi.Router) {
+// The SLA settings pages of the admin area (calendars, policies,
+// escalation ladders); requireAdmin and the domain let only admins in.
+func (s *Server) adminSLARoutes(r chi.Router) {
 	r.Get("/sla", s.h(s.slaAdmin))
 	r.Post("/sla/settings", s.h(s.slaSettings))
 	r.Get("/sla/calendars/new", s.h(s.slaCalendarForm))
@@ -32,7 +31,7 @@ func (s *Server) consoleSLARoutes(r chi.Router) {
 	r.Post("/sla/policies/{id}/delete", s.h(s.slaPolicyDelete))
 }
 
-func slaPath(t helpdesk.Tenant, p string) string { return tenantPath(t, "/agent/sla"+p) }
+func slaPath(t helpdesk.Tenant, p string) string { return adminPath(t, "/sla"+p) }
 
 // urlID reads the {id} of the URL: absent is 0 (a new one); anything but a
 // positive number is not found.
@@ -58,28 +57,25 @@ func (s *Server) renderSLAAdmin(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	frame, err := s.consoleFrame(r, l.T("sla.admin.title"), "")
-	if err != nil {
-		return err
-	}
+	frame := s.adminFrame(r, l.T("sla.admin.title"), "sla")
 	if window == "" && errs == nil {
 		window = strconv.Itoa(int(cfg.SoonWindow / time.Minute))
 	}
-	vm := console.SLAAdmin{Frame: frame, SoonWindow: window, Errors: errs,
+	vm := admin.SLAAdmin{Frame: frame, SoonWindow: window, Errors: errs,
 		NewPolicyURL: slaPath(t, "/policies/new"), NewCalendarURL: slaPath(t, "/calendars/new"), SettingsURL: slaPath(t, "/settings")}
 	for i, p := range cfg.Policies {
 		id := strconv.FormatInt(int64(p.ID), 10)
-		vm.Policies = append(vm.Policies, console.SLAPolicyRow{
+		vm.Policies = append(vm.Policies, admin.SLAPolicyRow{
 			Name: p.Name, Conditions: policyConditions(l, p, ch), Hours: policyHours(l, p, cfg), Targets: policyTargets(l, p),
 			Ladder: policyLadder(l, p), EditURL: slaPath(t, "/policies/"+id), MoveURL: slaPath(t, "/policies/"+id+"/move"),
 			DeleteURL: slaPath(t, "/policies/"+id+"/delete"), First: i == 0, Last: i == len(cfg.Policies)-1,
 		})
 	}
 	for _, c := range cfg.Calendars {
-		vm.Calendars = append(vm.Calendars, console.SLACalendarRow{Name: c.Name, TimeZone: c.TimeZone, Week: calendarWeek(l, c),
+		vm.Calendars = append(vm.Calendars, admin.SLACalendarRow{Name: c.Name, TimeZone: c.TimeZone, Week: calendarWeek(l, c),
 			EditURL: slaPath(t, "/calendars/"+strconv.FormatInt(int64(c.ID), 10))})
 	}
-	return s.render(w, r, status, console.SLAAdminPage(vm))
+	return s.render(w, r, status, admin.SLAAdminPage(vm))
 }
 
 func (s *Server) slaSettings(w http.ResponseWriter, r *http.Request) error {
@@ -194,16 +190,13 @@ func (s *Server) renderSLACalendar(w http.ResponseWriter, r *http.Request, statu
 		title = l.T("sla.admin.edit_calendar", f.name)
 		action = slaPath(t, "/calendars/"+strconv.FormatInt(id, 10))
 	}
-	frame, err := s.consoleFrame(r, title, "")
-	if err != nil {
-		return err
-	}
-	vm := console.SLACalendarEdit{Frame: frame, Title: title, ActionURL: action, BackURL: slaPath(t, ""),
+	frame := s.adminFrame(r, title, "sla")
+	vm := admin.SLACalendarEdit{Frame: frame, Title: title, ActionURL: action, BackURL: slaPath(t, ""),
 		Name: f.name, TimeZone: f.zone, Holidays: f.holidays, Zones: slaZones, Errors: errs}
 	for _, d := range weekOrder {
-		vm.Days = append(vm.Days, console.SLADay{Index: int(d), Label: l.T(msgKey("sla.day.", strconv.Itoa(int(d)))), Value: f.days[d]})
+		vm.Days = append(vm.Days, admin.SLADay{Index: int(d), Label: l.T(msgKey("sla.day.", strconv.Itoa(int(d)))), Value: f.days[d]})
 	}
-	return s.render(w, r, status, console.SLACalendarPage(vm))
+	return s.render(w, r, status, admin.SLACalendarPage(vm))
 }
 
 func (s *Server) slaPolicyMove(w http.ResponseWriter, r *http.Request) error {
@@ -249,7 +242,7 @@ func policyConditions(l i18n.Lang, p helpdesk.SLAPolicy, ch helpdesk.SLAChoices)
 	if len(p.Channels) > 0 {
 		var ls []string
 		for _, c := range p.Channels {
-			ls = append(ls, l.T(msgKey("console.channel.", string(c))))
+			ls = append(ls, l.T(msgKey("admin.channel.", string(c))))
 		}
 		parts = append(parts, l.T("sla.admin.if_channel", strings.Join(ls, ", ")))
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
-	"github.com/atiende/atiende/web/console"
+	"github.com/atiende/atiende/web/admin"
 )
 
 // levelForm is one rung of the ladder as submitted.
@@ -214,10 +214,10 @@ func (s *Server) slaPolicySave(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func checks[T any](vals []T, value func(T) string, label func(T) string, selected []string) []console.Option {
-	out := make([]console.Option, 0, len(vals))
+func checks[T any](vals []T, value func(T) string, label func(T) string, selected []string) []admin.Option {
+	out := make([]admin.Option, 0, len(vals))
 	for _, v := range vals {
-		out = append(out, console.Option{Value: value(v), Label: label(v), Selected: slices.Contains(selected, value(v))})
+		out = append(out, admin.Option{Value: value(v), Label: label(v), Selected: slices.Contains(selected, value(v))})
 	}
 	return out
 }
@@ -230,33 +230,30 @@ func (s *Server) renderSLAPolicy(w http.ResponseWriter, r *http.Request, status 
 	if id != 0 {
 		title, action = l.T("sla.admin.edit_policy", f.name), slaPath(t, "/policies/"+strconv.FormatInt(id, 10))
 	}
-	frame, err := s.consoleFrame(r, title, "")
-	if err != nil {
-		return err
-	}
-	vm := console.SLAPolicyEdit{Frame: frame, Title: title, ActionURL: action, BackURL: slaPath(t, ""), Name: f.name,
+	frame := s.adminFrame(r, title, "sla")
+	vm := admin.SLAPolicyEdit{Frame: frame, Title: title, ActionURL: action, BackURL: slaPath(t, ""), Name: f.name,
 		PauseOnHold: f.pauseOnHold, Errors: errs}
 	ps := helpdesk.Priorities()
 	slices.Reverse(ps)
 	vm.Priorities = checks(ps, func(p helpdesk.Priority) string { return string(p) }, func(p helpdesk.Priority) string { return priorityLabel(l, p) }, f.priorities)
 	vm.Channels = checks(helpdesk.Channels(), func(c helpdesk.Channel) string { return string(c) },
-		func(c helpdesk.Channel) string { return l.T(msgKey("console.channel.", string(c))) }, f.channels)
+		func(c helpdesk.Channel) string { return l.T(msgKey("admin.channel.", string(c))) }, f.channels)
 	vm.Categories = checks(ch.Categories, func(c helpdesk.Category) string { return strconv.FormatInt(int64(c.ID), 10) },
 		func(c helpdesk.Category) string { return c.Name }, f.categories)
 	vm.Groups = checks(ch.Groups, func(g helpdesk.Group) string { return strconv.FormatInt(int64(g.ID), 10) },
 		func(g helpdesk.Group) string { return g.Name }, f.groups)
 	vm.Organisations = checks(ch.Organisations, func(o helpdesk.SLAOrganisation) string { return strconv.FormatInt(int64(o.ID), 10) },
 		func(o helpdesk.SLAOrganisation) string { return o.Name }, f.orgs)
-	vm.Calendars = []console.Option{{Value: "", Label: l.T("sla.admin.calendar_hours"), Selected: f.calendar == ""}}
+	vm.Calendars = []admin.Option{{Value: "", Label: l.T("sla.admin.calendar_hours"), Selected: f.calendar == ""}}
 	for _, c := range cfg.Calendars {
 		v := strconv.FormatInt(int64(c.ID), 10)
-		vm.Calendars = append(vm.Calendars, console.Option{Value: v, Label: c.Name + " (" + c.TimeZone + ")", Selected: f.calendar == v})
+		vm.Calendars = append(vm.Calendars, admin.Option{Value: v, Label: c.Name + " (" + c.TimeZone + ")", Selected: f.calendar == v})
 	}
 	for _, p := range ps {
-		row := console.SLATargetRow{Priority: string(p), PriorityLabel: priorityLabel(l, p)}
+		row := admin.SLATargetRow{Priority: string(p), PriorityLabel: priorityLabel(l, p)}
 		for _, m := range helpdesk.SLAMetrics() {
 			k := "target_" + string(p) + "_" + string(m)
-			row.Cells = append(row.Cells, console.SLATargetCell{Name: k, Value: f.targets[k],
+			row.Cells = append(row.Cells, admin.SLATargetCell{Name: k, Value: f.targets[k],
 				Label: l.T("sla.admin.target_label", l.T(msgKey("sla.metric.", string(m))), priorityLabel(l, p))})
 		}
 		vm.Targets = append(vm.Targets, row)
@@ -269,20 +266,20 @@ func (s *Server) renderSLAPolicy(w http.ResponseWriter, r *http.Request, status 
 		}
 		vm.Levels = append(vm.Levels, levelRow(l, i+1, lf, ch, errs))
 	}
-	return s.render(w, r, status, console.SLAPolicyPage(vm))
+	return s.render(w, r, status, admin.SLAPolicyPage(vm))
 }
 
-func levelRow(l i18n.Lang, i int, lf levelForm, ch helpdesk.SLAChoices, errs map[string]string) console.SLALevelRow {
-	row := console.SLALevelRow{Index: i, Percent: lf.percent, NotifyAssignee: lf.notifyAssignee, NotifyLeads: lf.notifyLeads,
+func levelRow(l i18n.Lang, i int, lf levelForm, ch helpdesk.SLAChoices, errs map[string]string) admin.SLALevelRow {
+	row := admin.SLALevelRow{Index: i, Percent: lf.percent, NotifyAssignee: lf.notifyAssignee, NotifyLeads: lf.notifyLeads,
 		NotifyAdmins: lf.notifyAdmins, RaisePriority: lf.raise, NextTier: lf.nextTier, Error: errs["escalation_"+strconv.Itoa(i)]}
-	row.Metrics = []console.Option{{Value: "", Label: l.T("sla.admin.any_metric"), Selected: lf.metric == ""}}
+	row.Metrics = []admin.Option{{Value: "", Label: l.T("sla.admin.any_metric"), Selected: lf.metric == ""}}
 	for _, m := range helpdesk.SLAMetrics() {
-		row.Metrics = append(row.Metrics, console.Option{Value: string(m), Label: l.T(msgKey("sla.metric.", string(m))), Selected: lf.metric == string(m)})
+		row.Metrics = append(row.Metrics, admin.Option{Value: string(m), Label: l.T(msgKey("sla.metric.", string(m))), Selected: lf.metric == string(m)})
 	}
-	row.Agents = []console.Option{{Value: "", Label: l.T("sla.admin.no_reassign"), Selected: lf.assign == ""}}
+	row.Agents = []admin.Option{{Value: "", Label: l.T("sla.admin.no_reassign"), Selected: lf.assign == ""}}
 	for _, a := range ch.Agents {
 		v := strconv.FormatInt(int64(a.ID), 10)
-		row.Agents = append(row.Agents, console.Option{Value: v, Label: a.Name, Selected: lf.assign == v})
+		row.Agents = append(row.Agents, admin.Option{Value: v, Label: a.Name, Selected: lf.assign == v})
 	}
 	return row
 }
