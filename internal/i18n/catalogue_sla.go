@@ -135,6 +135,9 @@ func init() {
 		"sla.day.4":                  "Jueves",
 		"sla.day.5":                  "Viernes",
 		"sla.day.6":                  "Sábado",
+		"sla.admin.notify_assignee":  "Avisar al agente asignado",
+		"sla.admin.notify_leads":     "Avisar a los responsables del grupo",
+		"sla.admin.notify_admins":    "Avisar a los administradores",
 	})
 	register(EN, map[string]string{
 		"sla.col":                    "SLA",
@@ -267,5 +270,8 @@ func init() {
 		"sla.day.4":                  "Thursday",
 		"sla.day.5":                  "Friday",
 		"sla.day.6":                  "Saturday",
+		"sla.admin.notify_assignee":  "Notify the assignee",
+		"sla.admin.notify_leads":     "Notify the group's leads",
+		"sla.admin.notify_admins":    "Notify the admins",
 	})
 }

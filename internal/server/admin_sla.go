@@ -242,7 +242,7 @@ func policyConditions(l i18n.Lang, p helpdesk.SLAPolicy, ch helpdesk.SLAChoices)
 	if len(p.Channels) > 0 {
 		var ls []string
 		for _, c := range p.Channels {
-			ls = append(ls, l.T(msgKey("admin.channel.", string(c))))
+			ls = append(ls, l.T(msgKey("console.channel.", string(c))))
 		}
 		parts = append(parts, l.T("sla.admin.if_channel", strings.Join(ls, ", ")))
 	}

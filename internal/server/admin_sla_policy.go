@@ -237,7 +237,7 @@ func (s *Server) renderSLAPolicy(w http.ResponseWriter, r *http.Request, status 
 	slices.Reverse(ps)
 	vm.Priorities = checks(ps, func(p helpdesk.Priority) string { return string(p) }, func(p helpdesk.Priority) string { return priorityLabel(l, p) }, f.priorities)
 	vm.Channels = checks(helpdesk.Channels(), func(c helpdesk.Channel) string { return string(c) },
-		func(c helpdesk.Channel) string { return l.T(msgKey("admin.channel.", string(c))) }, f.channels)
+		func(c helpdesk.Channel) string { return l.T(msgKey("console.channel.", string(c))) }, f.channels)
 	vm.Categories = checks(ch.Categories, func(c helpdesk.Category) string { return strconv.FormatInt(int64(c.ID), 10) },
 		func(c helpdesk.Category) string { return c.Name }, f.categories)
 	vm.Groups = checks(ch.Groups, func(g helpdesk.Group) string { return strconv.FormatInt(int64(g.ID), 10) },

@@ -2304,15 +2304,15 @@ func slaLevel(f Frame, lv SLALevelRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = slaCheck("esc"+strconv.Itoa(lv.Index)+"_notify_assignee", lv.NotifyAssignee, f.Chrome.L.T("sla.action.notify_assignee")).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = slaCheck("esc"+strconv.Itoa(lv.Index)+"_notify_assignee", lv.NotifyAssignee, f.Chrome.L.T("sla.admin.notify_assignee")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = slaCheck("esc"+strconv.Itoa(lv.Index)+"_notify_leads", lv.NotifyLeads, f.Chrome.L.T("sla.action.notify_leads")).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = slaCheck("esc"+strconv.Itoa(lv.Index)+"_notify_leads", lv.NotifyLeads, f.Chrome.L.T("sla.admin.notify_leads")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = slaCheck("esc"+strconv.Itoa(lv.Index)+"_notify_admins", lv.NotifyAdmins, f.Chrome.L.T("sla.action.notify_admins")).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = slaCheck("esc"+strconv.Itoa(lv.Index)+"_notify_admins", lv.NotifyAdmins, f.Chrome.L.T("sla.admin.notify_admins")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
