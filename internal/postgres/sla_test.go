@@ -384,3 +384,44 @@ func (n *notes) NotifySLA(_ context.Context, _ helpdesk.Store, x helpdesk.SLANot
 	n.got = append(n.got, x)
 	return nil
 }
+
+// The SLA views page through tickets by deadline with the keyset, ties
+// broken by id, and the filters are ranges of the due index.
+func TestSLAViewsPageByDeadline(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "acme")
+	ctx := d.ctx()
+	d.policy(t, 0, helpdesk.SLAPolicyInput{Targets: allPriorities(60, 0, 0)})
+	var want []helpdesk.TicketNumber
+	for i := 0; i < 7; i++ {
+		for j := 0; j < 2; j++ { // two tickets per deadline: the id decides
+			want = append(want, d.openFor(t, d.cust, fmt.Sprintf("Ticket %d.%d", i, j)).Number)
+		}
+		d.clock.Advance(10 * time.Minute)
+	}
+	// Now 10:20: the first six tickets (due 10:00, 10:10, 10:20) are overdue
+	// and, with a 30-minute window, those due 10:30, 10:40 and 10:50 are due soon.
+	d.clock.Advance(10 * time.Minute)
+	require.NoError(t, d.svc.SetSoonWindow(ctx, d.admin.Actor(), 30*time.Minute))
+	pages := func(view helpdesk.SLAView) []helpdesk.TicketNumber {
+		var got []helpdesk.TicketNumber
+		q := helpdesk.TicketQuery{Filter: helpdesk.TicketFilter{SLA: view}, Sort: helpdesk.Sort{Key: helpdesk.SortDue}, Limit: 3}
+		for {
+			page, err := d.svc.Tickets(ctx, d.agent.Actor(), q)
+			require.NoError(t, err)
+			for _, s := range page.Tickets {
+				got = append(got, s.Number)
+			}
+			if page.Next.IsZero() {
+				return got
+			}
+			q.Cursor = page.Next
+		}
+	}
+	assert.Equal(t, want[:6], pages(helpdesk.SLAOverdue), "due at or before 10:20")
+	assert.Equal(t, want[6:12], pages(helpdesk.SLADueSoon), "due after 10:20, up to 10:50")
+	assert.Equal(t, want, pages(helpdesk.SLAViewNone))
+	counts, err := d.svc.CountTickets(ctx, d.agent.Actor(), []helpdesk.TicketFilter{{SLA: helpdesk.SLAOverdue}, {SLA: helpdesk.SLADueSoon}})
+	require.NoError(t, err)
+	assert.Equal(t, []int{6, 6}, counts)
+}
