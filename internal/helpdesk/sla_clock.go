@@ -1,6 +1,7 @@
 package helpdesk
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -301,6 +302,20 @@ func planClocks(t *Ticket, evs []Event, past []ClockEvent, p *SLAPolicy) []Clock
 	}
 	running := func(m SLAMetric) bool { return state[m].state == ClockRunning }
 	pauseOnHold := p != nil && p.PauseOnHold
+	// A ticket from before the SLA engine (no clock yet, and this is not
+	// its creation) gets its clocks started from its creation the first
+	// time anything syncs it, as they would have run.
+	created := slices.ContainsFunc(evs, func(e Event) bool { return e.Kind == EventCreated })
+	if !created && state[MetricResolution].cycle == 0 && !t.CreatedAt.IsZero() &&
+		t.Status != StatusSolved && t.Status != StatusClosed {
+		if t.FirstReplyAt.IsZero() {
+			add(MetricFirstReply, ClockActivate, t.CreatedAt)
+		}
+		add(MetricResolution, ClockActivate, t.CreatedAt)
+		if t.Status == StatusPending || (t.Status == StatusOnHold && pauseOnHold) {
+			add(MetricResolution, ClockPause, t.StatusChangedAt)
+		}
+	}
 	for _, e := range evs {
 		switch {
 		case e.Kind == EventCreated:

@@ -32,8 +32,8 @@ type SLAStore interface {
 	// TicketNumberOf returns the number of the ticket with id.
 	TicketNumberOf(ctx context.Context, tenant TenantID, id TicketID) (TicketNumber, error)
 	// SLAOpenTickets lists, after ticket number after, up to limit numbers
-	// of tickets whose clocks are running or paused: those a policy or
-	// calendar change recomputes.
+	// of unsolved tickets and of tickets whose clocks are running or
+	// paused: those a policy or calendar change recomputes.
 	SLAOpenTickets(ctx context.Context, tenant TenantID, after TicketNumber, limit int) ([]TicketNumber, error)
 
 	SaveSLACalendar(ctx context.Context, tenant TenantID, c Calendar) (Calendar, error)

@@ -360,13 +360,15 @@ func (s *Store) TicketNumberOf(ctx context.Context, tenant helpdesk.TenantID, id
 	return helpdesk.TicketNumber(n), mapErr(err, "ticket %d", id)
 }
 
-// SLAOpenTickets lists tickets with a running or paused clock.
+// SLAOpenTickets lists unsolved tickets and those with a running or
+// paused clock (a solved one whose clocks a reopen would resume).
 func (s *Store) SLAOpenTickets(ctx context.Context, tenant helpdesk.TenantID, after helpdesk.TicketNumber, limit int) ([]helpdesk.TicketNumber, error) {
 	var out []helpdesk.TicketNumber
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT t.number FROM tickets t
-			WHERE t.tenant_id = $1 AND t.number > $2 AND EXISTS (SELECT 1 FROM sla_clocks c
-				WHERE c.tenant_id = t.tenant_id AND c.ticket_id = t.id AND c.state IN ('running', 'paused'))
+			WHERE t.tenant_id = $1 AND t.number > $2 AND (t.status IN ('new', 'open', 'pending', 'on_hold')
+				OR EXISTS (SELECT 1 FROM sla_clocks c
+					WHERE c.tenant_id = t.tenant_id AND c.ticket_id = t.id AND c.state IN ('running', 'paused')))
 			ORDER BY t.number LIMIT $3`, int64(tenant), int64(after), limit)
 		if err != nil {
 			return err

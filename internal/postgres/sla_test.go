@@ -425,3 +425,27 @@ func TestSLAViewsPageByDeadline(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int{6, 6}, counts)
 }
+
+// Tickets from before the SLA engine (no clock events at all) get their
+// clocks from their creation once a policy is saved.
+func TestSLAFirstPolicyStartsClocksOfExistingTickets(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "acme")
+	d.exec(t, `INSERT INTO tickets (tenant_id, number, subject, status, priority, urgency, impact, channel,
+			guest_name, guest_email, status_changed_at, created_at, updated_at, version)
+		VALUES ($1, 1, 'Antiguo', 'open', 2, 'medium', 'medium', 'web', 'Ana', 'ana@example.com', $2, $2, $2, 1),
+			($1, 2, 'Esperando', 'pending', 2, 'medium', 'medium', 'web', 'Ana', 'ana@example.com', $3, $2, $3, 1)`,
+		int64(d.tenant.ID), d.clock.Now(), d.clock.Now().Add(time.Hour))
+	d.exec(t, `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 2)`, int64(d.tenant.ID))
+	d.clock.Advance(2 * time.Hour)
+	d.policy(t, 0, helpdesk.SLAPolicyInput{Targets: allPriorities(0, 0, 240)})
+	old, err := d.svc.Ticket(d.ctx(), d.agent.Actor(), 1)
+	require.NoError(t, err)
+	waiting, err := d.svc.Ticket(d.ctx(), d.agent.Actor(), 2)
+	require.NoError(t, err)
+	assert.Equal(t, "running 03-10T13:00 -", d.clockRows(t, old)["resolution"], "counted from its creation at 09:00")
+	assert.Equal(t, "paused - -", d.clockRows(t, waiting)["resolution"], "pending since 10:00")
+	sla, err := d.svc.TicketSLA(d.ctx(), d.agent.Actor(), 2)
+	require.NoError(t, err)
+	assert.Equal(t, time.Hour, sla.Clocks[helpdesk.MetricResolution].Consumed)
+}
