@@ -26,4 +26,5 @@ type Store interface {
 	InvitationStore
 	FieldAdminStore
 	AdminStore
+	SLAStore
 }

@@ -90,7 +90,7 @@ func save(ctx context.Context, tx Store, tenant TenantID, t Ticket, base int, ev
 	if err != nil {
 		return fmt.Errorf("helpdesk: save ticket %s: %w", t.Number, err)
 	}
-	return nil
+	return syncSLA(ctx, tx, tenant, t, evs)
 }
 
 // loadForUpdate locks the ticket and checks that by may see it and that the
@@ -215,6 +215,9 @@ func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticke
 		if err != nil {
 			return fmt.Errorf("helpdesk: create ticket: %w", err)
 		}
+		if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
+			return err
+		}
 		out, err = present(ctx, tx, by, created)
 		return err
 	})
@@ -322,6 +325,9 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	created, err := tx.CreateTicket(ctx, by.Tenant, nt, first, evs)
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
+	}
+	if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
+		return err
 	}
 	if res.Ticket, err = present(ctx, tx, by, *closed); err != nil {
 		return err
@@ -825,6 +831,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		if f.Assignee.Mode == AssigneeMe {
 			f.Assignee = AssigneeFilter{Mode: AssigneeUser, User: by.User}
 		}
+		f.SLANow = s.now()
 		if f.MyGroups {
 			f.MyGroups, f.GroupsOf = false, by.User
 		}
@@ -832,7 +839,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		staffOnly := f.Assignee != (AssigneeFilter{}) || len(f.Groups) > 0 || len(f.Priorities) > 0 ||
 			f.MyGroups || f.GroupsOf != 0 ||
 			f.Category != 0 || f.Tag != "" || f.Channel != "" || f.Organisation != 0 ||
-			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil
+			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil || f.SLA != ""
 		if staffOnly {
 			return ErrForbidden
 		}

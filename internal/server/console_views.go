@@ -53,7 +53,17 @@ var queueViews = []queueView{
 	builtin("pending", "view.pending", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusPending}}),
 	builtin("on-hold", "view.on_hold", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusOnHold}}),
 	builtin("solved", "view.solved", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusSolved}}),
+	slaView("due-soon", "sla.view.due_soon", helpdesk.SLADueSoon),
+	slaView("overdue", "sla.view.overdue", helpdesk.SLAOverdue),
 	builtin("all", "view.all", helpdesk.TicketFilter{}),
+}
+
+// slaView is a built-in view of unsolved tickets by their next SLA
+// deadline, nearest first.
+func slaView(id, name string, sla helpdesk.SLAView) queueView {
+	v := builtin(id, name, helpdesk.TicketFilter{Statuses: unsolved, SLA: sla})
+	v.sort = helpdesk.Sort{Key: helpdesk.SortDue}
+	return v
 }
 
 // defaultView is what /{tenant}/agent/ shows.
@@ -227,29 +237,10 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 	if ts.Assignee == 0 && ts.Status.Unsolved() {
 		row.TakeURL = consoleTicketPath(t, ts.Number, "/take")
 	}
-	if !ts.NextDueAt.IsZero() && ts.Status.Unsolved() {
-		row.DueISO, row.DueFull = isoTime(ts.NextDueAt), formatTime(l, loc, ts.NextDueAt)
-		if d := ts.NextDueAt.Sub(now); d < 0 {
-			row.Due, row.DueState = l.T("console.due.overdue", shortDuration(l, -d)), "overdue"
-		} else {
-			row.Due, row.DueState = l.T("console.due.in", shortDuration(l, d)), "due"
-			if d < time.Hour {
-				row.DueState = "soon"
-			}
-		}
+	if ts.Status.Unsolved() {
+		row.SLA = slaBadge(l, loc, now, ts.NextDueAt)
 	}
 	return row
-}
-
-// shortDuration writes d as "45 min", "3 h" or "2 d".
-func shortDuration(l i18n.Lang, d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return l.T("console.duration.minutes", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return l.T("console.duration.hours", int(d/time.Hour))
-	}
-	return l.T("console.duration.days", int(d/(24*time.Hour)))
 }
 
 // statusOptions offers the statuses a view can be narrowed to.
