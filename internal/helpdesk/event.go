@@ -47,7 +47,7 @@ func EventKinds() []EventKind {
 		EventCategoryChanged, EventTagsChanged, EventFieldChanged, EventCommentAdded,
 		EventNoteAdded, EventFollowerAdded, EventFollowerRemoved, EventMerged,
 		EventMergeReceived, EventLinked, EventMarkedDuplicate, EventRequesterChanged,
-		EventRated,
+		EventRated, EventAutomation, EventNotificationQueued,
 	}
 }
 

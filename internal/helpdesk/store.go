@@ -17,4 +17,6 @@ type Store interface {
 	SatisfactionStore
 	PresenceStore
 	MacroStore
+	RoutingStore
+	AutomationStore
 }
