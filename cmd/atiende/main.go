@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
@@ -253,11 +253,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
 
-	// Background work stops after HTTP has drained, before the pool closes.
-	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	var workers sync.WaitGroup
-	workers.Go(func() { srv.Sweep(workCtx, 5*time.Minute) })
-	defer func() { stopWork(); workers.Wait() }()
+	// Background jobs stop after HTTP has drained, before the pool closes.
+	if cfg.Workers {
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			if err := runner.Stop(stopCtx); err != nil {
+				log.Warn("stopping background jobs", "err", err)
+			}
+		}()
+	} else {
+		log.Info("background jobs are off in this process (ATIENDE_WORKERS=false)")
+	}
 
 	errc := make(chan error, 1)
 	go func() {

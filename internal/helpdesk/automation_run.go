@@ -25,12 +25,12 @@ const (
 	FieldNotification = "notification"
 )
 
-// NotificationKind says why a notification was asked for.
-type NotificationKind string
+// IntentKind says why a notification was asked for.
+type IntentKind string
 
 const (
-	NotifyAutomation      NotificationKind = "automation"
-	NotifyPendingReminder NotificationKind = "pending_reminder"
+	IntentAutomation      IntentKind = "automation"
+	IntentPendingReminder IntentKind = "pending_reminder"
 )
 
 // NotificationIntent is a message automation or a timer asks to send. The
@@ -40,7 +40,7 @@ const (
 type NotificationIntent struct {
 	ID        int64
 	Ticket    TicketID
-	Kind      NotificationKind
+	Kind      IntentKind
 	Recipient Recipient
 	Rule      RuleID // 0 for the pending reminder
 	Message   string
@@ -282,11 +282,11 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 		if (rcpt == RecipientAssignee && t.Assignee == 0) || (rcpt == RecipientGroup && t.Group == 0) {
 			return nil, nil, nil
 		}
-		n := NotificationIntent{Ticket: t.ID, Kind: NotifyAutomation, Recipient: rcpt, Rule: r.ID, Message: a.Text, CreatedAt: now}
+		n := NotificationIntent{Ticket: t.ID, Kind: IntentAutomation, Recipient: rcpt, Rule: r.ID, Message: a.Text, CreatedAt: now}
 		if _, err := tx.RecordNotification(ctx, t.Tenant, n); err != nil {
 			return nil, nil, fmt.Errorf("helpdesk: notification: %w", err)
 		}
-		evs, err := t.record(EventNotificationQueued, FieldNotification, string(NotifyAutomation), string(rcpt), 0, sys, now)
+		evs, err := t.record(EventNotificationQueued, FieldNotification, string(IntentAutomation), string(rcpt), 0, sys, now)
 		return evs, nil, err
 	}
 	return nil, nil, invalid("action", "error.rule_action")
@@ -420,13 +420,13 @@ func (s *Service) RemindPendingDue(ctx context.Context, tenant TenantID, limit i
 			}
 			key := strconv.FormatInt(t.StatusChangedAt.UnixMicro(), 10)
 			ok, err := tx.RecordNotification(ctx, tenant, NotificationIntent{
-				Ticket: t.ID, Kind: NotifyPendingReminder, Recipient: RecipientRequester, DedupeKey: key, CreatedAt: now,
+				Ticket: t.ID, Kind: IntentPendingReminder, Recipient: RecipientRequester, DedupeKey: key, CreatedAt: now,
 			})
 			if err != nil || !ok {
 				return err
 			}
 			base := t.Version
-			evs, err := t.record(EventNotificationQueued, FieldNotification, string(NotifyPendingReminder), string(RecipientRequester), 0, System(tenant), now)
+			evs, err := t.record(EventNotificationQueued, FieldNotification, string(IntentPendingReminder), string(RecipientRequester), 0, System(tenant), now)
 			if err != nil {
 				return err
 			}

@@ -22,18 +22,9 @@ const (
 	ModeRoundRobin AssignmentMode = "round_robin"
 )
 
-// Availability is whether an agent takes new tickets.
-type Availability string
-
-const (
-	Available Availability = "available"
-	Away      Availability = "away"
-)
-
-// ParseAvailability turns a stored or submitted value into an Availability.
+// ParseAvailability turns a submitted value into an Availability.
 func ParseAvailability(s string) (Availability, error) {
-	switch a := Availability(s); a {
-	case Available, Away:
+	if a := Availability(s); a.Valid() {
 		return a, nil
 	}
 	return "", invalid("availability", "error.invalid")

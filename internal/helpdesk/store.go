@@ -17,6 +17,8 @@ type Store interface {
 	SatisfactionStore
 	PresenceStore
 	MacroStore
+	ViewStore
+	AgentSettingsStore
 	RoutingStore
 	AutomationStore
 }

@@ -403,7 +403,7 @@ func (s *Store) PendingNotifications(ctx context.Context, tenant helpdesk.Tenant
 		var ticket, rule int64
 		var kind, rcpt string
 		_, err = pgx.ForEachRow(rows, []any{&n.ID, &ticket, &kind, &rcpt, &rule, &n.Message, &n.DedupeKey, &n.CreatedAt}, func() error {
-			n.Ticket, n.Kind, n.Recipient, n.Rule = helpdesk.TicketID(ticket), helpdesk.NotificationKind(kind), helpdesk.Recipient(rcpt), helpdesk.RuleID(rule)
+			n.Ticket, n.Kind, n.Recipient, n.Rule = helpdesk.TicketID(ticket), helpdesk.IntentKind(kind), helpdesk.Recipient(rcpt), helpdesk.RuleID(rule)
 			n.CreatedAt = n.CreatedAt.UTC()
 			out = append(out, n)
 			return nil

@@ -239,7 +239,7 @@ func TestPendingReminderOncePerPendingPeriod(t *testing.T) {
 	intents, err := d.s.PendingNotifications(ctx, d.tenant.ID, 10)
 	require.NoError(t, err)
 	require.Len(t, intents, 1)
-	assert.Equal(t, helpdesk.NotifyPendingReminder, intents[0].Kind)
+	assert.Equal(t, helpdesk.IntentPendingReminder, intents[0].Kind)
 	require.NoError(t, d.s.MarkNotificationSent(ctx, d.tenant.ID, intents[0].ID, d.clock.Now()))
 	intents, err = d.s.PendingNotifications(ctx, d.tenant.ID, 10)
 	require.NoError(t, err)
