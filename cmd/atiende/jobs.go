@@ -3,14 +3,16 @@ package main
 import (
 	"time"
 
+	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/postgres"
 )
 
 // registerJobs lists every background job `atiende serve` works. Each area
 // adds its workers and schedules here.
-func registerJobs(store *postgres.Store) *jobs.Registry {
+func registerJobs(store *postgres.Store, svc *helpdesk.Service) *jobs.Registry {
 	reg := jobs.NewRegistry()
 	jobs.RegisterMaintenance(reg, store, 5*time.Minute)
+	jobs.RegisterTicketTimers(reg, store, svc, time.Minute)
 	return reg
 }

@@ -255,7 +255,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	// Background jobs stop after HTTP has drained, before the pool closes.
 	if cfg.Workers {
-		runner, err := jobs.Start(ctx, pool, log, registerJobs(store), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc), jobs.Options{Concurrency: cfg.WorkerConcurrency})
 		if err != nil {
 			return err
 		}
