@@ -68,7 +68,7 @@ func (w *timerSweepWorker) Work(ctx context.Context, _ *river.Job[TimerSweepArgs
 	params := make([]river.InsertManyParams, 0, len(ids))
 	for _, id := range ids {
 		params = append(params, river.InsertManyParams{
-			Args: TenantTimersArgs{Tenant: id},
+			Args:       TenantTimersArgs{Tenant: id},
 			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: w.interval}},
 		})
 	}
