@@ -14,6 +14,9 @@ type DirectoryStore interface {
 	Categories(ctx context.Context, tenant TenantID) ([]Category, error)
 	// Agents lists the active agents and admins, by name.
 	Agents(ctx context.Context, tenant TenantID) ([]User, error)
+	// FilterChoices is Groups, Agents and Categories read together, for
+	// the queue's filters.
+	FilterChoices(ctx context.Context, tenant TenantID) ([]Group, []User, []Category, error)
 	CreateGroup(ctx context.Context, tenant TenantID, g Group) (Group, error)
 	CreateCategory(ctx context.Context, tenant TenantID, c Category) (Category, error)
 }
@@ -95,6 +98,15 @@ func (s *Service) Categories(ctx context.Context, by Actor) ([]Category, error) 
 		return nil, fmt.Errorf("helpdesk: categories: %w", ErrNotFound)
 	}
 	return s.store.Categories(ctx, by.Tenant)
+}
+
+// FilterChoices lists, for staff, what the queue's filters offer: the
+// groups, the active agents and the categories, read in one round trip.
+func (s *Service) FilterChoices(ctx context.Context, by Actor) ([]Group, []User, []Category, error) {
+	if !by.IsStaff() {
+		return nil, nil, nil, fmt.Errorf("helpdesk: filter choices: %w", ErrNotFound)
+	}
+	return s.store.FilterChoices(ctx, by.Tenant)
 }
 
 // AssignmentChoices lists, for staff, the groups and agents a ticket may be

@@ -243,23 +243,60 @@ func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdes
 	return out, mapErr(err, "groups")
 }
 
+// categoriesSQL lists a tenant's categories ($1) by name.
+const categoriesSQL = `SELECT id, name FROM categories WHERE tenant_id = $1 ORDER BY name`
+
+func collectCategories(rows pgx.Rows) ([]helpdesk.Category, error) {
+	var out []helpdesk.Category
+	var id int64
+	var name string
+	_, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+		out = append(out, helpdesk.Category{ID: helpdesk.CategoryID(id), Name: name})
+		return nil
+	})
+	return out, err
+}
+
 // Categories lists the tenant's categories by name.
 func (s *Store) Categories(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Category, error) {
 	var out []helpdesk.Category
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, name FROM categories WHERE tenant_id = $1 ORDER BY name`, int64(tenant))
+		rows, err := tx.Query(ctx, categoriesSQL, int64(tenant))
 		if err != nil {
 			return err
 		}
-		var id int64
-		var name string
-		_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
-			out = append(out, helpdesk.Category{ID: helpdesk.CategoryID(id), Name: name})
-			return nil
-		})
+		out, err = collectCategories(rows)
 		return err
 	})
 	return out, mapErr(err, "categories")
+}
+
+// FilterChoices reads, in one round trip, what the queue's filters offer:
+// groups, active agents and categories (as Groups, Agents, Categories).
+func (s *Store) FilterChoices(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, []helpdesk.User, []helpdesk.Category, error) {
+	var groups []helpdesk.Group
+	var agents []helpdesk.User
+	var cats []helpdesk.Category
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			groups, err = collectGroups(rows)
+			return err
+		})
+		b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			agents, err = collectUsers(rows)
+			return err
+		})
+		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			cats, err = collectCategories(rows)
+			return err
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return groups, agents, cats, mapErr(err, "filter choices")
 }
 
 // Agents lists the tenant's active agents and admins by name.
