@@ -78,7 +78,8 @@ type RoutingStore interface {
 	// Availability reads an agent's availability.
 	Availability(ctx context.Context, tenant TenantID, agent UserID) (Availability, error)
 	// UnstartedTickets lists up to limit tickets assigned to agent that are
-	// new or open and have no public agent reply, oldest first.
+	// new or open and have no public agent reply, most recently changed
+	// first.
 	UnstartedTickets(ctx context.Context, tenant TenantID, agent UserID, limit int) ([]TicketNumber, error)
 }
 

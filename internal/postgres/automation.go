@@ -278,31 +278,45 @@ func previewIDsSQL(statuses []helpdesk.Status) (string, error) {
 }
 
 // PreviewCandidates loads up to limit recent tickets of statuses, whole,
-// with their description when asked.
+// with their description when asked: first their ids through the indexes
+// (previewIDsSQL), then the rows by primary key.
 func (s *Store) PreviewCandidates(ctx context.Context, tenant helpdesk.TenantID, statuses []helpdesk.Status, withBody bool, limit int) ([]helpdesk.PreviewTicket, error) {
 	idsSQL, err := previewIDsSQL(statuses)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: preview: %w", err)
 	}
 	base := strings.TrimSuffix(ticketSelect, "WHERE t.tenant_id = @tenant AND t.number = @number")
-	q := `WITH ids AS (` + strings.NewReplacer("$1", "@tenant", "$2", "@limit").Replace(idsSQL) + `)
-	` + base + ` JOIN ids ON ids.id = t.id WHERE t.tenant_id = @tenant ORDER BY t.updated_at DESC, t.id DESC`
 	var out []helpdesk.PreviewTicket
 	err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, pgx.NamedArgs{"tenant": int64(tenant), "limit": limit})
+		rows, err := tx.Query(ctx, idsSQL, int64(tenant), limit)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		rows, err = tx.Query(ctx, base+` WHERE t.tenant_id = @tenant AND t.id = ANY(@ids)`,
+			pgx.NamedArgs{"tenant": int64(tenant), "ids": ids})
+		if err != nil {
+			return err
+		}
+		byID := make(map[helpdesk.TicketID]helpdesk.Ticket, len(ids))
 		for rows.Next() {
 			t, err := scanTicket(rows, tenant)
 			if err != nil {
+				rows.Close()
 				return err
 			}
-			out = append(out, helpdesk.PreviewTicket{Ticket: t})
+			byID[t.ID] = t
 		}
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		for _, id := range ids { // most recently changed first
+			if t, ok := byID[helpdesk.TicketID(id)]; ok {
+				out = append(out, helpdesk.PreviewTicket{Ticket: t})
+			}
 		}
 		if !withBody {
 			return nil

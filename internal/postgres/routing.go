@@ -123,13 +123,14 @@ func (s *Store) Availability(ctx context.Context, tenant helpdesk.TenantID, agen
 }
 
 // UnstartedTickets lists the agent's new or open tickets without a public
-// agent reply, oldest first (tickets_open_assignee).
+// agent reply, most recently changed first: the order of
+// tickets_open_assignee, so no sort.
 func (s *Store) UnstartedTickets(ctx context.Context, tenant helpdesk.TenantID, agent helpdesk.UserID, limit int) ([]helpdesk.TicketNumber, error) {
 	var out []helpdesk.TicketNumber
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT number FROM tickets
 			WHERE tenant_id = $1 AND assignee_id = $2 AND status IN ('new', 'open') AND public_agent_replies = 0
-			ORDER BY created_at, id LIMIT $3`, int64(tenant), int64(agent), limit)
+			ORDER BY updated_at DESC, id DESC LIMIT $3`, int64(tenant), int64(agent), limit)
 		if err != nil {
 			return err
 		}
