@@ -276,13 +276,13 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 		if err != nil {
 			return nil, nil, err
 		}
-		return evs, &NewComment{Visibility: Internal, Author: AuthorOf(sys), Channel: ChannelWeb, Body: a.Text, CreatedAt: now}, nil
+		return evs, &NewComment{Visibility: Internal, Author: AuthorOf(sys), Channel: ChannelWeb, Body: expand(a.Text, t), CreatedAt: now}, nil
 	case ActNotify:
 		rcpt := Recipient(a.Value)
 		if (rcpt == RecipientAssignee && t.Assignee == 0) || (rcpt == RecipientGroup && t.Group == 0) {
 			return nil, nil, nil
 		}
-		n := NotificationIntent{Ticket: t.ID, Kind: IntentAutomation, Recipient: rcpt, Rule: r.ID, Message: a.Text, CreatedAt: now}
+		n := NotificationIntent{Ticket: t.ID, Kind: IntentAutomation, Recipient: rcpt, Rule: r.ID, Message: expand(a.Text, t), CreatedAt: now}
 		if _, err := tx.RecordNotification(ctx, t.Tenant, n); err != nil {
 			return nil, nil, fmt.Errorf("helpdesk: notification: %w", err)
 		}
@@ -290,6 +290,13 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 		return evs, nil, err
 	}
 	return nil, nil, invalid("action", "error.rule_action")
+}
+
+// expand fills a note's or message's placeholders as macros do
+// ({{requester.name}}, {{ticket.number}}, {{ticket.subject}}, and
+// {{agent.name}} for the assignee).
+func expand(text string, t *Ticket) string {
+	return ExpandMacro(Macro{Body: text}, *t, t.Requester.Name, t.AssigneeName)
 }
 
 // usesBody reports whether matching r needs the comment text.

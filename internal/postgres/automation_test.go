@@ -59,7 +59,7 @@ func TestTriggerOnCreatedMatchesAndActs(t *testing.T) {
 			{Type: helpdesk.ActAddTag, Value: "caida"},
 			{Type: helpdesk.ActSetAssignee, Value: strconv.FormatInt(int64(luis.ID), 10)},
 			{Type: helpdesk.ActAddNote, Text: "Revisar el servidor primero."},
-			{Type: helpdesk.ActNotify, Value: "requester", Text: "Lo estamos mirando."},
+			{Type: helpdesk.ActNotify, Value: "requester", Text: "Miramos {{ticket.number}}, {{requester.name}}."},
 		}})
 
 	hit := r.open(t, r.cust.Actor(), helpdesk.NewTicket{Subject: "No va", Description: "El servidor no responde", Category: r.cat.ID})
@@ -87,7 +87,7 @@ func TestTriggerOnCreatedMatchesAndActs(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, intents, 1)
 	assert.Equal(t, helpdesk.RecipientRequester, intents[0].Recipient)
-	assert.Equal(t, "Lo estamos mirando.", intents[0].Message)
+	assert.Equal(t, fmt.Sprintf("Miramos %s, %s.", hit.Number, r.cust.Name), intents[0].Message, "placeholders filled as in macros")
 
 	got = r.staffTicket(t, miss.Number)
 	assert.Empty(t, got.Tags)
