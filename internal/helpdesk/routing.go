@@ -8,20 +8,6 @@ import (
 	"time"
 )
 
-// AssignmentMode is how a group hands out its new tickets.
-type AssignmentMode string
-
-const (
-	// ModeManual leaves new tickets in the group's queue.
-	ModeManual AssignmentMode = "manual"
-	// ModeLeastLoaded gives a new ticket to the eligible member with the
-	// fewest open tickets; equals are taken in turn.
-	ModeLeastLoaded AssignmentMode = "least_loaded"
-	// ModeRoundRobin gives new tickets to eligible members in turn,
-	// whatever their load.
-	ModeRoundRobin AssignmentMode = "round_robin"
-)
-
 // ParseAvailability turns a submitted value into an Availability.
 func ParseAvailability(s string) (Availability, error) {
 	if a := Availability(s); a.Valid() {
@@ -91,7 +77,7 @@ type RoutingStore interface {
 // ignores load; ties go to the least recently assigned, then the lowest id,
 // so the choice is deterministic.
 func PickAgent(mode AssignmentMode, cands []RoutingCandidate) (User, bool) {
-	if mode != ModeLeastLoaded && mode != ModeRoundRobin {
+	if mode != AssignLeastLoaded && mode != AssignRoundRobin {
 		return User{}, false
 	}
 	var best *RoutingCandidate
@@ -111,7 +97,7 @@ func PickAgent(mode AssignmentMode, cands []RoutingCandidate) (User, bool) {
 }
 
 func before(mode AssignmentMode, a, b *RoutingCandidate) bool {
-	if mode == ModeLeastLoaded && a.Open != b.Open {
+	if mode == AssignLeastLoaded && a.Open != b.Open {
 		return a.Open < b.Open
 	}
 	if !a.LastAssigned.Equal(b.LastAssigned) {

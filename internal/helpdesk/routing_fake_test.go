@@ -23,7 +23,7 @@ func (f *fakeStore) CategoryRouting(ctx context.Context, tenant TenantID, id Cat
 func (f *fakeStore) LockRoutingGroup(ctx context.Context, tenant TenantID, id GroupID, c CategoryID) (RoutingGroup, error) {
 	f.mustTx()
 	g, err := f.Group(ctx, tenant, id)
-	return RoutingGroup{Group: g, Mode: ModeManual}, err
+	return RoutingGroup{Group: g, Mode: AssignManual}, err
 }
 
 func (f *fakeStore) MarkAssigned(ctx context.Context, tenant TenantID, g GroupID, u UserID, at time.Time) error {

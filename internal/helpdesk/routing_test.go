@@ -23,21 +23,21 @@ func TestPickAgent(t *testing.T) {
 		cands []RoutingCandidate
 		want  UserID // 0: none
 	}{
-		{"manual never picks", ModeManual, []RoutingCandidate{c(1, 0, 0)}, 0},
+		{"manual never picks", AssignManual, []RoutingCandidate{c(1, 0, 0)}, 0},
 		{"unknown mode never picks", "", []RoutingCandidate{c(1, 0, 0)}, 0},
-		{"no members", ModeLeastLoaded, nil, 0},
-		{"fewest open wins", ModeLeastLoaded, []RoutingCandidate{c(1, 3, 0), c(2, 1, time.Hour), c(3, 2, 0)}, 2},
-		{"equal load: least recently assigned", ModeLeastLoaded, []RoutingCandidate{c(1, 1, 2*time.Hour), c(2, 1, time.Hour), c(3, 1, 3*time.Hour)}, 2},
-		{"never assigned goes before assigned", ModeLeastLoaded, []RoutingCandidate{c(1, 1, time.Hour), c(2, 1, 0)}, 2},
-		{"full tie: lowest id", ModeLeastLoaded, []RoutingCandidate{c(3, 0, 0), c(2, 0, 0)}, 2},
-		{"round robin ignores load", ModeRoundRobin, []RoutingCandidate{c(1, 0, time.Hour), c(2, 9, 0)}, 2},
-		{"away skipped", ModeLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Away = true; return x }(), c(2, 5, 0)}, 2},
-		{"unskilled skipped", ModeLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Skilled = false; return x }(), c(2, 5, 0)}, 2},
-		{"inactive skipped", ModeLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Agent.Active = false; return x }(), c(2, 5, 0)}, 2},
-		{"customer never picked", ModeLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Agent.Role = RoleCustomer; return x }()}, 0},
-		{"at cap skipped", ModeLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 2, 0); x.MaxOpen = 2; return x }(), c(2, 5, 0)}, 2},
-		{"under cap eligible", ModeLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 1, 0); x.MaxOpen = 2; return x }(), c(2, 5, 0)}, 1},
-		{"cap holds in round robin too", ModeRoundRobin, []RoutingCandidate{func() RoutingCandidate { x := c(1, 1, 0); x.MaxOpen = 1; return x }()}, 0},
+		{"no members", AssignLeastLoaded, nil, 0},
+		{"fewest open wins", AssignLeastLoaded, []RoutingCandidate{c(1, 3, 0), c(2, 1, time.Hour), c(3, 2, 0)}, 2},
+		{"equal load: least recently assigned", AssignLeastLoaded, []RoutingCandidate{c(1, 1, 2*time.Hour), c(2, 1, time.Hour), c(3, 1, 3*time.Hour)}, 2},
+		{"never assigned goes before assigned", AssignLeastLoaded, []RoutingCandidate{c(1, 1, time.Hour), c(2, 1, 0)}, 2},
+		{"full tie: lowest id", AssignLeastLoaded, []RoutingCandidate{c(3, 0, 0), c(2, 0, 0)}, 2},
+		{"round robin ignores load", AssignRoundRobin, []RoutingCandidate{c(1, 0, time.Hour), c(2, 9, 0)}, 2},
+		{"away skipped", AssignLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Away = true; return x }(), c(2, 5, 0)}, 2},
+		{"unskilled skipped", AssignLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Skilled = false; return x }(), c(2, 5, 0)}, 2},
+		{"inactive skipped", AssignLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Agent.Active = false; return x }(), c(2, 5, 0)}, 2},
+		{"customer never picked", AssignLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 0, 0); x.Agent.Role = RoleCustomer; return x }()}, 0},
+		{"at cap skipped", AssignLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 2, 0); x.MaxOpen = 2; return x }(), c(2, 5, 0)}, 2},
+		{"under cap eligible", AssignLeastLoaded, []RoutingCandidate{func() RoutingCandidate { x := c(1, 1, 0); x.MaxOpen = 2; return x }(), c(2, 5, 0)}, 1},
+		{"cap holds in round robin too", AssignRoundRobin, []RoutingCandidate{func() RoutingCandidate { x := c(1, 1, 0); x.MaxOpen = 1; return x }()}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,6 +19,12 @@ type Store interface {
 	MacroStore
 	ViewStore
 	AgentSettingsStore
+	AuditStore
+	CategoryAdminStore
+	GroupAdminStore
+	PeopleStore
+	InvitationStore
+	AdminStore
 	RoutingStore
 	AutomationStore
 }

@@ -45,7 +45,7 @@ func (d *desk) staffTicket(t *testing.T, n helpdesk.TicketNumber) helpdesk.Ticke
 
 func TestTriggerOnCreatedMatchesAndActs(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeManual)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignManual)
 	ctx := r.ctx()
 	luis := r.agents[1]
 	r.rule(t, helpdesk.Rule{Kind: helpdesk.RuleTrigger, Name: "Caídas urgentes", Event: helpdesk.OnCreated,

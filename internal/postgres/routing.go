@@ -59,7 +59,7 @@ func (s *Store) LockRoutingGroup(ctx context.Context, tenant helpdesk.TenantID, 
 		}
 		out.Group.ID, out.Mode = helpdesk.GroupID(gid), helpdesk.AssignmentMode(mode)
 		if archived {
-			out.Mode = helpdesk.ModeManual
+			out.Mode = helpdesk.AssignManual
 		}
 		rows, err := tx.Query(ctx, lockMembersSQL, int64(tenant), int64(group))
 		if err != nil {

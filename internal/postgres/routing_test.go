@@ -50,7 +50,7 @@ func (r *routedDesk) openIn(t *testing.T, subject string) helpdesk.Ticket {
 
 func TestRoutingLeastLoadedBalancesAndBreaksTiesInTurn(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeLeastLoaded)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignLeastLoaded)
 	ctx := r.ctx()
 
 	// Luis already has an open ticket (assigned by hand, which is not a
@@ -88,7 +88,7 @@ func TestRoutingLeastLoadedBalancesAndBreaksTiesInTurn(t *testing.T) {
 
 func TestRoutingSkipsAwayUnskilledAndFullAgents(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeLeastLoaded)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignLeastLoaded)
 	ctx := r.ctx()
 	ana, luis, marta := r.agents[0], r.agents[1], r.agents[2]
 	other, err := r.svc.CreateCategory(ctx, r.admin.Actor(), "Facturas")
@@ -115,7 +115,7 @@ func TestRoutingSkipsAwayUnskilledAndFullAgents(t *testing.T) {
 
 func TestRoutingRoundRobinIgnoresLoadAndManualLeavesQueue(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeRoundRobin)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignRoundRobin)
 	ctx := r.ctx()
 	ana, luis, marta := r.agents[0].ID, r.agents[1].ID, r.agents[2].ID
 	// Luis carries load; round robin does not care.
@@ -131,7 +131,7 @@ func TestRoutingRoundRobinIgnoresLoadAndManualLeavesQueue(t *testing.T) {
 	}
 	assert.Equal(t, []helpdesk.UserID{ana, luis, marta, ana}, got)
 
-	require.NoError(t, r.s.Routing().SetGroupMode(ctx, r.tenant.ID, r.group.ID, helpdesk.ModeManual))
+	require.NoError(t, r.s.Routing().SetGroupMode(ctx, r.tenant.ID, r.group.ID, helpdesk.AssignManual))
 	tk := r.openIn(t, "manual")
 	assert.Zero(t, tk.Assignee)
 	assert.Equal(t, r.group.ID, tk.Group)
@@ -140,7 +140,7 @@ func TestRoutingRoundRobinIgnoresLoadAndManualLeavesQueue(t *testing.T) {
 
 func TestRoutingDefaultPriorityOnlyWithoutRequesterChoice(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeManual)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignManual)
 	ctx := r.ctx()
 	require.NoError(t, r.s.Routing().SetCategory(ctx, r.tenant.ID, r.cat.ID, r.group.ID, helpdesk.PriorityUrgent))
 
@@ -167,7 +167,7 @@ func TestRoutingDefaultPriorityOnlyWithoutRequesterChoice(t *testing.T) {
 
 func TestAwayHandsBackUnstartedTickets(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeLeastLoaded)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignLeastLoaded)
 	ctx := r.ctx()
 	ana, luis := r.agents[0], r.agents[1]
 	// Only Ana and Luis take tickets.
@@ -205,7 +205,7 @@ func TestAwayHandsBackUnstartedTickets(t *testing.T) {
 // an agent: nobody goes past the cap, and the load is balanced.
 func TestRoutingConcurrentCreatesRespectCapsAndBalance(t *testing.T) {
 	t.Parallel()
-	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.ModeLeastLoaded)
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignLeastLoaded)
 	ctx := r.ctx()
 	ana, luis, marta := r.agents[0], r.agents[1], r.agents[2]
 	require.NoError(t, r.s.Routing().SetCap(ctx, r.tenant.ID, ana.ID, 5))
@@ -215,7 +215,7 @@ func TestRoutingConcurrentCreatesRespectCapsAndBalance(t *testing.T) {
 	cat2, err := r.svc.CreateCategory(ctx, r.admin.Actor(), "Wifi")
 	require.NoError(t, err)
 	require.NoError(t, r.s.Routing().SetCategory(ctx, r.tenant.ID, cat2.ID, g2.ID, ""))
-	require.NoError(t, r.s.Routing().SetGroupMode(ctx, r.tenant.ID, g2.ID, helpdesk.ModeLeastLoaded))
+	require.NoError(t, r.s.Routing().SetGroupMode(ctx, r.tenant.ID, g2.ID, helpdesk.AssignLeastLoaded))
 
 	const n = 30
 	var wg sync.WaitGroup

@@ -46,6 +46,7 @@ func (s *Server) routes() chi.Router {
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
 			s.portalGuestRoutes(r)
+			s.invitationRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
@@ -53,6 +54,8 @@ func (s *Server) routes() chi.Router {
 				s.consoleTicketRoutes(r)
 				s.consoleRoutingRoutes(r)
 			})
+			// Admin pages: admins only.
+			r.Route("/admin", s.adminRoutes)
 		})
 	})
 	return r
