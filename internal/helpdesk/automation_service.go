@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,15 +28,45 @@ type RulePreview struct {
 	Limited bool
 }
 
-// requireAdmin refuses anyone but an admin of the tenant.
+// requireAdmin refuses anyone but an admin of the tenant with ErrNotFound,
+// as adminTx does: the admin pages do not exist for them.
 func requireAdmin(by Actor, op string) error {
-	if !by.IsAdmin() {
-		return fmt.Errorf("helpdesk: %s: %w", op, ErrForbidden)
+	if !by.IsAdmin() || by.User == 0 {
+		return fmt.Errorf("helpdesk: %s: %w", op, ErrNotFound)
 	}
 	return nil
 }
 
-// Rules lists the tenant's rules of kind (admins only).
+// ruleAudit is a rule as the audit log shows it.
+func ruleAudit(r Rule) AuditValues {
+	v := AuditValues{"name": r.Name, "kind": string(r.Kind), "active": strconv.FormatBool(r.Active),
+		"position": strconv.Itoa(r.Position)}
+	if r.Kind == RuleTimed {
+		v["anchor"], v["hours"] = string(r.Anchor), strconv.Itoa(r.Hours)
+	} else {
+		v["event"] = string(r.Event)
+	}
+	conds := make([]string, 0, len(r.Conditions))
+	for _, c := range r.Conditions {
+		conds = append(conds, string(c.Field)+" "+string(c.Op)+" "+strconv.Quote(c.Value))
+	}
+	acts := make([]string, 0, len(r.Actions))
+	for _, a := range r.Actions {
+		s := string(a.Type)
+		if a.Value != "" {
+			s += " " + strconv.Quote(a.Value)
+		}
+		if a.Text != "" {
+			s += " " + strconv.Quote(a.Text)
+		}
+		acts = append(acts, s)
+	}
+	v["conditions"], v["actions"] = strings.Join(conds, "; "), strings.Join(acts, "; ")
+	return v
+}
+
+// Rules lists the tenant's rules of kind (admins only; anyone else gets
+// ErrNotFound).
 func (s *Service) Rules(ctx context.Context, by Actor, kind RuleKind) ([]Rule, error) {
 	if err := requireAdmin(by, "rules"); err != nil {
 		return nil, err
@@ -105,9 +137,9 @@ func (s *Service) SaveRule(ctx context.Context, by Actor, r Rule) (Rule, error) 
 		if err != nil {
 			return err
 		}
+		var old Rule
 		if r.ID != 0 {
-			old, err := tx.Rule(ctx, by.Tenant, r.ID)
-			if err != nil {
+			if old, err = tx.Rule(ctx, by.Tenant, r.ID); err != nil {
 				return err
 			}
 			r.Kind = old.Kind
@@ -115,12 +147,18 @@ func (s *Service) SaveRule(ctx context.Context, by Actor, r Rule) (Rule, error) 
 		if err := r.Validate(refs); err != nil {
 			return err
 		}
+		e := AuditEntry{Action: "automation_rule.create", ObjectKind: "automation_rule", After: nil}
 		if r.ID == 0 {
 			out, err = tx.CreateRule(ctx, by.Tenant, r)
 		} else {
 			out, err = tx.UpdateRule(ctx, by.Tenant, r)
+			e.Action, e.Before = "automation_rule.update", ruleAudit(old)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		e.ObjectID, e.ObjectLabel, e.After = int64(out.ID), out.Name, ruleAudit(out)
+		return s.audit(ctx, tx, by, e)
 	})
 	if errors.Is(err, ErrConflict) {
 		return Rule{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
@@ -135,7 +173,15 @@ func (s *Service) DeleteRule(ctx context.Context, by Actor, id RuleID) error {
 		return err
 	}
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		return tx.DeleteRule(ctx, by.Tenant, id)
+		old, err := tx.Rule(ctx, by.Tenant, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteRule(ctx, by.Tenant, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, by, AuditEntry{Action: "automation_rule.delete", ObjectKind: "automation_rule",
+			ObjectID: int64(id), ObjectLabel: old.Name, Before: ruleAudit(old)})
 	})
 }
 
@@ -234,6 +280,16 @@ func (s *Service) SetPendingReminder(ctx context.Context, by Actor, hours int) e
 		return invalid("reminder_hours", "error.rule_hours")
 	}
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		return tx.SetAutomationSettings(ctx, by.Tenant, AutomationSettings{PendingReminderAfter: time.Duration(hours) * time.Hour})
+		old, err := tx.AutomationSettings(ctx, by.Tenant)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetAutomationSettings(ctx, by.Tenant, AutomationSettings{PendingReminderAfter: time.Duration(hours) * time.Hour}); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, by, AuditEntry{Action: "automation_settings.update", ObjectKind: "automation_settings",
+			ObjectLabel: "pending_reminder_hours",
+			Before:      AuditValues{"pending_reminder_hours": strconv.Itoa(int(old.PendingReminderAfter.Hours()))},
+			After:       AuditValues{"pending_reminder_hours": strconv.Itoa(hours)}})
 	})
 }

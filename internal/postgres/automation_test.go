@@ -285,9 +285,10 @@ func TestRulePreviewAndValidation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rules, "nothing saved")
 
-	// Agents may not manage rules; another tenant's rule is not found.
+	// Agents may not manage rules (the admin pages do not exist for them);
+	// another tenant's rule is not found.
 	_, err = d.svc.Rules(ctx, d.agent.Actor(), helpdesk.RuleTrigger)
-	assert.ErrorIs(t, err, helpdesk.ErrForbidden)
+	assert.ErrorIs(t, err, helpdesk.ErrNotFound)
 	mine := d.rule(t, helpdesk.Rule{Kind: helpdesk.RuleTrigger, Name: "mía", Event: helpdesk.OnCreated,
 		Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "x"}}})
 	_, err = other.svc.Rule(ctx, other.admin.Actor(), mine.ID)
@@ -297,4 +298,18 @@ func TestRulePreviewAndValidation(t *testing.T) {
 		Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "x"}}})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "error.name_taken", ve.Fields["name"])
+
+	// Every admin change is in the audit log, in the same transaction.
+	require.NoError(t, d.svc.DeleteRule(ctx, d.admin.Actor(), mine.ID))
+	require.NoError(t, d.svc.SetPendingReminder(ctx, d.admin.Actor(), 24))
+	page, err := d.svc.AuditLog(ctx, d.admin.Actor(), helpdesk.AuditQuery{})
+	require.NoError(t, err)
+	var actions []string
+	for _, e := range page.Entries {
+		actions = append(actions, e.Action)
+	}
+	assert.Equal(t, []string{"automation_settings.update", "automation_rule.delete", "automation_rule.create"}, actions)
+	assert.Equal(t, "mía", page.Entries[1].ObjectLabel)
+	assert.Equal(t, `add_tag "x"`, page.Entries[1].Before["actions"])
+	assert.Equal(t, "24", page.Entries[0].After["pending_reminder_hours"])
 }

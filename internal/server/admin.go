@@ -47,6 +47,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminCategoryRoutes(r)
 	s.adminGroupRoutes(r)
 	s.adminPeopleRoutes(r)
+	s.adminAutomationRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

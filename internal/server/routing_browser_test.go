@@ -61,7 +61,7 @@ func TestBrowserAutomationPages(t *testing.T) {
 			b.desktop()
 		}
 		check("console", http.StatusOK, chromedp.Navigate(base+"/agent/"))
-		check("list", http.StatusOK, chromedp.Navigate(base+"/agent/automation"))
+		check("list", http.StatusOK, chromedp.Navigate(base+"/admin/automation"))
 		check("new-trigger", http.StatusOK, chromedp.Click(testID("new-trigger")))
 		b.do(
 			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_0"]`), "subject"),

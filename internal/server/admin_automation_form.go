@@ -8,7 +8,7 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
 	"github.com/atiende/atiende/web/automation"
-	"github.com/atiende/atiende/web/console"
+	"github.com/atiende/atiende/web/admin"
 )
 
 // minRuleRows is how many condition and action rows a form shows at least;
@@ -175,8 +175,8 @@ func formOf(r helpdesk.Rule) ruleForm {
 	return f
 }
 
-func option(value, label, selected string) console.Option {
-	return console.Option{Value: value, Label: label, Selected: value == selected}
+func option(value, label, selected string) admin.Option {
+	return admin.Option{Value: value, Label: label, Selected: value == selected}
 }
 
 // fillRuleChoices builds the form's selects, each row with its own
@@ -194,7 +194,7 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 	}
 	for i, c := range conds {
 		row := automation.CondRow{Index: i, Text: c.Text, Error: vm.Errors["condition_"+strconv.Itoa(i)]}
-		row.Fields = []console.Option{option("", l.T("routing.choose_field"), c.Field)}
+		row.Fields = []admin.Option{option("", l.T("routing.choose_field"), c.Field)}
 		for _, cf := range helpdesk.CondFields() {
 			row.Fields = append(row.Fields, option(string(cf), l.T(msgKey("routing.cond.", string(cf))), c.Field))
 		}
@@ -210,7 +210,7 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 	}
 	for i, a := range acts {
 		row := automation.ActRow{Index: i, Text: a.Text, Error: vm.Errors["action_"+strconv.Itoa(i)]}
-		row.Types = []console.Option{option("", l.T("routing.choose_action"), a.Type)}
+		row.Types = []admin.Option{option("", l.T("routing.choose_action"), a.Type)}
 		for _, at := range helpdesk.ActionTypes() {
 			row.Types = append(row.Types, option(string(at), l.T(msgKey("routing.act.", string(at))), a.Type))
 		}
@@ -220,27 +220,27 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 }
 
 func condChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.OptGroup {
-	none := automation.OptGroup{Options: []console.Option{option("", l.T("routing.choose_value"), sel)}}
+	none := automation.OptGroup{Options: []admin.Option{option("", l.T("routing.choose_value"), sel)}}
 	out := []automation.OptGroup{none, statusGroup(l, helpdesk.Statuses(), sel), priorityGroup(l, sel)}
 	ch := automation.OptGroup{Label: l.T("routing.cond.channel")}
 	for _, c := range helpdesk.Channels() {
 		ch.Options = append(ch.Options, option("channel:"+string(c), l.T(msgKey("console.channel.", string(c))), sel))
 	}
-	cat := automation.OptGroup{Label: l.T("routing.cond.category"), Options: []console.Option{option("category:0", l.T("routing.no_category"), sel)}}
+	cat := automation.OptGroup{Label: l.T("routing.cond.category"), Options: []admin.Option{option("category:0", l.T("routing.no_category"), sel)}}
 	for _, c := range refs.Categories {
 		cat.Options = append(cat.Options, option("category:"+strconv.FormatInt(int64(c.ID), 10), c.Name, sel))
 	}
 	grp := groupGroup(l, refs, "group", sel)
-	grp.Options = append([]console.Option{option("group:0", l.T("routing.no_group"), sel)}, grp.Options...)
+	grp.Options = append([]admin.Option{option("group:0", l.T("routing.no_group"), sel)}, grp.Options...)
 	asg := agentGroup(l, refs, "assignee", l.T("routing.cond.assignee"), sel)
-	asg.Options = append([]console.Option{option("assignee:0", l.T("routing.unassigned"), sel)}, asg.Options...)
+	asg.Options = append([]admin.Option{option("assignee:0", l.T("routing.unassigned"), sel)}, asg.Options...)
 	return append(out, ch, cat, grp, asg)
 }
 
 func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.OptGroup {
-	none := automation.OptGroup{Options: []console.Option{option("", l.T("routing.choose_value"), sel)}}
+	none := automation.OptGroup{Options: []admin.Option{option("", l.T("routing.choose_value"), sel)}}
 	agents := agentGroup(l, refs, "agent", l.T("routing.agent"), sel)
-	agents.Options = append([]console.Option{option("agent:0", l.T("routing.unassign"), sel)}, agents.Options...)
+	agents.Options = append([]admin.Option{option("agent:0", l.T("routing.unassign"), sel)}, agents.Options...)
 	rc := automation.OptGroup{Label: l.T("routing.recipient")}
 	for _, r := range helpdesk.Recipients() {
 		rc.Options = append(rc.Options, option("recipient:"+string(r), l.T(msgKey("routing.recipient.", string(r))), sel))

@@ -12,11 +12,9 @@ import (
 	"github.com/atiende/atiende/web/automation"
 )
 
-// consoleRoutingRoutes are the agent's availability action and the
-// automation pages. The automation pages are admin-only: the domain
-// refuses anyone else (403).
-func (s *Server) consoleRoutingRoutes(r chi.Router) {
-	r.Post("/availability", s.h(s.consoleAvailability))
+// adminAutomationRoutes are the automation pages, under the admin area
+// (requireAdmin); the domain checks the admin again.
+func (s *Server) adminAutomationRoutes(r chi.Router) {
 	r.Get("/automation", s.h(s.automationList))
 	r.Post("/automation/settings", s.h(s.automationSettings))
 	r.Get("/automation/new", s.h(s.automationNew))
@@ -27,7 +25,7 @@ func (s *Server) consoleRoutingRoutes(r chi.Router) {
 }
 
 func automationPath(t helpdesk.Tenant, suffix string) string {
-	return tenantPath(t, "/agent/automation"+suffix)
+	return adminPath(t, "/automation"+suffix)
 }
 
 // ruleID reads the {rule} parameter; anything but a positive number is no
@@ -38,31 +36,6 @@ func ruleID(r *http.Request) (helpdesk.RuleID, error) {
 		return 0, errNotFound
 	}
 	return helpdesk.RuleID(id), nil
-}
-
-// consoleAvailability sets the agent's own availability; going away with
-// "hand back" returns their unstarted tickets to their groups.
-func (s *Server) consoleAvailability(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
-	a, err := helpdesk.ParseAvailability(r.PostForm.Get("availability"))
-	if err != nil {
-		return err
-	}
-	n, err := s.svc.SetAvailability(ctx, u.Actor(), a, r.PostForm.Get("handback") != "")
-	if err != nil {
-		return err
-	}
-	msg := l.T("routing.now_available")
-	if a == helpdesk.Away {
-		msg = l.T("routing.now_away", n)
-	}
-	s.flash(ctx, "success", msg)
-	http.Redirect(w, r, tenantPath(t, "/agent/"), http.StatusSeeOther)
-	return nil
 }
 
 func (s *Server) automationList(w http.ResponseWriter, r *http.Request) error {
@@ -88,10 +61,7 @@ func (s *Server) renderAutomationList(w http.ResponseWriter, r *http.Request, st
 		}
 		hours = strconv.Itoa(int(st.PendingReminderAfter.Hours()))
 	}
-	frame, err := s.consoleFrame(r, l.T("routing.title"), "")
-	if err != nil {
-		return err
-	}
+	frame := s.adminFrame(r, l.T("routing.title"), "automation")
 	vm := automation.ListView{
 		Frame: frame, NewTriggerURL: automationPath(t, "/new?kind=trigger"), NewTimedURL: automationPath(t, "/new?kind=timed"),
 		SettingsURL: automationPath(t, "/settings"), ReminderHours: hours, ReminderError: hoursErr,
@@ -290,11 +260,7 @@ func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, status i
 		vm.ActionURL = automationPath(t, "/"+strconv.FormatInt(int64(id), 10))
 		vm.DeleteURL = vm.ActionURL + "/delete"
 	}
-	frame, err := s.consoleFrame(r, vm.Title, "")
-	if err != nil {
-		return err
-	}
-	vm.Frame = frame
+	vm.Frame = s.adminFrame(r, vm.Title, "automation")
 	fillRuleChoices(l, refs, f, &vm)
 	return s.render(w, r, status, automation.FormPage(vm))
 }

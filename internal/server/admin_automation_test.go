@@ -13,7 +13,7 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-func ruleURL(d desk, suffix string) string { return agentPath(d, "/automation"+suffix) }
+func ruleURL(d desk, suffix string) string { return adminPath(d, "/automation"+suffix) }
 
 func TestAutomationPagesCreatePreviewAndKeepTypedInput(t *testing.T) {
 	t.Parallel()
@@ -108,7 +108,7 @@ func TestAutomationPagesCreatePreviewAndKeepTypedInput(t *testing.T) {
 	assert.Empty(t, rules)
 }
 
-func TestAutomationIsForAdminsAndForeignRulesAreNotFound(t *testing.T) {
+func TestAutomationForeignRuleIsNotFound(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	a, b := e.newDesk("alfa"), e.newDesk("beta")
@@ -116,9 +116,9 @@ func TestAutomationIsForAdminsAndForeignRulesAreNotFound(t *testing.T) {
 	ag := e.client()
 	ag.login(a, a.agent)
 	for _, p := range []string{"", "/new?kind=timed"} {
-		assert.Equal(t, http.StatusForbidden, ag.get(ruleURL(a, p)).status, p)
+		assert.Equal(t, http.StatusNotFound, ag.get(ruleURL(a, p)).status, p)
 	}
-	assert.Equal(t, http.StatusForbidden, ag.post(ruleURL(a, ""), url.Values{"kind": {"trigger"}, "name": {"x"}}).status)
+	assert.Equal(t, http.StatusNotFound, ag.post(ruleURL(a, ""), url.Values{"kind": {"trigger"}, "name": {"x"}}).status)
 
 	theirs, err := e.svc.SaveRule(ctx, b.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTrigger, Name: "De beta", Active: true,
 		Event: helpdesk.OnCreated, Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "x"}}})
