@@ -7,8 +7,8 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
-	"github.com/atiende/atiende/web/automation"
 	"github.com/atiende/atiende/web/admin"
+	"github.com/atiende/atiende/web/automation"
 )
 
 // minRuleRows is how many condition and action rows a form shows at least;
