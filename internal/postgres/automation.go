@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -241,7 +242,7 @@ func (s *Store) TicketDescription(ctx context.Context, tenant helpdesk.TenantID,
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `SELECT body FROM comments WHERE tenant_id = $1 AND ticket_id = $2
 			ORDER BY created_at, id LIMIT 1`, int64(tenant), int64(ticket)).Scan(&body)
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		return err
@@ -324,7 +325,7 @@ func (s *Store) PreviewCandidates(ctx context.Context, tenant helpdesk.TenantID,
 		for i := range out {
 			err := tx.QueryRow(ctx, `SELECT body FROM comments WHERE tenant_id = $1 AND ticket_id = $2
 				ORDER BY created_at, id LIMIT 1`, int64(tenant), int64(out[i].Ticket.ID)).Scan(&out[i].Description)
-			if err != nil && err != pgx.ErrNoRows {
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
 		}
@@ -364,7 +365,7 @@ func (s *Store) AutomationSettings(ctx context.Context, tenant helpdesk.TenantID
 		var us int64
 		err := tx.QueryRow(ctx, `SELECT (extract(epoch FROM pending_reminder_after) * 1000000)::bigint
 			FROM automation_settings WHERE tenant_id = $1`, int64(tenant)).Scan(&us)
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		st.PendingReminderAfter = time.Duration(us) * time.Microsecond
