@@ -27,4 +27,6 @@ type Store interface {
 	FieldAdminStore
 	AdminStore
 	SLAStore
+	RoutingStore
+	AutomationStore
 }
