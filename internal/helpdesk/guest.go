@@ -284,6 +284,9 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 		if err != nil {
 			return fmt.Errorf("helpdesk: create guest ticket: %w", err)
 		}
+		if err := s.notifyCreated(ctx, tx, created); err != nil {
+			return err
+		}
 		if token, err = s.newGuestLink(ctx, tx, tenant.ID, created.ID, created.Requester.Email, now); err != nil {
 			return err
 		}

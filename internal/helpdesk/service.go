@@ -19,9 +19,10 @@ type PasswordHasher interface {
 // Service applies the rules of the help desk. Every surface (portal,
 // console, admin, email, API, jobs) calls it; none re-implements a rule.
 type Service struct {
-	store  Store
-	hasher PasswordHasher
-	now    func() time.Time
+	store   Store
+	hasher  PasswordHasher
+	now     func() time.Time
+	threads ThreadSigner // see EnableEmail
 }
 
 // NewService wires the domain to its store and password hasher. now may be

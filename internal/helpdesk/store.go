@@ -17,4 +17,5 @@ type Store interface {
 	SatisfactionStore
 	PresenceStore
 	MacroStore
+	MailStore
 }

@@ -1,0 +1,96 @@
+-- The email channel (issue 8): inbound mail as received, the outbox of
+-- notifications, and the queue the mail worker drains. See docs/email.md.
+--
+--   * mail_inbound keeps every message as received (raw bytes) before it is
+--     processed, so nothing is lost when parsing or the database rules
+--     refuse it; its outcome is what the mail log shows. A Message-ID is
+--     unique per tenant among first deliveries: a second delivery is kept
+--     as a row pointing at the first (duplicate_of), without its bytes, and
+--     creates nothing else.
+--   * mail_outbox is the transactional outbox: a notification is inserted
+--     in the same transaction as the ticket change that caused it. The
+--     worker renders it once (message_id, subject and raw are fixed then,
+--     so a retry sends the same bytes) and delivers it.
+--   * mail_queue holds only ids and instants, no content, like rate_limits:
+--     it is the cross-tenant work list of the mail worker (docs/database.md
+--     "Cross-tenant access"), which then opens one tenant-bound
+--     transaction per item. Claiming a row moves due_at forward (a lease),
+--     so two servers never work on one item at once.
+--
+-- Follows the rules of 00001: tenant_id leads every key, composite foreign
+-- keys, row-level security enabled and FORCEd on tenant tables.
+
+-- +goose Up
+CREATE TABLE mail_inbound (
+    tenant_id     bigint NOT NULL REFERENCES tenants (id),
+    id            bigint GENERATED ALWAYS AS IDENTITY,
+    message_id    text NOT NULL CHECK (length(message_id) BETWEEN 1 AND 998),
+    duplicate_of  bigint,
+    envelope_from text NOT NULL DEFAULT '' CHECK (length(envelope_from) <= 998),
+    from_addr     text NOT NULL DEFAULT '' CHECK (length(from_addr) <= 998),
+    subject       text NOT NULL DEFAULT '' CHECK (length(subject) <= 998),
+    raw           bytea,
+    size          integer NOT NULL CHECK (size >= 0),
+    state         text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+    outcome       text NOT NULL DEFAULT '' CHECK (outcome IN ('', 'new_ticket', 'reply', 'follow_up',
+                      'duplicate', 'loop_suppressed', 'rate_limited', 'blocked', 'rejected')),
+    detail        text NOT NULL DEFAULT '' CHECK (length(detail) <= 500),
+    ticket_number bigint,
+    attempts      integer NOT NULL DEFAULT 0,
+    last_error    text NOT NULL DEFAULT '' CHECK (length(last_error) <= 1000),
+    received_at   timestamptz NOT NULL,
+    processed_at  timestamptz,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, duplicate_of) REFERENCES mail_inbound (tenant_id, id)
+);
+-- One first delivery per Message-ID and tenant.
+CREATE UNIQUE INDEX mail_inbound_message ON mail_inbound (tenant_id, message_id) WHERE duplicate_of IS NULL;
+-- The mail log (newest first) and the thread of a ticket.
+CREATE INDEX mail_inbound_recent ON mail_inbound (tenant_id, id DESC);
+CREATE INDEX mail_inbound_ticket ON mail_inbound (tenant_id, ticket_number, id) WHERE ticket_number IS NOT NULL;
+SELECT isolate_by_tenant('mail_inbound');
+
+CREATE TABLE mail_outbox (
+    tenant_id       bigint NOT NULL REFERENCES tenants (id),
+    id              bigint GENERATED ALWAYS AS IDENTITY,
+    kind            text NOT NULL CHECK (kind IN ('ack', 'reply', 'pending', 'solved',
+                        'assigned', 'requester_reply', 'guest_link')),
+    ticket_id       bigint NOT NULL,
+    comment_id      bigint,
+    recipient_id    bigint,
+    to_addr         text NOT NULL CHECK (length(to_addr) BETWEEN 3 AND 254),
+    to_name         text NOT NULL DEFAULT '',
+    language        text NOT NULL CHECK (language IN ('', 'es', 'en')),
+    auto            boolean NOT NULL,
+    message_id      text NOT NULL DEFAULT '',
+    subject         text NOT NULL DEFAULT '',
+    raw             bytea,
+    state           text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'local', 'failed')),
+    attempts        integer NOT NULL DEFAULT 0,
+    last_error      text NOT NULL DEFAULT '' CHECK (length(last_error) <= 1000),
+    created_at      timestamptz NOT NULL,
+    sent_at         timestamptz,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, ticket_id) REFERENCES tickets (tenant_id, id),
+    FOREIGN KEY (tenant_id, comment_id) REFERENCES comments (tenant_id, id),
+    FOREIGN KEY (tenant_id, recipient_id) REFERENCES users (tenant_id, id)
+);
+CREATE INDEX mail_outbox_recent ON mail_outbox (tenant_id, id DESC);
+CREATE INDEX mail_outbox_ticket ON mail_outbox (tenant_id, ticket_id, id);
+SELECT isolate_by_tenant('mail_outbox');
+
+-- No tenant content: ids and instants only (see the header).
+CREATE TABLE mail_queue (
+    tenant_id bigint NOT NULL REFERENCES tenants (id),
+    kind      text NOT NULL CHECK (kind IN ('inbound', 'outbound')),
+    id        bigint NOT NULL,
+    due_at    timestamptz NOT NULL,
+    attempts  integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, kind, id)
+);
+CREATE INDEX mail_queue_due ON mail_queue (due_at);
+
+-- +goose Down
+DROP TABLE mail_queue;
+DROP TABLE mail_outbox;
+DROP TABLE mail_inbound;
