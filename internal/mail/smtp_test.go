@@ -45,8 +45,8 @@ type sinkSession struct {
 	from, to string
 }
 
-func (ss *sinkSession) Reset()                                     {}
-func (ss *sinkSession) Logout() error                              { return nil }
+func (ss *sinkSession) Reset()                                      {}
+func (ss *sinkSession) Logout() error                               { return nil }
 func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error { ss.from = from; return nil }
 func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error   { ss.to = to; return nil }
 func (ss *sinkSession) Data(r io.Reader) error {
