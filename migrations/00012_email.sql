@@ -1,5 +1,5 @@
--- The email channel (issue 8): inbound mail as received, the outbox of
--- notifications, and the queue the mail worker drains. See docs/email.md.
+-- The email channel (issue 8): inbound mail as received and the outbox of
+-- notifications. See docs/email.md.
 --
 --   * mail_inbound keeps every message as received (raw bytes) before it is
 --     processed, so nothing is lost when parsing or the database rules
@@ -11,11 +11,9 @@
 --     in the same transaction as the ticket change that caused it. The
 --     worker renders it once (message_id, subject and raw are fixed then,
 --     so a retry sends the same bytes) and delivers it.
---   * mail_queue holds only ids and instants, no content, like rate_limits:
---     it is the cross-tenant work list of the mail worker (docs/database.md
---     "Cross-tenant access"), which then opens one tenant-bound
---     transaction per item. Claiming a row moves due_at forward (a lease),
---     so two servers never work on one item at once.
+--   * Processing and delivery are background jobs on River (internal/jobs),
+--     inserted in the same transaction as the row they name; a job carries
+--     the tenant and the row id only.
 --
 -- Follows the rules of 00001: tenant_id leads every key, composite foreign
 -- keys, row-level security enabled and FORCEd on tenant tables.
@@ -79,18 +77,6 @@ CREATE INDEX mail_outbox_recent ON mail_outbox (tenant_id, id DESC);
 CREATE INDEX mail_outbox_ticket ON mail_outbox (tenant_id, ticket_id, id);
 SELECT isolate_by_tenant('mail_outbox');
 
--- No tenant content: ids and instants only (see the header).
-CREATE TABLE mail_queue (
-    tenant_id bigint NOT NULL REFERENCES tenants (id),
-    kind      text NOT NULL CHECK (kind IN ('inbound', 'outbound')),
-    id        bigint NOT NULL,
-    due_at    timestamptz NOT NULL,
-    attempts  integer NOT NULL DEFAULT 0,
-    PRIMARY KEY (tenant_id, kind, id)
-);
-CREATE INDEX mail_queue_due ON mail_queue (due_at);
-
 -- +goose Down
-DROP TABLE mail_queue;
 DROP TABLE mail_outbox;
 DROP TABLE mail_inbound;

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
@@ -258,20 +258,30 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
 
-	// Background work stops after HTTP and SMTP have drained, before the
-	// pool closes.
-	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	var workers sync.WaitGroup
-	workers.Go(func() { srv.Sweep(workCtx, 5*time.Minute) })
-	workers.Go(func() { channel.Worker.Run(workCtx) })
-	defer func() { stopWork(); workers.Wait() }()
+	// Background jobs (mail included) stop after HTTP and SMTP have
+	// drained, before the pool closes.
+	if cfg.Workers {
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			if err := runner.Stop(stopCtx); err != nil {
+				log.Warn("stopping background jobs", "err", err)
+			}
+		}()
+	} else {
+		log.Info("background jobs are off in this process (ATIENDE_WORKERS=false)")
+	}
 
 	errc := make(chan error, 2)
 	go func() {
 		log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
 		errc <- fmt.Errorf("http server: %w", httpSrv.ListenAndServe())
 	}()
-	channel.Receiver.Context = workCtx
+	channel.Receiver.Context = context.WithoutCancel(ctx)
 	smtpSrv := channel.Receiver.Server(cfg.SMTPAddr)
 	if cfg.SMTPAddr != "" {
 		go func() {

@@ -36,6 +36,11 @@ type Config struct {
 	// address; a spoofed header is then ignored.
 	TrustedProxyHeader string
 	DemoPassword       string
+	// Workers runs the background jobs (SLA scans, auto-close, mail) in
+	// this process. Turn it off for web-only replicas.
+	Workers bool
+	// WorkerConcurrency is how many jobs this process works at once.
+	WorkerConcurrency int
 
 	// Email (docs/email.md).
 	SMTPAddr      string // inbound SMTP listener; empty turns it off
@@ -140,6 +145,17 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return err }},
 	{"ATIENDE_TRUSTED_PROXY_HEADER", "trusted-proxy-header", "", "header with the client IP set by your reverse proxy (e.g. X-Forwarded-For); empty trusts none",
 		func(c *Config, v string) error { c.TrustedProxyHeader = v; return nil }},
+	{"ATIENDE_WORKERS", "workers", "true", "run background jobs (SLA scans, auto-close, mail delivery) in this process; false for a web-only replica",
+		func(c *Config, v string) (err error) { c.Workers, err = strconv.ParseBool(v); return err }},
+	{"ATIENDE_WORKER_CONCURRENCY", "worker-concurrency", "4", "background jobs worked at once by this process",
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100 {
+				return fmt.Errorf("must be a number from 1 to 100, got %q", v)
+			}
+			c.WorkerConcurrency = n
+			return nil
+		}},
 	{"ATIENDE_DEMO_PASSWORD", "demo-password", "demo-password", "password of the demo users created by `atiende demo`",
 		func(c *Config, v string) error { c.DemoPassword = v; return nil }},
 	{"ATIENDE_SMTP_ADDR", "smtp-addr", ":2525", "address the inbound SMTP server listens on (empty: no inbound mail)",

@@ -17,5 +17,7 @@ type Store interface {
 	SatisfactionStore
 	PresenceStore
 	MacroStore
+	ViewStore
+	AgentSettingsStore
 	MailStore
 }

@@ -32,6 +32,8 @@ type ReplyInput struct {
 	CommentInput
 	Public bool
 	Status Status
+	// Signature appends the agent's signature to a public reply.
+	Signature bool
 }
 
 // ReplyResult is what a reply did. FollowUp is set when a requester replied
@@ -303,6 +305,13 @@ func (s *Service) reply(ctx context.Context, tx Store, by Actor, at TicketVersio
 		}
 		if !by.IsStaff() && in.Status != "" {
 			return t.wrap("reply", ErrForbidden)
+		}
+		if in.Signature && in.Public && by.IsStaff() {
+			a, err := tx.AgentSettings(ctx, by.Tenant, by.User)
+			if err != nil {
+				return err
+			}
+			in.Body = WithSignature(in.Body, a.Signature)
 		}
 		now := s.now()
 		c, err := comment(ctx, tx, by, &t, in.CommentInput, vis, now)
@@ -841,8 +850,12 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		if f.Assignee.Mode == AssigneeMe {
 			f.Assignee = AssigneeFilter{Mode: AssigneeUser, User: by.User}
 		}
+		if f.MyGroups {
+			f.MyGroups, f.GroupsOf = false, by.User
+		}
 	case by.IsCustomer():
 		staffOnly := f.Assignee != (AssigneeFilter{}) || len(f.Groups) > 0 || len(f.Priorities) > 0 ||
+			f.MyGroups || f.GroupsOf != 0 ||
 			f.Category != 0 || f.Tag != "" || f.Channel != "" || f.Organisation != 0 ||
 			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil
 		if staffOnly {

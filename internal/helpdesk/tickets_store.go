@@ -247,11 +247,27 @@ type TicketFilter struct {
 	Channel      Channel
 	Requester    UserID
 	Organisation OrganisationID
+	// MyGroups selects tickets of the groups the acting agent belongs to;
+	// the Service resolves it into GroupsOf.
+	MyGroups bool
+	// GroupsOf selects tickets of the groups this user belongs to.
+	GroupsOf UserID
+	// Created and Updated bound the creation and last-update instants.
+	Created TimeRange
+	Updated TimeRange
 	// Text matches the subject (partial words, trigram) or the number
 	// ("1042", "#1042"); ranked full-text search is SearchTickets.
 	Text     string
 	Customer *CustomerScope
 }
+
+// TimeRange is a half-open interval [From, To); a zero end is unbounded.
+type TimeRange struct {
+	From, To time.Time
+}
+
+// IsZero reports whether the range bounds nothing.
+func (r TimeRange) IsZero() bool { return r.From.IsZero() && r.To.IsZero() }
 
 // Validate cleans f in place and checks every member. An assignee filter of
 // AssigneeMe must have been resolved by the Service first.
@@ -302,6 +318,14 @@ func (f *TicketFilter) Validate() error {
 	}
 	if c := f.Customer; c != nil && (c.User <= 0 || c.Organisation < 0) {
 		v.Add("filter", "error.invalid")
+	}
+	if f.MyGroups || f.GroupsOf < 0 { // MyGroups unresolved
+		v.Add("group", "error.invalid")
+	}
+	for field, r := range map[string]TimeRange{"created": f.Created, "updated": f.Updated} {
+		if !r.From.IsZero() && !r.To.IsZero() && !r.From.Before(r.To) {
+			v.Add(field, "error.range")
+		}
 	}
 	return v.Err()
 }

@@ -20,8 +20,8 @@ type Options struct {
 	SMTP     *SMTPConfig // nil: the local outbox only
 }
 
-// Channel is the receiver and the worker, wired together: a stored
-// message wakes the worker at once.
+// Channel is the receiver and the worker of the mail jobs (register it
+// with RegisterJobs).
 type Channel struct {
 	Receiver *Receiver
 	Worker   *Worker
@@ -34,6 +34,6 @@ func NewChannel(o Options) *Channel {
 	out := &Deliverer{Service: o.Service, Store: o.Store, Signer: o.Signer, Domain: o.Domain, BaseURL: o.BaseURL,
 		From: o.From, SMTP: o.SMTP, Log: o.Log}
 	w := NewWorker(o.Store, proc, out, o.Log)
-	r := &Receiver{Service: o.Service, Domain: o.Domain, MaxBytes: o.MaxBytes, Log: o.Log, Accepted: w.Wake}
+	r := &Receiver{Service: o.Service, Domain: o.Domain, MaxBytes: o.MaxBytes, Log: o.Log}
 	return &Channel{Receiver: r, Worker: w}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"time"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
@@ -128,15 +130,37 @@ func (r *rig) outbox(t *testing.T, slug string) []helpdesk.OutboundMail {
 	return ms
 }
 
-// drain runs the worker until the queue has nothing due.
+// runJobs works the mail jobs on River while the test runs.
+func (r *rig) runJobs(t *testing.T) {
+	t.Helper()
+	reg := jobs.NewRegistry()
+	RegisterJobs(reg, r.worker)
+	runner, err := jobs.Start(context.Background(), r.pool, quietLog(), reg, jobs.Options{Concurrency: 4, PollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = runner.Stop(ctx)
+	})
+}
+
+// pendingJobs counts mail jobs not yet finished.
+func (r *rig) pendingJobs(t *testing.T) int {
+	t.Helper()
+	var n int
+	require.NoError(t, r.pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job
+		WHERE kind = 'mail' AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&n))
+	return n
+}
+
+// drain waits until every mail job has been worked.
 func (r *rig) drain(t *testing.T) {
 	t.Helper()
-	for i := 0; i < 100; i++ {
-		n, err := r.worker.RunOnce(context.Background())
-		require.NoError(t, err)
-		if n == 0 {
-			return
+	deadline := time.Now().Add(60 * time.Second)
+	for r.pendingJobs(t) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("mail jobs do not drain")
 		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal("mail queue does not drain")
 }

@@ -26,8 +26,6 @@ type Receiver struct {
 	Domain   string // inbound domain, e.g. "localhost"
 	MaxBytes int64  // refused at SMTP time above this (SIZE, 552)
 	Log      *slog.Logger
-	// Accepted is called after a message was stored (wakes the worker).
-	Accepted func()
 	// Context is the base context of sessions; nil means Background.
 	Context context.Context
 }
@@ -137,9 +135,6 @@ func (s *session) Data(r io.Reader) error {
 			return errTryLater
 		}
 		s.r.Log.InfoContext(s.ctx(), "mail received", "tenant", t.ID, "id", id, "duplicate", dup, "bytes", len(raw))
-	}
-	if s.r.Accepted != nil {
-		s.r.Accepted()
 	}
 	return nil
 }

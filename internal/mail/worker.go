@@ -6,32 +6,31 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/postgres"
 )
 
-// Worker drains the mail queue (mail_queue): it processes received
-// messages and delivers the outbox. Any number of servers may run one: a
-// claimed item is leased, so only one works on it, and an item whose
-// server died is taken again when its lease ends. Each item is handled in
-// its own tenant-bound transactions; a failing item is retried with
-// backoff and never holds up the others.
+// Worker works the mail jobs (postgres.MailJob) on River: it processes
+// received messages and delivers the outbox. Each job is inserted in the
+// transaction that wrote its row, so it exists exactly when the row does;
+// River works it once even with several servers, and a job whose server
+// died is rescued and worked again. A failing message is retried with
+// backoff and never holds up the others; after its last attempt it is
+// marked failed with the reason, for the mail log, where an admin may
+// retry it.
 type Worker struct {
-	Store    *postgres.Store
 	Inbound  *Processor
 	Outbound *Deliverer
+	Store    *postgres.Store
 	Log      *slog.Logger
-	// Poll is how often the queue is read when nothing woke the worker.
-	Poll time.Duration
-	// Lease is how long a claimed item is left to this worker.
-	Lease time.Duration
 	// Backoff is the delay before retry n (0-based); nil uses DefaultBackoff.
 	Backoff func(attempt int) time.Duration
 	// MaxInbound and MaxOutbound are the attempts before a message is
-	// marked failed (an admin may retry it from the mail log).
+	// marked failed.
 	MaxInbound, MaxOutbound int
-
-	wake chan struct{}
 }
 
 // DefaultBackoff doubles from 30 seconds up to an hour.
@@ -43,56 +42,28 @@ func DefaultBackoff(attempt int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// NewWorker returns a worker with the default timings.
+// NewWorker returns a worker with the default limits: 5 attempts to process
+// a received message, 12 to deliver one (about a day of retries).
 func NewWorker(store *postgres.Store, in *Processor, out *Deliverer, log *slog.Logger) *Worker {
-	return &Worker{Store: store, Inbound: in, Outbound: out, Log: log, Poll: 5 * time.Second,
-		Lease: 5 * time.Minute, MaxInbound: 5, MaxOutbound: 12, wake: make(chan struct{}, 1)}
+	return &Worker{Store: store, Inbound: in, Outbound: out, Log: log, MaxInbound: 5, MaxOutbound: 12}
 }
 
-// Wake asks the worker to look at the queue now.
-func (w *Worker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
+// RegisterJobs adds the mail worker to the background jobs.
+func RegisterJobs(reg *jobs.Registry, w *Worker) {
+	river.AddWorker(reg.Workers(), &riverWorker{w: w})
 }
 
-// Run works until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	t := time.NewTicker(w.Poll)
-	defer t.Stop()
-	for {
-		for {
-			n, err := w.RunOnce(ctx)
-			if err != nil && ctx.Err() == nil {
-				w.Log.WarnContext(ctx, "mail queue", "err", err)
-			}
-			if n == 0 || err != nil || ctx.Err() != nil {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.wake:
-		}
-	}
+type riverWorker struct {
+	river.WorkerDefaults[postgres.MailJob]
+	w *Worker
 }
 
-// RunOnce claims and handles one batch; it returns how many items it took.
-func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	jobs, err := w.Store.ClaimMailJobs(ctx, 20, w.Lease)
-	if err != nil {
-		return 0, err
-	}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			break // the leases make the rest due again later
-		}
-		w.handle(ctx, j)
-	}
-	return len(jobs), nil
+func (rw *riverWorker) Work(ctx context.Context, j *river.Job[postgres.MailJob]) error {
+	return rw.w.Handle(ctx, j.Args, j.Attempt)
+}
+
+func (rw *riverWorker) NextRetry(j *river.Job[postgres.MailJob]) time.Time {
+	return time.Now().Add(rw.w.backoff(j.Attempt - 1))
 }
 
 func (w *Worker) backoff(attempt int) time.Duration {
@@ -102,55 +73,62 @@ func (w *Worker) backoff(attempt int) time.Duration {
 	return DefaultBackoff(attempt)
 }
 
-func (w *Worker) handle(ctx context.Context, j postgres.MailJob) {
+// Handle works one mail job; attempt counts from 1. An error asks River to
+// retry; a cancelled job (the last attempt, or a permanent failure) has
+// already been recorded as failed.
+func (w *Worker) Handle(ctx context.Context, j postgres.MailJob, attempt int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			w.fail(ctx, j, fmt.Errorf("panic: %v", r), false)
+			err = w.fail(ctx, j, attempt, fmt.Errorf("panic: %v", r), false)
 		}
 	}()
-	switch j.Kind {
+	switch j.Mail {
 	case "inbound":
-		_, err := w.Inbound.Process(ctx, j.Tenant, helpdesk.InboundMailID(j.ID))
-		if err != nil {
-			w.fail(ctx, j, err, false)
+		if _, err := w.Inbound.Process(ctx, j.Tenant, helpdesk.InboundMailID(j.ID)); err != nil {
+			return w.fail(ctx, j, attempt, err, false)
 		}
 	case "outbound":
 		state, err := w.Outbound.Deliver(ctx, j.Tenant, helpdesk.OutboundMailID(j.ID))
 		if err != nil {
-			w.fail(ctx, j, err, Permanent(err))
-			return
+			return w.fail(ctx, j, attempt, err, Permanent(err))
 		}
 		if state == helpdesk.OutboundSent || state == helpdesk.OutboundLocal {
-			now := time.Now().UTC()
-			if err := w.Store.FinishOutboundMail(ctx, j.Tenant, helpdesk.OutboundMailID(j.ID), state, "", true, now, now); err != nil {
-				w.Log.ErrorContext(ctx, "mail: record delivery", "tenant", j.Tenant, "id", j.ID, "err", err)
+			if err := w.Store.FinishOutboundMail(ctx, j.Tenant, helpdesk.OutboundMailID(j.ID), state, "", time.Now().UTC()); err != nil {
+				return err // retried: Deliver sees the state and sends nothing twice unless the record failed
 			}
 		}
+	default:
+		return river.JobCancel(fmt.Errorf("mail: unknown job %q", j.Mail))
 	}
+	return nil
 }
 
-// fail records a failed attempt: retried with backoff until the maximum,
-// then failed for good (an admin may retry).
-func (w *Worker) fail(ctx context.Context, j postgres.MailJob, cause error, permanent bool) {
+// fail records a failed attempt and returns what River should do: retry,
+// or stop (the message is then failed for good; an admin may retry it).
+func (w *Worker) fail(ctx context.Context, j postgres.MailJob, attempt int, cause error, permanent bool) error {
 	if ctx.Err() != nil {
-		return // shutting down: the lease brings it back
+		return cause // shutting down: River retries it later
 	}
-	next := time.Now().UTC().Add(w.backoff(j.Attempts))
+	var final bool
 	var err error
-	switch j.Kind {
+	switch j.Mail {
 	case "inbound":
-		final := permanent || j.Attempts+1 >= w.MaxInbound
-		err = w.Store.FailInboundMail(ctx, j.Tenant, helpdesk.InboundMailID(j.ID), cause.Error(), final, next)
+		final = permanent || attempt >= w.MaxInbound
+		err = w.Store.FailInboundMail(ctx, j.Tenant, helpdesk.InboundMailID(j.ID), cause.Error(), final)
 	case "outbound":
-		final := permanent || j.Attempts+1 >= w.MaxOutbound
+		final = permanent || attempt >= w.MaxOutbound
 		state := helpdesk.OutboundQueued
 		if final {
 			state = helpdesk.OutboundFailed
 		}
-		err = w.Store.FinishOutboundMail(ctx, j.Tenant, helpdesk.OutboundMailID(j.ID), state, cause.Error(), final, time.Now().UTC(), next)
+		err = w.Store.FinishOutboundMail(ctx, j.Tenant, helpdesk.OutboundMailID(j.ID), state, cause.Error(), time.Now().UTC())
 	}
-	w.Log.WarnContext(ctx, "mail attempt failed", "kind", j.Kind, "tenant", j.Tenant, "id", j.ID, "attempt", j.Attempts+1, "err", cause)
+	w.Log.WarnContext(ctx, "mail attempt failed", "mail", j.Mail, "tenant", j.Tenant, "id", j.ID, "attempt", attempt, "final", final, "err", cause)
 	if err != nil {
-		w.Log.ErrorContext(ctx, "mail: record failure", "kind", j.Kind, "tenant", j.Tenant, "id", j.ID, "err", err)
+		w.Log.ErrorContext(ctx, "mail: record failure", "mail", j.Mail, "tenant", j.Tenant, "id", j.ID, "err", err)
 	}
+	if final {
+		return river.JobCancel(cause)
+	}
+	return cause
 }

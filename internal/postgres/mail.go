@@ -2,17 +2,17 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// The email channel's tables (migrations/00012_email.sql): mail_inbound,
-// mail_outbox and the content-free work list mail_queue.
+// The email channel's tables (migrations/00012_email.sql): mail_inbound
+// and mail_outbox; each row's processing or delivery is a River job.
 
 const inboundColumns = `id, message_id, coalesce(duplicate_of, 0), envelope_from, from_addr, subject, raw, size,
 	state, outcome, detail, coalesce(ticket_number, 0), attempts, last_error, received_at, coalesce(processed_at, 'epoch')`
@@ -45,7 +45,7 @@ func (s *Store) RecordInboundMail(ctx context.Context, tenant helpdesk.TenantID,
 			int64(tenant), clip(m.MessageID, 998), clip(m.EnvelopeFrom, 998), clip(m.From, 998), clip(m.Subject, 998),
 			m.Raw, m.Size, m.ReceivedAt).Scan(&id)
 		if err == nil {
-			return queueItem(ctx, tx, tenant, "inbound", id, m.ReceivedAt)
+			return s.enqueueMail(ctx, tx, tenant, "inbound", id)
 		}
 		if err != pgx.ErrNoRows {
 			return err
@@ -76,10 +76,25 @@ func clip(s string, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-func queueItem(ctx context.Context, tx pgx.Tx, tenant helpdesk.TenantID, kind string, id int64, due time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO mail_queue (tenant_id, kind, id, due_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (tenant_id, kind, id) DO UPDATE SET due_at = excluded.due_at, attempts = 0`,
-		int64(tenant), kind, id, due)
+// MailJob is the background job of one mail: processing a received
+// message or delivering an outbox message. It carries ids only.
+type MailJob struct {
+	Tenant helpdesk.TenantID `json:"tenant"`
+	Mail   string            `json:"mail"` // "inbound" or "outbound"
+	ID     int64             `json:"id"`
+}
+
+// Kind names the job in the queue.
+func (MailJob) Kind() string { return "mail" }
+
+// mailJobAttempts is River's limit; the mail worker gives up earlier on
+// its own terms (and records why), so this only bounds a runaway.
+const mailJobAttempts = 50
+
+// enqueueMail inserts the job of a mail in tx, so it exists exactly when
+// the row it names commits.
+func (s *Store) enqueueMail(ctx context.Context, tx pgx.Tx, tenant helpdesk.TenantID, kind string, id int64) error {
+	_, err := s.jobs.InsertTx(ctx, tx, MailJob{Tenant: tenant, Mail: kind, ID: id}, &river.InsertOpts{MaxAttempts: mailJobAttempts})
 	return err
 }
 
@@ -112,36 +127,24 @@ func (s *Store) FinishInboundMail(ctx context.Context, tenant helpdesk.TenantID,
 		if tag.RowsAffected() != 1 {
 			return pgx.ErrNoRows
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM mail_queue WHERE tenant_id = $1 AND kind = 'inbound' AND id = $2`, int64(tenant), int64(id))
-		return err
+		return nil
 	})
 	return mapErr(err, "finish inbound mail %d", id)
 }
 
-// FailInboundMail records a processing failure: final marks it failed
-// and takes it off the queue; otherwise it is retried at next.
-func (s *Store) FailInboundMail(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.InboundMailID, cause string, final bool, next time.Time) error {
+// FailInboundMail records a failed processing attempt; final marks the
+// message failed (an admin may retry it).
+func (s *Store) FailInboundMail(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.InboundMailID, cause string, final bool) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		state := "pending"
 		if final {
 			state = "failed"
 		}
-		if _, err := tx.Exec(ctx, `UPDATE mail_inbound SET state = $3, attempts = attempts + 1, last_error = $4
-			WHERE tenant_id = $1 AND id = $2 AND state <> 'done'`, int64(tenant), int64(id), state, clip(cause, 1000)); err != nil {
-			return err
-		}
-		return reschedule(ctx, tx, tenant, "inbound", int64(id), final, next)
+		_, err := tx.Exec(ctx, `UPDATE mail_inbound SET state = $3, attempts = attempts + 1, last_error = $4
+			WHERE tenant_id = $1 AND id = $2 AND state <> 'done'`, int64(tenant), int64(id), state, clip(cause, 1000))
+		return err
 	})
 	return mapErr(err, "fail inbound mail %d", id)
-}
-
-func reschedule(ctx context.Context, tx pgx.Tx, tenant helpdesk.TenantID, kind string, id int64, final bool, next time.Time) error {
-	if final {
-		_, err := tx.Exec(ctx, `DELETE FROM mail_queue WHERE tenant_id = $1 AND kind = $2 AND id = $3`, int64(tenant), kind, id)
-		return err
-	}
-	_, err := tx.Exec(ctx, `UPDATE mail_queue SET due_at = $4 WHERE tenant_id = $1 AND kind = $2 AND id = $3`, int64(tenant), kind, id, next)
-	return err
 }
 
 const outboundColumns = `o.id, o.kind, o.ticket_id, t.number, coalesce(o.comment_id, 0), coalesce(o.recipient_id, 0), o.to_addr,
@@ -187,7 +190,7 @@ func (s *Store) QueueMail(ctx context.Context, tenant helpdesk.TenantID, m helpd
 		if err != nil {
 			return err
 		}
-		return queueItem(ctx, tx, tenant, "outbound", id, m.CreatedAt)
+		return s.enqueueMail(ctx, tx, tenant, "outbound", id)
 	})
 	return helpdesk.OutboundMailID(id), mapErr(err, "queue mail")
 }
@@ -240,7 +243,7 @@ func (s *Store) RetryInboundMail(ctx context.Context, tenant helpdesk.TenantID, 
 		if tag.RowsAffected() != 1 {
 			return pgx.ErrNoRows
 		}
-		return queueItem(ctx, tx, tenant, "inbound", int64(id), at)
+		return s.enqueueMail(ctx, tx, tenant, "inbound", int64(id))
 	})
 	return mapErr(err, "retry inbound mail %d", id)
 }
@@ -256,40 +259,9 @@ func (s *Store) RetryOutboundMail(ctx context.Context, tenant helpdesk.TenantID,
 		if tag.RowsAffected() != 1 {
 			return pgx.ErrNoRows
 		}
-		return queueItem(ctx, tx, tenant, "outbound", int64(id), at)
+		return s.enqueueMail(ctx, tx, tenant, "outbound", int64(id))
 	})
 	return mapErr(err, "retry outbound mail %d", id)
-}
-
-// MailJob is one item of the mail worker's queue.
-type MailJob struct {
-	Tenant   helpdesk.TenantID
-	Kind     string // "inbound" or "outbound"
-	ID       int64
-	Attempts int // attempts before this one
-}
-
-// ClaimMailJobs takes up to limit due items of every tenant and leases
-// them for lease: another server skips them until then, and an item whose
-// worker died is due again when the lease ends. This is the one
-// cross-tenant read of the email channel; it sees ids and instants only.
-func (s *Store) ClaimMailJobs(ctx context.Context, limit int, lease time.Duration) ([]MailJob, error) {
-	rows, err := s.pool.Query(ctx, `UPDATE mail_queue q SET due_at = now() + $2::interval, attempts = q.attempts + 1
-		FROM (SELECT tenant_id, kind, id FROM mail_queue WHERE due_at <= now()
-		      ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED) d
-		WHERE q.tenant_id = d.tenant_id AND q.kind = d.kind AND q.id = d.id
-		RETURNING q.tenant_id, q.kind, q.id, q.attempts - 1`, limit, lease)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: claim mail jobs: %w", err)
-	}
-	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (MailJob, error) {
-		var j MailJob
-		var tenant int64
-		err := r.Scan(&tenant, &j.Kind, &j.ID, &j.Attempts)
-		j.Tenant = helpdesk.TenantID(tenant)
-		return j, err
-	})
-	return jobs, mapErr(err, "claim mail jobs")
 }
 
 // InboundMail loads a received message with its bytes.
@@ -335,22 +307,19 @@ func (s *Store) SaveRenderedMail(ctx context.Context, tenant helpdesk.TenantID, 
 	return m, mapErr(err, "save rendered mail %d", id)
 }
 
-// FinishOutboundMail records a delivery attempt's result. sent or local
-// end the message; failed with final gives up; otherwise it is due again
-// at next.
-func (s *Store) FinishOutboundMail(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.OutboundMailID, state helpdesk.OutboundState, cause string, final bool, at, next time.Time) error {
+// FinishOutboundMail records a delivery attempt: state is sent or local
+// when it went out (or stays local), queued after a failure that will be
+// retried, failed when the worker gives up.
+func (s *Store) FinishOutboundMail(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.OutboundMailID, state helpdesk.OutboundState, cause string, at time.Time) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		done := state == helpdesk.OutboundSent || state == helpdesk.OutboundLocal
 		var sent *time.Time
-		if done {
+		if state == helpdesk.OutboundSent || state == helpdesk.OutboundLocal {
 			sent = &at
 		}
-		if _, err := tx.Exec(ctx, `UPDATE mail_outbox SET state = $3, last_error = $4, attempts = attempts + 1,
+		_, err := tx.Exec(ctx, `UPDATE mail_outbox SET state = $3, last_error = $4, attempts = attempts + 1,
 				sent_at = coalesce($5, sent_at) WHERE tenant_id = $1 AND id = $2`,
-			int64(tenant), int64(id), string(state), clip(cause, 1000), sent); err != nil {
-			return err
-		}
-		return reschedule(ctx, tx, tenant, "outbound", int64(id), done || final, next)
+			int64(tenant), int64(id), string(state), clip(cause, 1000), sent)
+		return err
 	})
 	return mapErr(err, "finish outbound mail %d", id)
 }
