@@ -5,8 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
