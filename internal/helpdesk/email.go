@@ -136,6 +136,8 @@ type MailStore interface {
 	// InboundMails and OutboundMails list the newest messages first.
 	InboundMails(ctx context.Context, tenant TenantID, limit int) ([]InboundMail, error)
 	OutboundMails(ctx context.Context, tenant TenantID, limit int) ([]OutboundMail, error)
+	// OutboundMail loads an outbox message with its rendered bytes.
+	OutboundMail(ctx context.Context, tenant TenantID, id OutboundMailID) (OutboundMail, error)
 	// RetryInboundMail and RetryOutboundMail queue a failed message again;
 	// one that has not failed is ErrNotFound.
 	RetryInboundMail(ctx context.Context, tenant TenantID, id InboundMailID, at time.Time) error

@@ -34,6 +34,21 @@ func (s *Service) MailLog(ctx context.Context, by Actor) (MailLog, error) {
 	return out, err
 }
 
+// OutboundMail returns one outbox message with its rendered bytes (admins
+// only), for the mail log.
+func (s *Service) OutboundMail(ctx context.Context, by Actor, id OutboundMailID) (OutboundMail, error) {
+	if !by.IsAdmin() {
+		return OutboundMail{}, fmt.Errorf("helpdesk: outbound mail: %w", ErrNotFound)
+	}
+	var out OutboundMail
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		out, err = tx.OutboundMail(ctx, by.Tenant, id)
+		return err
+	})
+	return out, err
+}
+
 // RetryInboundMail queues a received message that failed to process again
 // (admins only); any other message is ErrNotFound.
 func (s *Service) RetryInboundMail(ctx context.Context, by Actor, id InboundMailID) error {

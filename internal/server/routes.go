@@ -52,6 +52,8 @@ func (s *Server) routes() chi.Router {
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
 			})
+			// Admin: the mail log (docs/email.md).
+			s.adminEmailRoutes(r)
 		})
 	})
 	return r

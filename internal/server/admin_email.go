@@ -1,0 +1,178 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jhillyerd/enmime/v2"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/i18n"
+	"github.com/atiende/atiende/web/console"
+)
+
+// adminEmailRoutes are the mail log pages. They belong under the admin
+// pages; until the admin shell exists they use the console's, behind the
+// staff check, and the domain lets admins only (an agent gets 404).
+func (s *Server) adminEmailRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireStaff)
+		r.Get("/admin/email", s.h(s.adminEmail))
+		r.Get("/admin/email/out/{id}", s.h(s.adminEmailMessage))
+		r.Post("/admin/email/in/{id}/retry", s.h(s.adminEmailRetryIn))
+		r.Post("/admin/email/out/{id}/retry", s.h(s.adminEmailRetryOut))
+	})
+}
+
+func emailPath(t helpdesk.Tenant) string { return tenantPath(t, "/admin/email") }
+
+func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	log, err := s.svc.MailLog(ctx, u.Actor())
+	if err != nil {
+		return err
+	}
+	frame, err := s.consoleFrame(r, l.T("admin.email.title"), "")
+	if err != nil {
+		return err
+	}
+	loc := tenantLocation(t)
+	vm := console.MailLog{Frame: frame, Title: l.T("admin.email.title"),
+		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == ""}
+	for _, m := range log.Inbound {
+		id := strconv.FormatInt(int64(m.ID), 10)
+		row := console.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
+			From: m.From, Subject: m.Subject, Outcome: inboundOutcome(l, m), Detail: m.Detail}
+		if m.Ticket != 0 {
+			row.TicketURL = tenantPath(t, "/agent/tickets/"+strconv.FormatInt(int64(m.Ticket), 10))
+		}
+		if m.State == helpdesk.InboundFailed {
+			row.Failed, row.Error = true, m.LastError
+			row.RetryURL = emailPath(t) + "/in/" + id + "/retry"
+		}
+		vm.Inbound = append(vm.Inbound, row)
+	}
+	for _, m := range log.Outbound {
+		id := strconv.FormatInt(int64(m.ID), 10)
+		row := console.MailOutRow{ID: id, When: formatTime(l, loc, m.CreatedAt), WhenISO: isoTime(m.CreatedAt),
+			To: m.To, Kind: l.T("admin.email.kind." + string(m.Kind)), Subject: m.Subject,
+			State: l.T("admin.email.state." + string(m.State)), StateKey: string(m.State), Error: m.LastError}
+		if row.Subject == "" {
+			row.Subject = "[" + m.Number.String() + "]"
+		}
+		if m.MessageID != "" {
+			row.ViewURL = emailPath(t) + "/out/" + id
+		}
+		if m.Attempts > 1 || m.State == helpdesk.OutboundFailed || (m.State == helpdesk.OutboundQueued && m.Attempts > 0) {
+			row.Attempts = l.T("admin.email.attempts", m.Attempts)
+		}
+		if m.State == helpdesk.OutboundFailed {
+			row.Failed, row.RetryURL = true, emailPath(t)+"/out/"+id+"/retry"
+		}
+		vm.Outbound = append(vm.Outbound, row)
+	}
+	return s.render(w, r, http.StatusOK, console.MailLogPage(vm))
+}
+
+// inboundOutcome says what a received message did, in the reader's
+// language.
+func inboundOutcome(l i18n.Lang, m helpdesk.InboundMail) string {
+	switch {
+	case m.State == helpdesk.InboundFailed:
+		return l.T("admin.email.outcome.failed")
+	case m.State == helpdesk.InboundPending:
+		return l.T("admin.email.outcome.pending")
+	}
+	switch m.Outcome {
+	case helpdesk.OutcomeNewTicket:
+		return l.T("admin.email.outcome.new_ticket", m.Ticket.String())
+	case helpdesk.OutcomeReply:
+		return l.T("admin.email.outcome.reply", m.Ticket.String())
+	case helpdesk.OutcomeFollowUp:
+		return l.T("admin.email.outcome.follow_up", m.Ticket.String())
+	case helpdesk.OutcomeDuplicate:
+		return l.T("admin.email.outcome.duplicate")
+	case helpdesk.OutcomeLoopSuppressed:
+		return l.T("admin.email.outcome.loop_suppressed")
+	case helpdesk.OutcomeRateLimited:
+		return l.T("admin.email.outcome.rate_limited")
+	case helpdesk.OutcomeBlocked:
+		return l.T("admin.email.outcome.blocked")
+	}
+	return l.T("admin.email.outcome.rejected")
+}
+
+func mailID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// adminEmailMessage shows one outbox message: its threading headers and
+// its text part (the HTML part is not shown, so nothing in it runs here).
+func (s *Server) adminEmailMessage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	id, err := mailID(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.svc.OutboundMail(ctx, u.Actor(), helpdesk.OutboundMailID(id))
+	if err != nil {
+		return err
+	}
+	if m.Raw == nil {
+		return errNotFound
+	}
+	env, err := enmime.ReadEnvelope(bytes.NewReader(m.Raw))
+	if err != nil {
+		return err
+	}
+	frame, err := s.consoleFrame(r, l.T("admin.email.message_title", m.Number.String()), "")
+	if err != nil {
+		return err
+	}
+	vm := console.MailMessage{Frame: frame, Title: env.GetHeader("Subject"), Text: env.Text, BackURL: emailPath(t)}
+	for _, h := range []string{"From", "To", "Reply-To", "Date", "Subject", "Message-Id", "In-Reply-To", "References", "Auto-Submitted", "Content-Language"} {
+		if v := env.GetHeader(h); v != "" {
+			vm.Headers = append(vm.Headers, console.MailHeader{Name: h, Value: v})
+		}
+	}
+	for _, a := range env.Attachments {
+		vm.Headers = append(vm.Headers, console.MailHeader{Name: "Attachment", Value: a.FileName})
+	}
+	return s.render(w, r, http.StatusOK, console.MailMessagePage(vm))
+}
+
+func (s *Server) adminEmailRetryIn(w http.ResponseWriter, r *http.Request) error {
+	id, err := mailID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RetryInboundMail(r.Context(), agent(r).Actor(), helpdesk.InboundMailID(id)); err != nil {
+		return err
+	}
+	return s.retried(w, r)
+}
+
+func (s *Server) adminEmailRetryOut(w http.ResponseWriter, r *http.Request) error {
+	id, err := mailID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RetryOutboundMail(r.Context(), agent(r).Actor(), helpdesk.OutboundMailID(id)); err != nil {
+		return err
+	}
+	return s.retried(w, r)
+}
+
+func (s *Server) retried(w http.ResponseWriter, r *http.Request) error {
+	s.flash(r.Context(), "success", s.lang(r).T("admin.email.retried"))
+	http.Redirect(w, r, emailPath(tenantFrom(r)), http.StatusSeeOther)
+	return nil
+}
