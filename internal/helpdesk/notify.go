@@ -22,8 +22,9 @@ import (
 //     reply on a ticket assigned to them.
 //   - Nobody is told about their own action.
 //
-// Tenant-editable templates and per-agent preferences are not built yet;
-// followers are not mailed yet (docs/email.md).
+// Agents' notification preferences (agent_settings.go) are respected.
+// Tenant-editable templates are not built yet; followers are not mailed
+// yet (docs/email.md).
 
 // OutboundMailID identifies a message of the outbox inside a tenant.
 type OutboundMailID int64
@@ -73,6 +74,13 @@ type OutboundMail struct {
 	LastError string
 	CreatedAt time.Time
 	SentAt    time.Time
+}
+
+// agentNotice maps agent mails to the notification kinds agents switch
+// on and off (agent_settings.go).
+var agentNotice = map[MailKind]NotificationKind{
+	MailAssigned:       NotifyAssigned,
+	MailRequesterReply: NotifyRequesterReply,
 }
 
 // notifyCreated queues the acknowledgement of a new ticket.
@@ -142,8 +150,22 @@ func queueToAgent(ctx context.Context, tx Store, t Ticket, agent UserID, kind Ma
 	if !u.Active || !u.Role.IsStaff() {
 		return nil
 	}
+	prefs, err := tx.AgentSettings(ctx, t.Tenant, agent)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("helpdesk: notification settings of %d: %w", agent, err)
+	}
+	if !prefs.Wants(agentNotice[kind]) {
+		return nil // the agent turned this notice off
+	}
+	lang := prefs.Language
+	if lang == "" {
+		lang = u.Language
+	}
 	return queue(ctx, tx, t, OutboundMail{Kind: kind, Ticket: t.ID, Comment: comment, Recipient: u.ID,
-		To: u.Email, ToName: u.Name, Language: u.Language, Auto: true, CreatedAt: at})
+		To: u.Email, ToName: u.Name, Language: lang, Auto: true, CreatedAt: at})
 }
 
 func queue(ctx context.Context, tx Store, t Ticket, m OutboundMail) error {
