@@ -7,7 +7,6 @@ func init() {
 		"mail.greeting":             "Hola, %s:",
 		"mail.footer":               "%s · Atiende",
 		"mail.reply_to_add":         "Responde a este correo para añadir información; tu respuesta llegará a la misma solicitud.",
-		"mail.reply_above":          "Responde por encima de esta línea para contestar.",
 		"mail.track":                "Sigue tu solicitud",
 		"mail.open_console":         "Abrir en la consola",
 		"mail.ack.received":         "Hemos recibido tu solicitud «%s».",
@@ -61,13 +60,16 @@ func init() {
 		"admin.email.kind.requester_reply":    "Respuesta del solicitante",
 		"admin.email.kind.guest_link":         "Enlace de seguimiento",
 		"admin.email.message_title":           "Mensaje %s",
+		"admin.email.detail.auto_reply":       "Respuesta automática o fuera de la oficina",
+		"admin.email.detail.bounce":           "Aviso de no entrega (rebote)",
+		"admin.email.detail.staff_sender":     "El remitente es del equipo: el correo nunca actúa como agente",
+		"admin.email.detail.from":             "Remitente ausente o no válido",
 		"admin.email.back":                    "Volver al correo",
 	})
 	register(EN, map[string]string{
 		"mail.greeting":             "Hello %s,",
 		"mail.footer":               "%s · Atiende",
 		"mail.reply_to_add":         "Reply to this email to add information; your answer will reach the same request.",
-		"mail.reply_above":          "Write your reply above this line.",
 		"mail.track":                "Follow your request",
 		"mail.open_console":         "Open in the console",
 		"mail.ack.received":         "We have received your request “%s”.",
@@ -121,6 +123,10 @@ func init() {
 		"admin.email.kind.requester_reply":    "Requester reply",
 		"admin.email.kind.guest_link":         "Tracking link",
 		"admin.email.message_title":           "Message %s",
+		"admin.email.detail.auto_reply":       "Automatic or out-of-office reply",
+		"admin.email.detail.bounce":           "Delivery failure notice (bounce)",
+		"admin.email.detail.staff_sender":     "The sender is on the team: mail never acts as an agent",
+		"admin.email.detail.from":             "Missing or invalid sender",
 		"admin.email.back":                    "Back to email",
 	})
 }

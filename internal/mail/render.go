@@ -173,10 +173,10 @@ func compose(m Message, l i18n.Lang) body {
 		b.Paras = []string{l.T("mail.ack.received", t.Subject), l.T("mail.ack.reference", n), l.T("mail.reply_to_add")}
 		b.LinkLabel, b.Link = l.T("mail.track"), requesterLink
 	case helpdesk.MailReply:
-		b.Quote = comment
-		b.Paras = nil
+		// The agent's own words, greeting included: nothing added before.
+		b.Greeting = ""
+		b.Paras = []string{comment}
 		b.LinkLabel, b.Link = l.T("mail.track"), requesterLink
-		b.Footer = l.T("mail.reply_above") + "\n" + b.Footer
 	case helpdesk.MailPending:
 		b.Paras = []string{l.T("mail.pending.body", n), l.T("mail.reply_to_add")}
 		b.LinkLabel, b.Link = l.T("mail.track"), requesterLink

@@ -72,7 +72,7 @@ func (r *rig) receive(t *testing.T, slug string, raw []byte) (res helpdesk.Inbou
 	ctx := context.Background()
 	tn := r.desks[slug]
 	m := helpdesk.InboundMail{MessageID: MessageID(raw), EnvelopeFrom: "sender@example.com", Raw: raw}
-	m.From, m.Subject = headerSummary(raw)
+	m.From, m.Subject = Summary(raw)
 	id, dup, err := r.svc.AcceptEmail(ctx, tn.ID, m)
 	require.NoError(t, err)
 	if dup {

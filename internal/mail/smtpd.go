@@ -125,7 +125,7 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	m := helpdesk.InboundMail{MessageID: MessageID(raw), EnvelopeFrom: s.from, Raw: raw}
-	m.From, m.Subject = headerSummary(raw)
+	m.From, m.Subject = Summary(raw)
 	for _, t := range s.tenants {
 		id, dup, err := s.r.Service.AcceptEmail(s.ctx(), t.ID, m)
 		if err != nil {
@@ -139,9 +139,9 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
-// headerSummary reads From and Subject for the mail log, decoding encoded
+// Summary reads From and Subject for the mail log, decoding encoded
 // words; anything unreadable is left empty (the parser sees it later).
-func headerSummary(raw []byte) (from, subject string) {
+func Summary(raw []byte) (from, subject string) {
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		return "", ""

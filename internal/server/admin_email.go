@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jhillyerd/enmime/v2"
@@ -45,7 +46,7 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range log.Inbound {
 		id := strconv.FormatInt(int64(m.ID), 10)
 		row := console.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
-			From: m.From, Subject: m.Subject, Outcome: inboundOutcome(l, m), Detail: m.Detail}
+			From: m.From, Subject: m.Subject, Outcome: inboundOutcome(l, m), Detail: inboundDetail(l, m.Detail)}
 		if m.Ticket != 0 {
 			row.TicketURL = tenantPath(t, "/agent/tickets/"+strconv.FormatInt(int64(m.Ticket), 10))
 		}
@@ -58,8 +59,8 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range log.Outbound {
 		id := strconv.FormatInt(int64(m.ID), 10)
 		row := console.MailOutRow{ID: id, When: formatTime(l, loc, m.CreatedAt), WhenISO: isoTime(m.CreatedAt),
-			To: m.To, Kind: l.T("admin.email.kind." + string(m.Kind)), Subject: m.Subject,
-			State: l.T("admin.email.state." + string(m.State)), StateKey: string(m.State), Error: m.LastError}
+			To: m.To, Kind: mailKindLabel(l, m.Kind), Subject: m.Subject,
+			State: mailStateLabel(l, m.State), StateKey: string(m.State), Error: m.LastError}
 		if row.Subject == "" {
 			row.Subject = "[" + m.Number.String() + "]"
 		}
@@ -103,6 +104,56 @@ func inboundOutcome(l i18n.Lang, m helpdesk.InboundMail) string {
 		return l.T("admin.email.outcome.blocked")
 	}
 	return l.T("admin.email.outcome.rejected")
+}
+
+func mailKindLabel(l i18n.Lang, k helpdesk.MailKind) string {
+	switch k {
+	case helpdesk.MailAck:
+		return l.T("admin.email.kind.ack")
+	case helpdesk.MailReply:
+		return l.T("admin.email.kind.reply")
+	case helpdesk.MailPending:
+		return l.T("admin.email.kind.pending")
+	case helpdesk.MailSolved:
+		return l.T("admin.email.kind.solved")
+	case helpdesk.MailAssigned:
+		return l.T("admin.email.kind.assigned")
+	case helpdesk.MailRequesterReply:
+		return l.T("admin.email.kind.requester_reply")
+	case helpdesk.MailGuestLink:
+		return l.T("admin.email.kind.guest_link")
+	}
+	return string(k)
+}
+
+func mailStateLabel(l i18n.Lang, st helpdesk.OutboundState) string {
+	switch st {
+	case helpdesk.OutboundSent:
+		return l.T("admin.email.state.sent")
+	case helpdesk.OutboundLocal:
+		return l.T("admin.email.state.local")
+	case helpdesk.OutboundFailed:
+		return l.T("admin.email.state.failed")
+	}
+	return l.T("admin.email.state.queued")
+}
+
+// inboundDetail explains the reasons the domain records; anything else
+// (a field and a message key of a rejected mail) is shown as recorded.
+func inboundDetail(l i18n.Lang, d string) string {
+	switch {
+	case d == "auto_reply":
+		return l.T("admin.email.detail.auto_reply")
+	case d == "bounce":
+		return l.T("admin.email.detail.bounce")
+	case d == "staff_sender":
+		return l.T("admin.email.detail.staff_sender")
+	case strings.HasPrefix(d, "from:"):
+		return l.T("admin.email.detail.from")
+	case strings.HasPrefix(d, "#"):
+		return "" // the closed ticket a follow-up came from: the outcome says it
+	}
+	return d
 }
 
 func mailID(r *http.Request) (int64, error) {
