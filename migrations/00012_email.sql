@@ -77,6 +77,10 @@ CREATE INDEX mail_outbox_recent ON mail_outbox (tenant_id, id DESC);
 CREATE INDEX mail_outbox_ticket ON mail_outbox (tenant_id, ticket_id, id);
 SELECT isolate_by_tenant('mail_outbox');
 
+-- A "send me my link again" request is resolved once, by a mail job.
+ALTER TABLE guest_link_requests ADD COLUMN resolved_at timestamptz;
+
 -- +goose Down
+ALTER TABLE guest_link_requests DROP COLUMN resolved_at;
 DROP TABLE mail_outbox;
 DROP TABLE mail_inbound;

@@ -136,6 +136,11 @@ type MailStore interface {
 	// InboundMails and OutboundMails list the newest messages first.
 	InboundMails(ctx context.Context, tenant TenantID, limit int) ([]InboundMail, error)
 	OutboundMails(ctx context.Context, tenant TenantID, limit int) ([]OutboundMail, error)
+	// GuestLinkRequestForUpdate loads and locks a "send me my link again"
+	// request; done reports that it was resolved already.
+	GuestLinkRequestForUpdate(ctx context.Context, tenant TenantID, id int64) (r GuestLinkRequest, done bool, err error)
+	// ResolveGuestLinkRequest marks a request resolved.
+	ResolveGuestLinkRequest(ctx context.Context, tenant TenantID, id int64, at time.Time) error
 	// OutboundMail loads an outbox message with its rendered bytes.
 	OutboundMail(ctx context.Context, tenant TenantID, id OutboundMailID) (OutboundMail, error)
 	// RetryInboundMail and RetryOutboundMail queue a failed message again;

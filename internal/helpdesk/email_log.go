@@ -2,6 +2,7 @@ package helpdesk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -132,4 +133,36 @@ func (s *Service) MailContent(ctx context.Context, tenant TenantID, m OutboundMa
 		return nil
 	})
 	return out, err
+}
+
+// ResolveGuestLinkRequest answers a "send me my link again" request (see
+// RequestGuestLink): when its number names a guest's ticket whose email is
+// the one typed, a new tracking link is mailed to that address, and only
+// there; otherwise nothing happens. Either way the request is resolved
+// once. The mail job calls it, so the form's answer never depended on it.
+func (s *Service) ResolveGuestLinkRequest(ctx context.Context, tenant TenantID, id int64) error {
+	return s.store.InTx(ctx, tenant, func(tx Store) error {
+		r, done, err := tx.GuestLinkRequestForUpdate(ctx, tenant, id)
+		if err != nil {
+			return fmt.Errorf("helpdesk: guest link request %d: %w", id, err)
+		}
+		if done {
+			return nil
+		}
+		if err := tx.ResolveGuestLinkRequest(ctx, tenant, id, s.now()); err != nil {
+			return err
+		}
+		t, err := tx.Ticket(ctx, tenant, r.Number)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("helpdesk: guest link request %d: %w", id, err)
+		}
+		if !t.Requester.IsGuest() || NormaliseEmail(t.Requester.Email) != NormaliseEmail(r.Email) {
+			return nil
+		}
+		return queue(ctx, tx, t, OutboundMail{Kind: MailGuestLink, Ticket: t.ID, To: t.Requester.Email,
+			ToName: t.Requester.Name, Auto: true, CreatedAt: s.now()})
+	})
 }

@@ -97,6 +97,13 @@ func (w *Worker) Handle(ctx context.Context, j postgres.MailJob, attempt int) (e
 				return err // retried: Deliver sees the state and sends nothing twice unless the record failed
 			}
 		}
+	case "guest_request":
+		if err := w.Inbound.Service.ResolveGuestLinkRequest(ctx, j.Tenant, j.ID); err != nil {
+			if attempt >= w.MaxInbound {
+				return river.JobCancel(err)
+			}
+			return err
+		}
 	default:
 		return river.JobCancel(fmt.Errorf("mail: unknown job %q", j.Mail))
 	}

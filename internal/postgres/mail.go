@@ -80,7 +80,7 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // message or delivering an outbox message. It carries ids only.
 type MailJob struct {
 	Tenant helpdesk.TenantID `json:"tenant"`
-	Mail   string            `json:"mail"` // "inbound" or "outbound"
+	Mail   string            `json:"mail"` // "inbound", "outbound" or "guest_request"
 	ID     int64             `json:"id"`
 }
 
@@ -339,6 +339,29 @@ func (s *Store) ThreadMessageIDs(ctx context.Context, tenant helpdesk.TenantID, 
 		return err
 	})
 	return out, mapErr(err, "thread of %s", n)
+}
+
+// GuestLinkRequestForUpdate implements helpdesk.MailStore.
+func (s *Store) GuestLinkRequestForUpdate(ctx context.Context, tenant helpdesk.TenantID, id int64) (helpdesk.GuestLinkRequest, bool, error) {
+	var r helpdesk.GuestLinkRequest
+	var done bool
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var n int64
+		err := tx.QueryRow(ctx, `SELECT ticket_number, email, requested_at, resolved_at IS NOT NULL FROM guest_link_requests
+			WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, int64(tenant), id).Scan(&n, &r.Email, &r.RequestedAt, &done)
+		r.Number = helpdesk.TicketNumber(n)
+		return err
+	})
+	return r, done, mapErr(err, "guest link request %d", id)
+}
+
+// ResolveGuestLinkRequest implements helpdesk.MailStore.
+func (s *Store) ResolveGuestLinkRequest(ctx context.Context, tenant helpdesk.TenantID, id int64, at time.Time) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE guest_link_requests SET resolved_at = $3 WHERE tenant_id = $1 AND id = $2`, int64(tenant), id, at)
+		return err
+	})
+	return mapErr(err, "resolve guest link request %d", id)
 }
 
 // TenantByID loads a tenant from the public directory.
