@@ -149,7 +149,8 @@ func TestSMTPBothWaysOverLoopback(t *testing.T) {
 	require.Len(t, out.all(), 1, "the acknowledgement went out")
 
 	_, err = r.svc.Reply(ctx, r.agents["demo"].Actor(), helpdesk.TicketVersion{Number: n},
-		helpdesk.ReplyInput{CommentInput: helpdesk.CommentInput{Body: "Hemos reiniciado la impresora. ¿Puede probar?"}, Public: true})
+		helpdesk.ReplyInput{CommentInput: helpdesk.CommentInput{Body: "Hemos reiniciado la impresora. ¿Puede probar?",
+			Attachments: []helpdesk.NewAttachment{{Filename: "guía rápida.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("Paso 1: encender.")}}}, Public: true})
 	require.NoError(t, err)
 	r.drain(t)
 	sent := out.all()
@@ -172,6 +173,9 @@ func TestSMTPBothWaysOverLoopback(t *testing.T) {
 	assert.Equal(t, "<CAJx1+gmail-0001@mail.gmail.com>", env.GetHeader("In-Reply-To"))
 	assert.Contains(t, env.GetHeader("References"), "<CAJx1+gmail-0001@mail.gmail.com>")
 	assert.Empty(t, env.GetHeader("Auto-Submitted"), "a person's reply is not automatic")
+	require.Len(t, env.Attachments, 1, "the reply's files go with it")
+	assert.Equal(t, "guía rápida.txt", env.Attachments[0].FileName)
+	assert.Equal(t, "Paso 1: encender.", string(env.Attachments[0].Content))
 	ack, err := enmime.ReadEnvelope(bytes.NewReader(sent[0].raw))
 	require.NoError(t, err)
 	assert.Equal(t, "auto-generated", ack.GetHeader("Auto-Submitted"))
