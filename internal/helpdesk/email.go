@@ -419,8 +419,26 @@ func foldedHTML(in InboundEmail) string {
 	if main == "" {
 		main = "<p>" + escapeHTML(in.Text) + "</p>"
 	}
-	return main + `<details class="mail-quote"><summary>…</summary><pre>` + escapeHTML(in.Quoted) + `</pre></details>`
+	return main + quoteOpen + escapeHTML(in.Quoted) + quoteClose
 }
+
+// quoteOpen and quoteClose wrap the folded history in a comment's HTML.
+const (
+	quoteOpen  = `<details class="mail-quote"><summary>…</summary><pre>`
+	quoteClose = `</pre></details>`
+)
+
+// QuotedHistory returns, as plain text, the quoted history a mailed
+// comment's HTML keeps folded (see foldedHTML); "" when there is none.
+func QuotedHistory(html string) string {
+	i := strings.LastIndex(html, quoteOpen)
+	if i < 0 || !strings.HasSuffix(html, quoteClose) {
+		return ""
+	}
+	return htmlUnescaper.Replace(strings.TrimSuffix(html[i+len(quoteOpen):], quoteClose))
+}
+
+var htmlUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&")
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
 

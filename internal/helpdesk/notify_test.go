@@ -127,3 +127,13 @@ func TestSubjectReferenceAndMailSubject(t *testing.T) {
 	assert.Equal(t, "Primera línea", mailSubject(InboundEmail{Subject: "  ", Text: "Primera línea\nsegunda"}))
 	assert.Equal(t, "a@b.example", mailSubject(InboundEmail{From: MailAddress{Email: "A@b.example"}}))
 }
+
+func TestQuotedHistoryRoundTrip(t *testing.T) {
+	t.Parallel()
+	in := InboundEmail{Text: "Nuevo <b>", Quoted: "> antes & \"después\" <i>'x'</i>"}
+	html := foldedHTML(in)
+	assert.Equal(t, in.Quoted, QuotedHistory(html))
+	assert.NotContains(t, html, "<b>")
+	assert.Empty(t, QuotedHistory("<p>sin historia</p>"))
+	assert.Empty(t, foldedHTML(InboundEmail{Text: "x"}), "no quote, no HTML of ours")
+}

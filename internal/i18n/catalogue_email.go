@@ -20,6 +20,8 @@ func init() {
 		"mail.assigned.body":        "Se te ha asignado la solicitud %s: «%s».",
 		"mail.requester_reply.body": "%s ha respondido en la solicitud %s:",
 
+		"console.mail.quoted": "Mensajes anteriores citados",
+
 		"admin.email.title":                   "Correo",
 		"admin.email.intro":                   "Mensajes recibidos en %s y avisos enviados por la mesa de ayuda.",
 		"admin.email.inbound":                 "Recibidos",
@@ -82,6 +84,8 @@ func init() {
 		"mail.guest_link.body":      "Here is the link to follow your request %s. It expires in 30 days.",
 		"mail.assigned.body":        "You have been assigned request %s: “%s”.",
 		"mail.requester_reply.body": "%s replied on request %s:",
+
+		"console.mail.quoted": "Earlier messages quoted",
 
 		"admin.email.title":                   "Email",
 		"admin.email.intro":                   "Messages received at %s and notices sent by the help desk.",

@@ -102,3 +102,35 @@ func TestAdminMailLog(t *testing.T) {
 func postgresJob(tenant helpdesk.TenantID, kind string, id int64) postgres.MailJob {
 	return postgres.MailJob{Tenant: tenant, Mail: kind, ID: id}
 }
+
+// TestConsoleFoldsQuotedHistoryOfMail: a mailed reply shows its new text;
+// the history it quoted is there, folded (a closed details element), and
+// escaped.
+func TestConsoleFoldsQuotedHistoryOfMail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("pliegue")
+	ctx := context.Background()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	e.svc.EnableEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("k", 32))))
+	proc := &mail.Processor{Service: e.svc, Store: e.store, Log: quiet}
+	raw := []byte("From: Rosa <rosa@example.com>\r\nSubject: Impresora\r\nMessage-ID: <q1@example.com>\r\n\r\n" +
+		"Sigue sin ir.\r\n\r\nOn Mon, 2 Mar 2026 at 10:00, Soporte <s@x.example> wrote:\r\n> <script>alert(1)</script> reiniciad\r\n")
+	id, _, err := e.svc.AcceptEmail(ctx, d.tenant.ID, helpdesk.InboundMail{MessageID: "q1@example.com", Raw: raw})
+	require.NoError(t, err)
+	res, err := proc.Process(ctx, d.tenant.ID, id)
+	require.NoError(t, err)
+	require.Equal(t, helpdesk.OutcomeNewTicket, res.Outcome)
+
+	ag := e.client()
+	ag.login(d, d.agent)
+	page := ag.get("/" + d.tenant.Slug + "/agent/tickets/" + strconv.FormatInt(int64(res.Ticket), 10))
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Equal(t, "Sigue sin ir.", text(page, `.comment-body`))
+	q := page.doc.Find(`[data-testid="mail-quote"]`)
+	require.Equal(t, 1, q.Length())
+	_, open := q.Attr("open")
+	assert.False(t, open, "folded by default")
+	assert.Contains(t, q.Find("pre").Text(), "<script>alert(1)</script> reiniciad")
+	assert.NotContains(t, page.body, "<script>alert(1)</script>", "escaped")
+}
