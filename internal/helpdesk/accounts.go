@@ -41,6 +41,13 @@ type User struct {
 	// (password change, sign out everywhere) ends every session holding an
 	// older copy.
 	SessionEpoch int
+	// Availability and MaxOpenTickets (zero: no cap) are what routing
+	// reads of an agent.
+	Availability   Availability
+	MaxOpenTickets int
+	// MergedInto is the customer record this one was merged into; zero
+	// for every other user.
+	MergedInto UserID
 }
 
 // Actor returns the actor for calls made by u.

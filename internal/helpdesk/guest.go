@@ -270,7 +270,8 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 			c, err := tx.Category(ctx, tenant.ID, in.Category)
 			switch {
 			case err == nil:
-				rc.Category = c
+				// A guest chooses among the portal's categories.
+				rc.Category = CategoryFor(c, System(tenant.ID))
 			case !errors.Is(err, ErrNotFound):
 				return fmt.Errorf("helpdesk: load category: %w", err)
 			}

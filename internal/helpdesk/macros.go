@@ -122,7 +122,8 @@ func (s *Service) WorkspaceChoices(ctx context.Context, by Actor) ([]Group, []Us
 	if !by.IsStaff() || by.User == 0 {
 		return nil, nil, nil, fmt.Errorf("helpdesk: workspace choices: %w", ErrNotFound)
 	}
-	return s.store.ReplyChoices(ctx, by.Tenant, by.User)
+	gs, us, ms, err := s.store.ReplyChoices(ctx, by.Tenant, by.User)
+	return activeGroups(gs), us, ms, err
 }
 
 // Macro loads a macro the actor may use: a shared one or their own. Another

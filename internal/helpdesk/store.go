@@ -19,5 +19,11 @@ type Store interface {
 	MacroStore
 	ViewStore
 	AgentSettingsStore
+	AuditStore
+	CategoryAdminStore
+	GroupAdminStore
+	PeopleStore
+	InvitationStore
+	AdminStore
 	MailStore
 }

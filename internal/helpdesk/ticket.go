@@ -23,6 +23,43 @@ type Group struct {
 	Name    string
 	Tier    int
 	Members []UserID
+	// Leads are the members flagged as group leads (escalation notices).
+	Leads []UserID
+	// Assignment says how the group's new tickets find an agent (the
+	// routing rules read it; the admin pages set it).
+	Assignment AssignmentMode
+	// ArchivedAt is when the group was archived; zero while in use. An
+	// archived group takes no new tickets; old tickets keep it.
+	ArchivedAt time.Time
+}
+
+// Archived reports whether g is archived.
+func (g Group) Archived() bool { return !g.ArchivedAt.IsZero() }
+
+// IsLead reports whether member u is a lead of g.
+func (g Group) IsLead(u UserID) bool { return slices.Contains(g.Leads, u) }
+
+// AssignmentMode is how a group assigns its new tickets.
+type AssignmentMode string
+
+// The assignment modes of migrations/00008_routing_settings.sql.
+const (
+	AssignManual      AssignmentMode = "manual"
+	AssignLeastLoaded AssignmentMode = "least_loaded"
+	AssignRoundRobin  AssignmentMode = "round_robin"
+)
+
+// AssignmentModes lists the modes in the order the admin pages offer them.
+func AssignmentModes() []AssignmentMode {
+	return []AssignmentMode{AssignManual, AssignLeastLoaded, AssignRoundRobin}
+}
+
+// ParseAssignmentMode reads a stored or submitted mode.
+func ParseAssignmentMode(s string) (AssignmentMode, error) {
+	if slices.Contains(AssignmentModes(), AssignmentMode(s)) {
+		return AssignmentMode(s), nil
+	}
+	return "", invalid("assignment", "error.invalid")
 }
 
 // HasMember reports whether agent u belongs to g.
@@ -32,7 +69,24 @@ func (g Group) HasMember(u UserID) bool { return slices.Contains(g.Members, u) }
 type Category struct {
 	ID   CategoryID
 	Name string
+	// Description is shown to customers choosing a category.
+	Description string
+	// DefaultGroup and DefaultPriority are what new tickets of the
+	// category start with (zero / "": none); the routing rules read them.
+	DefaultGroup    GroupID
+	DefaultPriority Priority
+	// Internal categories are not offered in the portal (agents set them);
+	// the others are (portal_visible in the schema).
+	Internal bool
+	// Position orders the pickers (then the name).
+	Position int
+	// ArchivedAt is when the category was archived; zero while in use.
+	// Archived categories are offered nowhere; old tickets keep them.
+	ArchivedAt time.Time
 }
+
+// Archived reports whether c is archived.
+func (c Category) Archived() bool { return !c.ArchivedAt.IsZero() }
 
 // Requester is who the ticket is for: a user of the tenant, or a guest known
 // only by name and email until they are upgraded to a user (see ClaimGuest).

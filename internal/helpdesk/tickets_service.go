@@ -219,7 +219,7 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 			c, err := tx.Category(ctx, by.Tenant, in.Category)
 			switch {
 			case err == nil:
-				rc.Category = c
+				rc.Category = CategoryFor(c, by)
 			case !errors.Is(err, ErrNotFound):
 				return fmt.Errorf("helpdesk: load category: %w", err)
 			}
@@ -434,6 +434,11 @@ func (s *Service) SetCategory(ctx context.Context, by Actor, at TicketVersion, i
 			if cat, err = tx.Category(ctx, by.Tenant, id); err != nil {
 				return nil, nil, lookupErr("category", err)
 			}
+			// An archived category stays on the tickets that have it but
+			// is given to no other.
+			if cat.Archived() && cat.ID != t.Category {
+				return nil, nil, lookupErr("category", ErrNotFound)
+			}
 		}
 		evs, err := t.SetCategory(cat, by, now)
 		return evs, nil, err
@@ -474,6 +479,10 @@ func (s *Service) Assign(ctx context.Context, by Actor, at TicketVersion, a Assi
 			g, err := group(ctx, tx, by.Tenant, *a.Group)
 			if err != nil {
 				return nil, nil, err
+			}
+			// An archived group keeps its tickets but takes no new ones.
+			if g.Archived() && g.ID != t.Group {
+				return nil, nil, invalid("group", "error.invalid")
 			}
 			if evs, err = t.SetGroup(g, by, now); err != nil {
 				return nil, nil, err
@@ -524,6 +533,9 @@ func (s *Service) Escalate(ctx context.Context, by Actor, at TicketVersion, to G
 		target, err := group(ctx, tx, by.Tenant, to)
 		if err != nil {
 			return nil, nil, err
+		}
+		if target.Archived() {
+			return nil, nil, invalid("group", "error.invalid")
 		}
 		evs, err := t.Escalate(from, target, by, now)
 		return evs, nil, err

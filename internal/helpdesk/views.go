@@ -141,6 +141,50 @@ func (s *Service) SavedViews(ctx context.Context, by Actor) ([]SavedView, error)
 	return s.store.SavedViews(ctx, by.Tenant, by.User)
 }
 
+// Sidebar reads, for staff, the saved views the actor may open and the
+// counts of builtin followed by those views, in one transaction.
+func (s *Service) Sidebar(ctx context.Context, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
+	if !by.IsStaff() || by.User == 0 {
+		return nil, nil, fmt.Errorf("helpdesk: sidebar: %w", ErrNotFound)
+	}
+	var views []SavedView
+	var counts []int
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		if views, err = tx.SavedViews(ctx, by.Tenant, by.User); err != nil {
+			return err
+		}
+		all := make([]TicketFilter, 0, len(builtin)+len(views))
+		all = append(all, builtin...)
+		for _, v := range views {
+			all = append(all, v.Filter)
+		}
+		// A view whose filter no longer validates counts zero rather than
+		// breaking every console page; opening it names the problem.
+		var valid []TicketFilter
+		var at []int
+		for i := range all {
+			f := all[i]
+			if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
+				return err
+			}
+			if f.Validate() == nil {
+				valid, at = append(valid, f), append(at, i)
+			}
+		}
+		got, err := tx.CountTickets(ctx, by.Tenant, valid)
+		if err != nil {
+			return fmt.Errorf("helpdesk: count tickets: %w", err)
+		}
+		counts = make([]int, len(all))
+		for j, i := range at {
+			counts[i] = got[j]
+		}
+		return nil
+	})
+	return views, counts, err
+}
+
 // SavedView loads a view the actor may open: a shared one or their own.
 // Another agent's private view is reported as not found.
 func (s *Service) SavedView(ctx context.Context, by Actor, id ViewID) (SavedView, error) {

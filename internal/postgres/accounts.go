@@ -51,17 +51,20 @@ func (s *Store) TenantBySlug(ctx context.Context, slug string) (helpdesk.Tenant,
 	return t, mapErr(err, "tenant %q", slug)
 }
 
-const userColumns = `id, tenant_id, email, name, role, password_hash, coalesce(organisation_id, 0), language, active, created_at, phone, session_epoch`
+const userColumns = `id, tenant_id, email, name, role, password_hash, coalesce(organisation_id, 0), language, active, created_at, phone, session_epoch,
+	availability, coalesce(max_open_tickets, 0), coalesce(merged_into_id, 0)`
 
 func scanUser(row pgx.Row) (helpdesk.User, error) {
 	var u helpdesk.User
-	var id, tenant, org int64
-	var role string
-	err := row.Scan(&id, &tenant, &u.Email, &u.Name, &role, &u.PasswordHash, &org, &u.Language, &u.Active, &u.CreatedAt, &u.Phone, &u.SessionEpoch)
+	var id, tenant, org, merged int64
+	var role, availability string
+	err := row.Scan(&id, &tenant, &u.Email, &u.Name, &role, &u.PasswordHash, &org, &u.Language, &u.Active, &u.CreatedAt, &u.Phone, &u.SessionEpoch,
+		&availability, &u.MaxOpenTickets, &merged)
 	if err != nil {
 		return u, err
 	}
 	u.ID, u.Tenant, u.Organisation = helpdesk.UserID(id), helpdesk.TenantID(tenant), helpdesk.OrganisationID(org)
+	u.Availability, u.MergedInto = helpdesk.Availability(availability), helpdesk.UserID(merged)
 	u.Role, err = helpdesk.ParseRole(role)
 	return u, err
 }

@@ -11,73 +11,6 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// Group loads a group with its members.
-func (s *Store) Group(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.GroupID) (helpdesk.Group, error) {
-	const q = `SELECT g.id, g.name, g.tier,
-		ARRAY(SELECT m.user_id FROM group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id ORDER BY m.user_id)
-	FROM groups g WHERE g.tenant_id = $1 AND g.id = $2`
-	var g helpdesk.Group
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var gid int64
-		var members []int64
-		if err := tx.QueryRow(ctx, q, int64(tenant), int64(id)).Scan(&gid, &g.Name, &g.Tier, &members); err != nil {
-			return err
-		}
-		g.ID = helpdesk.GroupID(gid)
-		for _, m := range members {
-			g.Members = append(g.Members, helpdesk.UserID(m))
-		}
-		return nil
-	})
-	return g, mapErr(err, "group %d", id)
-}
-
-// CreateGroup inserts a group and its members (admin pages, demo data).
-func (s *Store) CreateGroup(ctx context.Context, tenant helpdesk.TenantID, g helpdesk.Group) (helpdesk.Group, error) {
-	if g.Tier < 1 {
-		g.Tier = 1
-	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO groups (tenant_id, name, tier) VALUES ($1, $2, $3) RETURNING id`,
-			int64(tenant), g.Name, g.Tier).Scan(&id); err != nil {
-			return err
-		}
-		g.ID = helpdesk.GroupID(id)
-		members := make([]int64, 0, len(g.Members))
-		for _, m := range g.Members {
-			members = append(members, int64(m))
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO group_members (tenant_id, group_id, user_id)
-			SELECT DISTINCT $1::bigint, $2::bigint, unnest($3::bigint[])`, int64(tenant), id, members)
-		return err
-	})
-	return g, mapErr(err, "create group %q", g.Name)
-}
-
-// Category loads a category.
-func (s *Store) Category(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.CategoryID) (helpdesk.Category, error) {
-	var c helpdesk.Category
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var cid int64
-		err := tx.QueryRow(ctx, `SELECT id, name FROM categories WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(id)).Scan(&cid, &c.Name)
-		c.ID = helpdesk.CategoryID(cid)
-		return err
-	})
-	return c, mapErr(err, "category %d", id)
-}
-
-// CreateCategory inserts a category (admin pages, demo data).
-func (s *Store) CreateCategory(ctx context.Context, tenant helpdesk.TenantID, c helpdesk.Category) (helpdesk.Category, error) {
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO categories (tenant_id, name) VALUES ($1, $2) RETURNING id`, int64(tenant), c.Name).Scan(&id)
-		c.ID = helpdesk.CategoryID(id)
-		return err
-	})
-	return c, mapErr(err, "create category %q", c.Name)
-}
-
 type optionJSON struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
@@ -200,29 +133,10 @@ func (s *Store) OrganisationShares(ctx context.Context, tenant helpdesk.TenantID
 
 // Shared by Groups, Agents and ReplyChoices (which batches them).
 const (
-	groupsSQL = `SELECT g.id, g.name, g.tier,
-		ARRAY(SELECT m.user_id FROM group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id ORDER BY m.user_id)
-	FROM groups g WHERE g.tenant_id = $1 ORDER BY g.tier, g.name`
+	groupsSQL = `SELECT ` + groupColumns + ` FROM groups g WHERE g.tenant_id = $1 ORDER BY g.tier, g.name`
 	agentsSQL = `SELECT ` + userColumns + ` FROM users
 		WHERE tenant_id = $1 AND role IN ('agent', 'admin') AND active ORDER BY name, id`
 )
-
-// collectGroups reads the rows of groupsSQL.
-func collectGroups(rows pgx.Rows) ([]helpdesk.Group, error) {
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Group, error) {
-		var id int64
-		var g helpdesk.Group
-		var members []int64
-		if err := r.Scan(&id, &g.Name, &g.Tier, &members); err != nil {
-			return g, err
-		}
-		g.ID = helpdesk.GroupID(id)
-		for _, m := range members {
-			g.Members = append(g.Members, helpdesk.UserID(m))
-		}
-		return g, nil
-	})
-}
 
 // collectUsers reads rows of userColumns.
 func collectUsers(rows pgx.Rows) ([]helpdesk.User, error) {
@@ -243,23 +157,33 @@ func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdes
 	return out, mapErr(err, "groups")
 }
 
-// Categories lists the tenant's categories by name.
-func (s *Store) Categories(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Category, error) {
-	var out []helpdesk.Category
+// FilterChoices reads, in one round trip, what the queue's filters offer:
+// groups, active agents and every category (archived ones too: old tickets
+// keep them), as Groups, Agents and Categories read them.
+func (s *Store) FilterChoices(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, []helpdesk.User, []helpdesk.Category, error) {
+	var groups []helpdesk.Group
+	var agents []helpdesk.User
+	var cats []helpdesk.Category
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, name FROM categories WHERE tenant_id = $1 ORDER BY name`, int64(tenant))
-		if err != nil {
+		b := &pgx.Batch{}
+		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			groups, err = collectGroups(rows)
 			return err
-		}
-		var id int64
-		var name string
-		_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
-			out = append(out, helpdesk.Category{ID: helpdesk.CategoryID(id), Name: name})
-			return nil
 		})
-		return err
+		b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			agents, err = collectUsers(rows)
+			return err
+		})
+		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			cats, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
+			return err
+		})
+		return tx.SendBatch(ctx, b).Close()
 	})
-	return out, mapErr(err, "categories")
+	return groups, agents, cats, mapErr(err, "filter choices")
 }
 
 // Agents lists the tenant's active agents and admins by name.

@@ -11,41 +11,34 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
-	"github.com/atiende/atiende/web/console"
+	"github.com/atiende/atiende/web/admin"
 )
 
-// adminEmailRoutes are the mail log pages. They belong under the admin
-// pages; until the admin shell exists they use the console's, behind the
-// staff check, and the domain lets admins only (an agent gets 404).
+// adminEmailRoutes are the mail log pages under /{tenant}/admin (admins
+// only; the domain checks it again).
 func (s *Server) adminEmailRoutes(r chi.Router) {
-	r.Group(func(r chi.Router) {
-		r.Use(s.requireStaff)
-		r.Get("/admin/email", s.h(s.adminEmail))
-		r.Get("/admin/email/out/{id}", s.h(s.adminEmailMessage))
-		r.Post("/admin/email/in/{id}/retry", s.h(s.adminEmailRetryIn))
-		r.Post("/admin/email/out/{id}/retry", s.h(s.adminEmailRetryOut))
-	})
+	r.Get("/email", s.h(s.adminEmail))
+	r.Get("/email/out/{id}", s.h(s.adminEmailMessage))
+	r.Post("/email/in/{id}/retry", s.h(s.adminEmailRetryIn))
+	r.Post("/email/out/{id}/retry", s.h(s.adminEmailRetryOut))
 }
 
 func emailPath(t helpdesk.Tenant) string { return tenantPath(t, "/admin/email") }
 
 func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
-	log, err := s.svc.MailLog(ctx, u.Actor())
+	t, l := tenantFrom(r), s.lang(r)
+	log, err := s.svc.MailLog(ctx, adminActor(r))
 	if err != nil {
 		return err
 	}
-	frame, err := s.consoleFrame(r, l.T("admin.email.title"), "")
-	if err != nil {
-		return err
-	}
-	loc := tenantLocation(t)
-	vm := console.MailLog{Frame: frame, Title: l.T("admin.email.title"),
+	frame := s.adminFrame(r, l.T("admin.email.title"), "email")
+	loc := deskLocation(t)
+	vm := admin.MailLog{Frame: frame, Title: l.T("admin.email.title"),
 		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == ""}
 	for _, m := range log.Inbound {
 		id := strconv.FormatInt(int64(m.ID), 10)
-		row := console.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
+		row := admin.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
 			From: m.From, Subject: m.Subject, Outcome: inboundOutcome(l, m), Detail: inboundDetail(l, m.Detail)}
 		if m.Ticket != 0 {
 			row.TicketURL = tenantPath(t, "/agent/tickets/"+strconv.FormatInt(int64(m.Ticket), 10))
@@ -58,7 +51,7 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, m := range log.Outbound {
 		id := strconv.FormatInt(int64(m.ID), 10)
-		row := console.MailOutRow{ID: id, When: formatTime(l, loc, m.CreatedAt), WhenISO: isoTime(m.CreatedAt),
+		row := admin.MailOutRow{ID: id, When: formatTime(l, loc, m.CreatedAt), WhenISO: isoTime(m.CreatedAt),
 			To: m.To, Kind: mailKindLabel(l, m.Kind), Subject: m.Subject,
 			State: mailStateLabel(l, m.State), StateKey: string(m.State), Error: m.LastError}
 		if row.Subject == "" {
@@ -75,7 +68,7 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 		}
 		vm.Outbound = append(vm.Outbound, row)
 	}
-	return s.render(w, r, http.StatusOK, console.MailLogPage(vm))
+	return s.render(w, r, http.StatusOK, admin.MailLogPage(vm))
 }
 
 // inboundOutcome says what a received message did, in the reader's
@@ -168,12 +161,12 @@ func mailID(r *http.Request) (int64, error) {
 // its text part (the HTML part is not shown, so nothing in it runs here).
 func (s *Server) adminEmailMessage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	t, l := tenantFrom(r), s.lang(r)
 	id, err := mailID(r)
 	if err != nil {
 		return err
 	}
-	m, err := s.svc.OutboundMail(ctx, u.Actor(), helpdesk.OutboundMailID(id))
+	m, err := s.svc.OutboundMail(ctx, adminActor(r), helpdesk.OutboundMailID(id))
 	if err != nil {
 		return err
 	}
@@ -184,20 +177,17 @@ func (s *Server) adminEmailMessage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	frame, err := s.consoleFrame(r, l.T("admin.email.message_title", m.Number.String()), "")
-	if err != nil {
-		return err
-	}
-	vm := console.MailMessage{Frame: frame, Title: env.GetHeader("Subject"), Text: env.Text, BackURL: emailPath(t)}
+	frame := s.adminFrame(r, l.T("admin.email.message_title", m.Number.String()), "email")
+	vm := admin.MailMessage{Frame: frame, Title: env.GetHeader("Subject"), Text: env.Text, BackURL: emailPath(t)}
 	for _, h := range []string{"From", "To", "Reply-To", "Date", "Subject", "Message-Id", "In-Reply-To", "References", "Auto-Submitted", "Content-Language"} {
 		if v := env.GetHeader(h); v != "" {
-			vm.Headers = append(vm.Headers, console.MailHeader{Name: h, Value: v})
+			vm.Headers = append(vm.Headers, admin.MailHeader{Name: h, Value: v})
 		}
 	}
 	for _, a := range env.Attachments {
-		vm.Headers = append(vm.Headers, console.MailHeader{Name: "Attachment", Value: a.FileName})
+		vm.Headers = append(vm.Headers, admin.MailHeader{Name: "Attachment", Value: a.FileName})
 	}
-	return s.render(w, r, http.StatusOK, console.MailMessagePage(vm))
+	return s.render(w, r, http.StatusOK, admin.MailMessagePage(vm))
 }
 
 func (s *Server) adminEmailRetryIn(w http.ResponseWriter, r *http.Request) error {
@@ -205,7 +195,7 @@ func (s *Server) adminEmailRetryIn(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RetryInboundMail(r.Context(), agent(r).Actor(), helpdesk.InboundMailID(id)); err != nil {
+	if err := s.svc.RetryInboundMail(r.Context(), adminActor(r), helpdesk.InboundMailID(id)); err != nil {
 		return err
 	}
 	return s.retried(w, r)
@@ -216,7 +206,7 @@ func (s *Server) adminEmailRetryOut(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RetryOutboundMail(r.Context(), agent(r).Actor(), helpdesk.OutboundMailID(id)); err != nil {
+	if err := s.svc.RetryOutboundMail(r.Context(), adminActor(r), helpdesk.OutboundMailID(id)); err != nil {
 		return err
 	}
 	return s.retried(w, r)

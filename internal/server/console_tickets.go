@@ -36,6 +36,8 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Post("/tickets/{number}/presence", s.h(s.consolePresence))
 	r.Get("/views/{view}/live", s.h(s.consoleQueueLive))
 	s.consoleMacroRoutes(r)
+	s.consoleSavedViewRoutes(r)
+	s.consoleProfileRoutes(r)
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.
@@ -275,6 +277,7 @@ func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
 		CommentInput: helpdesk.CommentInput{Body: draft.Body, Channel: helpdesk.ChannelWeb},
 		Public:       draft.Public,
 		Status:       status,
+		Signature:    true, // the agent's signature, if they set one, under public replies
 	})
 	if err == nil {
 		s.discardDraft(r, at.Number)

@@ -46,14 +46,15 @@ func (s *Server) routes() chi.Router {
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
 			s.portalGuestRoutes(r)
+			s.invitationRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
 			})
-			// Admin: the mail log (docs/email.md).
-			s.adminEmailRoutes(r)
+			// Admin pages: admins only.
+			r.Route("/admin", s.adminRoutes)
 		})
 	})
 	return r
