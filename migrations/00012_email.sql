@@ -77,10 +77,38 @@ CREATE INDEX mail_outbox_recent ON mail_outbox (tenant_id, id DESC);
 CREATE INDEX mail_outbox_ticket ON mail_outbox (tenant_id, ticket_id, id);
 SELECT isolate_by_tenant('mail_outbox');
 
+-- IMAP polling of an existing mailbox, per desk. The password is sealed
+-- (AES-GCM, key derived from ATIENDE_MAIL_SECRET) before it is stored.
+-- last_uid and uid_validity say what was taken already; the Message-ID
+-- index of mail_inbound catches anything seen twice anyway.
+CREATE TABLE mail_imap (
+    tenant_id      bigint PRIMARY KEY REFERENCES tenants (id),
+    host           text NOT NULL CHECK (length(host) BETWEEN 1 AND 253),
+    port           integer NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    tls            text NOT NULL CHECK (tls IN ('none', 'starttls', 'tls')),
+    username       text NOT NULL CHECK (length(username) BETWEEN 1 AND 254),
+    password_enc   bytea NOT NULL,
+    mailbox        text NOT NULL CHECK (length(mailbox) BETWEEN 1 AND 200),
+    enabled        boolean NOT NULL,
+    uid_validity   bigint NOT NULL DEFAULT 0,
+    last_uid       bigint NOT NULL DEFAULT 0,
+    last_error     text NOT NULL DEFAULT '' CHECK (length(last_error) <= 1000),
+    last_polled_at timestamptz
+);
+SELECT isolate_by_tenant('mail_imap');
+
+-- Which desks the poller visits: ids only, no content (docs/database.md
+-- "Cross-tenant access"); written with mail_imap in one transaction.
+CREATE TABLE mail_imap_pollable (
+    tenant_id bigint PRIMARY KEY REFERENCES tenants (id)
+);
+
 -- A "send me my link again" request is resolved once, by a mail job.
 ALTER TABLE guest_link_requests ADD COLUMN resolved_at timestamptz;
 
 -- +goose Down
 ALTER TABLE guest_link_requests DROP COLUMN resolved_at;
+DROP TABLE mail_imap_pollable;
+DROP TABLE mail_imap;
 DROP TABLE mail_outbox;
 DROP TABLE mail_inbound;

@@ -323,6 +323,8 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	}
 	signer := helpdesk.NewThreadSigner(secret)
 	svc.EnableEmail(signer)
+	// IMAP settings name a tenant's server: never an internal address.
+	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
 	var out *mail.SMTPConfig
 	if cfg.SMTPHost != "" {
 		out = &mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,

@@ -141,6 +141,12 @@ type MailStore interface {
 	GuestLinkRequestForUpdate(ctx context.Context, tenant TenantID, id int64) (r GuestLinkRequest, done bool, err error)
 	// ResolveGuestLinkRequest marks a request resolved.
 	ResolveGuestLinkRequest(ctx context.Context, tenant TenantID, id int64, at time.Time) error
+	// IMAPAccount loads the desk's IMAP account (ErrNotFound: none);
+	// SaveIMAPAccount writes it and whether the poller visits the desk;
+	// SetIMAPProgress records a poll.
+	IMAPAccount(ctx context.Context, tenant TenantID) (IMAPAccount, error)
+	SaveIMAPAccount(ctx context.Context, tenant TenantID, a IMAPAccount) error
+	SetIMAPProgress(ctx context.Context, tenant TenantID, validity, lastUID uint32, lastError string, at time.Time) error
 	// OutboundMail loads an outbox message with its rendered bytes.
 	OutboundMail(ctx context.Context, tenant TenantID, id OutboundMailID) (OutboundMail, error)
 	// RetryInboundMail and RetryOutboundMail queue a failed message again;

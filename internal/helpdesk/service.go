@@ -23,6 +23,9 @@ type Service struct {
 	hasher  PasswordHasher
 	now     func() time.Time
 	threads ThreadSigner // see EnableEmail
+	// secrets and checkHost serve IMAP settings (see EnableIMAP).
+	secrets   SecretBox
+	checkHost func(ctx context.Context, host string) error
 }
 
 // NewService wires the domain to its store and password hasher. now may be

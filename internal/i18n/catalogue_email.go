@@ -20,7 +20,8 @@ func init() {
 		"mail.assigned.body":        "Se te ha asignado la solicitud %s: «%s».",
 		"mail.requester_reply.body": "%s ha respondido en la solicitud %s:",
 
-		"console.mail.quoted": "Mensajes anteriores citados",
+		"error.host_forbidden": "Ese servidor no está permitido: su dirección es interna (local, privada o de metadatos).",
+		"console.mail.quoted":  "Mensajes anteriores citados",
 
 		"admin.email.title":                   "Correo",
 		"admin.email.intro":                   "Mensajes recibidos en %s y avisos enviados por la mesa de ayuda.",
@@ -85,7 +86,8 @@ func init() {
 		"mail.assigned.body":        "You have been assigned request %s: “%s”.",
 		"mail.requester_reply.body": "%s replied on request %s:",
 
-		"console.mail.quoted": "Earlier messages quoted",
+		"error.host_forbidden": "That server is not allowed: its address is internal (local, private or metadata).",
+		"console.mail.quoted":  "Earlier messages quoted",
 
 		"admin.email.title":                   "Email",
 		"admin.email.intro":                   "Messages received at %s and notices sent by the help desk.",

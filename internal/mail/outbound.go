@@ -75,37 +75,58 @@ func forbidden(ip netip.Addr) bool {
 	return false
 }
 
-// dial resolves the host, refuses forbidden addresses unless allowed, and
-// connects to the address it checked (not a second resolution, which DNS
-// rebinding could change).
+// dial connects to the configured server through the guard.
 func (c SMTPConfig) dial(ctx context.Context) (net.Conn, error) {
-	timeout := c.Timeout
+	return dialGuarded(ctx, c.Host, c.Port, c.AllowPrivate, c.Timeout)
+}
+
+// dialGuarded resolves host, refuses forbidden addresses unless allowed,
+// and connects to the address it checked (not a second resolution, which
+// DNS rebinding could change).
+func dialGuarded(ctx context.Context, host string, port int, allowPrivate bool, timeout time.Duration) (net.Conn, error) {
 	if timeout == 0 {
 		timeout = 30 * time.Second
 	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", c.Host)
+	target, err := resolveGuarded(ctx, host, allowPrivate)
 	if err != nil {
-		return nil, fmt.Errorf("mail: resolve %s: %w", c.Host, err)
-	}
-	var target netip.Addr
-	for _, ip := range ips {
-		if forbidden(ip) && !c.AllowPrivate {
-			return nil, fmt.Errorf("%w (%s)", ErrForbiddenHost, c.Host)
-		}
-		if !target.IsValid() {
-			target = ip
-		}
-	}
-	if !target.IsValid() {
-		return nil, fmt.Errorf("mail: %s has no address", c.Host)
+		return nil, err
 	}
 	d := net.Dialer{Timeout: timeout}
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(target.Unmap().String(), strconv.Itoa(c.Port)))
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(target.String(), strconv.Itoa(port)))
 	if err != nil {
-		return nil, fmt.Errorf("mail: connect %s: %w", c.Host, err)
+		return nil, fmt.Errorf("mail: connect %s: %w", host, err)
 	}
 	_ = conn.SetDeadline(time.Now().Add(2 * timeout))
 	return conn, nil
+}
+
+// resolveGuarded returns the first address of host, or ErrForbiddenHost
+// when any of its addresses is internal and that is not allowed.
+func resolveGuarded(ctx context.Context, host string, allowPrivate bool) (netip.Addr, error) {
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("mail: resolve %s: %w", host, err)
+	}
+	var target netip.Addr
+	for _, ip := range ips {
+		if forbidden(ip) && !allowPrivate {
+			return netip.Addr{}, fmt.Errorf("%w (%s)", ErrForbiddenHost, host)
+		}
+		if !target.IsValid() {
+			target = ip.Unmap()
+		}
+	}
+	if !target.IsValid() {
+		return netip.Addr{}, fmt.Errorf("mail: %s has no address", host)
+	}
+	return target, nil
+}
+
+// CheckHost refuses a host that resolves to an internal address: the check
+// on servers named in a tenant's settings.
+func CheckHost(ctx context.Context, host string) error {
+	_, err := resolveGuarded(ctx, host, false)
+	return err
 }
 
 // Check validates the settings and the host's addresses without sending.
@@ -118,16 +139,8 @@ func (c SMTPConfig) Check(ctx context.Context) error {
 	default:
 		return fmt.Errorf("mail: unknown TLS mode %q", c.TLS)
 	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", c.Host)
-	if err != nil {
-		return fmt.Errorf("mail: resolve %s: %w", c.Host, err)
-	}
-	for _, ip := range ips {
-		if forbidden(ip) && !c.AllowPrivate {
-			return fmt.Errorf("%w (%s)", ErrForbiddenHost, c.Host)
-		}
-	}
-	return nil
+	_, err := resolveGuarded(ctx, c.Host, c.AllowPrivate)
+	return err
 }
 
 // Send delivers raw from envelope sender from to one recipient.

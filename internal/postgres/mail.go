@@ -369,3 +369,68 @@ func (s *Store) TenantByID(ctx context.Context, id helpdesk.TenantID) (helpdesk.
 	t, err := scanTenant(s.q().QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, int64(id)))
 	return t, mapErr(err, "tenant %d", id)
 }
+
+// IMAPAccount implements helpdesk.MailStore.
+func (s *Store) IMAPAccount(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.IMAPAccount, error) {
+	var a helpdesk.IMAPAccount
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var validity, last int64
+		var polled *time.Time
+		err := tx.QueryRow(ctx, `SELECT host, port, tls, username, password_enc, mailbox, enabled, uid_validity, last_uid,
+				last_error, last_polled_at FROM mail_imap WHERE tenant_id = $1`, int64(tenant)).
+			Scan(&a.Host, &a.Port, &a.TLS, &a.Username, &a.Password, &a.Mailbox, &a.Enabled, &validity, &last, &a.LastError, &polled)
+		a.UIDValidity, a.LastUID = uint32(validity), uint32(last)
+		if polled != nil {
+			a.LastPolledAt = *polled
+		}
+		return err
+	})
+	return a, mapErr(err, "imap account")
+}
+
+// SaveIMAPAccount implements helpdesk.MailStore.
+func (s *Store) SaveIMAPAccount(ctx context.Context, tenant helpdesk.TenantID, a helpdesk.IMAPAccount) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO mail_imap (tenant_id, host, port, tls, username, password_enc, mailbox, enabled, uid_validity, last_uid)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (tenant_id) DO UPDATE SET host = excluded.host, port = excluded.port, tls = excluded.tls,
+				username = excluded.username, password_enc = excluded.password_enc, mailbox = excluded.mailbox,
+				enabled = excluded.enabled, uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, last_error = ''`,
+			int64(tenant), a.Host, a.Port, a.TLS, a.Username, a.Password, a.Mailbox, a.Enabled, int64(a.UIDValidity), int64(a.LastUID))
+		if err != nil {
+			return err
+		}
+		if a.Enabled {
+			_, err = tx.Exec(ctx, `INSERT INTO mail_imap_pollable (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, int64(tenant))
+		} else {
+			_, err = tx.Exec(ctx, `DELETE FROM mail_imap_pollable WHERE tenant_id = $1`, int64(tenant))
+		}
+		return err
+	})
+	return mapErr(err, "save imap account")
+}
+
+// SetIMAPProgress implements helpdesk.MailStore.
+func (s *Store) SetIMAPProgress(ctx context.Context, tenant helpdesk.TenantID, validity, lastUID uint32, lastError string, at time.Time) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE mail_imap SET uid_validity = $2, last_uid = $3, last_error = $4, last_polled_at = $5
+			WHERE tenant_id = $1`, int64(tenant), int64(validity), int64(lastUID), clip(lastError, 1000), at)
+		return err
+	})
+	return mapErr(err, "imap progress")
+}
+
+// IMAPTenants lists the desks whose mailbox the poller visits: the IMAP
+// poller's one cross-tenant read, of ids only.
+func (s *Store) IMAPTenants(ctx context.Context) ([]helpdesk.TenantID, error) {
+	rows, err := s.pool.Query(ctx, `SELECT tenant_id FROM mail_imap_pollable ORDER BY tenant_id`)
+	if err != nil {
+		return nil, mapErr(err, "imap tenants")
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	out := make([]helpdesk.TenantID, len(ids))
+	for i, id := range ids {
+		out[i] = helpdesk.TenantID(id)
+	}
+	return out, mapErr(err, "imap tenants")
+}
