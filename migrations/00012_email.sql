@@ -52,7 +52,7 @@ CREATE TABLE mail_outbox (
     tenant_id       bigint NOT NULL REFERENCES tenants (id),
     id              bigint GENERATED ALWAYS AS IDENTITY,
     kind            text NOT NULL CHECK (kind IN ('ack', 'reply', 'pending', 'solved',
-                        'assigned', 'requester_reply', 'guest_link')),
+                        'assigned', 'requester_reply', 'mention', 'guest_link')),
     ticket_id       bigint NOT NULL,
     comment_id      bigint,
     recipient_id    bigint,

@@ -106,7 +106,7 @@ func (s *Service) MailContent(ctx context.Context, tenant TenantID, m OutboundMa
 					out.Comment = e.Comment
 				}
 			}
-			if out.Comment != nil && m.Recipient == t.Requester.User && !out.Comment.VisibleToCustomer() {
+			if out.Comment != nil && m.Kind != MailMention && !out.Comment.VisibleToCustomer() {
 				return fmt.Errorf("helpdesk: mail of %s carries an internal note: %w", m.Number, ErrForbidden)
 			}
 			if out.Comment != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Notifications by email. Who is told what is decided here, from the
@@ -18,8 +20,8 @@ import (
 //     going Pendiente or Resuelto (the latter with the satisfaction
 //     survey). Automatic notices carry Auto-Submitted: auto-generated; an
 //     agent's reply is a person's message and does not.
-//   - Agents: being assigned a ticket (by someone else), and a requester's
-//     reply on a ticket assigned to them.
+//   - Agents: being assigned a ticket (by someone else), a requester's
+//     reply on a ticket assigned to them, an @mention in an internal note.
 //   - Nobody is told about their own action.
 //
 // Agents' notification preferences (agent_settings.go) are respected.
@@ -39,6 +41,7 @@ const (
 	MailSolved         MailKind = "solved"
 	MailAssigned       MailKind = "assigned"
 	MailRequesterReply MailKind = "requester_reply"
+	MailMention        MailKind = "mention" // an internal note @mentions the agent
 	MailGuestLink      MailKind = "guest_link"
 )
 
@@ -81,6 +84,7 @@ type OutboundMail struct {
 var agentNotice = map[MailKind]NotificationKind{
 	MailAssigned:       NotifyAssigned,
 	MailRequesterReply: NotifyRequesterReply,
+	MailMention:        NotifyMention,
 }
 
 // notifyCreated queues the acknowledgement of a new ticket.
@@ -112,12 +116,73 @@ func notifyChanged(ctx context.Context, tx Store, t Ticket, evs []Event, comment
 			err = queueToRequester(ctx, tx, t, MailSolved, 0, true, e.At)
 		case e.Kind == EventAssigned && e.ToID != 0 && UserID(e.ToID) != e.Actor.User:
 			err = queueToAgent(ctx, tx, t, UserID(e.ToID), MailAssigned, 0, e.At)
+		case e.Kind == EventNoteAdded && c != nil:
+			err = notifyMentions(ctx, tx, t, c.Body, e.Actor.User, comment, e.At)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// notifyMentions tells the agents an internal note mentions: "@ana" names
+// the agent whose email starts "ana@", or whose name written without
+// spaces, or whose first name alone (when no other agent shares it), is
+// "ana", in any letter case. The author is never told.
+func notifyMentions(ctx context.Context, tx Store, t Ticket, body string, author UserID, comment CommentID, at time.Time) error {
+	handles := Mentions(body)
+	if len(handles) == 0 {
+		return nil
+	}
+	agents, err := tx.Agents(ctx, t.Tenant)
+	if err != nil {
+		return fmt.Errorf("helpdesk: mentions on %s: %w", t.Number, err)
+	}
+	firsts := map[string]int{}
+	for _, a := range agents {
+		first, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(a.Name)), " ")
+		firsts[first]++
+	}
+	told := map[UserID]bool{author: true}
+	for _, h := range handles {
+		for _, a := range agents {
+			local, _, _ := strings.Cut(strings.ToLower(a.Email), "@")
+			name := strings.ToLower(strings.TrimSpace(a.Name))
+			first, _, _ := strings.Cut(name, " ")
+			if told[a.ID] || !(h == local || h == strings.ReplaceAll(name, " ", "") || h == first && firsts[first] == 1) {
+				continue
+			}
+			told[a.ID] = true
+			if err := queueToAgent(ctx, tx, t, a.ID, MailMention, comment, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Mentions returns the lower-cased handles "@handle" in a note: letters,
+// digits, dots, hyphens and underscores after an @ that does not follow a
+// letter or digit (so an email address is no mention).
+func Mentions(body string) []string {
+	var out []string
+	rs := []rune(body)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '@' || i > 0 && (unicode.IsLetter(rs[i-1]) || unicode.IsDigit(rs[i-1])) {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || rs[j] == '.' || rs[j] == '-' || rs[j] == '_') {
+			j++
+		}
+		h := strings.TrimRight(strings.ToLower(string(rs[i+1:j])), ".-_")
+		if h != "" && len(out) < 20 {
+			out = append(out, h)
+		}
+		i = j - 1
+	}
+	return out
 }
 
 func queueToRequester(ctx context.Context, tx Store, t Ticket, kind MailKind, comment CommentID, auto bool, at time.Time) error {

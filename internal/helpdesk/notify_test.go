@@ -2,6 +2,8 @@ package helpdesk
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,6 +27,19 @@ func (f *fakeStore) AgentSettings(ctx context.Context, tenant TenantID, user Use
 		return AgentSettings{}, ErrNotFound
 	}
 	return AgentSettings{NotificationsOff: notifyOff[user]}, nil
+}
+
+// Agents lists the tenant's active staff, by name.
+func (f *fakeStore) Agents(ctx context.Context, tenant TenantID) ([]User, error) {
+	f.mustTx()
+	var out []User
+	for _, u := range f.users {
+		if u.Tenant == tenant && u.Active && u.Role.IsStaff() {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 var notifyOff = map[UserID][]NotificationKind{agent2ID: {NotifyAssigned}}
@@ -136,4 +151,22 @@ func TestQuotedHistoryRoundTrip(t *testing.T) {
 	assert.NotContains(t, html, "<b>")
 	assert.Empty(t, QuotedHistory("<p>sin historia</p>"))
 	assert.Empty(t, foldedHTML(InboundEmail{Text: "x"}), "no quote, no HTML of ours")
+}
+
+func TestMentionsNotifyAgents(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []string{"luis", "ana.b"}, Mentions("@Luis mira esto, y @ana.b. Escribe a rosa@example.com"))
+	assert.Empty(t, Mentions("correo: soporte@desk.example, @ solo"))
+
+	f := newFakeStore()
+	svc := NewService(f, nil, nil)
+	ctx := context.Background()
+	tk, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Red", Description: "No hay red", Channel: ChannelWeb})
+	require.NoError(t, err)
+	before := len(f.data.mails)
+	_, err = svc.AddNote(ctx, f.users[agentID].Actor(), TicketVersion{Number: tk.Number},
+		CommentInput{Body: "@luis ¿lo miras? (@ana soy yo; @rosa no es del equipo; luis@desk.example tampoco cuenta)"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"mention:luis@desk.example"}, mailsOf(f)[before:])
+	assert.NotZero(t, f.data.mails[before].Comment)
 }

@@ -19,6 +19,8 @@ func init() {
 		"mail.guest_link.body":      "Este es el enlace para seguir tu solicitud %s. Caduca en 30 días.",
 		"mail.assigned.body":        "Se te ha asignado la solicitud %s: «%s».",
 		"mail.requester_reply.body": "%s ha respondido en la solicitud %s:",
+		"mail.mention.body":         "%s te ha mencionado en una nota interna de la solicitud %s:",
+		"admin.email.kind.mention":  "Mención",
 
 		"error.host_forbidden": "Ese servidor no está permitido: su dirección es interna (local, privada o de metadatos).",
 		"console.mail.quoted":  "Mensajes anteriores citados",
@@ -85,6 +87,8 @@ func init() {
 		"mail.guest_link.body":      "Here is the link to follow your request %s. It expires in 30 days.",
 		"mail.assigned.body":        "You have been assigned request %s: “%s”.",
 		"mail.requester_reply.body": "%s replied on request %s:",
+		"mail.mention.body":         "%s mentioned you in an internal note on request %s:",
+		"admin.email.kind.mention":  "Mention",
 
 		"error.host_forbidden": "That server is not allowed: its address is internal (local, private or metadata).",
 		"console.mail.quoted":  "Earlier messages quoted",

@@ -48,3 +48,40 @@ func TestGuestLinksAreMailed(t *testing.T) {
 	}
 	assert.Equal(t, 3, r.count(t, "demo", `SELECT count(*) FROM guest_link_requests WHERE resolved_at IS NOT NULL`))
 }
+
+// TestAgentNoticesByMail: a mention in an internal note reaches the agent
+// mentioned, with the note, and never the requester.
+func TestAgentNoticesByMail(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, "demo")
+	ctx := context.Background()
+	out := &sink{}
+	r.deliver.SMTP = loopbackSMTP(serve(t, out, "127.0.0.1:0"))
+	r.runJobs(t)
+	luis, err := r.store.CreateUser(ctx, r.desks["demo"].ID, helpdesk.User{Email: "luis@demo.example", Name: "Luis Segundo",
+		Role: helpdesk.RoleAgent, Active: true})
+	require.NoError(t, err)
+	res, _ := r.receive(t, "demo", readEML(t, "gmail_alternative.eml"))
+	_, err = r.svc.AddNote(ctx, r.agents["demo"].Actor(), helpdesk.TicketVersion{Number: res.Ticket},
+		helpdesk.CommentInput{Body: "@luis revisa el tóner, es confidencial"})
+	require.NoError(t, err)
+	r.drain(t)
+	var toLuis []sunk
+	for _, m := range out.all() {
+		if m.to == luis.Email {
+			toLuis = append(toLuis, m)
+		}
+		env, err := enmime.ReadEnvelope(bytes.NewReader(m.raw))
+		require.NoError(t, err)
+		if m.to == "rosa@example.com" {
+			assert.NotContains(t, env.Text, "confidencial", "an internal note never reaches the requester")
+		}
+	}
+	require.Len(t, toLuis, 1)
+	env, err := enmime.ReadEnvelope(bytes.NewReader(toLuis[0].raw))
+	require.NoError(t, err)
+	assert.Contains(t, env.Text, "Ana Agente te ha mencionado")
+	assert.Contains(t, env.Text, "revisa el tóner")
+	assert.Contains(t, env.Text, "/demo/agent/tickets/"+itoa(int64(res.Ticket)))
+	assert.Equal(t, "auto-generated", env.GetHeader("Auto-Submitted"))
+}

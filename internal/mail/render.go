@@ -196,6 +196,14 @@ func compose(m Message, l i18n.Lang) body {
 	case helpdesk.MailAssigned:
 		b.Paras = []string{l.T("mail.assigned.body", n, t.Subject)}
 		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
+	case helpdesk.MailMention:
+		author := ""
+		if m.Content.Comment != nil {
+			author = m.Content.Comment.Author.Name
+		}
+		b.Paras = []string{l.T("mail.mention.body", author, n)}
+		b.Quote = comment
+		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
 	case helpdesk.MailRequesterReply:
 		b.Paras = []string{l.T("mail.requester_reply.body", t.Requester.Name, n)}
 		b.Quote = comment

@@ -115,6 +115,8 @@ func mailKindLabel(l i18n.Lang, k helpdesk.MailKind) string {
 		return l.T("admin.email.kind.requester_reply")
 	case helpdesk.MailGuestLink:
 		return l.T("admin.email.kind.guest_link")
+	case helpdesk.MailMention:
+		return l.T("admin.email.kind.mention")
 	}
 	return string(k)
 }

@@ -134,3 +134,28 @@ func TestConsoleFoldsQuotedHistoryOfMail(t *testing.T) {
 	assert.Contains(t, q.Find("pre").Text(), "<script>alert(1)</script> reiniciad")
 	assert.NotContains(t, page.body, "<script>alert(1)</script>", "escaped")
 }
+
+// TestSurveyLinkPreselectsTheScore: the survey email links each score; the
+// page opens with it chosen and records nothing until submitted.
+func TestSurveyLinkPreselectsTheScore(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("encuesta")
+	ctx := context.Background()
+	tk := e.openTicket(d.customer, "Sin conexión")
+	e.setStatus(d, tk.Number, helpdesk.StatusSolved)
+	token, err := e.svc.RatingLink(ctx, d.agent.Actor(), tk.Number)
+	require.NoError(t, err)
+	c := e.client()
+	page := c.get("/" + d.tenant.Slug + "/rate/" + token + "?rating=4")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	_, checked := page.doc.Find(`[data-testid="rating-4"]`).Attr("checked")
+	assert.True(t, checked)
+	assert.Equal(t, 1, page.doc.Find(`input[name="rating"][checked]`).Length())
+	st, err := e.svc.RatingByLink(ctx, d.tenant.ID, token)
+	require.NoError(t, err)
+	assert.Nil(t, st.Rating, "a GET records nothing")
+	page = c.get("/" + d.tenant.Slug + "/rate/" + token + "?rating=9")
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Zero(t, page.doc.Find(`input[name="rating"][checked]`).Length())
+}
