@@ -259,6 +259,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	workers.Go(func() { srv.Sweep(workCtx, 5*time.Minute) })
 	defer func() { stopWork(); workers.Wait() }()
 
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
+
 	errc := make(chan error, 1)
 	go func() {
 		log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)

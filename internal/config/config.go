@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,6 +37,10 @@ type Config struct {
 	// address; a spoofed header is then ignored.
 	TrustedProxyHeader string
 	DemoPassword       string
+	// PprofAddr, when set, serves net/http/pprof on this loopback address
+	// (for the performance harness and for diagnosing a live server). Off
+	// by default; never on a public address.
+	PprofAddr string
 }
 
 // MigrationURL is the connection string migrations run with: the migration
@@ -101,6 +106,19 @@ var options = []option{
 		func(c *Config, v string) error { c.TrustedProxyHeader = v; return nil }},
 	{"ATIENDE_DEMO_PASSWORD", "demo-password", "demo-password", "password of the demo users created by `atiende demo`",
 		func(c *Config, v string) error { c.DemoPassword = v; return nil }},
+	{"ATIENDE_PPROF_ADDR", "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; empty: off",
+		func(c *Config, v string) error {
+			if v == "" {
+				c.PprofAddr = ""
+				return nil
+			}
+			host, _, err := net.SplitHostPort(v)
+			if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+				return fmt.Errorf("must be a loopback address with a port (127.0.0.1:6060 or [::1]:6060), got %q", v)
+			}
+			c.PprofAddr = v
+			return nil
+		}},
 }
 
 // ErrHelp is returned when -h or -help was given; usage has been printed.
@@ -159,6 +177,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.String("trusted_proxy_header", c.TrustedProxyHeader),
+		slog.String("pprof_addr", c.PprofAddr),
 	)
 }
 

@@ -67,12 +67,12 @@ func (s *Store) inTenant(ctx context.Context, tenant helpdesk.TenantID, fn func(
 		}
 		return fn(s.tx)
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10)); err != nil {
-			return fmt.Errorf("postgres: set tenant: %w", err)
-		}
-		return fn(tx)
-	})
+	// The tenant is set in the BEGIN's own round trip: a query without
+	// arguments goes out in the simple protocol, which carries both
+	// statements at once. The value is a positive integer formatted here,
+	// never text from outside, so inlining it is safe.
+	begin := pgx.TxOptions{BeginQuery: "BEGIN; SELECT set_config('app.tenant_id', '" + strconv.FormatInt(int64(tenant), 10) + "', true)"}
+	return pgx.BeginTxFunc(ctx, s.pool, begin, fn)
 }
 
 // q returns the open transaction, or the pool for statements that are not
