@@ -50,3 +50,17 @@ func machine(ctx context.Context, url string) Machine {
 
 func cpuOf(pid int) float64 { return loadgen.CPUSeconds(pid) }
 func hwmOf(pid int) float64 { return loadgen.PeakRSSMB(pid) }
+
+// loadAvg is the 1, 5 and 15 minute load averages: on a shared machine
+// they say how much of it the run had.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], ", ")
+}

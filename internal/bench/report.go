@@ -124,12 +124,13 @@ func scaleSection(b *strings.Builder, r Results) {
 		r.Gen.Tenants, r.Gen.Users, r.Gen.Tickets, r.Gen.Comments, r.Gen.Events, r.Gen.SearchDocs)
 	fmt.Fprintf(b, "| measured tenant | `%s`, %d tickets (the largest); median tenant `%s`, %d tickets |\n", r.Tenant, r.TenantSize, r.Median, r.MedianSize)
 	fmt.Fprintf(b, "| generation time | %s |\n", gen)
-	fmt.Fprintf(b, "| whole run | %s |\n\n", r.Elapsed.Round(1e9))
+	fmt.Fprintf(b, "| whole run | %s |\n", r.Elapsed.Round(1e9))
+	fmt.Fprintf(b, "| load average (1, 5, 15 min) | %s before, %s after: the machine is shared, see below |\n\n", r.LoadBefore, r.LoadAfter)
 
 	targets(b, r)
 
 	b.WriteString("### Each endpoint alone, closed loop\n\n")
-	b.WriteString("| scenario | c | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU | DB CPU | peak RSS MB |\n")
+	b.WriteString("| scenario | c | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/req | DB CPU ms/req | peak RSS MB |\n")
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, x := range r.Load.Results {
 		if x.Rate == 0 {
@@ -137,7 +138,7 @@ func scaleSection(b *strings.Builder, r Results) {
 		}
 	}
 	b.WriteString("\n### Fixed rate\n\n")
-	b.WriteString("| scenario | rate | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU | DB CPU | peak RSS MB |\n")
+	b.WriteString("| scenario | rate | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/req | DB CPU ms/req | peak RSS MB |\n")
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, x := range r.Load.Results {
 		if x.Rate > 0 {
@@ -186,6 +187,12 @@ func scaleSection(b *strings.Builder, r Results) {
 			fl.Throughput, 1000/fl.Throughput, 1000/q.Throughput)
 	}
 
+	if x, ok := phase(r, "queue c=32"); ok && x.Requests > 0 && x.ServerCPU > 0 {
+		srv, dbc := 1000*x.ServerCPU/float64(x.Requests), 1000*x.DBCPU/float64(x.Requests)
+		fmt.Fprintf(b, "\nCPU per queue page at c=32: %.2f ms in the server and %.2f ms in PostgreSQL. On two cores with nothing else running "+
+			"(no load driver, no other users) that is a ceiling of about **%.0f pages/s** (2,000 ms of CPU per second ÷ %.2f ms): a projection from CPU time, "+
+			"which holds on a busy machine where throughput does not.\n", srv, dbc, 2000/(srv+dbc), srv+dbc)
+	}
 	if len(r.Queries) > 0 {
 		b.WriteString("\n### Database work per page (one request at a time, median of 100)\n\n")
 		fmt.Fprintf(b, "Tenant `%s`, %d tickets.\n\n", r.Tenant, r.TenantSize)
@@ -227,10 +234,10 @@ func row(b *strings.Builder, x loadgen.Result) {
 		}
 	}
 	cpu := func(s float64) string {
-		if x.Seconds == 0 {
-			return ""
+		if s == 0 || x.Requests == 0 {
+			return "–"
 		}
-		return fmt.Sprintf("%.0f %%", 100*s/x.Seconds)
+		return f2(1000 * s / float64(x.Requests))
 	}
 	fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", x.Scenario, c, f1(x.Throughput),
 		f2(x.Latency.P50), f2(x.Latency.P95), f2(x.Latency.P99), f2(x.Latency.Max), x.Errors, cpu(x.ServerCPU), cpu(x.DBCPU), f1(x.PeakRSSMB))
