@@ -75,6 +75,26 @@ func (s *Store) inTenant(ctx context.Context, tenant helpdesk.TenantID, fn func(
 	return pgx.BeginTxFunc(ctx, s.pool, begin, fn)
 }
 
+// readRow runs one read statement bound to tenant and hands its row to
+// scan. In the store's open transaction it is an ordinary query. Outside
+// one, the tenant setting and the statement go out as one batch: a single
+// round trip instead of three (BEGIN, the statement, COMMIT), and just as
+// bound, since PostgreSQL runs a batch (one Sync) as one implicit
+// transaction, to which set_config(…, true) is local. For reads of one row
+// on every request (the signed-in user, a ticket).
+func (s *Store) readRow(ctx context.Context, tenant helpdesk.TenantID, sql string, args []any, scan func(pgx.Row) error) error {
+	if tenant <= 0 {
+		return fmt.Errorf("postgres: no tenant given: %w", helpdesk.ErrNotFound)
+	}
+	if s.tx != nil {
+		return s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return scan(tx.QueryRow(ctx, sql, args...)) })
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10))
+	b.Queue(sql, args...).QueryRow(scan)
+	return s.pool.SendBatch(ctx, b).Close()
+}
+
 // q returns the open transaction, or the pool for statements that are not
 // tenant-owned (the tenant directory, rate limits).
 func (s *Store) q() querier {
