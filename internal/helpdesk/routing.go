@@ -194,8 +194,9 @@ func (s *Service) autoAssign(ctx context.Context, tx Store, t *Ticket, now time.
 	return evs, nil
 }
 
-// createRouted routes a ticket decided by Open, stores it, and runs the
-// "created" triggers on it: every channel opens tickets through it. The
+// createRouted routes a ticket decided by Open, stores it, starts its SLA
+// clocks and runs the "created" triggers on it: every channel opens
+// tickets through it. The
 // ticket is stored at version 1 whatever routing did: it is new.
 func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first NewComment, evs []Event, h routeHints) (Ticket, error) {
 	now := s.now()
@@ -207,6 +208,12 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 	created, err := tx.CreateTicket(ctx, t.Tenant, t, first, evs)
 	if err != nil {
 		return Ticket{}, fmt.Errorf("helpdesk: create ticket: %w", err)
+	}
+	// The clocks start from the routed ticket (its group and priority may
+	// select the policy), before triggers change it: their saves sync
+	// their own changes.
+	if err := syncSLA(ctx, tx, created.Tenant, created, evs); err != nil {
+		return Ticket{}, err
 	}
 	if err := s.runTriggers(ctx, tx, &created, OnCreated, first.Body); err != nil {
 		return Ticket{}, err

@@ -22,6 +22,8 @@ type Service struct {
 	store  Store
 	hasher PasswordHasher
 	now    func() time.Time
+	// slaNotifier sends SLA escalation notices; nil records only.
+	slaNotifier SLANotifier
 }
 
 // NewService wires the domain to its store and password hasher. now may be

@@ -24,7 +24,9 @@ type Store interface {
 	GroupAdminStore
 	PeopleStore
 	InvitationStore
+	FieldAdminStore
 	AdminStore
+	SLAStore
 	RoutingStore
 	AutomationStore
 }

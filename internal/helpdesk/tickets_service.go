@@ -97,7 +97,7 @@ func save(ctx context.Context, tx Store, tenant TenantID, t Ticket, base int, ev
 	if err != nil {
 		return fmt.Errorf("helpdesk: save ticket %s: %w", t.Number, err)
 	}
-	return nil
+	return syncSLA(ctx, tx, tenant, t, evs)
 }
 
 // loadForUpdate locks the ticket and checks that by may see it and that the
@@ -836,6 +836,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		if f.Assignee.Mode == AssigneeMe {
 			f.Assignee = AssigneeFilter{Mode: AssigneeUser, User: by.User}
 		}
+		f.SLANow = s.now()
 		if f.MyGroups {
 			f.MyGroups, f.GroupsOf = false, by.User
 		}
@@ -843,7 +844,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		staffOnly := f.Assignee != (AssigneeFilter{}) || len(f.Groups) > 0 || len(f.Priorities) > 0 ||
 			f.MyGroups || f.GroupsOf != 0 ||
 			f.Category != 0 || f.Tag != "" || f.Channel != "" || f.Organisation != 0 ||
-			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil
+			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil || f.SLA != ""
 		if staffOnly {
 			return ErrForbidden
 		}

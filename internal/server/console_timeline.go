@@ -160,6 +160,8 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 			return l.T("console.event.rating_changed", who, e.From, e.To), true
 		}
 		return l.T("console.event.rating_comment", who), true
+	case helpdesk.EventSLABreached, helpdesk.EventSLAEscalated:
+		return slaEventSentence(l, e), true
 	case helpdesk.EventAutomation:
 		return l.T("routing.event.rule", e.To), true
 	case helpdesk.EventNotificationQueued:
