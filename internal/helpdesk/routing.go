@@ -195,8 +195,8 @@ func (s *Service) autoAssign(ctx context.Context, tx Store, t *Ticket, now time.
 }
 
 // createRouted routes a ticket decided by Open, stores it, starts its SLA
-// clocks and runs the "created" triggers on it: every channel opens
-// tickets through it. The
+// clocks, runs the "created" triggers on it and queues the requester's
+// acknowledgement: every channel opens tickets through it. The
 // ticket is stored at version 1 whatever routing did: it is new.
 func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first NewComment, evs []Event, h routeHints) (Ticket, error) {
 	now := s.now()
@@ -216,6 +216,11 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 		return Ticket{}, err
 	}
 	if err := s.runTriggers(ctx, tx, &created, OnCreated, first.Body); err != nil {
+		return Ticket{}, err
+	}
+	// The acknowledgement tells the requester the ticket as routing and
+	// the triggers left it.
+	if err := s.notifyCreated(ctx, tx, created); err != nil {
 		return Ticket{}, err
 	}
 	return created, nil

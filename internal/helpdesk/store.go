@@ -29,4 +29,5 @@ type Store interface {
 	SLAStore
 	RoutingStore
 	AutomationStore
+	MailStore
 }
