@@ -33,10 +33,12 @@ const (
 	IntentPendingReminder IntentKind = "pending_reminder"
 )
 
-// NotificationIntent is a message automation or a timer asks to send. The
-// email channel reads the unsent ones (NotificationStore.PendingNotifications),
-// sends them and marks them sent; until it does, they wait in the store
-// and the ticket's history shows that they were asked for.
+// NotificationIntent is a message automation or a timer asks to send. A
+// rule's notification waits unsent until the email channel reads it
+// (NotificationStore.PendingNotifications), sends it and marks it sent;
+// the ticket's history shows that it was asked for. The pending reminder
+// goes straight through the mail outbox (the "pending" notice), so its
+// intent is recorded as sent.
 type NotificationIntent struct {
 	ID        int64
 	Ticket    TicketID

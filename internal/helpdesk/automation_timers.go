@@ -97,10 +97,11 @@ func (s *Service) runTimed(ctx context.Context, tenant TenantID, r Rule, c Timed
 	return ran, err
 }
 
-// RemindPendingDue records a reminder for the requester of each ticket
-// pending for longer than the tenant's reminder delay, once per pending
-// period (keyed by the instant it became pending), up to limit tickets,
-// each in its own transaction. The email channel sends the intent.
+// RemindPendingDue reminds the requester of each ticket pending for longer
+// than the tenant's reminder delay, once per pending period (keyed by the
+// instant it became pending), up to limit tickets, each in its own
+// transaction: it records the intent and the history event, and queues the
+// "pending" notice in the mail outbox.
 func (s *Service) RemindPendingDue(ctx context.Context, tenant TenantID, limit int) (int, error) {
 	var due []TicketNumber
 	var after time.Duration
@@ -129,9 +130,12 @@ func (s *Service) RemindPendingDue(ctx context.Context, tenant TenantID, limit i
 			if t.Status != StatusPending || now.Sub(t.StatusChangedAt) < after {
 				return nil
 			}
+			// The intent is the once-per-period record; the message itself
+			// goes through the mail outbox as the "pending" notice, so the
+			// intent is handed over (sent) at once.
 			key := strconv.FormatInt(t.StatusChangedAt.UnixMicro(), 10)
 			ok, err := tx.RecordNotification(ctx, tenant, NotificationIntent{
-				Ticket: t.ID, Kind: IntentPendingReminder, Recipient: RecipientRequester, DedupeKey: key, CreatedAt: now,
+				Ticket: t.ID, Kind: IntentPendingReminder, Recipient: RecipientRequester, DedupeKey: key, CreatedAt: now, SentAt: now,
 			})
 			if err != nil || !ok {
 				return err
@@ -141,8 +145,11 @@ func (s *Service) RemindPendingDue(ctx context.Context, tenant TenantID, limit i
 			if err != nil {
 				return err
 			}
+			if err := save(ctx, tx, tenant, t, base, evs, nil); err != nil {
+				return err
+			}
 			sent = true
-			return save(ctx, tx, tenant, t, base, evs, nil)
+			return queueToRequester(ctx, tx, t, MailPending, 0, true, now)
 		})
 		if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
 			errs = append(errs, err)

@@ -39,8 +39,8 @@ func (s *Store) SetAutomationSettings(ctx context.Context, tenant helpdesk.Tenan
 	return mapErr(err, "save automation settings")
 }
 
-// RecordNotification inserts an intent; the unique key makes a deduplicated
-// one once.
+// RecordNotification inserts an intent (sent already when SentAt is set);
+// the unique key makes a deduplicated one once.
 func (s *Store) RecordNotification(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.NotificationIntent) (bool, error) {
 	var key *string
 	if n.DedupeKey != "" {
@@ -48,9 +48,9 @@ func (s *Store) RecordNotification(ctx context.Context, tenant helpdesk.TenantID
 	}
 	var rows int64
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO notification_intents (tenant_id, ticket_id, kind, recipient, rule_id, message, dedupe_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-			int64(tenant), int64(n.Ticket), string(n.Kind), string(n.Recipient), toID(n.Rule), n.Message, key, n.CreatedAt)
+		tag, err := tx.Exec(ctx, `INSERT INTO notification_intents (tenant_id, ticket_id, kind, recipient, rule_id, message, dedupe_key, created_at, sent_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			int64(tenant), int64(n.Ticket), string(n.Kind), string(n.Recipient), toID(n.Rule), n.Message, key, n.CreatedAt, toTime(n.SentAt))
 		rows = tag.RowsAffected()
 		return err
 	})
