@@ -243,12 +243,6 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 		if err != nil {
 			return err
 		}
-		if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
-			return err
-		}
-		if err := s.notifyCreated(ctx, tx, created); err != nil {
-			return err
-		}
 		out, err = present(ctx, tx, by, created)
 		return err
 	}()
@@ -373,12 +367,6 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	created, err := s.createRouted(ctx, tx, nt, first, evs, routeHints{})
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
-	}
-	if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
-		return err
-	}
-	if err := s.notifyCreated(ctx, tx, created); err != nil {
-		return err
 	}
 	if res.Ticket, err = present(ctx, tx, by, *closed); err != nil {
 		return err
