@@ -21,6 +21,11 @@ type Tenant struct {
 	// GuestTickets lets people without an account open tickets through the
 	// portal's public form (see guest.go); on by default.
 	GuestTickets bool
+	// AccentColor is the desk's brand colour, "#rrggbb", or "" for
+	// Atiende's; see CheckAccentColor.
+	AccentColor string
+	// LogoUpdatedAt is when the logo was last set; zero without a logo.
+	LogoUpdatedAt time.Time
 }
 
 // User is a person in one tenant: a customer, an agent or an admin. The same
@@ -62,6 +67,8 @@ type AccountStore interface {
 	CreateTenant(ctx context.Context, t Tenant, admin User) (Tenant, User, error)
 	// TenantBySlug looks a tenant up in the public directory.
 	TenantBySlug(ctx context.Context, slug string) (Tenant, error)
+	// TenantByID looks a tenant up in the public directory by id.
+	TenantByID(ctx context.Context, id TenantID) (Tenant, error)
 	CreateUser(ctx context.Context, tenant TenantID, u User) (User, error)
 	User(ctx context.Context, tenant TenantID, id UserID) (User, error)
 	UserByEmail(ctx context.Context, tenant TenantID, email string) (User, error)

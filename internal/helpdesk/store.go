@@ -23,6 +23,7 @@ type Store interface {
 	PeopleStore
 	InvitationStore
 	FieldAdminStore
+	SettingsStore
 	AdminStore
 	ViewStore
 	AgentSettingsStore

@@ -48,6 +48,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminGroupRoutes(r)
 	s.adminPeopleRoutes(r)
 	s.adminFieldRoutes(r)
+	s.adminSettingsRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the
