@@ -49,6 +49,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminPeopleRoutes(r)
 	s.adminFieldRoutes(r)
 	s.adminSettingsRoutes(r)
+	s.adminPriorityRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

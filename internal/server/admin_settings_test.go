@@ -133,3 +133,41 @@ func mustDoc(t *testing.T, b []byte) *goquery.Document {
 }
 
 func days(d time.Duration) string { return strconv.Itoa(int(d / (24 * time.Hour))) }
+
+func TestAdminPriorityMatrix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("matriz")
+	ctx := context.Background()
+	c := e.adminClient(d)
+	page := c.get(adminPath(d, "/priority"))
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Equal(t, "urgent", page.doc.Find(`select[name="matrix.high.high"] option[selected]`).AttrOr("value", ""))
+
+	form := url.Values{}
+	page.doc.Find(`[data-testid="matrix"] select`).Each(func(_ int, sel *goquery.Selection) {
+		form.Set(sel.AttrOr("name", ""), sel.Find("option[selected]").AttrOr("value", ""))
+	})
+	require.Len(t, form, 9)
+	// Less priority for more urgency is refused, kept as chosen.
+	form.Set("matrix.low.high", "low")
+	form.Set("matrix.low.medium", "high")
+	res := c.post(adminPath(d, "/priority"), form)
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+	assert.NotEmpty(t, text(res, `[data-testid="error-matrix.low.high"]`))
+	assert.Equal(t, "high", res.doc.Find(`select[name="matrix.low.medium"] option[selected]`).AttrOr("value", ""))
+	st, err := e.store.TicketSettings(ctx, d.tenant.ID)
+	require.NoError(t, err)
+	assert.Equal(t, helpdesk.DefaultPriorityMatrix(), st.Matrix)
+
+	form.Set("matrix.low.high", "high")
+	form.Set("matrix.medium.medium", "high")
+	res = c.post(adminPath(d, "/priority"), form)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	st, err = e.store.TicketSettings(ctx, d.tenant.ID)
+	require.NoError(t, err)
+	assert.Equal(t, helpdesk.PriorityHigh, st.Matrix.Propose(helpdesk.ImpactLow, helpdesk.UrgencyMedium))
+	log := c.get(adminPath(d, "/audit?action=priority.matrix"))
+	assert.Equal(t, 1, log.doc.Find(`[data-testid="audit-entry"]`).Length())
+	assert.Contains(t, log.body, "Impacto bajo, urgencia media")
+}

@@ -46,6 +46,9 @@ func init() {
 		"POST /{tenant}/admin/settings/logo":        staffPage,
 		"POST /{tenant}/admin/settings/logo/remove": staffPage,
 
+		"GET /{tenant}/admin/priority":  staffPage,
+		"POST /{tenant}/admin/priority": staffPage,
+
 		// A desk's look is public; B has no logo (404) and Atiende's colour.
 		"GET /{tenant}/logo":      publicForm,
 		"GET /{tenant}/theme.css": publicPage,
