@@ -17,9 +17,13 @@ func (s *Server) adminPriorityRoutes(r chi.Router) {
 
 // matrixLevel names an impact level; urgencyLevel an urgency level (the
 // words agree in gender in Spanish).
-func matrixLevel(l i18n.Lang, level string) string { return l.T(msgKey("admin.priority.level.", level)) }
+func matrixLevel(l i18n.Lang, level string) string {
+	return l.T(msgKey("admin.priority.level.", level))
+}
 
-func urgencyLevel(l i18n.Lang, level string) string { return l.T(msgKey("admin.priority.ulevel.", level)) }
+func urgencyLevel(l i18n.Lang, level string) string {
+	return l.T(msgKey("admin.priority.ulevel.", level))
+}
 
 func (s *Server) adminPriority(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.svc.PriorityMatrix(r.Context(), adminActor(r))
