@@ -252,8 +252,13 @@ func (s *Service) RegisterCustomer(ctx context.Context, tenant TenantID, c NewCu
 	if err != nil {
 		return User{}, fmt.Errorf("helpdesk: hash password: %w", err)
 	}
+	// A customer whose email domain belongs to an organisation joins it.
+	org, err := s.organisationForEmail(ctx, tenant, c.Email)
+	if err != nil {
+		return User{}, fmt.Errorf("helpdesk: register customer: %w", err)
+	}
 	u, err := s.store.CreateUser(ctx, tenant, User{
-		Email: c.Email, Name: c.Name, Role: RoleCustomer, PasswordHash: hash, Language: c.Language, Active: true,
+		Email: c.Email, Name: c.Name, Role: RoleCustomer, PasswordHash: hash, Language: c.Language, Active: true, Organisation: org,
 	})
 	if errors.Is(err, ErrConflict) {
 		return User{}, &ValidationError{Fields: map[string]string{"email": "error.email_taken"}}

@@ -24,6 +24,7 @@ type Store interface {
 	InvitationStore
 	FieldAdminStore
 	SettingsStore
+	CustomerStore
 	AdminStore
 	ViewStore
 	AgentSettingsStore

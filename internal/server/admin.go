@@ -50,6 +50,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminFieldRoutes(r)
 	s.adminSettingsRoutes(r)
 	s.adminPriorityRoutes(r)
+	s.adminCustomerRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

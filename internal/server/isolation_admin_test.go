@@ -49,6 +49,16 @@ func init() {
 		"GET /{tenant}/admin/priority":  staffPage,
 		"POST /{tenant}/admin/priority": staffPage,
 
+		"GET /{tenant}/admin/organisations":         staffPage,
+		"POST /{tenant}/admin/organisations":        staffPage,
+		"GET /{tenant}/admin/organisations/{id}":    staffPage,
+		"POST /{tenant}/admin/organisations/{id}":   staffPage,
+		"GET /{tenant}/admin/customers":             staffPage,
+		"GET /{tenant}/admin/customers/{id}":        staffPage,
+		"POST /{tenant}/admin/customers/{id}":       staffPage,
+		"POST /{tenant}/admin/customers/{id}/block": staffPage,
+		"POST /{tenant}/admin/customers/{id}/merge": staffPage,
+
 		// A desk's look is public; B has no logo (404) and Atiende's colour.
 		"GET /{tenant}/logo":      publicForm,
 		"GET /{tenant}/theme.css": publicPage,
