@@ -92,15 +92,12 @@ ALTER TABLE ticket_field_values
         CHECK (type IN ('text', 'number', 'date', 'dropdown', 'multiselect', 'checkbox')),
     ADD COLUMN value_list text[];
 
--- logo_updated_at is public like the rest of the directory row: pages
--- need it before any tenant transaction, to link the logo (versioned URL).
 ALTER TABLE tenants
-    ADD COLUMN accent_color text NOT NULL DEFAULT '' CHECK (accent_color = '' OR accent_color ~ '^#[0-9a-f]{6}$'),
-    ADD COLUMN logo_updated_at timestamptz;
+    ADD COLUMN accent_color text NOT NULL DEFAULT '' CHECK (accent_color = '' OR accent_color ~ '^#[0-9a-f]{6}$');
 
 CREATE TABLE tenant_logos (
     tenant_id    bigint PRIMARY KEY REFERENCES tenants (id),
-    content_type text NOT NULL CHECK (content_type IN ('image/png', 'image/jpeg', 'image/gif')),
+    content_type text NOT NULL CHECK (content_type IN ('image/png', 'image/jpeg', 'image/gif', 'image/webp')),
     data         bytea NOT NULL CHECK (octet_length(data) BETWEEN 1 AND 524288),
     updated_at   timestamptz NOT NULL
 );
@@ -128,7 +125,7 @@ ALTER TABLE users DROP COLUMN merged_into_id;
 DROP TABLE organisation_domains;
 ALTER TABLE ticket_settings DROP COLUMN pending_remind_after;
 DROP TABLE tenant_logos;
-ALTER TABLE tenants DROP COLUMN accent_color, DROP COLUMN logo_updated_at;
+ALTER TABLE tenants DROP COLUMN accent_color;
 DELETE FROM ticket_field_values WHERE type = 'multiselect';
 ALTER TABLE ticket_field_values
     DROP COLUMN value_list,

@@ -17,6 +17,8 @@ type Store interface {
 	SatisfactionStore
 	PresenceStore
 	MacroStore
+	ViewStore
+	AgentSettingsStore
 	AuditStore
 	CategoryAdminStore
 	GroupAdminStore
@@ -26,6 +28,8 @@ type Store interface {
 	SettingsStore
 	CustomerStore
 	AdminStore
-	ViewStore
-	AgentSettingsStore
+	SLAStore
+	RoutingStore
+	AutomationStore
+	MailStore
 }

@@ -9,12 +9,6 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// TenantByID reads the public tenant directory by id.
-func (s *Store) TenantByID(ctx context.Context, id helpdesk.TenantID) (helpdesk.Tenant, error) {
-	t, err := scanTenant(s.q().QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, int64(id)))
-	return t, mapErr(err, "tenant %d", id)
-}
-
 // UpdateTenant stores the desk settings of the tenants row; only a
 // transaction bound to the tenant may (its RLS update policy).
 func (s *Store) UpdateTenant(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Tenant) (helpdesk.Tenant, error) {

@@ -187,7 +187,8 @@ func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdes
 }
 
 // FilterChoices reads, in one round trip, what the queue's filters offer:
-// groups, active agents and categories (as Groups, Agents, Categories).
+// groups, active agents and every category (archived ones too: old tickets
+// keep them), as Groups, Agents and Categories read them.
 func (s *Store) FilterChoices(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, []helpdesk.User, []helpdesk.Category, error) {
 	var groups []helpdesk.Group
 	var agents []helpdesk.User
@@ -206,7 +207,7 @@ func (s *Store) FilterChoices(ctx context.Context, tenant helpdesk.TenantID) ([]
 		})
 		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
 			var err error
-			cats, err = collectCategories(rows)
+			cats, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
 			return err
 		})
 		return tx.SendBatch(ctx, b).Close()

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -52,9 +53,12 @@ func TestInvitationFlowAndTokens(t *testing.T) {
 
 	// Malformed, case-changed and other desks' tokens are no invitation.
 	anon := e.client()
-	flipped := strings.ToUpper(token[:1]) + token[1:]
+	// Flip the case of the first letter (a token may start with a digit).
+	i := strings.IndexFunc(token, unicode.IsLetter)
+	require.GreaterOrEqual(t, i, 0)
+	flipped := token[:i] + strings.ToUpper(token[i:i+1]) + token[i+1:]
 	if flipped == token {
-		flipped = strings.ToLower(token[:1]) + token[1:]
+		flipped = token[:i] + strings.ToLower(token[i:i+1]) + token[i+1:]
 	}
 	for _, p := range []string{"/invita/invitations/x", "/invita/invitations/%20", "/invita/invitations/" + flipped, "/otro/invitations/" + token} {
 		res := anon.get(p)

@@ -231,6 +231,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	}
 	p := readQueueParams(qs)
 	q, bad, empty := parseQueue(l, loc, v, &p)
+	since := s.changes.token(t.ID) // before the list: see consoleQueueLive
 
 	var page helpdesk.TicketPage
 	if !empty {
@@ -257,13 +258,15 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	base := viewPath(t, v.id)
 	vm := queueModel(l, loc, s.now(), t, v, p, page)
 	vm.Frame = frame
+	vm.Bulk = bulkOptions(l, agents, groups)
+	vm.Since = since
 	vm.Errors = bad
 	vm.Filters = console.QueueFilters{
 		Status:     statusOptions(l, v, p.status),
 		Priority:   priorityOptions(l, p.priority, true),
 		Sort:       sortOptions(l, q.Sort.String()),
 		Category:   queueCategoryOptions(l, cats, p.category),
-		Group:      groupOptions(l, groups, p.group),
+		Group:      queueGroupOptions(l, groups, p.group),
 		Assignee:   assigneeOptions(l, agents, p.assignee),
 		Channel:    channelOptions(l, p.channel),
 		Tag:        p.tag,
@@ -299,7 +302,6 @@ func queueModel(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenan
 		Title:   v.title(l),
 		Return:  withQuery(base, p.values(p.after)),
 		BulkURL: tenantPath(t, "/agent/bulk"),
-		Bulk:    bulkOptions(l),
 		Columns: columnSet(v.columns),
 		Filters: console.QueueFilters{Active: p.narrowed(), ClearURL: base},
 	}
@@ -352,7 +354,7 @@ func queueCategoryOptions(l i18n.Lang, cats []helpdesk.Category, selected string
 	return opts
 }
 
-func groupOptions(l i18n.Lang, groups []helpdesk.Group, selected string) []console.Option {
+func queueGroupOptions(l i18n.Lang, groups []helpdesk.Group, selected string) []console.Option {
 	opts := []console.Option{
 		{Value: "", Label: l.T("console.queue.any_group")},
 		{Value: "mine", Label: l.T("console.queue.my_groups"), Selected: selected == "mine"},

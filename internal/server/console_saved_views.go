@@ -302,7 +302,7 @@ func (s *Server) renderEditView(w http.ResponseWriter, r *http.Request, status i
 		Filters: console.QueueFilters{
 			Sort:     sortOptions(l, orDefault(p.sort, helpdesk.DefaultSort.String())),
 			Category: queueCategoryOptions(l, cats, p.category),
-			Group:    groupOptions(l, groups, p.group),
+			Group:    queueGroupOptions(l, groups, p.group),
 			Assignee: assigneeOptions(l, agents, p.assignee),
 			Channel:  channelOptions(l, p.channel),
 			Tag:      p.tag, From: p.from, To: p.to, Query: p.q,
