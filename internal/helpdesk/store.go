@@ -25,6 +25,8 @@ type Store interface {
 	PeopleStore
 	InvitationStore
 	FieldAdminStore
+	SettingsStore
+	CustomerStore
 	AdminStore
 	SLAStore
 	RoutingStore

@@ -11,13 +11,17 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets`
+const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets, accent_color, logo_updated_at`
 
 func scanTenant(row pgx.Row) (helpdesk.Tenant, error) {
 	var t helpdesk.Tenant
 	var id int64
-	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets)
+	var logo *time.Time
+	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets, &t.AccentColor, &logo)
 	t.ID = helpdesk.TenantID(id)
+	if logo != nil {
+		t.LogoUpdatedAt = logo.UTC()
+	}
 	return t, err
 }
 
