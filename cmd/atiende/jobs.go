@@ -14,5 +14,6 @@ func registerJobs(store *postgres.Store, svc *helpdesk.Service) *jobs.Registry {
 	reg := jobs.NewRegistry()
 	jobs.RegisterMaintenance(reg, store, 5*time.Minute)
 	jobs.RegisterSLAScan(reg, svc, 30*time.Second, nil)
+	jobs.RegisterTicketTimers(reg, store, svc, time.Minute)
 	return reg
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -252,6 +253,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
+
+	// Live updates: one connection LISTENs for ticket changes; it stops
+	// after HTTP has drained and before the pool closes.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	var listening sync.WaitGroup
+	listening.Go(func() { srv.Listen(listenCtx) })
+	defer func() { stopListening(); listening.Wait() }()
 
 	// Background jobs stop after HTTP has drained, before the pool closes.
 	if cfg.Workers {

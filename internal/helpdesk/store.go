@@ -24,6 +24,9 @@ type Store interface {
 	GroupAdminStore
 	PeopleStore
 	InvitationStore
+	FieldAdminStore
 	AdminStore
 	SLAStore
+	RoutingStore
+	AutomationStore
 }

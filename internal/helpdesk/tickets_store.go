@@ -87,7 +87,7 @@ type TicketStore interface {
 	Category(ctx context.Context, tenant TenantID, id CategoryID) (Category, error)
 
 	// CustomFieldDefs lists the tenant's custom field definitions, active or
-	// not, ordered by id.
+	// not, in the forms' order (position, then id).
 	CustomFieldDefs(ctx context.Context, tenant TenantID) ([]CustomFieldDef, error)
 
 	// TicketSettings returns the tenant's ticket settings, or

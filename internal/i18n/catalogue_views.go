@@ -4,6 +4,13 @@ package i18n
 // agent's profile.
 func init() {
 	register(ES, map[string]string{
+		"console.keys.status":      "Ir al estado del ticket abierto",
+		"console.macro.edit":       "Editar",
+		"console.macro.edit_title": "Editar la respuesta rápida «%s»",
+		"console.macro.update":     "Guardar cambios",
+		"console.macro.delete":     "Borrar respuesta rápida",
+		"console.macro.updated":    "Respuesta rápida «%s» actualizada.",
+		"console.macro.deleted":    "Respuesta rápida «%s» borrada.",
 		"error.range":              "El final debe ser posterior al principio.",
 		"view.my_groups":           "Mis grupos",
 		"view.error.no_columns":    "Elige al menos una columna.",
@@ -22,6 +29,14 @@ func init() {
 		"console.duration.hours":   "%d h",
 		"console.duration.days":    "%d d",
 
+		"console.bulk.assign":           "Asignar a %s",
+		"console.bulk.group":            "Mover al grupo %s",
+		"console.bulk.add_tag":          "Añadir la etiqueta escrita",
+		"console.bulk.merge":            "Fusionar en el ticket escrito",
+		"console.bulk.arg":              "Etiqueta o ticket",
+		"console.bulk.arg_help":         "Para «Añadir la etiqueta escrita» escribe la etiqueta; para «Fusionar» escribe el número del ticket que los recibe.",
+		"console.bulk.bad_tag":          "Escribe una etiqueta válida (letras, números, guiones o guiones bajos) en «Etiqueta o ticket».",
+		"console.bulk.bad_target":       "Escribe en «Etiqueta o ticket» el número de un ticket de este centro en el que fusionar los seleccionados.",
 		"console.queue.more_filters":    "Más filtros",
 		"console.queue.any_category":    "Cualquier categoría",
 		"console.queue.any_group":       "Cualquier grupo",
@@ -83,6 +98,13 @@ func init() {
 		"console.profile.notify.sla_breach":      "Uno de mis tickets ha vencido",
 	})
 	register(EN, map[string]string{
+		"console.keys.status":      "Go to the open ticket's status",
+		"console.macro.edit":       "Edit",
+		"console.macro.edit_title": "Edit quick reply “%s”",
+		"console.macro.update":     "Save changes",
+		"console.macro.delete":     "Delete quick reply",
+		"console.macro.updated":    "Quick reply “%s” updated.",
+		"console.macro.deleted":    "Quick reply “%s” deleted.",
 		"error.range":              "The end must come after the start.",
 		"view.my_groups":           "My groups",
 		"view.error.no_columns":    "Choose at least one column.",
@@ -101,6 +123,14 @@ func init() {
 		"console.duration.hours":   "%d h",
 		"console.duration.days":    "%d d",
 
+		"console.bulk.assign":           "Assign to %s",
+		"console.bulk.group":            "Move to group %s",
+		"console.bulk.add_tag":          "Add the tag typed",
+		"console.bulk.merge":            "Merge into the ticket typed",
+		"console.bulk.arg":              "Tag or ticket",
+		"console.bulk.arg_help":         "For “Add the tag typed” type the tag; for “Merge” type the number of the ticket that receives them.",
+		"console.bulk.bad_tag":          "Type a valid tag (letters, digits, hyphens or underscores) in “Tag or ticket”.",
+		"console.bulk.bad_target":       "Type in “Tag or ticket” the number of a ticket of this desk to merge the selected ones into.",
 		"console.queue.more_filters":    "More filters",
 		"console.queue.any_category":    "Any category",
 		"console.queue.any_group":       "Any group",

@@ -231,6 +231,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	}
 	p := readQueueParams(qs)
 	q, bad, empty := parseQueue(l, loc, v, &p)
+	since := s.changes.token(t.ID) // before the list: see consoleQueueLive
 
 	var page helpdesk.TicketPage
 	if !empty {
@@ -257,6 +258,8 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	base := viewPath(t, v.id)
 	vm := queueModel(l, loc, s.now(), t, v, p, page)
 	vm.Frame = frame
+	vm.Bulk = bulkOptions(l, agents, groups)
+	vm.Since = since
 	vm.Errors = bad
 	vm.Filters = console.QueueFilters{
 		Status:     statusOptions(l, v, p.status),
@@ -299,7 +302,6 @@ func queueModel(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenan
 		Title:   v.title(l),
 		Return:  withQuery(base, p.values(p.after)),
 		BulkURL: tenantPath(t, "/agent/bulk"),
-		Bulk:    bulkOptions(l),
 		Columns: columnSet(v.columns),
 		Filters: console.QueueFilters{Active: p.narrowed(), ClearURL: base},
 	}

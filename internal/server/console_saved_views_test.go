@@ -191,3 +191,51 @@ func TestConsoleProfile(t *testing.T) {
 	cust.login(d, d.customer)
 	assert.NotEqual(t, http.StatusOK, cust.get(agentPath(d, "/profile")).status)
 }
+
+// Bulk assign to an agent, move to a group, add a tag and merge into one,
+// each ticket through the domain with the version the agent saw.
+func TestConsoleBulkAssignGroupTagMerge(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("masivo")
+	ctx := context.Background()
+	g, err := e.svc.CreateGroup(ctx, d.admin.Actor(), "Especialistas N2", 2, []helpdesk.UserID{d.agent.ID})
+	require.NoError(t, err)
+	var tks []helpdesk.Ticket
+	for _, s := range []string{"Uno", "Dos", "Tres"} {
+		tks = append(tks, e.consoleOpen(d.customer, s))
+	}
+	c := e.client()
+	c.login(d, d.admin)
+	sel := func() []string {
+		var out []string
+		for _, tk := range tks {
+			out = append(out, num(tk.Number)+":"+num2(e.staffTicket(d, tk.Number).Version))
+		}
+		return out
+	}
+	page := c.get(agentPath(d, "/views/all"))
+	assert.Equal(t, 1, page.doc.Find(`#bulk-action option[value="assign:`+num(helpdesk.TicketNumber(d.agent.ID))+`"]`).Length())
+	assert.Equal(t, 1, page.doc.Find(`#bulk-action option[value="group:`+num(helpdesk.TicketNumber(g.ID))+`"]`).Length())
+
+	post := func(action, arg string) string {
+		res := c.post(agentPath(d, "/bulk"), url.Values{"action": {action}, "arg": {arg}, "ticket": sel(), "next": {agentPath(d, "/views/all")}})
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		return text(c.get(agentPath(d, "/views/all")), `[data-testid="flash"]`)
+	}
+	assert.Contains(t, post("assign:"+num(helpdesk.TicketNumber(d.agent.ID)), ""), "Tickets actualizados: 3.")
+	assert.Contains(t, post("group:"+num(helpdesk.TicketNumber(g.ID)), ""), "Tickets actualizados: 3.")
+	assert.Contains(t, post("tag", "no vale!"), "etiqueta válida")
+	assert.Contains(t, post("tag", "Revisar"), "Tickets actualizados: 3.")
+	for _, tk := range tks {
+		st := e.staffTicket(d, tk.Number)
+		assert.Equal(t, d.agent.ID, st.Assignee)
+		assert.Equal(t, g.ID, st.Group)
+		assert.Contains(t, st.Tags, "revisar")
+	}
+	assert.Contains(t, post("merge", "9999"), "número de un ticket")
+	assert.Contains(t, post("merge", tks[0].Number.String()), "Tickets actualizados: 3.")
+	assert.Equal(t, helpdesk.StatusClosed, e.staffTicket(d, tks[1].Number).Status)
+	assert.Equal(t, helpdesk.StatusClosed, e.staffTicket(d, tks[2].Number).Status)
+	assert.NotEqual(t, helpdesk.StatusClosed, e.staffTicket(d, tks[0].Number).Status, "the target stays")
+}

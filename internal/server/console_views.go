@@ -143,6 +143,7 @@ func (s *Server) consoleFrame(r *http.Request, title, current string) (console.F
 func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.Sidebar, error) {
 	t := tenantFrom(r)
 	by := agent(r).Actor()
+	since := s.changes.token(t.ID)
 	builtin := make([]helpdesk.TicketFilter, len(queueViews))
 	for i, v := range queueViews {
 		builtin[i] = v.viewFilter()
@@ -160,9 +161,14 @@ func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.
 	}
 	sb := console.Sidebar{L: l, CountsURL: tenantPath(t, "/agent/counts"), ManageURL: tenantPath(t, "/agent/views"),
 		ProfileURL: tenantPath(t, "/agent/profile")}
+	q := url.Values{}
 	if current != "" {
-		sb.CountsURL += "?view=" + url.QueryEscape(current)
+		q.Set("view", current)
 	}
+	if since != "" {
+		q.Set("since", since)
+	}
+	sb.CountsURL = withQuery(sb.CountsURL, q)
 	for i, v := range views {
 		entry := console.View{ID: v.id, Name: v.title(l), URL: viewPath(t, v.id), Count: counts[i], Current: v.id == current}
 		switch {
@@ -182,6 +188,11 @@ func (s *Server) consoleCounts(w http.ResponseWriter, r *http.Request) error {
 	current := r.URL.Query().Get("view")
 	if len(current) > 20 {
 		current = ""
+	}
+	if s.changes.unchanged(tenantFrom(r).ID, r.URL.Query().Get("since")) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	sb, err := s.sidebar(r, s.lang(r), current)
 	if err != nil {

@@ -52,6 +52,7 @@ func (s *Server) routes() chi.Router {
 				r.Use(s.requireStaff)
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
+				s.consoleRoutingRoutes(r)
 			})
 			// Admin pages: admins only.
 			r.Route("/admin", s.adminRoutes)
