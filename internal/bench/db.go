@@ -108,7 +108,8 @@ func (d *DB) Prepare(ctx context.Context, sc Scale, atiende string, regen bool, 
 	if xerr != nil {
 		return GenStats{}, false, xerr
 	}
-	if regen || err != nil || saved.Migrations != migrationsHash() || !exists {
+	stale := saved.Migrations != migrationsHash() || saved.Stats.Tenants != sc.Tenants || saved.Stats.Tickets != int64(sc.Tickets)
+	if regen || err != nil || stale || !exists {
 		fresh = true
 		_ = os.Remove(d.statsFile(sc))
 		if err := d.drop(ctx, tmpl); err != nil {

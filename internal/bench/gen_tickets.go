@@ -162,7 +162,7 @@ func genTicket(r *rand.Rand, rs *rows, t *tenantSetup, id, number int64, created
 	// days before they closed (the auto-close timer).
 	end := created.Add(time.Duration(r.Int64N(int64(min(age, 14*24*time.Hour)) + 1)))
 	if status == helpdesk.StatusClosed {
-		end = created.Add(time.Duration(r.Int64N(int64(min(age-4*24*time.Hour, 10*24*time.Hour))/1 + 1)))
+		end = created.Add(time.Duration(r.Int64N(int64(min(age-4*24*time.Hour, 10*24*time.Hour)) + 1)))
 	}
 	nComments := 2 + r.IntN(7)
 	if long {

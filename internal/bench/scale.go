@@ -20,7 +20,7 @@ type Scale struct {
 // Scales are the sizes the harness knows. The largest tenant always holds
 // a tenth of the tickets.
 var Scales = map[string]Scale{
-	"small":  {"small", 10_000, 20},
+	"small":  {"small", 10_000, 100},
 	"medium": {"medium", 100_000, 100},
 	"large":  {"large", 1_000_000, 1000},
 }

@@ -141,7 +141,8 @@ func (d *driver) signIn(ctx context.Context, email string) (*session, response, 
 }
 
 // signInAll opens the sessions of every agent and customer of the plan,
-// two at a time (the server hashes at most one password per core).
+// four at a time (the server hashes at most one password per core, so two
+// more keep it busy without queueing many).
 func (d *driver) signInAll(ctx context.Context) (Result, error) {
 	rec := newRecorder()
 	start := time.Now()
