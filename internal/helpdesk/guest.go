@@ -286,9 +286,6 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 		if err != nil {
 			return err
 		}
-		if err := syncSLA(ctx, tx, tenant.ID, created, evs); err != nil {
-			return err
-		}
 		if token, err = s.newGuestLink(ctx, tx, tenant.ID, created.ID, created.Requester.Email, now); err != nil {
 			return err
 		}

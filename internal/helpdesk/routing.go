@@ -194,8 +194,9 @@ func (s *Service) autoAssign(ctx context.Context, tx Store, t *Ticket, now time.
 	return evs, nil
 }
 
-// createRouted routes a ticket decided by Open, stores it, and runs the
-// "created" triggers on it: every channel opens tickets through it. The
+// createRouted routes a ticket decided by Open, stores it, starts its SLA
+// clocks, runs the "created" triggers on it and queues the requester's
+// acknowledgement: every channel opens tickets through it. The
 // ticket is stored at version 1 whatever routing did: it is new.
 func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first NewComment, evs []Event, h routeHints) (Ticket, error) {
 	now := s.now()
@@ -208,7 +209,18 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 	if err != nil {
 		return Ticket{}, fmt.Errorf("helpdesk: create ticket: %w", err)
 	}
+	// The clocks start from the routed ticket (its group and priority may
+	// select the policy), before triggers change it: their saves sync
+	// their own changes.
+	if err := syncSLA(ctx, tx, created.Tenant, created, evs); err != nil {
+		return Ticket{}, err
+	}
 	if err := s.runTriggers(ctx, tx, &created, OnCreated, first.Body); err != nil {
+		return Ticket{}, err
+	}
+	// The acknowledgement tells the requester the ticket as routing and
+	// the triggers left it.
+	if err := s.notifyCreated(ctx, tx, created); err != nil {
 		return Ticket{}, err
 	}
 	return created, nil

@@ -92,12 +92,17 @@ func (s *Service) update(ctx context.Context, by Actor, at TicketVersion, step s
 	return out, nil
 }
 
+// save writes a decided change and, in the same transaction, queues the
+// notifications it causes (the outbox, see notify.go).
 func save(ctx context.Context, tx Store, tenant TenantID, t Ticket, base int, evs []Event, c *NewComment) error {
-	_, err := tx.SaveTicket(ctx, tenant, TicketUpdate{Ticket: t, Expected: base, Events: evs, Comment: c})
+	id, err := tx.SaveTicket(ctx, tenant, TicketUpdate{Ticket: t, Expected: base, Events: evs, Comment: c})
 	if err != nil {
 		return fmt.Errorf("helpdesk: save ticket %s: %w", t.Number, err)
 	}
-	return syncSLA(ctx, tx, tenant, t, evs)
+	if err := syncSLA(ctx, tx, tenant, t, evs); err != nil {
+		return err
+	}
+	return notifyChanged(ctx, tx, t, evs, id, c)
 }
 
 // loadForUpdate locks the ticket and checks that by may see it and that the
@@ -183,6 +188,21 @@ func settings(ctx context.Context, tx Store, tenant TenantID) (TicketSettings, e
 func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticket, error) {
 	var out Ticket
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		out, err = s.openTicket(ctx, tx, by, in)
+		return err
+	})
+	if err != nil {
+		return Ticket{}, err
+	}
+	return out, nil
+}
+
+// openTicket is OpenTicket inside the caller's transaction (the email
+// channel records the inbound message's outcome in the same one).
+func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTicket) (Ticket, error) {
+	var out Ticket
+	err := func() error {
 		st, err := settings(ctx, tx, by.Tenant)
 		if err != nil {
 			return err
@@ -223,12 +243,9 @@ func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticke
 		if err != nil {
 			return err
 		}
-		if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
-			return err
-		}
 		out, err = present(ctx, tx, by, created)
 		return err
-	})
+	}()
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -269,6 +286,20 @@ func comment(ctx context.Context, tx Store, by Actor, t *Ticket, in CommentInput
 func (s *Service) Reply(ctx context.Context, by Actor, at TicketVersion, in ReplyInput) (ReplyResult, error) {
 	var res ReplyResult
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		res, err = s.reply(ctx, tx, by, at, in)
+		return err
+	})
+	if err != nil {
+		return ReplyResult{}, err
+	}
+	return res, nil
+}
+
+// reply is Reply inside the caller's transaction.
+func (s *Service) reply(ctx context.Context, tx Store, by Actor, at TicketVersion, in ReplyInput) (ReplyResult, error) {
+	var res ReplyResult
+	err := func() error {
 		t, err := s.loadForUpdate(ctx, tx, by, at)
 		if err != nil {
 			return err
@@ -321,7 +352,7 @@ func (s *Service) Reply(ctx context.Context, by Actor, at TicketVersion, in Repl
 		}
 		res.Ticket, err = present(ctx, tx, by, t)
 		return err
-	})
+	}()
 	if err != nil {
 		return ReplyResult{}, err
 	}
@@ -336,9 +367,6 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	created, err := s.createRouted(ctx, tx, nt, first, evs, routeHints{})
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
-	}
-	if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
-		return err
 	}
 	if res.Ticket, err = present(ctx, tx, by, *closed); err != nil {
 		return err

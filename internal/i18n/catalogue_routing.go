@@ -122,6 +122,20 @@ func init() {
 		"routing.act.remove_tag":   "Quitar etiqueta",
 		"routing.act.add_note":     "Añadir nota interna",
 		"routing.act.notify":       "Enviar notificación",
+
+		"admin.audit.kind.automation_rule":              "Regla de automatización",
+		"admin.audit.kind.automation_settings":          "Ajustes de automatización",
+		"admin.audit.action.automation_rule.create":     "Regla creada",
+		"admin.audit.action.automation_rule.update":     "Regla modificada",
+		"admin.audit.action.automation_rule.delete":     "Regla eliminada",
+		"admin.audit.action.automation_settings.update": "Recordatorio de pendientes cambiado",
+		"admin.audit.field.kind":                        "Tipo",
+		"admin.audit.field.event":                       "Se ejecuta",
+		"admin.audit.field.anchor":                      "Desde",
+		"admin.audit.field.hours":                       "Horas",
+		"admin.audit.field.conditions":                  "Condiciones",
+		"admin.audit.field.actions":                     "Acciones",
+		"admin.audit.field.pending_reminder_hours":      "Recordatorio (horas)",
 	})
 	register(EN, map[string]string{
 		"error.rule_hours":      "Enter a whole number of hours between 1 and 8760.",
@@ -240,5 +254,19 @@ func init() {
 		"routing.act.remove_tag":   "Remove tag",
 		"routing.act.add_note":     "Add internal note",
 		"routing.act.notify":       "Send notification",
+
+		"admin.audit.kind.automation_rule":              "Automation rule",
+		"admin.audit.kind.automation_settings":          "Automation settings",
+		"admin.audit.action.automation_rule.create":     "Rule created",
+		"admin.audit.action.automation_rule.update":     "Rule changed",
+		"admin.audit.action.automation_rule.delete":     "Rule deleted",
+		"admin.audit.action.automation_settings.update": "Pending reminder changed",
+		"admin.audit.field.kind":                        "Kind",
+		"admin.audit.field.event":                       "Runs",
+		"admin.audit.field.anchor":                      "Since",
+		"admin.audit.field.hours":                       "Hours",
+		"admin.audit.field.conditions":                  "Conditions",
+		"admin.audit.field.actions":                     "Actions",
+		"admin.audit.field.pending_reminder_hours":      "Reminder (hours)",
 	})
 }

@@ -12,9 +12,16 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// TimerBatch bounds the tickets one tenant's timer job handles per timer
-// and rule; what is left is due again at the next sweep, a minute later.
+// TimerBatch bounds the tickets one tenant's timers handle per timer and
+// rule in one run; what is left is due again at the next sweep, a minute
+// later.
 const TimerBatch = 500
+
+// TenantsPerTimerJob is how many tenants one timers job takes. One job per
+// tenant and minute would keep a million finished jobs a day in River's
+// table for a thousand desks; batches keep that to a few tens of
+// thousands while several servers still share the work.
+const TenantsPerTimerJob = 50
 
 // Timers is the domain work of the ticket timers; helpdesk.Service does it.
 // Each method finds due tickets of one tenant with an indexed scan and
@@ -32,17 +39,17 @@ type Tenants interface {
 }
 
 // TimerSweepArgs is the periodic job that fans the timers out: one
-// TenantTimersArgs per tenant.
+// TenantTimersArgs per batch of tenants.
 type TimerSweepArgs struct{}
 
 // Kind names the job in the queue.
 func (TimerSweepArgs) Kind() string { return "ticket_timer_sweep" }
 
-// TenantTimersArgs runs one tenant's ticket timers: auto-close of Resuelto,
-// auto-resolve and reminders of Pendiente, and time-based automation
-// rules.
+// TenantTimersArgs runs the ticket timers of a batch of tenants, one after
+// the other: auto-close of Resuelto, auto-resolve and reminders of
+// Pendiente, and time-based automation rules.
 type TenantTimersArgs struct {
-	Tenant helpdesk.TenantID `json:"tenant"`
+	Tenants []helpdesk.TenantID `json:"tenants"`
 }
 
 // Kind names the job in the queue.
@@ -54,8 +61,11 @@ type timerSweepWorker struct {
 	interval time.Duration
 }
 
-// Work inserts one timers job per tenant, unique per tenant and period, so
-// a sweep that runs twice in a period (a new leader, a retry) adds none.
+// Work inserts one timers job per batch of tenants, unique per batch and
+// period, so a sweep that runs twice in a period (a new leader, a retry)
+// adds none. Should a batch still run twice (the tenant list changed
+// between two sweeps of one period), the domain handles each due ticket
+// once anyway.
 func (w *timerSweepWorker) Work(ctx context.Context, _ *river.Job[TimerSweepArgs]) error {
 	ids, err := w.tenants.TenantIDs(ctx)
 	if err != nil {
@@ -65,12 +75,14 @@ func (w *timerSweepWorker) Work(ctx context.Context, _ *river.Job[TimerSweepArgs
 	if err != nil {
 		return fmt.Errorf("timer sweep: %w", err)
 	}
-	params := make([]river.InsertManyParams, 0, len(ids))
-	for _, id := range ids {
+	var params []river.InsertManyParams
+	for len(ids) > 0 {
+		n := min(len(ids), TenantsPerTimerJob)
 		params = append(params, river.InsertManyParams{
-			Args:       TenantTimersArgs{Tenant: id},
+			Args:       TenantTimersArgs{Tenants: ids[:n]},
 			InsertOpts: &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: w.interval}},
 		})
+		ids = ids[n:]
 	}
 	for len(params) > 0 {
 		n := min(len(params), 1000)
@@ -87,21 +99,25 @@ type tenantTimersWorker struct {
 	timers Timers
 }
 
-// Work runs every timer of the tenant; one failing does not stop the
+// Work runs every timer of each tenant; one failing does not stop the
 // others, and the job is retried (each timer is idempotent: the domain
 // re-checks every ticket on its locked row and records what it did).
 func (w *tenantTimersWorker) Work(ctx context.Context, j *river.Job[TenantTimersArgs]) error {
-	t := j.Args.Tenant
 	var errs []error
-	for _, run := range []func(context.Context, helpdesk.TenantID, int) (int, error){
-		w.timers.AutoCloseDue, w.timers.AutoSolveDue, w.timers.RemindPendingDue, w.timers.RunTimedRules,
-	} {
-		if _, err := run(ctx, t, TimerBatch); err != nil {
-			errs = append(errs, err)
+	for _, t := range j.Args.Tenants {
+		for _, run := range []func(context.Context, helpdesk.TenantID, int) (int, error){
+			w.timers.AutoCloseDue, w.timers.AutoSolveDue, w.timers.RemindPendingDue, w.timers.RunTimedRules,
+		} {
+			if _, err := run(ctx, t, TimerBatch); err != nil {
+				errs = append(errs, fmt.Errorf("tenant %d: %w", t, err))
+			}
+		}
+		if ctx.Err() != nil {
+			break
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("ticket timers of tenant %d: %w", t, err)
+		return fmt.Errorf("ticket timers: %w", err)
 	}
 	return nil
 }

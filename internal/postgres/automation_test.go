@@ -224,27 +224,59 @@ func TestPendingReminderOncePerPendingPeriod(t *testing.T) {
 	tk := d.openFor(t, d.cust, "espera")
 	tk, err := d.svc.ChangeStatus(ctx, d.agent.Actor(), at(tk), helpdesk.StatusPending)
 	require.NoError(t, err)
+	pendingMails := func() int {
+		var n int
+		require.NoError(t, d.tx(func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE tenant_id = $1 AND ticket_id = $2 AND kind = 'pending'`,
+				int64(d.tenant.ID), int64(tk.ID)).Scan(&n)
+		}))
+		return n
+	}
+	require.Equal(t, 1, pendingMails(), "going pending told the requester once")
 	d.clock.Advance(47 * time.Hour)
 	n, err := d.svc.RemindPendingDue(ctx, d.tenant.ID, 100)
 	require.NoError(t, err)
 	assert.Zero(t, n)
 	d.clock.Advance(2 * time.Hour)
+	total := 0
 	for range 2 {
 		n, err = d.svc.RemindPendingDue(ctx, d.tenant.ID, 100)
 		require.NoError(t, err)
+		total += n
 	}
+	assert.Equal(t, 1, total, "once per pending period")
 	evs := d.events(t, tk.Number, helpdesk.EventNotificationQueued)
 	require.Len(t, evs, 1)
 	assert.Equal(t, "pending_reminder", evs[0].From)
+	assert.Equal(t, 2, pendingMails(), "the reminder goes through the mail outbox")
 	intents, err := d.s.PendingNotifications(ctx, d.tenant.ID, 10)
 	require.NoError(t, err)
+	assert.Empty(t, intents, "the reminder's intent is handed over to the outbox")
+	assert.Equal(t, helpdesk.StatusPending, d.staffTicket(t, tk.Number).Status, "a reminder changes no status")
+
+	// A new pending period gets its own reminder.
+	cur := d.staffTicket(t, tk.Number)
+	cur, err = d.svc.ChangeStatus(ctx, d.agent.Actor(), at(cur), helpdesk.StatusOpen)
+	require.NoError(t, err)
+	_, err = d.svc.ChangeStatus(ctx, d.agent.Actor(), at(cur), helpdesk.StatusPending)
+	require.NoError(t, err)
+	d.clock.Advance(49 * time.Hour)
+	n, err = d.svc.RemindPendingDue(ctx, d.tenant.ID, 100)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	// The store's intent queue for the email channel: unsent first, then
+	// marked sent.
+	ok, err := d.s.RecordNotification(ctx, d.tenant.ID, helpdesk.NotificationIntent{Ticket: tk.ID, Kind: helpdesk.IntentAutomation,
+		Recipient: helpdesk.RecipientGroup, Message: "m", CreatedAt: d.clock.Now()})
+	require.NoError(t, err)
+	require.True(t, ok)
+	intents, err = d.s.PendingNotifications(ctx, d.tenant.ID, 10)
+	require.NoError(t, err)
 	require.Len(t, intents, 1)
-	assert.Equal(t, helpdesk.IntentPendingReminder, intents[0].Kind)
 	require.NoError(t, d.s.MarkNotificationSent(ctx, d.tenant.ID, intents[0].ID, d.clock.Now()))
 	intents, err = d.s.PendingNotifications(ctx, d.tenant.ID, 10)
 	require.NoError(t, err)
 	assert.Empty(t, intents)
-	assert.Equal(t, helpdesk.StatusPending, d.staffTicket(t, tk.Number).Status, "a reminder changes no status")
 }
 
 func TestRulePreviewAndValidation(t *testing.T) {

@@ -48,8 +48,12 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminGroupRoutes(r)
 	s.adminPeopleRoutes(r)
 	s.adminFieldRoutes(r)
+	s.adminSettingsRoutes(r)
+	s.adminPriorityRoutes(r)
+	s.adminCustomerRoutes(r)
 	s.adminSLARoutes(r)
 	s.adminAutomationRoutes(r)
+	s.adminEmailRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

@@ -28,6 +28,7 @@ func timelineEntries(l i18n.Lang, loc *time.Location, t helpdesk.Tenant, n helpd
 				Author: authorName(l, c.Author),
 				Staff:  c.Author.Kind == helpdesk.AuthorAgent,
 				Text:   c.Body,
+				Quoted: helpdesk.QuotedHistory(c.HTML),
 				At:     formatTime(l, loc, c.CreatedAt),
 				AtISO:  isoTime(c.CreatedAt),
 				New:    isNew,

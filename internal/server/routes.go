@@ -47,6 +47,7 @@ func (s *Server) routes() chi.Router {
 			s.portalSatisfactionRoutes(r)
 			s.portalGuestRoutes(r)
 			s.invitationRoutes(r)
+			s.brandingRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
