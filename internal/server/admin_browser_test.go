@@ -129,6 +129,8 @@ func TestBrowserAdminConfiguresTheDesk(t *testing.T) {
 	assert.Contains(t, form, "Incidencia de red")
 	assert.Contains(t, form, "Sede")
 	assert.Contains(t, form, "Barcelona")
+	b.do(chromedp.Click(chromedp.CSS(`[data-testid="category-help"] summary`)))
+	assert.Contains(t, b.text(testID("category-help")), "Wifi, VPN y cortes de red.")
 	b.screenshot(shots, "admin-portal-new-ticket.png")
 	b.assertCleanConsole()
 	b.navigate(chromedp.Click(testID("logout")))

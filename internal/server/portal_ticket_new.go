@@ -97,7 +97,7 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status 
 func categoryOptions(cats []helpdesk.Category) []portal.Option {
 	options := make([]portal.Option, 0, len(cats))
 	for _, cat := range cats {
-		options = append(options, portal.Option{Value: strconv.FormatInt(int64(cat.ID), 10), Label: cat.Name})
+		options = append(options, portal.Option{Value: strconv.FormatInt(int64(cat.ID), 10), Label: cat.Name, Help: cat.Description})
 	}
 	return options
 }
