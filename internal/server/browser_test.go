@@ -32,10 +32,10 @@ const (
 	// browserBudget bounds the whole browser session, start included. A
 	// hang is caught by stepTimeout; this is the backstop, generous because
 	// make test runs every browser test and the other packages at once on
-	// two cores, and the accessibility sweep alone loads some 50 pages.
-	browserBudget = 3 * time.Minute
+	// two cores, and the accessibility sweep alone loads some 100 pages.
+	browserBudget = 6 * time.Minute
 	// stepTimeout bounds one step (a navigation, a query, a screenshot).
-	stepTimeout = 10 * time.Second
+	stepTimeout = 20 * time.Second
 )
 
 // TestBrowserDeskLifecycle drives a real Chromium through the first minutes
