@@ -52,9 +52,12 @@ CREATE TABLE mail_outbox (
     tenant_id       bigint NOT NULL REFERENCES tenants (id),
     id              bigint GENERATED ALWAYS AS IDENTITY,
     kind            text NOT NULL CHECK (kind IN ('ack', 'reply', 'pending', 'solved',
-                        'assigned', 'requester_reply', 'mention', 'guest_link')),
+                        'assigned', 'requester_reply', 'mention', 'sla_warning', 'sla_breach', 'guest_link')),
     ticket_id       bigint NOT NULL,
     comment_id      bigint,
+    -- sla_warning and sla_breach: the metric and the percentage of the
+    -- target used, for the text.
+    detail          text NOT NULL DEFAULT '' CHECK (length(detail) <= 100),
     recipient_id    bigint,
     to_addr         text NOT NULL CHECK (length(to_addr) BETWEEN 3 AND 254),
     to_name         text NOT NULL DEFAULT '',

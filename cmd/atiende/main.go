@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -258,10 +259,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
 
+	// Live updates: one connection LISTENs for ticket changes; it stops
+	// after HTTP has drained and before the pool closes.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	var listening sync.WaitGroup
+	listening.Go(func() { srv.Listen(listenCtx) })
+	defer func() { stopListening(); listening.Wait() }()
+
 	// Background jobs (mail included) stop after HTTP and SMTP have
 	// drained, before the pool closes.
 	if cfg.Workers {
-		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency})
 		if err != nil {
 			return err
 		}
@@ -325,6 +333,7 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	svc.EnableEmail(signer)
 	// IMAP settings name a tenant's server: never an internal address.
 	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
+	svc.SetSLANotifier(helpdesk.MailSLANotifier{})
 	var out *mail.SMTPConfig
 	if cfg.SMTPHost != "" {
 		out = &mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,

@@ -47,6 +47,9 @@ type AuditChange struct {
 func (e AuditEntry) Changes() []AuditChange {
 	var out []AuditChange
 	for k, v := range e.After {
+		if e.Before == nil && v == "" {
+			continue // a creation lists what was set
+		}
 		if old, ok := e.Before[k]; !ok || old != v {
 			out = append(out, AuditChange{Field: k, Before: e.Before[k], After: v})
 		}

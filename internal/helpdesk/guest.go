@@ -285,6 +285,9 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 		if err != nil {
 			return fmt.Errorf("helpdesk: create guest ticket: %w", err)
 		}
+		if err := syncSLA(ctx, tx, tenant.ID, created, evs); err != nil {
+			return err
+		}
 		if err := s.notifyCreated(ctx, tx, created); err != nil {
 			return err
 		}

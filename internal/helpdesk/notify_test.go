@@ -170,3 +170,23 @@ func TestMentionsNotifyAgents(t *testing.T) {
 	assert.Equal(t, []string{"mention:luis@desk.example"}, mailsOf(f)[before:])
 	assert.NotZero(t, f.data.mails[before].Comment)
 }
+
+func TestSLANoticesByMail(t *testing.T) {
+	t.Parallel()
+	f := newFakeStore()
+	g := f.groups[1]
+	g.Leads = []UserID{agent2ID, agentID}
+	f.groups[1] = g
+	ctx := context.Background()
+	n := SLANotification{Tenant: tenantA, Ticket: 7, Number: 42, Metric: MetricFirstReply, Assignee: agentID, Group: 1,
+		Level: EscalationLevel{Percent: 80, NotifyAssignee: true, NotifyLeads: true, NotifyAdmins: true}}
+	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
+	assert.ElementsMatch(t, []string{"sla_warning:ana@desk.example", "sla_warning:luis@desk.example", "sla_warning:admin@desk.example"},
+		mailsOf(f), "each once, even when assignee and lead")
+	assert.Equal(t, "first_reply:80", f.data.mails[0].Detail)
+
+	f.data.mails = nil
+	n.Level = EscalationLevel{Percent: 100, NotifyAssignee: true}
+	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
+	assert.Equal(t, []string{"sla_breach:ana@desk.example"}, mailsOf(f))
+}

@@ -19,10 +19,12 @@ type PasswordHasher interface {
 // Service applies the rules of the help desk. Every surface (portal,
 // console, admin, email, API, jobs) calls it; none re-implements a rule.
 type Service struct {
-	store   Store
-	hasher  PasswordHasher
-	now     func() time.Time
-	threads ThreadSigner // see EnableEmail
+	store  Store
+	hasher PasswordHasher
+	now    func() time.Time
+	// slaNotifier sends SLA escalation notices; nil records only.
+	slaNotifier SLANotifier
+	threads     ThreadSigner // see EnableEmail
 	// secrets and checkHost serve IMAP settings (see EnableIMAP).
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error

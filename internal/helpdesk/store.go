@@ -24,6 +24,8 @@ type Store interface {
 	GroupAdminStore
 	PeopleStore
 	InvitationStore
+	FieldAdminStore
 	AdminStore
+	SLAStore
 	MailStore
 }

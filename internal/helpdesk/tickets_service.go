@@ -92,6 +92,9 @@ func save(ctx context.Context, tx Store, tenant TenantID, t Ticket, base int, ev
 	if err != nil {
 		return fmt.Errorf("helpdesk: save ticket %s: %w", t.Number, err)
 	}
+	if err := syncSLA(ctx, tx, tenant, t, evs); err != nil {
+		return err
+	}
 	return notifyChanged(ctx, tx, t, evs, id, c)
 }
 
@@ -232,6 +235,9 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 		if err != nil {
 			return fmt.Errorf("helpdesk: create ticket: %w", err)
 		}
+		if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
+			return err
+		}
 		if err := s.notifyCreated(ctx, tx, created); err != nil {
 			return err
 		}
@@ -356,6 +362,9 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	created, err := tx.CreateTicket(ctx, by.Tenant, nt, first, evs)
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
+	}
+	if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
+		return err
 	}
 	if err := s.notifyCreated(ctx, tx, created); err != nil {
 		return err
@@ -862,6 +871,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		if f.Assignee.Mode == AssigneeMe {
 			f.Assignee = AssigneeFilter{Mode: AssigneeUser, User: by.User}
 		}
+		f.SLANow = s.now()
 		if f.MyGroups {
 			f.MyGroups, f.GroupsOf = false, by.User
 		}
@@ -869,7 +879,7 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		staffOnly := f.Assignee != (AssigneeFilter{}) || len(f.Groups) > 0 || len(f.Priorities) > 0 ||
 			f.MyGroups || f.GroupsOf != 0 ||
 			f.Category != 0 || f.Tag != "" || f.Channel != "" || f.Organisation != 0 ||
-			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil
+			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil || f.SLA != ""
 		if staffOnly {
 			return ErrForbidden
 		}

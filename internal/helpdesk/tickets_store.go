@@ -87,7 +87,7 @@ type TicketStore interface {
 	Category(ctx context.Context, tenant TenantID, id CategoryID) (Category, error)
 
 	// CustomFieldDefs lists the tenant's custom field definitions, active or
-	// not, ordered by id.
+	// not, in the forms' order (position, then id).
 	CustomFieldDefs(ctx context.Context, tenant TenantID) ([]CustomFieldDef, error)
 
 	// TicketSettings returns the tenant's ticket settings, or
@@ -259,6 +259,11 @@ type TicketFilter struct {
 	// ("1042", "#1042"); ranked full-text search is SearchTickets.
 	Text     string
 	Customer *CustomerScope
+	// SLA narrows to tickets whose next SLA deadline is near or past (see
+	// SLAView); SLANow is the instant it is measured from, which the
+	// Service sets.
+	SLA    SLAView
+	SLANow time.Time
 }
 
 // TimeRange is a half-open interval [From, To); a zero end is unbounded.
@@ -282,6 +287,9 @@ func (f *TicketFilter) Validate() error {
 		if !p.Valid() {
 			v.Add("priority", "error.invalid")
 		}
+	}
+	if !f.SLA.valid() {
+		v.Add("sla", "error.invalid")
 	}
 	for _, g := range f.Groups {
 		if g <= 0 {

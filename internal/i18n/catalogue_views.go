@@ -4,6 +4,13 @@ package i18n
 // agent's profile.
 func init() {
 	register(ES, map[string]string{
+		"console.keys.status":      "Ir al estado del ticket abierto",
+		"console.macro.edit":       "Editar",
+		"console.macro.edit_title": "Editar la respuesta rápida «%s»",
+		"console.macro.update":     "Guardar cambios",
+		"console.macro.delete":     "Borrar respuesta rápida",
+		"console.macro.updated":    "Respuesta rápida «%s» actualizada.",
+		"console.macro.deleted":    "Respuesta rápida «%s» borrada.",
 		"error.range":              "El final debe ser posterior al principio.",
 		"view.my_groups":           "Mis grupos",
 		"view.error.no_columns":    "Elige al menos una columna.",
@@ -91,6 +98,13 @@ func init() {
 		"console.profile.notify.sla_breach":      "Uno de mis tickets ha vencido",
 	})
 	register(EN, map[string]string{
+		"console.keys.status":      "Go to the open ticket's status",
+		"console.macro.edit":       "Edit",
+		"console.macro.edit_title": "Edit quick reply “%s”",
+		"console.macro.update":     "Save changes",
+		"console.macro.delete":     "Delete quick reply",
+		"console.macro.updated":    "Quick reply “%s” updated.",
+		"console.macro.deleted":    "Quick reply “%s” deleted.",
 		"error.range":              "The end must come after the start.",
 		"view.my_groups":           "My groups",
 		"view.error.no_columns":    "Choose at least one column.",

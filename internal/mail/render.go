@@ -204,6 +204,15 @@ func compose(m Message, l i18n.Lang) body {
 		b.Paras = []string{l.T("mail.mention.body", author, n)}
 		b.Quote = comment
 		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
+	case helpdesk.MailSLAWarning, helpdesk.MailSLABreach:
+		metric, percent, _ := strings.Cut(m.Mail.Detail, ":")
+		label := slaMetricLabel(l, metric)
+		if m.Mail.Kind == helpdesk.MailSLABreach {
+			b.Paras = []string{l.T("mail.sla.breach", n, t.Subject, label)}
+		} else {
+			b.Paras = []string{l.T("mail.sla.warning", n, t.Subject, label, percent)}
+		}
+		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
 	case helpdesk.MailRequesterReply:
 		b.Paras = []string{l.T("mail.requester_reply.body", t.Requester.Name, n)}
 		b.Quote = comment
@@ -233,3 +242,15 @@ var htmlTemplate = template.Must(template.New("mail").
 </div>
 </body></html>
 `))
+
+func slaMetricLabel(l i18n.Lang, m string) string {
+	switch m {
+	case "first_reply":
+		return l.T("sla.metric.first_reply")
+	case "next_reply":
+		return l.T("sla.metric.next_reply")
+	case "resolution":
+		return l.T("sla.metric.resolution")
+	}
+	return m
+}

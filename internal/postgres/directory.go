@@ -163,9 +163,13 @@ func (s *Store) Category(ctx context.Context, tenant helpdesk.TenantID, id helpd
 	return c, mapErr(err, "category %d", id)
 }
 
-// categoriesSQL lists every category of a tenant ($1), archived ones
-// included, by position then name.
+// categoriesSQL lists a tenant's categories ($1), archived ones included,
+// by position then name.
 const categoriesSQL = `SELECT ` + categoryColumns + ` FROM categories WHERE tenant_id = $1 ORDER BY position, name, id`
+
+func collectCategories(rows pgx.Rows) ([]helpdesk.Category, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
+}
 
 // Categories lists every category of the tenant, archived ones included,
 // by position then name.
@@ -176,7 +180,7 @@ func (s *Store) Categories(ctx context.Context, tenant helpdesk.TenantID) ([]hel
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
+		out, err = collectCategories(rows)
 		return err
 	})
 	return out, mapErr(err, "categories")

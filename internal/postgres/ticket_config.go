@@ -16,51 +16,77 @@ type optionJSON struct {
 	Label string `json:"label"`
 }
 
-// CustomFieldDefs lists the tenant's custom field definitions by id.
+// CustomFieldDefs lists the tenant's custom field definitions in the forms'
+// order: position, then id.
 func (s *Store) CustomFieldDefs(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.CustomFieldDef, error) {
-	const q = `SELECT id, key, label, type, options, customer_visible, required, active
-	FROM custom_field_defs WHERE tenant_id = $1 ORDER BY id`
+	const q = `SELECT ` + fieldColumns + ` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`
 	var out []helpdesk.CustomFieldDef
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, q, int64(tenant))
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) {
-			var d helpdesk.CustomFieldDef
-			var id int64
-			var typ string
-			var opts []optionJSON
-			if err := row.Scan(&id, &d.Key, &d.Label, &typ, &opts, &d.CustomerVisible, &d.Required, &d.Active); err != nil {
-				return d, err
-			}
-			d.ID, d.Type = helpdesk.CustomFieldID(id), helpdesk.FieldType(typ)
-			for _, o := range opts {
-				d.Options = append(d.Options, helpdesk.CustomFieldOption{Value: o.Value, Label: o.Label})
-			}
-			return d, nil
-		})
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
 		return err
 	})
 	return out, mapErr(err, "custom field definitions")
 }
 
-// CreateCustomFieldDef inserts a definition (admin pages, demo data); a taken
-// key is ErrConflict.
-func (s *Store) CreateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+const fieldColumns = `id, key, label, type, options, customer_visible, required, agent_required, position, active`
+
+func scanField(row pgx.Row) (helpdesk.CustomFieldDef, error) {
+	var d helpdesk.CustomFieldDef
+	var id int64
+	var typ string
+	var opts []optionJSON
+	if err := row.Scan(&id, &d.Key, &d.Label, &typ, &opts, &d.CustomerVisible, &d.Required, &d.AgentRequired, &d.Position, &d.Active); err != nil {
+		return d, err
+	}
+	d.ID, d.Type = helpdesk.CustomFieldID(id), helpdesk.FieldType(typ)
+	for _, o := range opts {
+		d.Options = append(d.Options, helpdesk.CustomFieldOption{Value: o.Value, Label: o.Label})
+	}
+	return d, nil
+}
+
+func fieldArgs(tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) pgx.NamedArgs {
 	opts := make([]optionJSON, 0, len(d.Options))
 	for _, o := range d.Options {
 		opts = append(opts, optionJSON(o))
 	}
+	return pgx.NamedArgs{
+		"tenant": int64(tenant), "id": int64(d.ID), "key": d.Key, "label": d.Label, "type": string(d.Type), "options": opts,
+		"visible": d.CustomerVisible, "required": d.Required, "agent_required": d.AgentRequired, "position": d.Position, "active": d.Active,
+	}
+}
+
+// CreateCustomFieldDef inserts a definition (admin pages, demo data); a taken
+// key is ErrConflict.
+func (s *Store) CreateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+	var out helpdesk.CustomFieldDef
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO custom_field_defs (tenant_id, key, label, type, options, customer_visible, required, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			int64(tenant), d.Key, d.Label, string(d.Type), opts, d.CustomerVisible, d.Required, d.Active).Scan(&id)
-		d.ID = helpdesk.CustomFieldID(id)
+		var err error
+		out, err = scanField(tx.QueryRow(ctx, `INSERT INTO custom_field_defs
+			(tenant_id, key, label, type, options, customer_visible, required, agent_required, position, active)
+			VALUES (@tenant, @key, @label, @type, @options, @visible, @required, @agent_required, @position, @active)
+			RETURNING `+fieldColumns, fieldArgs(tenant, d)))
 		return err
 	})
-	return d, mapErr(err, "create custom field %q", d.Key)
+	return out, mapErr(err, "create custom field %q", d.Key)
+}
+
+// UpdateCustomFieldDef stores a definition's label, options, flags,
+// position and active state; key and type stay.
+func (s *Store) UpdateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+	var out helpdesk.CustomFieldDef
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var err error
+		out, err = scanField(tx.QueryRow(ctx, `UPDATE custom_field_defs SET label = @label, options = @options,
+			customer_visible = @visible, required = @required, agent_required = @agent_required, position = @position, active = @active
+			WHERE tenant_id = @tenant AND id = @id RETURNING `+fieldColumns, fieldArgs(tenant, d)))
+		return err
+	})
+	return out, mapErr(err, "update custom field %d", d.ID)
 }
 
 // TicketSettings returns the tenant's settings, or the defaults when it

@@ -178,6 +178,9 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 	if f.Category != 0 {
 		w.add("t.category_id = " + w.arg(int64(f.Category)))
 	}
+	if err := w.slaFilter(f); err != nil {
+		return err
+	}
 	if f.Tag != "" {
 		w.add("EXISTS (SELECT FROM ticket_tags x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND x.tag = " + w.arg(f.Tag) + ")")
 	}

@@ -47,6 +47,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminCategoryRoutes(r)
 	s.adminGroupRoutes(r)
 	s.adminPeopleRoutes(r)
+	s.adminFieldRoutes(r)
+	s.adminSLARoutes(r)
 	s.adminEmailRoutes(r)
 }
 
@@ -146,9 +148,24 @@ func auditRow(l i18n.Lang, loc *time.Location, e helpdesk.AuditEntry) admin.Audi
 		row.Object += ": " + e.ObjectLabel
 	}
 	for _, c := range e.Changes() {
-		row.Changes = append(row.Changes, admin.AuditChange{Field: translated(l, "admin.audit.field."+c.Field, c.Field), Before: c.Before, After: c.After})
+		row.Changes = append(row.Changes, admin.AuditChange{Field: translated(l, "admin.audit.field."+c.Field, c.Field),
+			Before: auditValue(l, c.Before), After: auditValue(l, c.After)})
 	}
 	return row
+}
+
+// auditValue shows a logged value: yes and no for flags, the words of
+// known stored values (priorities, roles, modes, types), the rest as is.
+func auditValue(l i18n.Lang, v string) string {
+	switch v {
+	case "":
+		return ""
+	case "true":
+		return l.T("admin.yes")
+	case "false":
+		return l.T("admin.no")
+	}
+	return translated(l, "admin.audit.value."+v, v)
 }
 
 func auditActionLabel(l i18n.Lang, action string) string {

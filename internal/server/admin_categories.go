@@ -197,16 +197,16 @@ func (s *Server) renderCategoryForm(w http.ResponseWriter, r *http.Request, stat
 		vm.ActionURL = adminPath(t, "/categories/"+idString(id))
 	}
 	vm.Frame = s.adminFrame(r, vm.Title, "categories")
-	vm.Groups = groupOptions(l, groups, form.DefaultGroup)
+	vm.Groups = adminGroupOptions(l, groups, form.DefaultGroup)
 	for _, p := range helpdesk.Priorities() {
 		vm.Priorities = append(vm.Priorities, admin.Option{Value: p.String(), Label: priorityLabel(l, p), Selected: form.DefaultPriority == p.String()})
 	}
 	return s.render(w, r, status, admin.CategoryFormPage(vm))
 }
 
-// groupOptions offers the groups in use, and an archived one only when it
+// adminGroupOptions offers the groups in use, and an archived one only when it
 // is the current choice (so editing never silently drops it).
-func groupOptions(l i18n.Lang, groups []helpdesk.Group, selected string) []admin.Option {
+func adminGroupOptions(l i18n.Lang, groups []helpdesk.Group, selected string) []admin.Option {
 	var out []admin.Option
 	for _, g := range groups {
 		id := idString(g.ID)

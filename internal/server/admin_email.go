@@ -117,6 +117,10 @@ func mailKindLabel(l i18n.Lang, k helpdesk.MailKind) string {
 		return l.T("admin.email.kind.guest_link")
 	case helpdesk.MailMention:
 		return l.T("admin.email.kind.mention")
+	case helpdesk.MailSLAWarning:
+		return l.T("admin.email.kind.sla_warning")
+	case helpdesk.MailSLABreach:
+		return l.T("admin.email.kind.sla_breach")
 	}
 	return string(k)
 }

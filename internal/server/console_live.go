@@ -129,8 +129,16 @@ func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error 
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
 	loc := tenantLocation(t)
 	qs := r.URL.Query()
-	p := readQueueParams(qs)
 	w.Header().Set("Cache-Control", "no-store")
+	// Nothing of the desk changed since the page's token: answered from
+	// memory, no query. The token is read before the list, so a change
+	// made while the list is read shows at the next poll.
+	if s.changes.unchanged(t.ID, qs.Get("since")) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	since := s.changes.token(t.ID)
+	p := readQueueParams(qs)
 	q, bad, empty := parseQueue(l, loc, v, &p)
 	if len(bad) > 0 {
 		w.WriteHeader(http.StatusNoContent)
@@ -149,9 +157,15 @@ func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error 
 	}
 	vm := queueModel(l, loc, s.now(), t, v, p, page)
 	vm.Frame = console.Frame{Chrome: layout.Chrome{L: l, Area: layout.AreaConsole}}
+	vm.Since = since
 	if console.QueueFingerprint(vm.Rows, vm.NextURL) == qs.Get("fp") {
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		if since == "" || since == qs.Get("since") {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+		// The desk changed but not this list: renew the token alone.
+		w.Header().Set("HX-Reswap", "none")
+		return s.render(w, r, http.StatusOK, console.QueueSince(since, true))
 	}
 	why := ""
 	switch {
@@ -161,7 +175,8 @@ func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error 
 		why = console.QueueChangedSelected
 	}
 	if why != "" {
-		// Leave the list as the agent has it: only the notice changes.
+		// Leave the list as the agent has it: only the notice changes. The
+		// token stays, so the list is compared again at the next poll.
 		w.Header().Set("HX-Reswap", "none")
 		return s.render(w, r, http.StatusOK, console.QueueNotice(l, why, vm.Return, true))
 	}

@@ -231,6 +231,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	}
 	p := readQueueParams(qs)
 	q, bad, empty := parseQueue(l, loc, v, &p)
+	since := s.changes.token(t.ID) // before the list: see consoleQueueLive
 
 	var page helpdesk.TicketPage
 	if !empty {
@@ -258,6 +259,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	vm := queueModel(l, loc, s.now(), t, v, p, page)
 	vm.Frame = frame
 	vm.Bulk = bulkOptions(l, agents, groups)
+	vm.Since = since
 	vm.Errors = bad
 	vm.Filters = console.QueueFilters{
 		Status:     statusOptions(l, v, p.status),

@@ -75,11 +75,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	ctx := r.Context()
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
 	by := u.Actor()
-	tk, err := s.svc.Ticket(ctx, by, n)
-	if err != nil {
-		return err
-	}
-	entries, err := s.svc.Timeline(ctx, by, n)
+	tk, entries, sla, err := s.svc.StaffWorkspace(ctx, by, n)
 	if err != nil {
 		return err
 	}
@@ -140,6 +136,10 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 		TagsURL:       consoleTicketPath(t, tk.Number, "/tags"),
 		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
 		RelateOther:   st.relateOther,
+		SLA:           slaPanel(l, loc, s.now(), sla, slaAdminLink(t, u)),
+	}
+	if tk.Status.Unsolved() {
+		vm.SLABadge = slaBadge(l, loc, s.now(), sla.NextDue())
 	}
 	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
 		return err

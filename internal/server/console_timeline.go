@@ -161,6 +161,8 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 			return l.T("console.event.rating_changed", who, e.From, e.To), true
 		}
 		return l.T("console.event.rating_comment", who), true
+	case helpdesk.EventSLABreached, helpdesk.EventSLAEscalated:
+		return slaEventSentence(l, e), true
 	}
 	return l.T("console.event.other", who, e.Kind.String()), true
 }

@@ -53,7 +53,17 @@ var queueViews = []queueView{
 	builtin("pending", "view.pending", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusPending}}),
 	builtin("on-hold", "view.on_hold", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusOnHold}}),
 	builtin("solved", "view.solved", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusSolved}}),
+	slaView("due-soon", "sla.view.due_soon", helpdesk.SLADueSoon),
+	slaView("overdue", "sla.view.overdue", helpdesk.SLAOverdue),
 	builtin("all", "view.all", helpdesk.TicketFilter{}),
+}
+
+// slaView is a built-in view of unsolved tickets by their next SLA
+// deadline, nearest first.
+func slaView(id, name string, sla helpdesk.SLAView) queueView {
+	v := builtin(id, name, helpdesk.TicketFilter{Statuses: unsolved, SLA: sla})
+	v.sort = helpdesk.Sort{Key: helpdesk.SortDue}
+	return v
 }
 
 // defaultView is what /{tenant}/agent/ shows.
@@ -133,6 +143,7 @@ func (s *Server) consoleFrame(r *http.Request, title, current string) (console.F
 func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.Sidebar, error) {
 	t := tenantFrom(r)
 	by := agent(r).Actor()
+	since := s.changes.token(t.ID)
 	builtin := make([]helpdesk.TicketFilter, len(queueViews))
 	for i, v := range queueViews {
 		builtin[i] = v.viewFilter()
@@ -150,9 +161,14 @@ func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.
 	}
 	sb := console.Sidebar{L: l, CountsURL: tenantPath(t, "/agent/counts"), ManageURL: tenantPath(t, "/agent/views"),
 		ProfileURL: tenantPath(t, "/agent/profile")}
+	q := url.Values{}
 	if current != "" {
-		sb.CountsURL += "?view=" + url.QueryEscape(current)
+		q.Set("view", current)
 	}
+	if since != "" {
+		q.Set("since", since)
+	}
+	sb.CountsURL = withQuery(sb.CountsURL, q)
 	for i, v := range views {
 		entry := console.View{ID: v.id, Name: v.title(l), URL: viewPath(t, v.id), Count: counts[i], Current: v.id == current}
 		switch {
@@ -172,6 +188,11 @@ func (s *Server) consoleCounts(w http.ResponseWriter, r *http.Request) error {
 	current := r.URL.Query().Get("view")
 	if len(current) > 20 {
 		current = ""
+	}
+	if s.changes.unchanged(tenantFrom(r).ID, r.URL.Query().Get("since")) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	sb, err := s.sidebar(r, s.lang(r), current)
 	if err != nil {
@@ -216,29 +237,10 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 	if ts.Assignee == 0 && ts.Status.Unsolved() {
 		row.TakeURL = consoleTicketPath(t, ts.Number, "/take")
 	}
-	if !ts.NextDueAt.IsZero() && ts.Status.Unsolved() {
-		row.DueISO, row.DueFull = isoTime(ts.NextDueAt), formatTime(l, loc, ts.NextDueAt)
-		if d := ts.NextDueAt.Sub(now); d < 0 {
-			row.Due, row.DueState = l.T("console.due.overdue", shortDuration(l, -d)), "overdue"
-		} else {
-			row.Due, row.DueState = l.T("console.due.in", shortDuration(l, d)), "due"
-			if d < time.Hour {
-				row.DueState = "soon"
-			}
-		}
+	if ts.Status.Unsolved() {
+		row.SLA = slaBadge(l, loc, now, ts.NextDueAt)
 	}
 	return row
-}
-
-// shortDuration writes d as "45 min", "3 h" or "2 d".
-func shortDuration(l i18n.Lang, d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return l.T("console.duration.minutes", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return l.T("console.duration.hours", int(d/time.Hour))
-	}
-	return l.T("console.duration.days", int(d/(24*time.Hour)))
 }
 
 // statusOptions offers the statuses a view can be narrowed to.

@@ -33,6 +33,14 @@ func init() {
 		"POST /{tenant}/admin/people/{id}/active":             staffPage,
 		"POST /{tenant}/admin/people/{id}/routing":            staffPage,
 
+		"GET /{tenant}/admin/fields":               staffPage,
+		"GET /{tenant}/admin/fields/new":           staffPage,
+		"POST /{tenant}/admin/fields":              staffPage,
+		"GET /{tenant}/admin/fields/{id}":          staffPage,
+		"POST /{tenant}/admin/fields/{id}":         staffPage,
+		"POST /{tenant}/admin/fields/{id}/archive": staffPage,
+		"POST /{tenant}/admin/fields/{id}/restore": staffPage,
+
 		// The invitee's page is public: the token is the key, and a
 		// placeholder token is no invitation (TestInvitationTokens tries
 		// real tokens of the other desk).

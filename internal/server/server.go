@@ -31,6 +31,8 @@ type Server struct {
 	uploads  chan struct{} // upload slots, see uploadGate
 	now      func() time.Time
 	router   chi.Router
+	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
+	changes *changeHub
 }
 
 // Deps are what New needs.
@@ -49,7 +51,7 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
-		uploads: make(chan struct{}, maxConcurrentUploads)}
+		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub()}
 	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
 	// off; the maintenance job (internal/jobs) does that work once for all servers.
 	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
