@@ -78,6 +78,8 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_recent ON mail_outbox (tenant_id, id DESC);
 CREATE INDEX mail_outbox_ticket ON mail_outbox (tenant_id, ticket_id, id);
+-- How many acknowledgements an address got lately (loop brake).
+CREATE INDEX mail_outbox_recipient ON mail_outbox (tenant_id, lower(to_addr), kind, created_at);
 SELECT isolate_by_tenant('mail_outbox');
 
 -- IMAP polling of an existing mailbox, per desk. The password is sealed

@@ -147,6 +147,8 @@ type MailStore interface {
 	IMAPAccount(ctx context.Context, tenant TenantID) (IMAPAccount, error)
 	SaveIMAPAccount(ctx context.Context, tenant TenantID, a IMAPAccount) error
 	SetIMAPProgress(ctx context.Context, tenant TenantID, validity, lastUID uint32, lastError string, at time.Time) error
+	// MailsSince counts the outbox messages of kind to address to since at.
+	MailsSince(ctx context.Context, tenant TenantID, to string, kind MailKind, since time.Time) (int, error)
 	// OutboundMail loads an outbox message with its rendered bytes.
 	OutboundMail(ctx context.Context, tenant TenantID, id OutboundMailID) (OutboundMail, error)
 	// RetryInboundMail and RetryOutboundMail queue a failed message again;
@@ -229,6 +231,21 @@ func rejectDetail(ve *ValidationError) string {
 type quietKey struct{}
 
 func (s *Service) receive(ctx context.Context, tx Store, tenant TenantID, in InboundEmail) (InboundResult, error) {
+	res, err := s.receiveOnce(ctx, tx, tenant, in)
+	var ve *ValidationError
+	if errors.As(err, &ve) && ve.Fields["attachments"] != "" && len(in.Attachments) > 0 {
+		// Files over the desk's limits must not cost the message: it lands
+		// without them (the raw message, files included, stays in the log).
+		in.Attachments = nil
+		res, err = s.receiveOnce(ctx, tx, tenant, in)
+		if err == nil {
+			res.Detail = "attachments_dropped"
+		}
+	}
+	return res, err
+}
+
+func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in InboundEmail) (InboundResult, error) {
 	if in.Auto.Suppressed() {
 		return InboundResult{Outcome: OutcomeLoopSuppressed, Detail: string(in.Auto)}, nil
 	}

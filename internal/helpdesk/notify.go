@@ -95,10 +95,25 @@ var agentNotice = map[MailKind]NotificationKind{
 	MailSLABreach:      NotifySLABreach,
 }
 
+// MaxAcksPerHour bounds the acknowledgements one address receives from a
+// desk in an hour. Loop safety rests first on recognising automatic mail
+// (AutoKind); this catches an autoresponder that hides itself and answers
+// every acknowledgement with a new message: after a few, it gets none.
+const MaxAcksPerHour = 5
+
 // notifyCreated queues the acknowledgement of a new ticket.
 func (s *Service) notifyCreated(ctx context.Context, tx Store, t Ticket) error {
 	if quiet, _ := ctx.Value(quietKey{}).(bool); quiet {
 		return nil
+	}
+	if to := NormaliseEmail(t.Requester.Email); to != "" {
+		n, err := tx.MailsSince(ctx, t.Tenant, to, MailAck, s.now().Add(-time.Hour))
+		if err != nil {
+			return fmt.Errorf("helpdesk: acknowledgements to %s: %w", t.Number, err)
+		}
+		if n >= MaxAcksPerHour {
+			return nil
+		}
 	}
 	return queueToRequester(ctx, tx, t, MailAck, 0, true, t.CreatedAt)
 }

@@ -3,8 +3,10 @@ package helpdesk
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -189,4 +191,35 @@ func TestSLANoticesByMail(t *testing.T) {
 	n.Level = EscalationLevel{Percent: 100, NotifyAssignee: true}
 	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
 	assert.Equal(t, []string{"sla_breach:ana@desk.example"}, mailsOf(f))
+}
+
+// MailsSince counts the queued notices of kind to an address.
+func (f *fakeStore) MailsSince(ctx context.Context, tenant TenantID, to string, kind MailKind, since time.Time) (int, error) {
+	f.mustTx()
+	n := 0
+	for _, m := range f.data.mails {
+		if NormaliseEmail(m.To) == to && m.Kind == kind && !m.CreatedAt.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// TestAcknowledgementsAreBraked: an address gets at most MaxAcksPerHour
+// acknowledgements an hour, whatever opens the tickets.
+func TestAcknowledgementsAreBraked(t *testing.T) {
+	t.Parallel()
+	f := newFakeStore()
+	c := &clock{now: time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)}
+	svc := NewService(f, nil, c.Now)
+	ctx := context.Background()
+	for i := range MaxAcksPerHour + 3 {
+		_, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Aviso " + strconv.Itoa(i), Description: "x", Channel: ChannelWeb})
+		require.NoError(t, err)
+	}
+	assert.Len(t, f.data.mails, MaxAcksPerHour)
+	c.now = c.now.Add(61 * time.Minute)
+	_, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Otra hora", Description: "x", Channel: ChannelWeb})
+	require.NoError(t, err)
+	assert.Len(t, f.data.mails, MaxAcksPerHour+1, "an hour later they are acknowledged again")
 }

@@ -434,3 +434,14 @@ func (s *Store) IMAPTenants(ctx context.Context) ([]helpdesk.TenantID, error) {
 	}
 	return out, mapErr(err, "imap tenants")
 }
+
+// MailsSince implements helpdesk.MailStore.
+func (s *Store) MailsSince(ctx context.Context, tenant helpdesk.TenantID, to string, kind helpdesk.MailKind, since time.Time) (int, error) {
+	var n int
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM mail_outbox
+			WHERE tenant_id = $1 AND lower(to_addr) = $2 AND kind = $3 AND created_at >= $4`,
+			int64(tenant), to, string(kind), since).Scan(&n)
+	})
+	return n, mapErr(err, "mails since")
+}

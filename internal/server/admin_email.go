@@ -147,6 +147,8 @@ func inboundDetail(l i18n.Lang, d string) string {
 		return l.T("admin.email.detail.bounce")
 	case d == "staff_sender":
 		return l.T("admin.email.detail.staff_sender")
+	case d == "attachments_dropped":
+		return l.T("admin.email.detail.attachments_dropped")
 	case strings.HasPrefix(d, "from:"):
 		return l.T("admin.email.detail.from")
 	case strings.HasPrefix(d, "#"):
