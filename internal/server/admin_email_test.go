@@ -159,3 +159,39 @@ func TestSurveyLinkPreselectsTheScore(t *testing.T) {
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Zero(t, page.doc.Find(`input[name="rating"][checked]`).Length())
 }
+
+// TestMailLogIDsOfAnotherDesk: an admin naming another desk's messages in
+// their own desk's URLs finds nothing and changes nothing.
+func TestMailLogIDsOfAnotherDesk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := e.newDesk("correo-a"), e.newDesk("correo-b")
+	ctx := context.Background()
+	e.svc.EnableEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("z", 32))))
+	_, err := e.svc.OpenTicket(ctx, b.customer.Actor(), helpdesk.NewTicket{Subject: "De B", Description: "x", Channel: helpdesk.ChannelWeb})
+	require.NoError(t, err)
+	inID, _, err := e.svc.AcceptEmail(ctx, b.tenant.ID, helpdesk.InboundMail{MessageID: "b@example.com", Raw: []byte("From: x@example.com\r\n\r\nx")})
+	require.NoError(t, err)
+	e.asTenant(b, func(tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `UPDATE mail_inbound SET state = 'failed'`)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `UPDATE mail_outbox SET state = 'failed', message_id = 'm', raw = 'From: x'`)
+		require.NoError(t, err)
+	})
+	outs, err := e.store.OutboundMails(ctx, b.tenant.ID, 10)
+	require.NoError(t, err)
+	require.Len(t, outs, 1)
+	before := snapshot(t, e, b)
+
+	admin := e.client()
+	admin.login(a, a.admin)
+	in, out := strconv.FormatInt(int64(inID), 10), strconv.FormatInt(int64(outs[0].ID), 10)
+	assert.Equal(t, http.StatusNotFound, admin.post(emailPath(a, "/in/"+in+"/retry"), nil).status)
+	assert.Equal(t, http.StatusNotFound, admin.post(emailPath(a, "/out/"+out+"/retry"), nil).status)
+	assert.Equal(t, http.StatusNotFound, admin.get(emailPath(a, "/out/"+out)).status)
+	page := admin.get(emailPath(a, ""))
+	require.Equal(t, http.StatusOK, page.status)
+	assert.NotContains(t, page.body, "De B")
+	assert.NotContains(t, page.body, "customer@correo-b.example")
+	assert.Equal(t, before, snapshot(t, e, b), "nothing of B changed")
+}
