@@ -108,11 +108,24 @@ CREATE TABLE mail_imap_pollable (
     tenant_id bigint PRIMARY KEY REFERENCES tenants (id)
 );
 
+-- A desk's own texts for the automatic notices to requesters, per
+-- language (helpdesk/mail_templates.go); no row: Atiende's text.
+CREATE TABLE mail_templates (
+    tenant_id  bigint NOT NULL REFERENCES tenants (id),
+    kind       text NOT NULL CHECK (kind IN ('ack', 'pending', 'solved')),
+    language   text NOT NULL CHECK (language IN ('es', 'en')),
+    body       text NOT NULL CHECK (length(body) BETWEEN 1 AND 5000),
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, kind, language)
+);
+SELECT isolate_by_tenant('mail_templates');
+
 -- A "send me my link again" request is resolved once, by a mail job.
 ALTER TABLE guest_link_requests ADD COLUMN resolved_at timestamptz;
 
 -- +goose Down
 ALTER TABLE guest_link_requests DROP COLUMN resolved_at;
+DROP TABLE mail_templates;
 DROP TABLE mail_imap_pollable;
 DROP TABLE mail_imap;
 DROP TABLE mail_outbox;

@@ -121,6 +121,7 @@ type InboundEmail struct {
 
 // MailStore persists the email channel.
 type MailStore interface {
+	TemplateStore
 	// RecordInboundMail stores a received message before it is processed
 	// and queues its processing. A Message-ID already received by the
 	// tenant is stored as a duplicate of the first (without its bytes,

@@ -26,8 +26,9 @@ func init() {
 		"admin.email.kind.sla_breach":  "Incumplimiento de SLA",
 		"admin.email.kind.mention":     "Mención",
 
-		"error.host_forbidden": "Ese servidor no está permitido: su dirección es interna (local, privada o de metadatos).",
-		"console.mail.quoted":  "Mensajes anteriores citados",
+		"error.host_forbidden":      "Ese servidor no está permitido: su dirección es interna (local, privada o de metadatos).",
+		"error.placeholder_unknown": "Hay un marcador que no existe; usa solo los de la lista.",
+		"console.mail.quoted":       "Mensajes anteriores citados",
 
 		"admin.email.title":                      "Correo",
 		"admin.email.intro":                      "Mensajes recibidos en %s y avisos enviados por la mesa de ayuda.",
@@ -75,6 +76,18 @@ func init() {
 		"admin.email.detail.from":                "Remitente ausente o no válido",
 		"admin.email.detail.attachments_dropped": "Adjuntos no guardados: superan los límites del centro (el mensaje original los conserva)",
 		"admin.email.back":                       "Volver al correo",
+		"admin.email.templates.link":             "Textos de los avisos",
+		"admin.email.templates.title":            "Textos de los avisos",
+		"admin.email.templates.intro":            "Escribe con tus palabras los avisos automáticos a los solicitantes. El asunto con la referencia y los enlaces de seguimiento y de la encuesta los añade Atiende.",
+		"admin.email.templates.placeholders":     "Puedes usar:",
+		"admin.email.templates.custom":           "Texto propio del centro.",
+		"admin.email.templates.save":             "Guardar",
+		"admin.email.templates.preview":          "Vista previa",
+		"admin.email.templates.preview_title":    "Así se enviará",
+		"admin.email.templates.reset":            "Volver al texto de Atiende",
+		"admin.email.templates.saved":            "Texto guardado.",
+		"admin.email.templates.sample_subject":   "No puedo imprimir",
+		"admin.email.templates.sample_name":      "Lucía Gómez",
 	})
 	register(EN, map[string]string{
 		"mail.greeting":                "Hello %s,",
@@ -99,8 +112,9 @@ func init() {
 		"admin.email.kind.sla_breach":  "SLA breach",
 		"admin.email.kind.mention":     "Mention",
 
-		"error.host_forbidden": "That server is not allowed: its address is internal (local, private or metadata).",
-		"console.mail.quoted":  "Earlier messages quoted",
+		"error.host_forbidden":      "That server is not allowed: its address is internal (local, private or metadata).",
+		"error.placeholder_unknown": "There is a placeholder that does not exist; use only those listed.",
+		"console.mail.quoted":       "Earlier messages quoted",
 
 		"admin.email.title":                      "Email",
 		"admin.email.intro":                      "Messages received at %s and notices sent by the help desk.",
@@ -148,5 +162,17 @@ func init() {
 		"admin.email.detail.from":                "Missing or invalid sender",
 		"admin.email.detail.attachments_dropped": "Attachments not kept: over the desk’s limits (the original message keeps them)",
 		"admin.email.back":                       "Back to email",
+		"admin.email.templates.link":             "Notice texts",
+		"admin.email.templates.title":            "Notice texts",
+		"admin.email.templates.intro":            "Write the automatic notices to requesters in your own words. Atiende adds the subject with the reference and the tracking and survey links.",
+		"admin.email.templates.placeholders":     "You can use:",
+		"admin.email.templates.custom":           "The desk's own text.",
+		"admin.email.templates.save":             "Save",
+		"admin.email.templates.preview":          "Preview",
+		"admin.email.templates.preview_title":    "How it will be sent",
+		"admin.email.templates.reset":            "Back to Atiende's text",
+		"admin.email.templates.saved":            "Text saved.",
+		"admin.email.templates.sample_subject":   "I cannot print",
+		"admin.email.templates.sample_name":      "Lucía Gómez",
 	})
 }

@@ -445,3 +445,40 @@ func (s *Store) MailsSince(ctx context.Context, tenant helpdesk.TenantID, to str
 	})
 	return n, mapErr(err, "mails since")
 }
+
+// MailTemplates implements helpdesk.TemplateStore.
+func (s *Store) MailTemplates(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.MailTemplate, error) {
+	var out []helpdesk.MailTemplate
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT kind, language, body, updated_at FROM mail_templates
+			WHERE tenant_id = $1 ORDER BY kind, language`, int64(tenant))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.MailTemplate, error) {
+			var t helpdesk.MailTemplate
+			var kind string
+			err := r.Scan(&kind, &t.Language, &t.Body, &t.UpdatedAt)
+			t.Kind = helpdesk.MailKind(kind)
+			return t, err
+		})
+		return err
+	})
+	return out, mapErr(err, "mail templates")
+}
+
+// SaveMailTemplate implements helpdesk.TemplateStore.
+func (s *Store) SaveMailTemplate(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.MailTemplate) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		if t.Body == "" {
+			_, err := tx.Exec(ctx, `DELETE FROM mail_templates WHERE tenant_id = $1 AND kind = $2 AND language = $3`,
+				int64(tenant), string(t.Kind), t.Language)
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO mail_templates (tenant_id, kind, language, body, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (tenant_id, kind, language) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+			int64(tenant), string(t.Kind), t.Language, t.Body, t.UpdatedAt)
+		return err
+	})
+	return mapErr(err, "save mail template")
+}
