@@ -9,7 +9,7 @@ BIN := bin/atiende
 PG_BINS := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb 2>/dev/null))
 CHROMIUM := $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
 
-.PHONY: help run stop test test-short build generate fmt lint check-generated deps-postgres deps-chromium migrate-new clean
+.PHONY: help run stop test test-short build generate fmt lint check-generated deps-postgres deps-chromium migrate-new clean bench
 
 help:
 	@echo "make run     start a local database, load the demo desk and serve on :8080"
@@ -17,6 +17,7 @@ help:
 	@echo "make test    vet, staticcheck, format and generated-code checks, then every test with -race"
 	@echo "make build   build $(BIN)"
 	@echo "make fmt     format Go and templ sources"
+	@echo "make bench   performance harness (BENCH_SCALE=small|medium|large, default medium); writes docs/benchmarks.md"
 
 # --- dependencies ----------------------------------------------------------
 
@@ -61,6 +62,21 @@ run: build
 
 stop:
 	$(GO) run ./cmd/devdb stop
+
+# --- performance -----------------------------------------------------------
+
+# bench generates a help desk at BENCH_SCALE in its own PostgreSQL
+# (.data/bench, never the demo database), serves it with atiende serve and
+# drives load from a second process (bin/benchload), then writes
+# docs/benchmarks.md. The data is generated once per scale and schema and
+# cloned for every run (BENCH_REGEN=1 generates it again). BENCH_STEP sets
+# each measurement's length (default 5s); BENCH_PPROF=1 also saves CPU
+# profiles of the server under docs/bench/.
+BENCH_SCALE ?= medium
+bench: build deps-postgres
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/bench ./cmd/bench
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/benchload ./cmd/benchload
+	bin/bench run -scale $(BENCH_SCALE) -atiende $(BIN) -driver bin/benchload -out docs/benchmarks.md
 
 # --- quality gates ---------------------------------------------------------
 

@@ -15,6 +15,7 @@ func registerJobs(store *postgres.Store, svc *helpdesk.Service, channel *mail.Ch
 	reg := jobs.NewRegistry()
 	jobs.RegisterMaintenance(reg, store, 5*time.Minute)
 	jobs.RegisterSLAScan(reg, svc, 30*time.Second, nil)
+	jobs.RegisterTicketTimers(reg, store, svc, time.Minute)
 	mail.RegisterJobs(reg, channel.Worker)
 	return reg
 }

@@ -284,6 +284,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("background jobs are off in this process (ATIENDE_WORKERS=false)")
 	}
 
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
+
 	errc := make(chan error, 2)
 	go func() {
 		log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -58,6 +59,11 @@ type Config struct {
 	// SMTPAllowPrivate lets the configured outgoing server be on a
 	// loopback or private address (it is the operator's own setting).
 	SMTPAllowPrivate bool
+
+	// PprofAddr, when set, serves net/http/pprof on this loopback address
+	// (for the performance harness and for diagnosing a live server). Off
+	// by default; never on a public address.
+	PprofAddr string
 }
 
 // devMailSecret is the signing secret of a local installation without
@@ -214,6 +220,19 @@ var options = []option{
 		func(c *Config, v string) error { c.SMTPFrom = strings.TrimSpace(v); return nil }},
 	{"ATIENDE_SMTP_ALLOW_PRIVATE", "smtp-allow-private", "true", "let ATIENDE_SMTP_HOST be a loopback or private address (a tenant's own mail settings never may)",
 		func(c *Config, v string) (err error) { c.SMTPAllowPrivate, err = strconv.ParseBool(v); return err }},
+	{"ATIENDE_PPROF_ADDR", "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; empty: off",
+		func(c *Config, v string) error {
+			if v == "" {
+				c.PprofAddr = ""
+				return nil
+			}
+			host, _, err := net.SplitHostPort(v)
+			if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+				return fmt.Errorf("must be a loopback address with a port (127.0.0.1:6060 or [::1]:6060), got %q", v)
+			}
+			c.PprofAddr = v
+			return nil
+		}},
 }
 
 // ErrHelp is returned when -h or -help was given; usage has been printed.
@@ -279,6 +298,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("smtp_port", c.SMTPPort),
 		slog.String("smtp_tls", c.SMTPTLS),
 		slog.Bool("smtp_auth", c.SMTPUser != ""),
+		slog.String("pprof_addr", c.PprofAddr),
 	)
 }
 

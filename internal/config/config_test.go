@@ -116,3 +116,21 @@ func TestMailSigningSecret(t *testing.T) {
 	assert.Equal(t, "localhost", c.InboundDomain)
 	assert.Equal(t, int64(25<<20), c.MailMaxBytes)
 }
+
+// TestPprofIsOffAndLoopbackOnly: the profiler is opt-in and refuses any
+// address another machine could reach.
+func TestPprofIsOffAndLoopbackOnly(t *testing.T) {
+	t.Parallel()
+	c, err := Load("serve", nil, env(nil), io.Discard)
+	require.NoError(t, err)
+	assert.Empty(t, c.PprofAddr, "off by default")
+	for _, ok := range []string{"127.0.0.1:6060", "[::1]:6060"} {
+		c, err := Load("serve", []string{"-pprof-addr", ok}, env(nil), io.Discard)
+		require.NoError(t, err, ok)
+		assert.Equal(t, ok, c.PprofAddr)
+	}
+	for _, bad := range []string{":6060", "0.0.0.0:6060", "10.0.0.1:6060", "example.com:6060", "127.0.0.1"} {
+		_, err := Load("serve", nil, env(map[string]string{"ATIENDE_PPROF_ADDR": bad}), io.Discard)
+		assert.Error(t, err, bad)
+	}
+}

@@ -49,7 +49,7 @@ func EventKinds() []EventKind {
 		EventCategoryChanged, EventTagsChanged, EventFieldChanged, EventCommentAdded,
 		EventNoteAdded, EventFollowerAdded, EventFollowerRemoved, EventMerged,
 		EventMergeReceived, EventLinked, EventMarkedDuplicate, EventRequesterChanged,
-		EventRated, EventSLABreached, EventSLAEscalated,
+		EventRated, EventSLABreached, EventSLAEscalated, EventAutomation, EventNotificationQueued,
 	}
 }
 

@@ -25,7 +25,11 @@ type Store interface {
 	PeopleStore
 	InvitationStore
 	FieldAdminStore
+	SettingsStore
+	CustomerStore
 	AdminStore
 	SLAStore
+	RoutingStore
+	AutomationStore
 	MailStore
 }

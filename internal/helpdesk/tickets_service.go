@@ -75,6 +75,13 @@ func (s *Service) update(ctx context.Context, by Actor, at TicketVersion, step s
 			if err := save(ctx, tx, by.Tenant, t, base, evs, comment); err != nil {
 				return err
 			}
+			body := ""
+			if comment != nil {
+				body = comment.Body
+			}
+			if err := s.runTriggers(ctx, tx, &t, OnUpdated, body); err != nil {
+				return err
+			}
 		}
 		out, err = present(ctx, tx, by, t)
 		return err
@@ -227,18 +234,13 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 				return fmt.Errorf("helpdesk: load category: %w", err)
 			}
 		}
+		hints := hintsOf(in.Priority, in.Urgency, in.Impact)
 		t, first, evs, err := in.Open(rc, by, s.now())
 		if err != nil {
 			return err
 		}
-		created, err := tx.CreateTicket(ctx, by.Tenant, t, first, evs)
+		created, err := s.createRouted(ctx, tx, t, first, evs, hints)
 		if err != nil {
-			return fmt.Errorf("helpdesk: create ticket: %w", err)
-		}
-		if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
-			return err
-		}
-		if err := s.notifyCreated(ctx, tx, created); err != nil {
 			return err
 		}
 		out, err = present(ctx, tx, by, created)
@@ -345,6 +347,9 @@ func (s *Service) reply(ctx context.Context, tx Store, by Actor, at TicketVersio
 		if err := save(ctx, tx, by.Tenant, t, base, evs, c); err != nil {
 			return err
 		}
+		if err := s.runTriggers(ctx, tx, &t, OnUpdated, c.Body); err != nil {
+			return err
+		}
 		res.Ticket, err = present(ctx, tx, by, t)
 		return err
 	}()
@@ -359,15 +364,9 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	if err != nil {
 		return err
 	}
-	created, err := tx.CreateTicket(ctx, by.Tenant, nt, first, evs)
+	created, err := s.createRouted(ctx, tx, nt, first, evs, routeHints{})
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
-	}
-	if err := syncSLA(ctx, tx, by.Tenant, created, evs); err != nil {
-		return err
-	}
-	if err := s.notifyCreated(ctx, tx, created); err != nil {
-		return err
 	}
 	if res.Ticket, err = present(ctx, tx, by, *closed); err != nil {
 		return err

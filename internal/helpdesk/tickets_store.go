@@ -120,7 +120,10 @@ type TicketSettings struct {
 	// AutoSolveAfter is how long a ticket may stay Pending without an answer
 	// before the system solves it; zero turns it off.
 	AutoSolveAfter time.Duration
-	Attachments    AttachmentLimits
+	// PendingRemindAfter is how long a ticket may stay Pending before the
+	// requester is reminded; zero turns it off.
+	PendingRemindAfter time.Duration
+	Attachments        AttachmentLimits
 }
 
 // DefaultTicketSettings are the settings of a new desk.

@@ -11,13 +11,17 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets`
+const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets, accent_color, logo_updated_at`
 
 func scanTenant(row pgx.Row) (helpdesk.Tenant, error) {
 	var t helpdesk.Tenant
 	var id int64
-	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets)
+	var logo *time.Time
+	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets, &t.AccentColor, &logo)
 	t.ID = helpdesk.TenantID(id)
+	if logo != nil {
+		t.LogoUpdatedAt = logo.UTC()
+	}
 	return t, err
 }
 
@@ -90,9 +94,9 @@ func (s *Store) CreateUser(ctx context.Context, tenant helpdesk.TenantID, u help
 func (s *Store) User(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.UserID) (helpdesk.User, error) {
 	const q = `SELECT ` + userColumns + ` FROM users WHERE tenant_id = $1 AND id = $2`
 	var u helpdesk.User
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+	err := s.readRow(ctx, tenant, q, []any{int64(tenant), int64(id)}, func(row pgx.Row) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, q, int64(tenant), int64(id)))
+		u, err = scanUser(row)
 		return err
 	})
 	return u, mapErr(err, "user %d", id)

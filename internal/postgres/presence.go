@@ -32,8 +32,15 @@ const (
 	visitStampSQL = `SELECT id, number, version, updated_at FROM tickets WHERE tenant_id = @tenant AND number = @number`
 	// visitPruneSQL keeps the table to the agents present now: each report
 	// removes the tenant's expired ones (few: those that expired since the
-	// last report).
-	visitPruneSQL = `DELETE FROM ticket_presence WHERE tenant_id = @tenant AND seen_at < @expired`
+	// last report). It runs after the report's own row is written and skips
+	// rows another report holds, so it never waits: two agents pruning each
+	// other's expired rows while touching their own would otherwise
+	// deadlock (seen under load by make bench: a ticket page answered 409).
+	visitPruneSQL = `DELETE FROM ticket_presence p USING (
+	SELECT ticket_id, user_id FROM ticket_presence
+	WHERE tenant_id = @tenant AND seen_at < @expired
+	FOR UPDATE SKIP LOCKED
+) x WHERE p.tenant_id = @tenant AND p.ticket_id = x.ticket_id AND p.user_id = x.user_id`
 	visitTouchSQL = `INSERT INTO ticket_presence (tenant_id, ticket_id, user_id, state, seen_at)
 SELECT t.tenant_id, t.id, @user, @state, @at FROM tickets t WHERE t.tenant_id = @tenant AND t.number = @number
 ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at`
@@ -67,8 +74,8 @@ func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n hel
 		b := &pgx.Batch{}
 		b.Queue(visitStampSQL, args)
 		if v.Touch {
-			b.Queue(visitPruneSQL, args)
 			b.Queue(visitTouchSQL, args)
+			b.Queue(visitPruneSQL, args)
 		}
 		b.Queue(visitPresentSQL, args)
 		if v.WithDraft {

@@ -70,12 +70,32 @@ func (s *Store) inTenant(ctx context.Context, tenant helpdesk.TenantID, fn func(
 		}
 		return fn(s.tx)
 	}
-	// The tenant is set by the BEGIN itself (one simple-protocol round
-	// trip holding both statements), so binding a transaction to its
-	// tenant costs nothing extra. The id is a number we format, never text
-	// from a request.
+	// The tenant is set in the BEGIN's own round trip: a query without
+	// arguments goes out in the simple protocol, which carries both
+	// statements at once. The value is a positive integer formatted here,
+	// never text from outside, so inlining it is safe.
 	begin := pgx.TxOptions{BeginQuery: "BEGIN; SELECT set_config('app.tenant_id', '" + strconv.FormatInt(int64(tenant), 10) + "', true)"}
 	return pgx.BeginTxFunc(ctx, s.pool, begin, fn)
+}
+
+// readRow runs one read statement bound to tenant and hands its row to
+// scan. In the store's open transaction it is an ordinary query. Outside
+// one, the tenant setting and the statement go out as one batch: a single
+// round trip instead of three (BEGIN, the statement, COMMIT), and just as
+// bound, since PostgreSQL runs a batch (one Sync) as one implicit
+// transaction, to which set_config(…, true) is local. For reads of one row
+// on every request (the signed-in user, a ticket).
+func (s *Store) readRow(ctx context.Context, tenant helpdesk.TenantID, sql string, args []any, scan func(pgx.Row) error) error {
+	if tenant <= 0 {
+		return fmt.Errorf("postgres: no tenant given: %w", helpdesk.ErrNotFound)
+	}
+	if s.tx != nil {
+		return s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return scan(tx.QueryRow(ctx, sql, args...)) })
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10))
+	b.Queue(sql, args...).QueryRow(scan)
+	return s.pool.SendBatch(ctx, b).Close()
 }
 
 // q returns the open transaction, or the pool for statements that are not

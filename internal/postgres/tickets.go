@@ -177,9 +177,9 @@ func (s *Store) TicketForUpdate(ctx context.Context, tenant helpdesk.TenantID, n
 
 func (s *Store) loadTicket(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber, lock string) (helpdesk.Ticket, error) {
 	var t helpdesk.Ticket
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+	err := s.readRow(ctx, tenant, ticketSelect+lock, []any{pgx.NamedArgs{"tenant": int64(tenant), "number": int64(n)}}, func(row pgx.Row) error {
 		var err error
-		t, err = scanTicket(tx.QueryRow(ctx, ticketSelect+lock, pgx.NamedArgs{"tenant": int64(tenant), "number": int64(n)}), tenant)
+		t, err = scanTicket(row, tenant)
 		return err
 	})
 	return t, mapErr(err, "ticket %s", n)

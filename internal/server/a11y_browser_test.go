@@ -195,6 +195,16 @@ func TestBrowserA11y(t *testing.T) {
 		check("console workspace", scheme, http.StatusOK, open(ticketURL("/agent", pending.Number, "")))
 		check("console not found", scheme, http.StatusNotFound, open(ticketURL("/agent", 9999, "")))
 		b.navigate(chromedp.Click(testID("logout")))
+
+		// The admin.
+		b.signIn(base, d.admin.Email)
+		for _, p := range []string{"/", "/audit", "/people", "/people/" + id64(d.agent.ID), "/categories", "/categories/new",
+			"/groups", "/groups/new", "/fields", "/fields/new", "/settings", "/priority", "/organisations", "/customers",
+			"/customers/" + id64(d.customer.ID)} {
+			check("admin "+p, scheme, http.StatusOK, open(base+"/admin"+p))
+		}
+		check("admin form with errors", scheme, http.StatusUnprocessableEntity, chromedp.Clear(chromedp.CSS("#name")), chromedp.Click(testID("customer-save")))
+		b.navigate(chromedp.Click(testID("logout")))
 	}
 	t.Logf("axe ran %d times in %v", runs, time.Since(start).Round(time.Millisecond))
 }

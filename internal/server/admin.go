@@ -48,7 +48,11 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminGroupRoutes(r)
 	s.adminPeopleRoutes(r)
 	s.adminFieldRoutes(r)
+	s.adminSettingsRoutes(r)
+	s.adminPriorityRoutes(r)
+	s.adminCustomerRoutes(r)
 	s.adminSLARoutes(r)
+	s.adminAutomationRoutes(r)
 	s.adminEmailRoutes(r)
 }
 

@@ -97,6 +97,17 @@ func TestBrowserAdminConfiguresTheDesk(t *testing.T) {
 	b.navigate(chromedp.Navigate(base + "/admin/people/" + id64(d.agent.ID)))
 	both("person")
 
+	// The other admin pages.
+	for _, p := range []struct{ path, name string }{
+		{"/admin/settings", "settings"}, {"/admin/priority", "priority"}, {"/admin/organisations", "organisations"},
+		{"/admin/customers", "customers"}, {"/admin/customers/" + id64(d.customer.ID), "customer"},
+		{"/admin/fields/new", "field-new"},
+	} {
+		res := b.navigate(chromedp.Navigate(base + p.path))
+		require.Equal(t, http.StatusOK, int(res.Status), p.path)
+		both(p.name)
+	}
+
 	// The change log lists the group, the category, the field and the invitation.
 	b.navigate(chromedp.Navigate(base + "/admin/audit"))
 	log := b.text(testID("audit-entries"))

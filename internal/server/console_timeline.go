@@ -163,6 +163,13 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 		return l.T("console.event.rating_comment", who), true
 	case helpdesk.EventSLABreached, helpdesk.EventSLAEscalated:
 		return slaEventSentence(l, e), true
+	case helpdesk.EventAutomation:
+		return l.T("routing.event.rule", e.To), true
+	case helpdesk.EventNotificationQueued:
+		if e.From == string(helpdesk.IntentPendingReminder) {
+			return l.T("routing.event.reminder"), true
+		}
+		return l.T("routing.event.notify", l.T(msgKey("routing.recipient.", e.To))), true
 	}
 	return l.T("console.event.other", who, e.Kind.String()), true
 }

@@ -41,6 +41,28 @@ func init() {
 		"POST /{tenant}/admin/fields/{id}/archive": staffPage,
 		"POST /{tenant}/admin/fields/{id}/restore": staffPage,
 
+		"GET /{tenant}/admin/settings":              staffPage,
+		"POST /{tenant}/admin/settings":             staffPage,
+		"POST /{tenant}/admin/settings/logo":        staffPage,
+		"POST /{tenant}/admin/settings/logo/remove": staffPage,
+
+		"GET /{tenant}/admin/priority":  staffPage,
+		"POST /{tenant}/admin/priority": staffPage,
+
+		"GET /{tenant}/admin/organisations":         staffPage,
+		"POST /{tenant}/admin/organisations":        staffPage,
+		"GET /{tenant}/admin/organisations/{id}":    staffPage,
+		"POST /{tenant}/admin/organisations/{id}":   staffPage,
+		"GET /{tenant}/admin/customers":             staffPage,
+		"GET /{tenant}/admin/customers/{id}":        staffPage,
+		"POST /{tenant}/admin/customers/{id}":       staffPage,
+		"POST /{tenant}/admin/customers/{id}/block": staffPage,
+		"POST /{tenant}/admin/customers/{id}/merge": staffPage,
+
+		// A desk's look is public; B has no logo (404) and Atiende's colour.
+		"GET /{tenant}/logo":      publicForm,
+		"GET /{tenant}/theme.css": publicPage,
+
 		// The invitee's page is public: the token is the key, and a
 		// placeholder token is no invitation (TestInvitationTokens tries
 		// real tokens of the other desk).

@@ -47,11 +47,13 @@ func (s *Server) routes() chi.Router {
 			s.portalSatisfactionRoutes(r)
 			s.portalGuestRoutes(r)
 			s.invitationRoutes(r)
+			s.brandingRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
+				s.consoleRoutingRoutes(r)
 			})
 			// Admin pages: admins only.
 			r.Route("/admin", s.adminRoutes)

@@ -1,0 +1,119 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/atiende/atiende/internal/loadgen"
+)
+
+// Concurrencies are the closed-loop levels every endpoint is measured at.
+var Concurrencies = []int{1, 8, 32, 64}
+
+// TargetRate is the steady rate of the latency targets (requests/s).
+const TargetRate = 300
+
+// customersSignedIn is how many customers the driver signs in: enough that
+// none of them opens more than maxCreates tickets in a run.
+const (
+	customersSignedIn = 600
+	maxCreates        = 25 // the portal allows 30 an hour per customer
+)
+
+// Alone are the scenarios measured on their own at every concurrency, in
+// order; the ceiling comes first, measured by the same driver.
+var Alone = []string{"ceiling", "queue", "ticket", "ticket50", "reply", "create", "mytickets", "search_console", "search_portal"}
+
+// RateScenarios are measured at TargetRate, for the latency targets.
+var RateScenarios = []string{"queue", "ticket50", "create", "mixed"}
+
+// workload is what the plan is built from: the largest tenant's users and
+// tickets.
+type workload struct {
+	tenantID    int64
+	slug        string
+	agents      int
+	customers   int
+	tickets     []int64
+	longTickets []int64
+	// tenantTickets is how many tickets the tenant holds.
+	tenantTickets int
+	median        string
+	medianID      int64
+}
+
+func loadWorkload(ctx context.Context, pool *pgxpool.Pool) (workload, error) {
+	w := workload{tenantID: 1, slug: Slug(0)}
+	err := pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM users WHERE tenant_id = 1 AND role = 'agent'),
+		(SELECT count(*) FROM users WHERE tenant_id = 1 AND role = 'customer'),
+		(SELECT count(*) FROM tickets WHERE tenant_id = 1)`).Scan(&w.agents, &w.customers, &w.tenantTickets)
+	if err != nil {
+		return w, fmt.Errorf("bench: workload: %w", err)
+	}
+	rows, _ := pool.Query(ctx, `SELECT number FROM tickets WHERE tenant_id = 1
+		AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY number DESC LIMIT 5000`)
+	if w.tickets, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		return w, fmt.Errorf("bench: workload tickets: %w", err)
+	}
+	rows, _ = pool.Query(ctx, `SELECT t.number FROM tickets t WHERE t.tenant_id = 1 AND t.id IN (
+		SELECT ticket_id FROM comments WHERE tenant_id = 1 GROUP BY ticket_id HAVING count(*) >= $1)`, LongTicketComments)
+	if w.longTickets, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		return w, fmt.Errorf("bench: workload long tickets: %w", err)
+	}
+	// The median tenant by ticket count.
+	err = pool.QueryRow(ctx, `SELECT t.id, t.slug FROM tenants t JOIN ticket_counters c ON c.tenant_id = t.id
+		ORDER BY c.last_number, t.id OFFSET (SELECT count(*) / 2 FROM ticket_counters) LIMIT 1`).Scan(&w.medianID, &w.median)
+	if err != nil {
+		return w, fmt.Errorf("bench: median tenant: %w", err)
+	}
+	if len(w.tickets) == 0 || len(w.longTickets) == 0 {
+		return w, fmt.Errorf("bench: the largest tenant has no unsolved or long tickets; regenerate the data")
+	}
+	return w, nil
+}
+
+// plan is the driver's plan: every endpoint alone at each concurrency,
+// the mixed workload at each concurrency, the target rate phases, and
+// logins at 50/s.
+//
+// only, when set, keeps the phases of those scenarios (comma-separated):
+// for profiling one page.
+func (w workload) plan(step time.Duration, only string) loadgen.Plan {
+	p := loadgen.Plan{
+		Password: Password, ForwardedFor: "X-Forwarded-For", Tenant: w.slug,
+		Tickets: w.tickets, LongTickets: w.longTickets, SearchWords: SearchWords(),
+		MaxCreatesPerCustomer: maxCreates,
+	}
+	for i := range w.agents {
+		p.Agents = append(p.Agents, AgentEmail(w.slug, i))
+	}
+	for i := range min(w.customers, customersSignedIn) {
+		p.Customers = append(p.Customers, CustomerEmail(w.slug, i))
+	}
+	for _, sc := range append(Alone, "mixed") {
+		for _, c := range Concurrencies {
+			p.Phases = append(p.Phases, loadgen.Phase{Name: fmt.Sprintf("%s c=%d", sc, c), Scenario: sc, Concurrency: c, Duration: step})
+		}
+	}
+	for _, sc := range RateScenarios {
+		p.Phases = append(p.Phases, loadgen.Phase{Name: fmt.Sprintf("%s @%d/s", sc, TargetRate), Scenario: sc, Rate: TargetRate, Duration: 2 * step})
+	}
+	p.Phases = append(p.Phases, loadgen.Phase{Name: "login @50/s", Scenario: "login", Rate: 50, Duration: step})
+	if only != "" {
+		keep := p.Phases[:0]
+		for _, ph := range p.Phases {
+			if slices.Contains(strings.Split(only, ","), ph.Scenario) {
+				keep = append(keep, ph)
+			}
+		}
+		p.Phases = keep
+	}
+	return p
+}
