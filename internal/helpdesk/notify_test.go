@@ -223,3 +223,19 @@ func TestAcknowledgementsAreBraked(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, f.data.mails, MaxAcksPerHour+1, "an hour later they are acknowledged again")
 }
+
+func TestMailTemplateRules(t *testing.T) {
+	t.Parallel()
+	body, err := CheckMailTemplate("body", "  Hola {{requester.name}}, {{ ticket.number }} de {{desk.name}}\x00  ")
+	require.NoError(t, err)
+	assert.Equal(t, "Hola {{requester.name}}, {{ ticket.number }} de {{desk.name}}", body)
+	tk := Ticket{Number: 7, Subject: "Red", Requester: Requester{Name: "Rosa"}}
+	assert.Equal(t, "Hola Rosa, #7 de Soporte", ExpandMailTemplate(body, tk, "Soporte"))
+	_, err = CheckMailTemplate("body", "{{agent.password}}")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "error.placeholder_unknown", ve.Fields["body"])
+	_, err = CheckMailTemplate("body", strings.Repeat("x", MaxTemplateLen+1))
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "error.too_long", ve.Fields["body"])
+}
