@@ -24,7 +24,10 @@ type Service struct {
 	now    func() time.Time
 	// slaNotifier sends SLA escalation notices; nil records only.
 	slaNotifier SLANotifier
-	threads     ThreadSigner // see EnableEmail
+	// slaRecompute bounds the tickets recomputed in an admin's change; 0
+	// is DefaultSLARecomputeLimit.
+	slaRecompute int
+	threads      ThreadSigner // see EnableEmail
 	// secrets and checkHost serve IMAP settings (see EnableIMAP).
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error

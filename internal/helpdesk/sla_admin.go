@@ -106,7 +106,7 @@ func (s *Service) SaveCalendar(ctx context.Context, by Actor, id CalendarID, in 
 			ObjectLabel: c.Name, Before: before, After: calendarAudit(c)}); err != nil {
 			return err
 		}
-		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+		return s.recomputeSLA(ctx, tx, by.Tenant, s.now())
 	})
 	return c, err
 }
@@ -154,7 +154,7 @@ func (s *Service) SavePolicy(ctx context.Context, by Actor, id SLAPolicyID, in S
 			ObjectLabel: p.Name, Before: before, After: policyAudit(p)}); err != nil {
 			return err
 		}
-		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+		return s.recomputeSLA(ctx, tx, by.Tenant, s.now())
 	})
 	return p, err
 }
@@ -231,7 +231,7 @@ func (s *Service) DeletePolicy(ctx context.Context, by Actor, id SLAPolicyID) er
 			ObjectLabel: old.Name, Before: policyAudit(old)}); err != nil {
 			return err
 		}
-		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+		return s.recomputeSLA(ctx, tx, by.Tenant, s.now())
 	})
 }
 
@@ -257,7 +257,7 @@ func (s *Service) MovePolicy(ctx context.Context, by Actor, id SLAPolicyID, up b
 			After: AuditValues{"position": strconv.Itoa(moved.Position)}}); err != nil {
 			return err
 		}
-		return recomputeSLA(ctx, tx, by.Tenant, s.now())
+		return s.recomputeSLA(ctx, tx, by.Tenant, s.now())
 	})
 }
 

@@ -43,6 +43,10 @@ type SLAStore interface {
 	// MoveSLAPolicy swaps the policy with its neighbour (up: earlier).
 	MoveSLAPolicy(ctx context.Context, tenant TenantID, id SLAPolicyID, up bool) error
 	SetSLASoonWindow(ctx context.Context, tenant TenantID, d time.Duration) error
+	// MarkSLAClocksDue makes the running clocks of the tenant's tickets
+	// numbered after after due for the scan at now (a policy or calendar
+	// change too large to recompute at once).
+	MarkSLAClocksDue(ctx context.Context, tenant TenantID, after TicketNumber, now time.Time) error
 	// SLAChoices reads the policy form's choices in one round trip.
 	SLAChoices(ctx context.Context, tenant TenantID) (SLAChoices, error)
 }
@@ -371,17 +375,40 @@ func (s *Service) nextTier(ctx context.Context, tx Store, t *Ticket, by Actor, n
 	return evs, nil
 }
 
-// RecomputeSLA re-derives the clocks of every open ticket of tenant with
-// the current policies and calendars (after one of them changed). Breaches
-// already recorded stay. It runs in the caller's transaction.
-func recomputeSLA(ctx context.Context, tx Store, tenant TenantID, now time.Time) error {
+// DefaultSLARecomputeLimit is how many open tickets a policy or calendar
+// change recomputes in its own transaction; see recomputeSLA.
+const DefaultSLARecomputeLimit = 1000
+
+// SetSLARecomputeLimit changes DefaultSLARecomputeLimit for this service.
+func (s *Service) SetSLARecomputeLimit(n int) { s.slaRecompute = n }
+
+// recomputeSLA re-derives the clocks of the tenant's open tickets with the
+// current policies and calendars (after one of them changed), in the
+// caller's transaction. Breaches already recorded stay. A large backlog is
+// not recomputed in the admin's request: past the limit, the remaining
+// running clocks are marked due, and the scan (every 30 s) recomputes each
+// in its own transaction; paused clocks have no deadline to move, and the
+// SLA panel derives them live.
+func (s *Service) recomputeSLA(ctx context.Context, tx Store, tenant TenantID, now time.Time) error {
+	limit := s.slaRecompute
+	if limit <= 0 {
+		limit = DefaultSLARecomputeLimit
+	}
 	var after TicketNumber
+	done := 0
 	for {
-		ns, err := tx.SLAOpenTickets(ctx, tenant, after, 500)
+		ns, err := tx.SLAOpenTickets(ctx, tenant, after, min(500, limit-done+1))
 		if err != nil {
 			return fmt.Errorf("helpdesk: SLA open tickets: %w", err)
 		}
 		for _, n := range ns {
+			if done == limit {
+				if err := tx.MarkSLAClocksDue(ctx, tenant, after, now); err != nil {
+					return fmt.Errorf("helpdesk: mark SLA clocks due: %w", err)
+				}
+				return nil
+			}
+			done++
 			t, err := tx.TicketForUpdate(ctx, tenant, n)
 			if err != nil {
 				return fmt.Errorf("helpdesk: ticket %s: %w", n, err)
@@ -391,7 +418,7 @@ func recomputeSLA(ctx context.Context, tx Store, tenant TenantID, now time.Time)
 			}
 			after = n
 		}
-		if len(ns) < 500 {
+		if len(ns) < min(500, limit-done+1) {
 			return nil
 		}
 	}

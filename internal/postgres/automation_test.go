@@ -345,3 +345,27 @@ func TestRulePreviewAndValidation(t *testing.T) {
 	assert.Equal(t, `add_tag "x"`, page.Entries[1].Before["actions"])
 	assert.Equal(t, "24", page.Entries[0].After["pending_reminder_hours"])
 }
+
+// A trigger that moves a new ticket to an automatic group gets it routed
+// there, and an assignee who no longer applies is skipped, not fatal.
+func TestTriggerMovesToAnAutomaticGroup(t *testing.T) {
+	t.Parallel()
+	r := newRoutedDesk(t, newDesk(t, pgtest.New(t), "acme"), helpdesk.AssignLeastLoaded)
+	ctx := r.ctx()
+	outsider := r.user(t, "fuera@acme.example", "Fuera", helpdesk.RoleAgent, 0)
+	r.rule(t, helpdesk.Rule{Kind: helpdesk.RuleTrigger, Name: "Correo a soporte", Event: helpdesk.OnCreated,
+		Conditions: []helpdesk.Condition{{Field: helpdesk.CondChannel, Op: helpdesk.OpIs, Value: "email"}},
+		Actions: []helpdesk.Action{
+			{Type: helpdesk.ActSetGroup, Value: strconv.FormatInt(int64(r.group.ID), 10)},
+			{Type: helpdesk.ActSetAssignee, Value: strconv.FormatInt(int64(outsider.ID), 10)},
+			{Type: helpdesk.ActAddTag, Value: "correo"},
+		}})
+	tk, err := r.svc.OpenTicket(ctx, helpdesk.System(r.tenant.ID), helpdesk.NewTicket{Subject: "Por correo", Description: "x",
+		Channel: helpdesk.ChannelEmail, Requester: helpdesk.Requester{User: r.cust.ID}})
+	require.NoError(t, err)
+	got := r.staffTicket(t, tk.Number)
+	assert.Equal(t, r.group.ID, got.Group)
+	assert.Equal(t, r.agents[0].ID, got.Assignee, "routed in the new group; the outsider is not a member, so that action was skipped")
+	assert.Equal(t, helpdesk.StatusOpen, got.Status)
+	assert.Equal(t, []string{"correo"}, got.Tags, "the other actions still ran")
+}

@@ -409,3 +409,17 @@ func (w *where) slaFilter(f *helpdesk.TicketFilter) error {
 	}
 	return nil
 }
+
+// MarkSLAClocksDue brings the next check of the running clocks of the
+// tenant's tickets numbered after after forward to now, so the scan
+// recomputes them.
+func (s *Store) MarkSLAClocksDue(ctx context.Context, tenant helpdesk.TenantID, after helpdesk.TicketNumber, now time.Time) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE sla_clocks c SET next_check_at = $2
+			FROM tickets t
+			WHERE c.tenant_id = $1 AND c.state = 'running' AND (c.next_check_at IS NULL OR c.next_check_at > $2)
+				AND t.tenant_id = c.tenant_id AND t.id = c.ticket_id AND t.number > $3`, int64(tenant), now, int64(after))
+		return err
+	})
+	return mapErr(err, "mark SLA clocks due")
+}

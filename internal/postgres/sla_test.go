@@ -449,3 +449,28 @@ func TestSLAFirstPolicyStartsClocksOfExistingTickets(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, time.Hour, sla.Clocks[helpdesk.MetricResolution].Consumed)
 }
+
+// A change too large to recompute at once recomputes up to the limit and
+// leaves the rest to the scan, which moves their deadlines within its run.
+func TestSLALargeRecomputeGoesThroughTheScan(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "acme")
+	d.svc.SetSLARecomputeLimit(1)
+	p := d.policy(t, 0, helpdesk.SLAPolicyInput{Name: "Base", Targets: allPriorities(0, 0, 600)})
+	var tks []helpdesk.Ticket
+	for i := 0; i < 3; i++ {
+		tks = append(tks, d.openFor(t, d.cust, fmt.Sprintf("Ticket %d", i)))
+	}
+	d.policy(t, p.ID, helpdesk.SLAPolicyInput{Name: "Base", Targets: allPriorities(0, 0, 120)})
+	assert.Equal(t, "running 03-10T11:00 -", d.clockRows(t, tks[0])["resolution"], "within the limit: at once")
+	assert.Equal(t, "running 03-10T19:00 -", d.clockRows(t, tks[2])["resolution"], "past the limit: not yet")
+	res, err := d.svc.ScanSLA(d.ctx(), d.clock.Now(), 100)
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Tickets)
+	for _, tk := range tks {
+		assert.Equal(t, "running 03-10T11:00 -", d.clockRows(t, tk)["resolution"])
+	}
+	res, err = d.svc.ScanSLA(d.ctx(), d.clock.Now(), 100)
+	require.NoError(t, err)
+	assert.Zero(t, res.Tickets, "each is due again only at its deadline")
+}
