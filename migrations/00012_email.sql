@@ -52,9 +52,12 @@ CREATE TABLE mail_outbox (
     tenant_id       bigint NOT NULL REFERENCES tenants (id),
     id              bigint GENERATED ALWAYS AS IDENTITY,
     kind            text NOT NULL CHECK (kind IN ('ack', 'reply', 'pending', 'solved',
-                        'assigned', 'requester_reply', 'mention', 'guest_link')),
+                        'assigned', 'requester_reply', 'mention', 'sla_warning', 'sla_breach', 'guest_link')),
     ticket_id       bigint NOT NULL,
     comment_id      bigint,
+    -- sla_warning and sla_breach: the metric and the percentage of the
+    -- target used, for the text.
+    detail          text NOT NULL DEFAULT '' CHECK (length(detail) <= 100),
     recipient_id    bigint,
     to_addr         text NOT NULL CHECK (length(to_addr) BETWEEN 3 AND 254),
     to_name         text NOT NULL DEFAULT '',
@@ -75,6 +78,8 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_recent ON mail_outbox (tenant_id, id DESC);
 CREATE INDEX mail_outbox_ticket ON mail_outbox (tenant_id, ticket_id, id);
+-- How many acknowledgements an address got lately (loop brake).
+CREATE INDEX mail_outbox_recipient ON mail_outbox (tenant_id, lower(to_addr), kind, created_at);
 SELECT isolate_by_tenant('mail_outbox');
 
 -- IMAP polling of an existing mailbox, per desk. The password is sealed
@@ -103,11 +108,24 @@ CREATE TABLE mail_imap_pollable (
     tenant_id bigint PRIMARY KEY REFERENCES tenants (id)
 );
 
+-- A desk's own texts for the automatic notices to requesters, per
+-- language (helpdesk/mail_templates.go); no row: Atiende's text.
+CREATE TABLE mail_templates (
+    tenant_id  bigint NOT NULL REFERENCES tenants (id),
+    kind       text NOT NULL CHECK (kind IN ('ack', 'pending', 'solved')),
+    language   text NOT NULL CHECK (language IN ('es', 'en')),
+    body       text NOT NULL CHECK (length(body) BETWEEN 1 AND 5000),
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, kind, language)
+);
+SELECT isolate_by_tenant('mail_templates');
+
 -- A "send me my link again" request is resolved once, by a mail job.
 ALTER TABLE guest_link_requests ADD COLUMN resolved_at timestamptz;
 
 -- +goose Down
 ALTER TABLE guest_link_requests DROP COLUMN resolved_at;
+DROP TABLE mail_templates;
 DROP TABLE mail_imap_pollable;
 DROP TABLE mail_imap;
 DROP TABLE mail_outbox;

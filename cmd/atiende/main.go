@@ -341,6 +341,7 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	svc.EnableEmail(signer)
 	// IMAP settings name a tenant's server: never an internal address.
 	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
+	svc.SetSLANotifier(helpdesk.MailSLANotifier{})
 	var out *mail.SMTPConfig
 	if cfg.SMTPHost != "" {
 		out = &mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,

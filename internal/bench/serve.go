@@ -55,6 +55,8 @@ func startServer(ctx context.Context, atiende, dbURL, logPath, pprofAddr string)
 		"ATIENDE_BASE_URL=http://"+addr,
 		"ATIENDE_TRUSTED_PROXY_HEADER=X-Forwarded-For",
 		"ATIENDE_PPROF_ADDR="+pprofAddr,
+		// The bench drives HTTP only; no mail listener to collide with.
+		"ATIENDE_SMTP_ADDR=off",
 	)
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}

@@ -44,7 +44,7 @@ type Config struct {
 	WorkerConcurrency int
 
 	// Email (docs/email.md).
-	SMTPAddr      string // inbound SMTP listener; empty turns it off
+	SMTPAddr      string // inbound SMTP listener; empty (ATIENDE_SMTP_ADDR=off) turns it off
 	InboundDomain string // each desk receives mail at {slug}@InboundDomain
 	MailMaxBytes  int64  // larger inbound mail is refused at SMTP time
 	// MailSecret signs the threading tokens in our Message-IDs. Empty is
@@ -164,8 +164,14 @@ var options = []option{
 		}},
 	{"ATIENDE_DEMO_PASSWORD", "demo-password", "demo-password", "password of the demo users created by `atiende demo`",
 		func(c *Config, v string) error { c.DemoPassword = v; return nil }},
-	{"ATIENDE_SMTP_ADDR", "smtp-addr", ":2525", "address the inbound SMTP server listens on (empty: no inbound mail)",
-		func(c *Config, v string) error { c.SMTPAddr = v; return nil }},
+	{"ATIENDE_SMTP_ADDR", "smtp-addr", ":2525", "address the inbound SMTP server listens on (off: no inbound mail)",
+		func(c *Config, v string) error {
+			if v == "off" {
+				v = ""
+			}
+			c.SMTPAddr = v
+			return nil
+		}},
 	{"ATIENDE_INBOUND_DOMAIN", "inbound-domain", "localhost", "mail domain of the desks' inbound addresses ({slug}@domain)",
 		func(c *Config, v string) error {
 			v = strings.ToLower(strings.TrimSpace(v))

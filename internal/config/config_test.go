@@ -113,6 +113,9 @@ func TestMailSigningSecret(t *testing.T) {
 	c, err = load(nil)
 	require.NoError(t, err)
 	assert.Equal(t, ":2525", c.SMTPAddr)
+	c, err = load(map[string]string{"ATIENDE_SMTP_ADDR": "off"})
+	require.NoError(t, err)
+	assert.Empty(t, c.SMTPAddr, "off: no inbound mail")
 	assert.Equal(t, "localhost", c.InboundDomain)
 	assert.Equal(t, int64(25<<20), c.MailMaxBytes)
 }

@@ -121,6 +121,7 @@ type InboundEmail struct {
 
 // MailStore persists the email channel.
 type MailStore interface {
+	TemplateStore
 	// RecordInboundMail stores a received message before it is processed
 	// and queues its processing. A Message-ID already received by the
 	// tenant is stored as a duplicate of the first (without its bytes,
@@ -147,6 +148,8 @@ type MailStore interface {
 	IMAPAccount(ctx context.Context, tenant TenantID) (IMAPAccount, error)
 	SaveIMAPAccount(ctx context.Context, tenant TenantID, a IMAPAccount) error
 	SetIMAPProgress(ctx context.Context, tenant TenantID, validity, lastUID uint32, lastError string, at time.Time) error
+	// MailsSince counts the outbox messages of kind to address to since at.
+	MailsSince(ctx context.Context, tenant TenantID, to string, kind MailKind, since time.Time) (int, error)
 	// OutboundMail loads an outbox message with its rendered bytes.
 	OutboundMail(ctx context.Context, tenant TenantID, id OutboundMailID) (OutboundMail, error)
 	// RetryInboundMail and RetryOutboundMail queue a failed message again;
@@ -229,6 +232,21 @@ func rejectDetail(ve *ValidationError) string {
 type quietKey struct{}
 
 func (s *Service) receive(ctx context.Context, tx Store, tenant TenantID, in InboundEmail) (InboundResult, error) {
+	res, err := s.receiveOnce(ctx, tx, tenant, in)
+	var ve *ValidationError
+	if errors.As(err, &ve) && ve.Fields["attachments"] != "" && len(in.Attachments) > 0 {
+		// Files over the desk's limits must not cost the message: it lands
+		// without them (the raw message, files included, stays in the log).
+		in.Attachments = nil
+		res, err = s.receiveOnce(ctx, tx, tenant, in)
+		if err == nil {
+			res.Detail = "attachments_dropped"
+		}
+	}
+	return res, err
+}
+
+func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in InboundEmail) (InboundResult, error) {
 	if in.Auto.Suppressed() {
 		return InboundResult{Outcome: OutcomeLoopSuppressed, Detail: string(in.Auto)}, nil
 	}
@@ -365,87 +383,3 @@ func (s *Service) claimByMail(ctx context.Context, tx Store, tenant TenantID, t 
 	*t = locked
 	return nil
 }
-
-// SubjectReference finds "[#1042]" in a subject.
-func SubjectReference(subject string) (TicketNumber, bool) {
-	for {
-		i := strings.Index(subject, "[#")
-		if i < 0 {
-			return 0, false
-		}
-		subject = subject[i+2:]
-		j := strings.IndexByte(subject, ']')
-		if j > 0 && j <= 18 {
-			if n, err := ParseTicketNumber(subject[:j]); err == nil {
-				return n, true
-			}
-		}
-	}
-}
-
-// replyPrefixes are the answer and forward prefixes of common clients.
-var replyPrefixes = []string{"re:", "fw:", "fwd:", "rv:", "reenviar:", "aw:", "wg:", "tr:", "sv:", "vs:"}
-
-// mailSubject is the subject of a ticket opened by mail: without reply
-// prefixes and our own reference, or the first line of the text when the
-// mail has none.
-func mailSubject(in InboundEmail) string {
-	s := CleanLine(in.Subject)
-	for changed := true; changed; {
-		changed = false
-		low := strings.ToLower(s)
-		for _, p := range replyPrefixes {
-			if strings.HasPrefix(low, p) {
-				s, changed = strings.TrimSpace(s[len(p):]), true
-				break
-			}
-		}
-	}
-	if s == "" {
-		first, _, _ := strings.Cut(strings.TrimSpace(in.Text), "\n")
-		s = CleanLine(first)
-	}
-	if s == "" {
-		s = NormaliseEmail(in.From.Email)
-	}
-	if r := []rune(s); len(r) > MaxSubjectLen {
-		s = string(r[:MaxSubjectLen-1]) + "…"
-	}
-	return s
-}
-
-// foldedHTML is the comment's HTML: the new part, then the quoted history
-// in a closed <details> (kept, not shown by default). in.HTML is already
-// sanitised; plain text is escaped here.
-func foldedHTML(in InboundEmail) string {
-	if in.Quoted == "" {
-		return in.HTML
-	}
-	main := in.HTML
-	if main == "" {
-		main = "<p>" + escapeHTML(in.Text) + "</p>"
-	}
-	return main + quoteOpen + escapeHTML(in.Quoted) + quoteClose
-}
-
-// quoteOpen and quoteClose wrap the folded history in a comment's HTML.
-const (
-	quoteOpen  = `<details class="mail-quote"><summary>…</summary><pre>`
-	quoteClose = `</pre></details>`
-)
-
-// QuotedHistory returns, as plain text, the quoted history a mailed
-// comment's HTML keeps folded (see foldedHTML); "" when there is none.
-func QuotedHistory(html string) string {
-	i := strings.LastIndex(html, quoteOpen)
-	if i < 0 || !strings.HasSuffix(html, quoteClose) {
-		return ""
-	}
-	return htmlUnescaper.Replace(strings.TrimSuffix(html[i+len(quoteOpen):], quoteClose))
-}
-
-var htmlUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&")
-
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
-
-func escapeHTML(s string) string { return htmlEscaper.Replace(s) }

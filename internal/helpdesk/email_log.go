@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // MailLogLimit is how many messages of each direction the mail log shows.
@@ -81,6 +82,9 @@ type MailContent struct {
 	// a fresh survey link for a solved notice. Empty otherwise.
 	TrackToken  string
 	RatingToken string
+	// Templates holds the desk's own text for this kind of notice, by
+	// language ("es", "en"); empty when it has none.
+	Templates map[string]string
 }
 
 // MailContent loads, as the system, what message m needs, and makes the
@@ -123,6 +127,20 @@ func (s *Service) MailContent(ctx context.Context, tenant TenantID, m OutboundMa
 		if toRequester && t.Requester.IsGuest() && NormaliseEmail(t.Requester.Email) == NormaliseEmail(m.To) {
 			if out.TrackToken, err = s.newGuestLink(ctx, tx, tenant, t.ID, t.Requester.Email, s.now()); err != nil {
 				return err
+			}
+		}
+		if slices.Contains(TemplateKinds(), m.Kind) {
+			ts, err := tx.MailTemplates(ctx, tenant)
+			if err != nil {
+				return fmt.Errorf("helpdesk: mail templates: %w", err)
+			}
+			for _, tm := range ts {
+				if tm.Kind == m.Kind {
+					if out.Templates == nil {
+						out.Templates = map[string]string{}
+					}
+					out.Templates[tm.Language] = tm.Body
+				}
 			}
 		}
 		if m.Kind == MailSolved && t.Status == StatusSolved {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -21,7 +22,8 @@ import (
 //     survey). Automatic notices carry Auto-Submitted: auto-generated; an
 //     agent's reply is a person's message and does not.
 //   - Agents: being assigned a ticket (by someone else), a requester's
-//     reply on a ticket assigned to them, an @mention in an internal note.
+//     reply on a ticket assigned to them, an @mention in an internal note,
+//     SLA warnings and breaches (MailSLANotifier).
 //   - Nobody is told about their own action.
 //
 // Agents' notification preferences (agent_settings.go) are respected.
@@ -42,6 +44,8 @@ const (
 	MailAssigned       MailKind = "assigned"
 	MailRequesterReply MailKind = "requester_reply"
 	MailMention        MailKind = "mention" // an internal note @mentions the agent
+	MailSLAWarning     MailKind = "sla_warning"
+	MailSLABreach      MailKind = "sla_breach"
 	MailGuestLink      MailKind = "guest_link"
 )
 
@@ -69,6 +73,8 @@ type OutboundMail struct {
 	ToName    string
 	Language  string // "" means the tenant's language
 	Auto      bool   // an automatic notice (Auto-Submitted: auto-generated)
+	// Detail is what an SLA notice needs for its text: "metric:percent".
+	Detail    string
 	MessageID string
 	Subject   string
 	Raw       []byte
@@ -85,12 +91,29 @@ var agentNotice = map[MailKind]NotificationKind{
 	MailAssigned:       NotifyAssigned,
 	MailRequesterReply: NotifyRequesterReply,
 	MailMention:        NotifyMention,
+	MailSLAWarning:     NotifySLAWarning,
+	MailSLABreach:      NotifySLABreach,
 }
+
+// MaxAcksPerHour bounds the acknowledgements one address receives from a
+// desk in an hour. Loop safety rests first on recognising automatic mail
+// (AutoKind); this catches an autoresponder that hides itself and answers
+// every acknowledgement with a new message: after a few, it gets none.
+const MaxAcksPerHour = 5
 
 // notifyCreated queues the acknowledgement of a new ticket.
 func (s *Service) notifyCreated(ctx context.Context, tx Store, t Ticket) error {
 	if quiet, _ := ctx.Value(quietKey{}).(bool); quiet {
 		return nil
+	}
+	if to := NormaliseEmail(t.Requester.Email); to != "" {
+		n, err := tx.MailsSince(ctx, t.Tenant, to, MailAck, s.now().Add(-time.Hour))
+		if err != nil {
+			return fmt.Errorf("helpdesk: acknowledgements to %s: %w", t.Number, err)
+		}
+		if n >= MaxAcksPerHour {
+			return nil
+		}
 	}
 	return queueToRequester(ctx, tx, t, MailAck, 0, true, t.CreatedAt)
 }
@@ -204,7 +227,60 @@ func queueToRequester(ctx context.Context, tx Store, t Ticket, kind MailKind, co
 	return queue(ctx, tx, t, m)
 }
 
+// MailSLANotifier mails SLA escalation notices (SLANotifier): to the
+// assignee, the group's leads and the admins, as the ladder level says,
+// each once, as a warning below 100 % of the target and a breach at it.
+// It writes the outbox inside the scan's transaction.
+type MailSLANotifier struct{}
+
+// NotifySLA implements SLANotifier.
+func (MailSLANotifier) NotifySLA(ctx context.Context, tx Store, n SLANotification) error {
+	kind := MailSLAWarning
+	if n.Level.Percent >= 100 {
+		kind = MailSLABreach
+	}
+	var to []UserID
+	if n.Level.NotifyAssignee && n.Assignee != 0 {
+		to = append(to, n.Assignee)
+	}
+	if n.Level.NotifyLeads && n.Group != 0 {
+		g, err := tx.Group(ctx, n.Tenant, n.Group)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("helpdesk: SLA notice leads: %w", err)
+		}
+		to = append(to, g.Leads...)
+	}
+	if n.Level.NotifyAdmins {
+		agents, err := tx.Agents(ctx, n.Tenant)
+		if err != nil {
+			return fmt.Errorf("helpdesk: SLA notice admins: %w", err)
+		}
+		for _, a := range agents {
+			if a.Role == RoleAdmin {
+				to = append(to, a.ID)
+			}
+		}
+	}
+	t := Ticket{ID: n.Ticket, Tenant: n.Tenant, Number: n.Number}
+	detail := string(n.Metric) + ":" + strconv.Itoa(n.Level.Percent)
+	seen := map[UserID]bool{}
+	for _, u := range to {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if err := queueAgentNotice(ctx, tx, t, u, kind, 0, detail, n.At); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func queueToAgent(ctx context.Context, tx Store, t Ticket, agent UserID, kind MailKind, comment CommentID, at time.Time) error {
+	return queueAgentNotice(ctx, tx, t, agent, kind, comment, "", at)
+}
+
+func queueAgentNotice(ctx context.Context, tx Store, t Ticket, agent UserID, kind MailKind, comment CommentID, detail string, at time.Time) error {
 	u, err := tx.User(ctx, t.Tenant, agent)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -230,7 +306,7 @@ func queueToAgent(ctx context.Context, tx Store, t Ticket, agent UserID, kind Ma
 		lang = u.Language
 	}
 	return queue(ctx, tx, t, OutboundMail{Kind: kind, Ticket: t.ID, Comment: comment, Recipient: u.ID,
-		To: u.Email, ToName: u.Name, Language: lang, Auto: true, CreatedAt: at})
+		To: u.Email, ToName: u.Name, Language: lang, Auto: true, Detail: detail, CreatedAt: at})
 }
 
 func queue(ctx context.Context, tx Store, t Ticket, m OutboundMail) error {

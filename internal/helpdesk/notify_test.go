@@ -3,8 +3,10 @@ package helpdesk
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -169,4 +171,71 @@ func TestMentionsNotifyAgents(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"mention:luis@desk.example"}, mailsOf(f)[before:])
 	assert.NotZero(t, f.data.mails[before].Comment)
+}
+
+func TestSLANoticesByMail(t *testing.T) {
+	t.Parallel()
+	f := newFakeStore()
+	g := f.groups[1]
+	g.Leads = []UserID{agent2ID, agentID}
+	f.groups[1] = g
+	ctx := context.Background()
+	n := SLANotification{Tenant: tenantA, Ticket: 7, Number: 42, Metric: MetricFirstReply, Assignee: agentID, Group: 1,
+		Level: EscalationLevel{Percent: 80, NotifyAssignee: true, NotifyLeads: true, NotifyAdmins: true}}
+	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
+	assert.ElementsMatch(t, []string{"sla_warning:ana@desk.example", "sla_warning:luis@desk.example", "sla_warning:admin@desk.example"},
+		mailsOf(f), "each once, even when assignee and lead")
+	assert.Equal(t, "first_reply:80", f.data.mails[0].Detail)
+
+	f.data.mails = nil
+	n.Level = EscalationLevel{Percent: 100, NotifyAssignee: true}
+	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
+	assert.Equal(t, []string{"sla_breach:ana@desk.example"}, mailsOf(f))
+}
+
+// MailsSince counts the queued notices of kind to an address.
+func (f *fakeStore) MailsSince(ctx context.Context, tenant TenantID, to string, kind MailKind, since time.Time) (int, error) {
+	f.mustTx()
+	n := 0
+	for _, m := range f.data.mails {
+		if NormaliseEmail(m.To) == to && m.Kind == kind && !m.CreatedAt.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// TestAcknowledgementsAreBraked: an address gets at most MaxAcksPerHour
+// acknowledgements an hour, whatever opens the tickets.
+func TestAcknowledgementsAreBraked(t *testing.T) {
+	t.Parallel()
+	f := newFakeStore()
+	c := &clock{now: time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)}
+	svc := NewService(f, nil, c.Now)
+	ctx := context.Background()
+	for i := range MaxAcksPerHour + 3 {
+		_, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Aviso " + strconv.Itoa(i), Description: "x", Channel: ChannelWeb})
+		require.NoError(t, err)
+	}
+	assert.Len(t, f.data.mails, MaxAcksPerHour)
+	c.now = c.now.Add(61 * time.Minute)
+	_, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Otra hora", Description: "x", Channel: ChannelWeb})
+	require.NoError(t, err)
+	assert.Len(t, f.data.mails, MaxAcksPerHour+1, "an hour later they are acknowledged again")
+}
+
+func TestMailTemplateRules(t *testing.T) {
+	t.Parallel()
+	body, err := CheckMailTemplate("body", "  Hola {{requester.name}}, {{ ticket.number }} de {{desk.name}}\x00  ")
+	require.NoError(t, err)
+	assert.Equal(t, "Hola {{requester.name}}, {{ ticket.number }} de {{desk.name}}", body)
+	tk := Ticket{Number: 7, Subject: "Red", Requester: Requester{Name: "Rosa"}}
+	assert.Equal(t, "Hola Rosa, #7 de Soporte", ExpandMailTemplate(body, tk, "Soporte"))
+	_, err = CheckMailTemplate("body", "{{agent.password}}")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "error.placeholder_unknown", ve.Fields["body"])
+	_, err = CheckMailTemplate("body", strings.Repeat("x", MaxTemplateLen+1))
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "error.too_long", ve.Fields["body"])
 }

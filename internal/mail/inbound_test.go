@@ -1,10 +1,12 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/jhillyerd/enmime/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -173,4 +175,33 @@ func TestSendersTheDeskRefuses(t *testing.T) {
 	}
 	assert.Equal(t, []helpdesk.InboundOutcome{helpdesk.OutcomeNewTicket, helpdesk.OutcomeNewTicket, helpdesk.OutcomeRateLimited}, outcomes)
 	assert.Equal(t, 1, r.count(t, "demo", `SELECT count(*) FROM mail_inbound WHERE outcome = 'blocked'`))
+}
+
+// TestMailOverTheLimitsKeepsItsText: files beyond the desk's limits do not
+// cost the message; it lands without them and the log says why.
+func TestMailOverTheLimitsKeepsItsText(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, "demo")
+	b := enmime.Builder().From("Rosa", "rosa@example.com").To("", "demo@localhost").Subject("Muchas fotos").
+		Header("Message-ID", "<many@example.com>").Text([]byte("Os mando las fotos del error."))
+	for i := range helpdesk.DefaultAttachmentLimits().MaxFiles + 1 {
+		b = b.AddAttachment([]byte("foto "+itoa(int64(i))), "image/png", "foto"+itoa(int64(i))+".png")
+	}
+	p, err := b.Build()
+	require.NoError(t, err)
+	var raw bytes.Buffer
+	require.NoError(t, p.Encode(&raw))
+	res, _ := r.receive(t, "demo", raw.Bytes())
+	assert.Equal(t, helpdesk.OutcomeNewTicket, res.Outcome)
+	assert.Equal(t, "attachments_dropped", res.Detail)
+	tl, err := r.svc.Timeline(context.Background(), helpdesk.System(r.desks["demo"].ID), res.Ticket)
+	require.NoError(t, err)
+	assert.Equal(t, "Os mando las fotos del error.", tl[0].Comment.Body)
+	assert.Empty(t, tl[0].Comment.Attachments)
+
+	// Five acknowledgements an hour at most to one address.
+	for i := range 7 {
+		r.receive(t, "demo", []byte("From: eco@example.com\r\nSubject: Eco "+itoa(int64(i))+"\r\nMessage-ID: <eco-"+itoa(int64(i))+"@example.com>\r\n\r\neco\r\n"))
+	}
+	assert.Equal(t, helpdesk.MaxAcksPerHour, r.count(t, "demo", `SELECT count(*) FROM mail_outbox WHERE kind = 'ack' AND to_addr = 'eco@example.com'`))
 }

@@ -168,6 +168,16 @@ func compose(m Message, l i18n.Lang) body {
 	if m.Content.Comment != nil {
 		comment = m.Content.Comment.Body
 	}
+	if own := m.Content.Templates[string(l)]; own != "" {
+		// The desk's own text replaces Atiende's greeting and paragraphs;
+		// the links stay.
+		b.Greeting, b.Paras = "", paragraphs(helpdesk.ExpandMailTemplate(own, t, m.Tenant.Name))
+		b.LinkLabel, b.Link = l.T("mail.track"), requesterLink
+		if m.Mail.Kind == helpdesk.MailSolved {
+			b.Ratings = ratingLinks(m, l, base)
+		}
+		return b
+	}
 	switch m.Mail.Kind {
 	case helpdesk.MailAck:
 		b.Paras = []string{l.T("mail.ack.received", t.Subject), l.T("mail.ack.reference", n), l.T("mail.reply_to_add")}
@@ -185,10 +195,7 @@ func compose(m Message, l i18n.Lang) body {
 		b.LinkLabel, b.Link = l.T("mail.track"), requesterLink
 		if m.Content.RatingToken != "" {
 			b.Paras = append(b.Paras, l.T("mail.solved.survey"))
-			for score := helpdesk.MaxRating; score >= helpdesk.MinRating; score-- {
-				b.Ratings = append(b.Ratings, ratingLink{Label: l.T("mail.solved.rating", score),
-					URL: base + "/rate/" + m.Content.RatingToken + "?rating=" + strconv.Itoa(score)})
-			}
+			b.Ratings = ratingLinks(m, l, base)
 		}
 	case helpdesk.MailGuestLink:
 		b.Paras = []string{l.T("mail.guest_link.body", n)}
@@ -203,6 +210,15 @@ func compose(m Message, l i18n.Lang) body {
 		}
 		b.Paras = []string{l.T("mail.mention.body", author, n)}
 		b.Quote = comment
+		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
+	case helpdesk.MailSLAWarning, helpdesk.MailSLABreach:
+		metric, percent, _ := strings.Cut(m.Mail.Detail, ":")
+		label := slaMetricLabel(l, metric)
+		if m.Mail.Kind == helpdesk.MailSLABreach {
+			b.Paras = []string{l.T("mail.sla.breach", n, t.Subject, label)}
+		} else {
+			b.Paras = []string{l.T("mail.sla.warning", n, t.Subject, label, percent)}
+		}
 		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
 	case helpdesk.MailRequesterReply:
 		b.Paras = []string{l.T("mail.requester_reply.body", t.Requester.Name, n)}
@@ -233,3 +249,56 @@ var htmlTemplate = template.Must(template.New("mail").
 </div>
 </body></html>
 `))
+
+func slaMetricLabel(l i18n.Lang, m string) string {
+	switch m {
+	case "first_reply":
+		return l.T("sla.metric.first_reply")
+	case "next_reply":
+		return l.T("sla.metric.next_reply")
+	case "resolution":
+		return l.T("sla.metric.resolution")
+	}
+	return m
+}
+
+// ratingLinks are the survey's one-click links, best score first.
+func ratingLinks(m Message, l i18n.Lang, base string) []ratingLink {
+	if m.Content.RatingToken == "" {
+		return nil
+	}
+	var out []ratingLink
+	for score := helpdesk.MaxRating; score >= helpdesk.MinRating; score-- {
+		out = append(out, ratingLink{Label: l.T("mail.solved.rating", score),
+			URL: base + "/rate/" + m.Content.RatingToken + "?rating=" + strconv.Itoa(score)})
+	}
+	return out
+}
+
+// paragraphs splits a text at blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// DefaultTemplate is Atiende's own text for a notice a desk may rewrite,
+// written with placeholders: what the template editor starts from.
+func DefaultTemplate(l i18n.Lang, kind helpdesk.MailKind) string {
+	var ps []string
+	switch kind {
+	case helpdesk.MailAck:
+		ps = []string{l.T("mail.greeting", "{{requester.name}}"), l.T("mail.ack.received", "{{ticket.subject}}"),
+			l.T("mail.ack.reference", "{{ticket.number}}"), l.T("mail.reply_to_add")}
+	case helpdesk.MailPending:
+		ps = []string{l.T("mail.greeting", "{{requester.name}}"), l.T("mail.pending.body", "{{ticket.number}}"), l.T("mail.reply_to_add")}
+	case helpdesk.MailSolved:
+		ps = []string{l.T("mail.greeting", "{{requester.name}}"), l.T("mail.solved.body", "{{ticket.number}}"),
+			l.T("mail.solved.reopen"), l.T("mail.solved.survey")}
+	}
+	return strings.Join(ps, "\n\n")
+}

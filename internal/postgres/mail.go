@@ -148,14 +148,14 @@ func (s *Store) FailInboundMail(ctx context.Context, tenant helpdesk.TenantID, i
 }
 
 const outboundColumns = `o.id, o.kind, o.ticket_id, t.number, coalesce(o.comment_id, 0), coalesce(o.recipient_id, 0), o.to_addr,
-	o.to_name, o.language, o.auto, o.message_id, o.subject, o.raw, o.state, o.attempts, o.last_error, o.created_at,
+	o.to_name, o.language, o.auto, o.detail, o.message_id, o.subject, o.raw, o.state, o.attempts, o.last_error, o.created_at,
 	coalesce(o.sent_at, 'epoch')`
 
 func scanOutbound(row pgx.Row) (helpdesk.OutboundMail, error) {
 	var m helpdesk.OutboundMail
 	var id, ticket, number, comment, recipient int64
 	var kind, state string
-	err := row.Scan(&id, &kind, &ticket, &number, &comment, &recipient, &m.To, &m.ToName, &m.Language, &m.Auto,
+	err := row.Scan(&id, &kind, &ticket, &number, &comment, &recipient, &m.To, &m.ToName, &m.Language, &m.Auto, &m.Detail,
 		&m.MessageID, &m.Subject, &m.Raw, &state, &m.Attempts, &m.LastError, &m.CreatedAt, &m.SentAt)
 	if err != nil {
 		return m, err
@@ -183,10 +183,10 @@ func (s *Store) QueueMail(ctx context.Context, tenant helpdesk.TenantID, m helpd
 			recipient = &r
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO mail_outbox (tenant_id, kind, ticket_id, comment_id, recipient_id, to_addr, to_name,
-				language, auto, state, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10) RETURNING id`,
+				language, auto, detail, state, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11) RETURNING id`,
 			int64(tenant), string(m.Kind), int64(m.Ticket), comment, recipient, m.To, clip(m.ToName, 200),
-			m.Language, m.Auto, m.CreatedAt).Scan(&id)
+			m.Language, m.Auto, clip(m.Detail, 100), m.CreatedAt).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -341,96 +341,8 @@ func (s *Store) ThreadMessageIDs(ctx context.Context, tenant helpdesk.TenantID, 
 	return out, mapErr(err, "thread of %s", n)
 }
 
-// GuestLinkRequestForUpdate implements helpdesk.MailStore.
-func (s *Store) GuestLinkRequestForUpdate(ctx context.Context, tenant helpdesk.TenantID, id int64) (helpdesk.GuestLinkRequest, bool, error) {
-	var r helpdesk.GuestLinkRequest
-	var done bool
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var n int64
-		err := tx.QueryRow(ctx, `SELECT ticket_number, email, requested_at, resolved_at IS NOT NULL FROM guest_link_requests
-			WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, int64(tenant), id).Scan(&n, &r.Email, &r.RequestedAt, &done)
-		r.Number = helpdesk.TicketNumber(n)
-		return err
-	})
-	return r, done, mapErr(err, "guest link request %d", id)
-}
-
-// ResolveGuestLinkRequest implements helpdesk.MailStore.
-func (s *Store) ResolveGuestLinkRequest(ctx context.Context, tenant helpdesk.TenantID, id int64, at time.Time) error {
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE guest_link_requests SET resolved_at = $3 WHERE tenant_id = $1 AND id = $2`, int64(tenant), id, at)
-		return err
-	})
-	return mapErr(err, "resolve guest link request %d", id)
-}
-
 // TenantByID loads a tenant from the public directory.
 func (s *Store) TenantByID(ctx context.Context, id helpdesk.TenantID) (helpdesk.Tenant, error) {
 	t, err := scanTenant(s.q().QueryRow(ctx, `SELECT `+tenantColumns+` FROM tenants WHERE id = $1`, int64(id)))
 	return t, mapErr(err, "tenant %d", id)
-}
-
-// IMAPAccount implements helpdesk.MailStore.
-func (s *Store) IMAPAccount(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.IMAPAccount, error) {
-	var a helpdesk.IMAPAccount
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var validity, last int64
-		var polled *time.Time
-		err := tx.QueryRow(ctx, `SELECT host, port, tls, username, password_enc, mailbox, enabled, uid_validity, last_uid,
-				last_error, last_polled_at FROM mail_imap WHERE tenant_id = $1`, int64(tenant)).
-			Scan(&a.Host, &a.Port, &a.TLS, &a.Username, &a.Password, &a.Mailbox, &a.Enabled, &validity, &last, &a.LastError, &polled)
-		a.UIDValidity, a.LastUID = uint32(validity), uint32(last)
-		if polled != nil {
-			a.LastPolledAt = *polled
-		}
-		return err
-	})
-	return a, mapErr(err, "imap account")
-}
-
-// SaveIMAPAccount implements helpdesk.MailStore.
-func (s *Store) SaveIMAPAccount(ctx context.Context, tenant helpdesk.TenantID, a helpdesk.IMAPAccount) error {
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO mail_imap (tenant_id, host, port, tls, username, password_enc, mailbox, enabled, uid_validity, last_uid)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-			ON CONFLICT (tenant_id) DO UPDATE SET host = excluded.host, port = excluded.port, tls = excluded.tls,
-				username = excluded.username, password_enc = excluded.password_enc, mailbox = excluded.mailbox,
-				enabled = excluded.enabled, uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, last_error = ''`,
-			int64(tenant), a.Host, a.Port, a.TLS, a.Username, a.Password, a.Mailbox, a.Enabled, int64(a.UIDValidity), int64(a.LastUID))
-		if err != nil {
-			return err
-		}
-		if a.Enabled {
-			_, err = tx.Exec(ctx, `INSERT INTO mail_imap_pollable (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, int64(tenant))
-		} else {
-			_, err = tx.Exec(ctx, `DELETE FROM mail_imap_pollable WHERE tenant_id = $1`, int64(tenant))
-		}
-		return err
-	})
-	return mapErr(err, "save imap account")
-}
-
-// SetIMAPProgress implements helpdesk.MailStore.
-func (s *Store) SetIMAPProgress(ctx context.Context, tenant helpdesk.TenantID, validity, lastUID uint32, lastError string, at time.Time) error {
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE mail_imap SET uid_validity = $2, last_uid = $3, last_error = $4, last_polled_at = $5
-			WHERE tenant_id = $1`, int64(tenant), int64(validity), int64(lastUID), clip(lastError, 1000), at)
-		return err
-	})
-	return mapErr(err, "imap progress")
-}
-
-// IMAPTenants lists the desks whose mailbox the poller visits: the IMAP
-// poller's one cross-tenant read, of ids only.
-func (s *Store) IMAPTenants(ctx context.Context) ([]helpdesk.TenantID, error) {
-	rows, err := s.pool.Query(ctx, `SELECT tenant_id FROM mail_imap_pollable ORDER BY tenant_id`)
-	if err != nil {
-		return nil, mapErr(err, "imap tenants")
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	out := make([]helpdesk.TenantID, len(ids))
-	for i, id := range ids {
-		out[i] = helpdesk.TenantID(id)
-	}
-	return out, mapErr(err, "imap tenants")
 }

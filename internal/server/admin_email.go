@@ -21,6 +21,8 @@ func (s *Server) adminEmailRoutes(r chi.Router) {
 	r.Get("/email/out/{id}", s.h(s.adminEmailMessage))
 	r.Post("/email/in/{id}/retry", s.h(s.adminEmailRetryIn))
 	r.Post("/email/out/{id}/retry", s.h(s.adminEmailRetryOut))
+	r.Get("/email/templates", s.h(s.adminMailTemplates))
+	r.Post("/email/templates", s.h(s.adminSaveMailTemplate))
 }
 
 func emailPath(t helpdesk.Tenant) string { return tenantPath(t, "/admin/email") }
@@ -35,7 +37,7 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	frame := s.adminFrame(r, l.T("admin.email.title"), "email")
 	loc := deskLocation(t)
 	vm := admin.MailLog{Frame: frame, Title: l.T("admin.email.title"),
-		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == ""}
+		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == "", TemplatesURL: templatesPath(t)}
 	for _, m := range log.Inbound {
 		id := strconv.FormatInt(int64(m.ID), 10)
 		row := admin.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
@@ -117,6 +119,10 @@ func mailKindLabel(l i18n.Lang, k helpdesk.MailKind) string {
 		return l.T("admin.email.kind.guest_link")
 	case helpdesk.MailMention:
 		return l.T("admin.email.kind.mention")
+	case helpdesk.MailSLAWarning:
+		return l.T("admin.email.kind.sla_warning")
+	case helpdesk.MailSLABreach:
+		return l.T("admin.email.kind.sla_breach")
 	}
 	return string(k)
 }
@@ -143,6 +149,8 @@ func inboundDetail(l i18n.Lang, d string) string {
 		return l.T("admin.email.detail.bounce")
 	case d == "staff_sender":
 		return l.T("admin.email.detail.staff_sender")
+	case d == "attachments_dropped":
+		return l.T("admin.email.detail.attachments_dropped")
 	case strings.HasPrefix(d, "from:"):
 		return l.T("admin.email.detail.from")
 	case strings.HasPrefix(d, "#"):

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -158,4 +159,104 @@ func TestSurveyLinkPreselectsTheScore(t *testing.T) {
 	page = c.get("/" + d.tenant.Slug + "/rate/" + token + "?rating=9")
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Zero(t, page.doc.Find(`input[name="rating"][checked]`).Length())
+}
+
+// TestMailLogIDsOfAnotherDesk: an admin naming another desk's messages in
+// their own desk's URLs finds nothing and changes nothing.
+func TestMailLogIDsOfAnotherDesk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := e.newDesk("correo-a"), e.newDesk("correo-b")
+	ctx := context.Background()
+	e.svc.EnableEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("z", 32))))
+	_, err := e.svc.OpenTicket(ctx, b.customer.Actor(), helpdesk.NewTicket{Subject: "De B", Description: "x", Channel: helpdesk.ChannelWeb})
+	require.NoError(t, err)
+	inID, _, err := e.svc.AcceptEmail(ctx, b.tenant.ID, helpdesk.InboundMail{MessageID: "b@example.com", Raw: []byte("From: x@example.com\r\n\r\nx")})
+	require.NoError(t, err)
+	e.asTenant(b, func(tx pgx.Tx) {
+		_, err := tx.Exec(ctx, `UPDATE mail_inbound SET state = 'failed'`)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, `UPDATE mail_outbox SET state = 'failed', message_id = 'm', raw = 'From: x'`)
+		require.NoError(t, err)
+	})
+	outs, err := e.store.OutboundMails(ctx, b.tenant.ID, 10)
+	require.NoError(t, err)
+	require.Len(t, outs, 1)
+	before := snapshot(t, e, b)
+
+	admin := e.client()
+	admin.login(a, a.admin)
+	in, out := strconv.FormatInt(int64(inID), 10), strconv.FormatInt(int64(outs[0].ID), 10)
+	assert.Equal(t, http.StatusNotFound, admin.post(emailPath(a, "/in/"+in+"/retry"), nil).status)
+	assert.Equal(t, http.StatusNotFound, admin.post(emailPath(a, "/out/"+out+"/retry"), nil).status)
+	assert.Equal(t, http.StatusNotFound, admin.get(emailPath(a, "/out/"+out)).status)
+	page := admin.get(emailPath(a, ""))
+	require.Equal(t, http.StatusOK, page.status)
+	assert.NotContains(t, page.body, "De B")
+	assert.NotContains(t, page.body, "customer@correo-b.example")
+	assert.Equal(t, before, snapshot(t, e, b), "nothing of B changed")
+}
+
+// TestAdminMailTemplates: an admin rewrites a notice with placeholders,
+// previews it, is told about an unknown placeholder (text kept), saves it,
+// and the next acknowledgement goes out with it; resetting restores
+// Atiende's text. Agents get 404.
+func TestAdminMailTemplates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("textos")
+	ctx := context.Background()
+	admin, ag := e.client(), e.client()
+	admin.login(d, d.admin)
+	ag.login(d, d.agent)
+	path := emailPath(d, "/templates")
+
+	page := admin.get(path)
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	assert.Equal(t, 6, page.doc.Find(`form.mail-template`).Length())
+	assert.Contains(t, page.doc.Find(`#body-ack-es`).Text(), "Hemos recibido tu solicitud «{{ticket.subject}}»")
+	assert.Contains(t, page.doc.Find(`#body-ack-en`).Text(), "We have received your request")
+
+	own := "Gracias, {{requester.name}}. Tu número es {{ticket.number}} en {{desk.name}}."
+	res := admin.post(path, url.Values{"kind": {"ack"}, "language": {"es"}, "body": {own}, "action": {"preview"}})
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	preview := text(res, `[data-testid="preview-text-ack-es"]`)
+	assert.Contains(t, preview, "Gracias, Lucía Gómez. Tu número es #1042 en Desk textos.")
+	assert.Contains(t, preview, "Subject: [#1042] No puedo imprimir")
+	assert.Contains(t, preview, "/textos/tickets/1042", "the tracking link stays")
+
+	bad := own + " {{ticket.secreto}}"
+	res = admin.post(path, url.Values{"kind": {"ack"}, "language": {"es"}, "body": {bad}, "action": {"save"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, text(res, `[data-testid="error-ack-es"]`), "marcador")
+	assert.Equal(t, bad, res.doc.Find(`#body-ack-es`).Text(), "what was typed is kept")
+
+	res = admin.post(path, url.Values{"kind": {"ack"}, "language": {"es"}, "body": {own}, "action": {"save"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	page = admin.get(path)
+	assert.Equal(t, own, page.doc.Find(`#body-ack-es`).Text())
+	assert.Equal(t, 1, page.doc.Find(`[data-testid="reset-ack-es"]`).Length())
+
+	// The next acknowledgement uses it.
+	_, err := e.svc.OpenTicket(ctx, d.customer.Actor(), helpdesk.NewTicket{Subject: "Sin red", Description: "x", Channel: helpdesk.ChannelWeb})
+	require.NoError(t, err)
+	ms, err := e.store.OutboundMails(ctx, d.tenant.ID, 10)
+	require.NoError(t, err)
+	require.Len(t, ms, 1)
+	signer := helpdesk.NewThreadSigner([]byte(strings.Repeat("t", 32)))
+	del := &mail.Deliverer{Service: e.svc, Store: e.store, Signer: signer, Domain: "localhost", BaseURL: "http://localhost:8080",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	w := mail.NewWorker(e.store, nil, del, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, w.Handle(ctx, postgresJob(d.tenant.ID, "outbound", int64(ms[0].ID)), 1))
+	msg := admin.get(emailPath(d, "/out/"+strconv.FormatInt(int64(ms[0].ID), 10)))
+	assert.Contains(t, text(msg, `[data-testid="mail-text"]`), "Gracias, Customer textos. Tu número es #1 en Desk textos.")
+
+	res = admin.post(path, url.Values{"kind": {"ack"}, "language": {"es"}, "body": {own}, "action": {"reset"}})
+	require.Equal(t, http.StatusSeeOther, res.status)
+	page = admin.get(path)
+	assert.Contains(t, page.doc.Find(`#body-ack-es`).Text(), "Hemos recibido tu solicitud")
+
+	assert.Equal(t, http.StatusNotFound, ag.get(path).status)
+	assert.Equal(t, http.StatusNotFound, ag.post(path, url.Values{"kind": {"ack"}, "language": {"es"}, "body": {"x"}, "action": {"save"}}).status)
+	assert.Equal(t, http.StatusNotFound, admin.post(path, url.Values{"kind": {"reply"}, "language": {"es"}, "body": {"x"}, "action": {"save"}}).status)
 }

@@ -111,6 +111,21 @@ func TestBrowserMailLog(t *testing.T) {
 		} else {
 			b.checkA11yRules("mail message, dark", axeSource, axeColourRules)
 		}
+		res = b.navigate(chromedp.Navigate(base + "/admin/email/templates"))
+		require.Equal(t, http.StatusOK, int(res.Status))
+		res = b.navigate(chromedp.Click(testID("preview-ack-es")))
+		require.Equal(t, http.StatusOK, int(res.Status))
+		assert.Contains(t, b.text(testID("preview-text-ack-es")), "[#1042]")
+		if scheme == "light" {
+			b.checkA11y("mail templates, desktop", axeSource)
+			b.screenshot(dir, "email-templates-desktop.png")
+			b.viewport(phoneWidth, phoneHeight, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
+			b.checkA11y("mail templates, phone", axeSource)
+			b.screenshot(dir, "email-templates-phone.png")
+			b.desktop()
+		} else {
+			b.checkA11yRules("mail templates, dark", axeSource, axeColourRules)
+		}
 		b.navigate(chromedp.Click(testID("logout")))
 	}
 }

@@ -8,5 +8,7 @@ func init() {
 		"GET /{tenant}/admin/email/out/{id}":        staffPage,
 		"POST /{tenant}/admin/email/in/{id}/retry":  staffPage,
 		"POST /{tenant}/admin/email/out/{id}/retry": staffPage,
+		"GET /{tenant}/admin/email/templates":       staffPage,
+		"POST /{tenant}/admin/email/templates":      staffPage,
 	})
 }
