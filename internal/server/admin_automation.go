@@ -104,16 +104,9 @@ func (s *Server) automationSettings(w http.ResponseWriter, r *http.Request) erro
 	if perr != nil && raw != "" {
 		err = &helpdesk.ValidationError{Fields: map[string]string{"reminder_hours": "error.number"}}
 	}
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderAutomationList(w, r, http.StatusUnprocessableEntity, raw, errs["reminder_hours"])
-	}
-	s.flash(ctx, "success", l.T("routing.reminder_saved"))
-	http.Redirect(w, r, automationPath(t, ""), http.StatusSeeOther)
-	return nil
+	}, l.T("routing.reminder_saved"), automationPath(t, ""))
 }
 
 func (s *Server) automationNew(w http.ResponseWriter, r *http.Request) error {

@@ -126,16 +126,9 @@ func (s *Server) adminCreateCategory(w http.ResponseWriter, r *http.Request) err
 	t, l := tenantFrom(r), s.lang(r)
 	form, in := categoryForm(r)
 	c, err := s.svc.AddCategory(r.Context(), adminActor(r), in)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderCategoryForm(w, r, http.StatusUnprocessableEntity, 0, form, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.category.created", c.Name))
-	http.Redirect(w, r, adminPath(t, "/categories"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.category.created", c.Name), adminPath(t, "/categories"))
 }
 
 func (s *Server) adminUpdateCategory(w http.ResponseWriter, r *http.Request) error {
@@ -149,16 +142,9 @@ func (s *Server) adminUpdateCategory(w http.ResponseWriter, r *http.Request) err
 	t, l := tenantFrom(r), s.lang(r)
 	form, in := categoryForm(r)
 	c, err := s.svc.UpdateCategory(r.Context(), adminActor(r), helpdesk.CategoryID(id), in)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderCategoryForm(w, r, http.StatusUnprocessableEntity, helpdesk.CategoryID(id), form, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.category.saved", c.Name))
-	http.Redirect(w, r, adminPath(t, "/categories"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.category.saved", c.Name), adminPath(t, "/categories"))
 }
 
 func (s *Server) adminArchiveCategory(archive bool) handlerFunc {

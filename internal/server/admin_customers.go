@@ -58,16 +58,9 @@ func (s *Server) adminSaveOrganisation(w http.ResponseWriter, r *http.Request) e
 	form := admin.OrgForm{Name: f.Get("name"), Domains: f.Get("domains"), Shared: f.Get("shared") != ""}
 	o, err := s.svc.SaveOrganisation(r.Context(), adminActor(r), helpdesk.OrganisationID(id),
 		helpdesk.OrganisationInput{Name: form.Name, Domains: form.Domains, SharedTickets: form.Shared})
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderOrganisations(w, r, http.StatusUnprocessableEntity, helpdesk.OrganisationID(id), form, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.org.saved", o.Name))
-	http.Redirect(w, r, adminPath(t, "/organisations"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.org.saved", o.Name), adminPath(t, "/organisations"))
 }
 
 func (s *Server) renderOrganisations(w http.ResponseWriter, r *http.Request, status int, id helpdesk.OrganisationID, form admin.OrgForm, errs map[string]string) error {
@@ -207,16 +200,9 @@ func (s *Server) adminUpdateCustomer(w http.ResponseWriter, r *http.Request) err
 	u, err := s.svc.UpdateCustomer(r.Context(), adminActor(r), helpdesk.UserID(id), helpdesk.CustomerInput{
 		Name: form.Name, Phone: form.Phone, Organisation: helpdesk.OrganisationID(optionalID(form.Organisation)),
 	})
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderCustomer(w, r, http.StatusUnprocessableEntity, &form, "", errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.customer.saved", u.Name))
-	http.Redirect(w, r, adminPath(t, "/customers/"+idString(u.ID)), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.customer.saved", u.Name), adminPath(t, "/customers/"+idString(u.ID)))
 }
 
 // adminBlockCustomer blocks an active customer and unblocks a blocked one.
@@ -259,14 +245,7 @@ func (s *Server) adminMergeCustomer(w http.ResponseWriter, r *http.Request) erro
 	t, l := tenantFrom(r), s.lang(r)
 	intoEmail := r.PostForm.Get("into")
 	into, moved, err := s.svc.MergeCustomer(r.Context(), adminActor(r), helpdesk.UserID(id), intoEmail)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderCustomer(w, r, http.StatusUnprocessableEntity, nil, intoEmail, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.customer.merged_done", into.Email, moved))
-	http.Redirect(w, r, adminPath(t, "/customers/"+idString(into.ID)), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.customer.merged_done", into.Email, moved), adminPath(t, "/customers/"+idString(into.ID)))
 }

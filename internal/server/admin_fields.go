@@ -110,16 +110,9 @@ func (s *Server) adminCreateField(w http.ResponseWriter, r *http.Request) error 
 	t, l := tenantFrom(r), s.lang(r)
 	form, in := fieldForm(r)
 	d, err := s.svc.AddField(r.Context(), adminActor(r), in)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderFieldForm(w, r, http.StatusUnprocessableEntity, helpdesk.CustomFieldDef{}, form, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.field.created", d.Label))
-	http.Redirect(w, r, adminPath(t, "/fields"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.field.created", d.Label), adminPath(t, "/fields"))
 }
 
 func (s *Server) adminUpdateField(w http.ResponseWriter, r *http.Request) error {
@@ -139,16 +132,9 @@ func (s *Server) adminUpdateField(w http.ResponseWriter, r *http.Request) error 
 	form, in := fieldForm(r)
 	form.Key, form.Type = old.Key, string(old.Type)
 	d, err := s.svc.UpdateField(ctx, by, old.ID, in)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderFieldForm(w, r, http.StatusUnprocessableEntity, old, form, errs)
-	}
-	s.flash(ctx, "success", l.T("admin.field.saved", d.Label))
-	http.Redirect(w, r, adminPath(t, "/fields"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.field.saved", d.Label), adminPath(t, "/fields"))
 }
 
 func (s *Server) adminArchiveField(archive bool) handlerFunc {

@@ -107,16 +107,9 @@ func (s *Server) adminCreateGroup(w http.ResponseWriter, r *http.Request) error 
 	t, l := tenantFrom(r), s.lang(r)
 	form, in := groupForm(r)
 	g, err := s.svc.AddGroup(r.Context(), adminActor(r), in)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderGroupForm(w, r, http.StatusUnprocessableEntity, 0, form, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.group.created", g.Name))
-	http.Redirect(w, r, adminPath(t, "/groups"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.group.created", g.Name), adminPath(t, "/groups"))
 }
 
 func (s *Server) adminUpdateGroup(w http.ResponseWriter, r *http.Request) error {
@@ -130,16 +123,9 @@ func (s *Server) adminUpdateGroup(w http.ResponseWriter, r *http.Request) error 
 	t, l := tenantFrom(r), s.lang(r)
 	form, in := groupForm(r)
 	g, err := s.svc.UpdateGroup(r.Context(), adminActor(r), helpdesk.GroupID(id), in)
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderGroupForm(w, r, http.StatusUnprocessableEntity, helpdesk.GroupID(id), form, errs)
-	}
-	s.flash(r.Context(), "success", l.T("admin.group.saved", g.Name))
-	http.Redirect(w, r, adminPath(t, "/groups"), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.group.saved", g.Name), adminPath(t, "/groups"))
 }
 
 func (s *Server) adminArchiveGroup(archive bool) handlerFunc {

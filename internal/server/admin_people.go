@@ -206,16 +206,9 @@ func (s *Server) adminPersonRole(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, l := tenantFrom(r), s.lang(r)
 	u, err := s.svc.ChangeRole(r.Context(), adminActor(r), helpdesk.UserID(id), r.PostForm.Get("role"))
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderPerson(w, r, http.StatusUnprocessableEntity, errs, nil)
-	}
-	s.flash(r.Context(), "success", l.T("admin.people.role_saved", u.Name, roleLabel(l, u.Role)))
-	http.Redirect(w, r, adminPath(t, "/people/"+idString(u.ID)), http.StatusSeeOther)
-	return nil
+	}, l.T("admin.people.role_saved", u.Name, roleLabel(l, u.Role)), adminPath(t, "/people/"+idString(u.ID)))
 }
 
 // adminPersonActive deactivates an active person and reactivates an

@@ -90,16 +90,9 @@ func (s *Server) slaSettings(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil {
 		err = &helpdesk.ValidationError{Fields: map[string]string{"soon_window": "sla.error.soon_window"}}
 	}
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderSLAAdmin(w, r, http.StatusUnprocessableEntity, typed, errs)
-	}
-	s.flash(ctx, "success", l.T("sla.admin.saved"))
-	http.Redirect(w, r, slaPath(t, ""), http.StatusSeeOther)
-	return nil
+	}, l.T("sla.admin.saved"), slaPath(t, ""))
 }
 
 // weekOrder is Monday first, as the desk's people read a week.
@@ -165,16 +158,9 @@ func (s *Server) slaCalendarSave(w http.ResponseWriter, r *http.Request) error {
 		f.days[d] = p.Get("day" + strconv.Itoa(d))
 	}
 	c, err := s.svc.SaveCalendar(ctx, u.Actor(), helpdesk.CalendarID(id), f.input())
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderSLACalendar(w, r, http.StatusUnprocessableEntity, id, f, errs)
-	}
-	s.flash(ctx, "success", l.T("sla.admin.calendar_saved", c.Name))
-	http.Redirect(w, r, slaPath(t, ""), http.StatusSeeOther)
-	return nil
+	}, l.T("sla.admin.calendar_saved", c.Name), slaPath(t, ""))
 }
 
 // slaZones are offered as suggestions; any IANA name is accepted.

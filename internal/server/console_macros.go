@@ -69,16 +69,9 @@ func (s *Server) consoleUpdateMacro(w http.ResponseWriter, r *http.Request) erro
 	updated, err := s.svc.UpdateMacro(ctx, u.Actor(), m.ID, helpdesk.MacroInput{
 		Name: form.Name, Body: form.Body, Shared: form.Shared, Status: form.Status, Priority: form.Priority, Tags: form.Tags,
 	})
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderMacroEdit(w, r, http.StatusUnprocessableEntity, m, form, errs)
-	}
-	s.flash(ctx, "success", l.T("console.macro.updated", updated.Name))
-	http.Redirect(w, r, macrosPath(t), http.StatusSeeOther)
-	return nil
+	}, l.T("console.macro.updated", updated.Name), macrosPath(t))
 }
 
 func (s *Server) consoleDeleteMacro(w http.ResponseWriter, r *http.Request) error {
@@ -316,16 +309,9 @@ func (s *Server) consoleCreateMacro(w http.ResponseWriter, r *http.Request) erro
 	m, err := s.svc.CreateMacro(ctx, u.Actor(), helpdesk.MacroInput{
 		Name: form.Name, Body: form.Body, Shared: form.Shared, Status: form.Status, Priority: form.Priority, Tags: form.Tags,
 	})
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderMacros(w, r, http.StatusUnprocessableEntity, form, errs)
-	}
-	s.flash(ctx, "success", l.T("console.macro.created", m.Name))
-	http.Redirect(w, r, macrosPath(t), http.StatusSeeOther)
-	return nil
+	}, l.T("console.macro.created", m.Name), macrosPath(t))
 }
 
 func (s *Server) renderMacros(w http.ResponseWriter, r *http.Request, status int, form console.MacroForm, errs map[string]string) error {

@@ -109,16 +109,9 @@ func (s *Server) consoleCreateView(w http.ResponseWriter, r *http.Request) error
 	v, err := s.svc.CreateView(ctx, u.Actor(), helpdesk.ViewInput{
 		Name: form.Name, Shared: form.Shared, Filter: q.Filter, Sort: q.Sort, Columns: form.columns(),
 	})
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderQueue(w, r, from, form, errs)
-	}
-	s.flash(ctx, "success", l.T("console.views.created", v.Name))
-	http.Redirect(w, r, viewPath(t, strconv.FormatInt(int64(v.ID), 10)), http.StatusSeeOther)
-	return nil
+	}, l.T("console.views.created", v.Name), viewPath(t, strconv.FormatInt(int64(v.ID), 10)))
 }
 
 // consoleViews lists the saved views the agent may open.
@@ -256,16 +249,9 @@ func (s *Server) consoleUpdateView(w http.ResponseWriter, r *http.Request) error
 	updated, err := s.svc.UpdateView(ctx, u.Actor(), v.ID, helpdesk.ViewInput{
 		Name: form.Name, Shared: form.Shared, Filter: q.Filter, Sort: q.Sort, Columns: form.columns(),
 	})
-	if err != nil {
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
+	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderEditView(w, r, http.StatusUnprocessableEntity, v, typed, form, errs)
-	}
-	s.flash(ctx, "success", l.T("console.views.updated", updated.Name))
-	http.Redirect(w, r, viewPath(t, strconv.FormatInt(int64(v.ID), 10)), http.StatusSeeOther)
-	return nil
+	}, l.T("console.views.updated", updated.Name), viewPath(t, strconv.FormatInt(int64(v.ID), 10)))
 }
 
 func (s *Server) consoleDeleteView(w http.ResponseWriter, r *http.Request) error {

@@ -33,3 +33,20 @@ func parseForm(r *http.Request) error {
 	}
 	return nil
 }
+
+// formDone finishes a form handler after the domain call that returned err:
+// input the domain refused shows the form again through rerender (with its
+// field errors, typed values kept); any other error goes to serveError; on
+// success it flashes msg and redirects to next (post/redirect/get).
+func (s *Server) formDone(w http.ResponseWriter, r *http.Request, err error, rerender func(errs map[string]string) error, msg, next string) error {
+	if err != nil {
+		errs, ok := fieldErrors(s.lang(r), err)
+		if !ok {
+			return err
+		}
+		return rerender(errs)
+	}
+	s.flash(r.Context(), "success", msg)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
