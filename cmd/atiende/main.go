@@ -19,6 +19,8 @@ import (
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
+	"github.com/atiende/atiende/internal/mail"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
@@ -250,14 +252,37 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
+	channel, err := emailChannel(cfg, log, svc, store)
+	if err != nil {
+		return err
+	}
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
 
-	// Background work stops after HTTP has drained, before the pool closes.
-	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	var workers sync.WaitGroup
-	workers.Go(func() { srv.Sweep(workCtx, 5*time.Minute) })
-	defer func() { stopWork(); workers.Wait() }()
+	// Live updates: one connection LISTENs for ticket changes; it stops
+	// after HTTP has drained and before the pool closes.
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	var listening sync.WaitGroup
+	listening.Go(func() { srv.Listen(listenCtx) })
+	defer func() { stopListening(); listening.Wait() }()
+
+	// Background jobs (mail included) stop after HTTP and SMTP have
+	// drained, before the pool closes.
+	if cfg.Workers {
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		if err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			if err := runner.Stop(stopCtx); err != nil {
+				log.Warn("stopping background jobs", "err", err)
+			}
+		}()
+	} else {
+		log.Info("background jobs are off in this process (ATIENDE_WORKERS=false)")
+	}
 
 	if cfg.PprofAddr != "" {
 		stopPprof, err := servePprof(cfg.PprofAddr, log)
@@ -267,25 +292,64 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		defer stopPprof()
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() {
 		log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
-		errc <- httpSrv.ListenAndServe()
+		errc <- fmt.Errorf("http server: %w", httpSrv.ListenAndServe())
 	}()
+	channel.Receiver.Context = context.WithoutCancel(ctx)
+	smtpSrv := channel.Receiver.Server(cfg.SMTPAddr)
+	if cfg.SMTPAddr != "" {
+		go func() {
+			log.Info("receiving mail", "addr", cfg.SMTPAddr, "addresses", "{desk}@"+cfg.InboundDomain)
+			errc <- fmt.Errorf("smtp server: %w", smtpSrv.ListenAndServe())
+		}()
+	}
 	select {
 	case err := <-errc:
-		return fmt.Errorf("http server: %w", err)
+		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if cfg.SMTPAddr != "" {
+		if err := smtpSrv.Shutdown(shutCtx); err != nil {
+			smtpSrv.Close()
+			log.Warn("smtp shutdown", "err", err)
+		}
+	}
 	if err := httpSrv.Shutdown(shutCtx); err != nil {
 		httpSrv.Close()
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// emailChannel enables threading on svc and wires the SMTP receiver and the
+// mail worker from the configuration (docs/email.md).
+func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, store *postgres.Store) (*mail.Channel, error) {
+	secret, dev, err := cfg.MailSigningSecret()
+	if err != nil {
+		return nil, err
+	}
+	if dev {
+		log.Warn("ATIENDE_MAIL_SECRET is not set: using the public development secret to sign email threading tokens (local installation only)")
+	}
+	signer := helpdesk.NewThreadSigner(secret)
+	svc.EnableEmail(signer)
+	// IMAP settings name a tenant's server: never an internal address.
+	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
+	var out *mail.SMTPConfig
+	if cfg.SMTPHost != "" {
+		out = &mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,
+			TLS: cfg.SMTPTLS, AllowPrivate: cfg.SMTPAllowPrivate, HelloName: cfg.InboundDomain}
+	} else {
+		log.Info("no ATIENDE_SMTP_HOST: notifications stay in each desk's local outbox (/{tenant}/admin/email)")
+	}
+	return mail.NewChannel(mail.Options{Service: svc, Store: store, Log: log, Signer: signer, Domain: cfg.InboundDomain,
+		BaseURL: cfg.BaseURL, MaxBytes: cfg.MailMaxBytes, From: cfg.SMTPFrom, SMTP: out}), nil
 }
 
 // autoMigrate is migrate up for serve: as the owner, with app (whose role
@@ -360,6 +424,10 @@ func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	}
 	log.Info("demo ready", "tenant", res.Tenant.Slug, "created", res.Created)
 	fmt.Fprintf(stdout, "\nDemo help desk: %s/%s/\n", cfg.BaseURL, res.Tenant.Slug)
+	if cfg.SMTPAddr != "" {
+		fmt.Fprintf(stdout, "  email    send mail to %s@%s through SMTP on %s; replies appear at %s/%s/admin/email\n",
+			res.Tenant.Slug, cfg.InboundDomain, cfg.SMTPAddr, cfg.BaseURL, res.Tenant.Slug)
+	}
 	for _, u := range res.Users {
 		fmt.Fprintf(stdout, "  %-8s %-24s password: %s\n", u.Role, u.Email, cfg.DemoPassword)
 	}

@@ -28,7 +28,7 @@ func TestHelpListsCommandsAndSettings(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"help", "serve"}, envOf(nil), &out, io.Discard))
-	for _, want := range []string{"serve", "migrate up", "demo", "DATABASE_URL", "ATIENDE_ADDR", "(default :8080)", "ATIENDE_AUTO_MIGRATE",
+	for _, want := range []string{"serve", "migrate up", "demo", "DATABASE_URL", "ATIENDE_ADDR", "(default :8080)", "ATIENDE_AUTO_MIGRATE", "ATIENDE_SMTP_ADDR", "(default :2525)", "ATIENDE_INBOUND_DOMAIN", "ATIENDE_MAIL_SECRET", "ATIENDE_SMTP_TLS",
 		"ATIENDE_MIGRATION_DATABASE_URL", "ATIENDE_ALLOW_OWNER_ROLE"} {
 		assert.Contains(t, out.String(), want)
 	}
@@ -112,7 +112,7 @@ func TestServeRefusesTheOwnerRoleUnlessAllowed(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(srvCtx, []string{"serve"}, envOf(map[string]string{
-			"DATABASE_URL": ownerURL, "ATIENDE_ADDR": addr, "ATIENDE_ALLOW_OWNER_ROLE": "true",
+			"DATABASE_URL": ownerURL, "ATIENDE_ADDR": addr, "ATIENDE_SMTP_ADDR": "127.0.0.1:0", "ATIENDE_ALLOW_OWNER_ROLE": "true",
 		}), io.Discard, &logs)
 	}()
 	require.Eventually(t, func() bool {
@@ -145,7 +145,7 @@ func TestServeAutoMigratesAsTheOwner(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(srvCtx, []string{"serve"}, envOf(map[string]string{
-			"DATABASE_URL": url, "ATIENDE_MIGRATION_DATABASE_URL": ownerURL, "ATIENDE_ADDR": addr, "ATIENDE_AUTO_MIGRATE": "true",
+			"DATABASE_URL": url, "ATIENDE_MIGRATION_DATABASE_URL": ownerURL, "ATIENDE_ADDR": addr, "ATIENDE_SMTP_ADDR": "127.0.0.1:0", "ATIENDE_AUTO_MIGRATE": "true",
 		}), io.Discard, io.Discard)
 	}()
 	require.Eventually(t, func() bool {
@@ -213,7 +213,7 @@ func TestDemoIsIdempotentAndServeShutsDownGracefully(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
 	addr := freeAddr(t)
-	env := envOf(map[string]string{"DATABASE_URL": url, "ATIENDE_ADDR": addr, "ATIENDE_DEMO_PASSWORD": "otra contraseña larga"})
+	env := envOf(map[string]string{"DATABASE_URL": url, "ATIENDE_ADDR": addr, "ATIENDE_SMTP_ADDR": "127.0.0.1:0", "ATIENDE_DEMO_PASSWORD": "otra contraseña larga"})
 	ctx := context.Background()
 
 	var out bytes.Buffer

@@ -37,10 +37,57 @@ type Config struct {
 	// address; a spoofed header is then ignored.
 	TrustedProxyHeader string
 	DemoPassword       string
+	// Workers runs the background jobs (SLA scans, auto-close, mail) in
+	// this process. Turn it off for web-only replicas.
+	Workers bool
+	// WorkerConcurrency is how many jobs this process works at once.
+	WorkerConcurrency int
+
+	// Email (docs/email.md).
+	SMTPAddr      string // inbound SMTP listener; empty turns it off
+	InboundDomain string // each desk receives mail at {slug}@InboundDomain
+	MailMaxBytes  int64  // larger inbound mail is refused at SMTP time
+	// MailSecret signs the threading tokens in our Message-IDs. Empty is
+	// allowed only for a local installation (see MailSigningSecret).
+	MailSecret   string
+	SMTPHost     string // outgoing server; empty keeps mail in the local outbox
+	SMTPPort     int
+	SMTPUser     string
+	SMTPPassword string
+	SMTPTLS      string // none, starttls or tls
+	SMTPFrom     string // sender address; empty: each desk's inbound address
+	// SMTPAllowPrivate lets the configured outgoing server be on a
+	// loopback or private address (it is the operator's own setting).
+	SMTPAllowPrivate bool
+
 	// PprofAddr, when set, serves net/http/pprof on this loopback address
 	// (for the performance harness and for diagnosing a live server). Off
 	// by default; never on a public address.
 	PprofAddr string
+}
+
+// devMailSecret is the signing secret of a local installation without
+// ATIENDE_MAIL_SECRET. It is public, so anyone could forge a threading
+// token: acceptable on a developer's machine only.
+const devMailSecret = "atiende-development-mail-secret-do-not-use-in-production"
+
+// MailSigningSecret returns the secret that signs threading tokens. When
+// ATIENDE_MAIL_SECRET is unset it returns a fixed development secret, with
+// dev true, but only when the base URL is local (localhost or a loopback
+// address); any other installation must set one, or replies could be
+// threaded onto tickets by anyone who read this source.
+func (c Config) MailSigningSecret() (secret []byte, dev bool, err error) {
+	if c.MailSecret != "" {
+		return []byte(c.MailSecret), false, nil
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err == nil {
+		switch h := u.Hostname(); {
+		case h == "localhost", strings.HasSuffix(h, ".localhost"), h == "127.0.0.1", h == "::1":
+			return []byte(devMailSecret), true, nil
+		}
+	}
+	return nil, false, errors.New("ATIENDE_MAIL_SECRET must be set (at least 32 random characters, e.g. `openssl rand -hex 32`) when ATIENDE_BASE_URL is not local: it signs the tokens that thread email replies")
 }
 
 // MigrationURL is the connection string migrations run with: the migration
@@ -104,8 +151,75 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return err }},
 	{"ATIENDE_TRUSTED_PROXY_HEADER", "trusted-proxy-header", "", "header with the client IP set by your reverse proxy (e.g. X-Forwarded-For); empty trusts none",
 		func(c *Config, v string) error { c.TrustedProxyHeader = v; return nil }},
+	{"ATIENDE_WORKERS", "workers", "true", "run background jobs (SLA scans, auto-close, mail delivery) in this process; false for a web-only replica",
+		func(c *Config, v string) (err error) { c.Workers, err = strconv.ParseBool(v); return err }},
+	{"ATIENDE_WORKER_CONCURRENCY", "worker-concurrency", "4", "background jobs worked at once by this process",
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100 {
+				return fmt.Errorf("must be a number from 1 to 100, got %q", v)
+			}
+			c.WorkerConcurrency = n
+			return nil
+		}},
 	{"ATIENDE_DEMO_PASSWORD", "demo-password", "demo-password", "password of the demo users created by `atiende demo`",
 		func(c *Config, v string) error { c.DemoPassword = v; return nil }},
+	{"ATIENDE_SMTP_ADDR", "smtp-addr", ":2525", "address the inbound SMTP server listens on (empty: no inbound mail)",
+		func(c *Config, v string) error { c.SMTPAddr = v; return nil }},
+	{"ATIENDE_INBOUND_DOMAIN", "inbound-domain", "localhost", "mail domain of the desks' inbound addresses ({slug}@domain)",
+		func(c *Config, v string) error {
+			v = strings.ToLower(strings.TrimSpace(v))
+			if v == "" || strings.ContainsAny(v, "@ <>\t") {
+				return fmt.Errorf("must be a domain name, got %q", v)
+			}
+			c.InboundDomain = v
+			return nil
+		}},
+	{"ATIENDE_MAIL_MAX_MB", "mail-max-mb", "25", "largest inbound message accepted, in MiB (refused at SMTP time above it)",
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100 {
+				return fmt.Errorf("must be a number from 1 to 100, got %q", v)
+			}
+			c.MailMaxBytes = int64(n) << 20
+			return nil
+		}},
+	{"ATIENDE_MAIL_SECRET", "mail-secret", "", "secret (32+ characters) signing the threading tokens of outgoing mail; required unless the base URL is local",
+		func(c *Config, v string) error {
+			if v != "" && len(v) < 32 {
+				return fmt.Errorf("must be at least 32 characters")
+			}
+			c.MailSecret = v
+			return nil
+		}},
+	{"ATIENDE_SMTP_HOST", "smtp-host", "", "outgoing SMTP server (empty: notifications stay in the local outbox at /{tenant}/admin/email)",
+		func(c *Config, v string) error { c.SMTPHost = strings.TrimSpace(v); return nil }},
+	{"ATIENDE_SMTP_PORT", "smtp-port", "587", "outgoing SMTP port",
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("must be a port number, got %q", v)
+			}
+			c.SMTPPort = n
+			return nil
+		}},
+	{"ATIENDE_SMTP_USER", "smtp-user", "", "outgoing SMTP user (empty: no authentication)",
+		func(c *Config, v string) error { c.SMTPUser = v; return nil }},
+	{"ATIENDE_SMTP_PASSWORD", "smtp-password", "", "outgoing SMTP password",
+		func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
+	{"ATIENDE_SMTP_TLS", "smtp-tls", "starttls", "outgoing SMTP TLS mode: none, starttls or tls",
+		func(c *Config, v string) error {
+			switch v {
+			case "none", "starttls", "tls":
+				c.SMTPTLS = v
+				return nil
+			}
+			return fmt.Errorf("must be none, starttls or tls, got %q", v)
+		}},
+	{"ATIENDE_SMTP_FROM", "smtp-from", "", "sender address of outgoing mail (empty: each desk's inbound address)",
+		func(c *Config, v string) error { c.SMTPFrom = strings.TrimSpace(v); return nil }},
+	{"ATIENDE_SMTP_ALLOW_PRIVATE", "smtp-allow-private", "true", "let ATIENDE_SMTP_HOST be a loopback or private address (a tenant's own mail settings never may)",
+		func(c *Config, v string) (err error) { c.SMTPAllowPrivate, err = strconv.ParseBool(v); return err }},
 	{"ATIENDE_PPROF_ADDR", "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; empty: off",
 		func(c *Config, v string) error {
 			if v == "" {
@@ -177,6 +291,13 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.String("trusted_proxy_header", c.TrustedProxyHeader),
+		slog.String("smtp_addr", c.SMTPAddr),
+		slog.String("inbound_domain", c.InboundDomain),
+		slog.Bool("mail_secret_set", c.MailSecret != ""),
+		slog.String("smtp_host", c.SMTPHost),
+		slog.Int("smtp_port", c.SMTPPort),
+		slog.String("smtp_tls", c.SMTPTLS),
+		slog.Bool("smtp_auth", c.SMTPUser != ""),
 		slog.String("pprof_addr", c.PprofAddr),
 	)
 }

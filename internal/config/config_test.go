@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,40 @@ func TestUnexpectedArguments(t *testing.T) {
 	t.Parallel()
 	_, err := Load("serve", []string{"extra"}, env(nil), io.Discard)
 	assert.ErrorContains(t, err, "unexpected arguments")
+}
+
+func TestMailSigningSecret(t *testing.T) {
+	load := func(env map[string]string) (Config, error) {
+		return Load("serve", nil, func(k string) string { return env[k] }, io.Discard)
+	}
+	c, err := load(nil)
+	require.NoError(t, err)
+	secret, dev, err := c.MailSigningSecret()
+	require.NoError(t, err)
+	assert.True(t, dev, "a local installation may use the development secret")
+	assert.NotEmpty(t, secret)
+
+	c, err = load(map[string]string{"ATIENDE_BASE_URL": "https://help.example.com"})
+	require.NoError(t, err)
+	_, _, err = c.MailSigningSecret()
+	assert.ErrorContains(t, err, "ATIENDE_MAIL_SECRET", "anywhere else the secret must be set")
+
+	c, err = load(map[string]string{"ATIENDE_BASE_URL": "https://help.example.com", "ATIENDE_MAIL_SECRET": strings.Repeat("x", 40)})
+	require.NoError(t, err)
+	secret, dev, err = c.MailSigningSecret()
+	require.NoError(t, err)
+	assert.False(t, dev)
+	assert.Equal(t, strings.Repeat("x", 40), string(secret))
+
+	_, err = load(map[string]string{"ATIENDE_MAIL_SECRET": "short"})
+	assert.ErrorContains(t, err, "ATIENDE_MAIL_SECRET")
+	_, err = load(map[string]string{"ATIENDE_SMTP_TLS": "ssl"})
+	assert.ErrorContains(t, err, "ATIENDE_SMTP_TLS")
+	c, err = load(nil)
+	require.NoError(t, err)
+	assert.Equal(t, ":2525", c.SMTPAddr)
+	assert.Equal(t, "localhost", c.InboundDomain)
+	assert.Equal(t, int64(25<<20), c.MailMaxBytes)
 }
 
 // TestPprofIsOffAndLoopbackOnly: the profiler is opt-in and refuses any

@@ -69,6 +69,9 @@ func Load(ctx context.Context, svc *helpdesk.Service, clock *Clock, password str
 	if err := loadTickets(ctx, svc, clock, admin, agent, people); err != nil {
 		return res, err
 	}
+	if err := loadAutomation(ctx, svc, admin); err != nil {
+		return res, err
+	}
 	res.Tenant, res.Created = t, true
 	return res, nil
 }

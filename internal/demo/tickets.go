@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -173,9 +174,25 @@ var scenarios = []scenario{
 		[]step{take(), replyAs("Hola Jorge, el cambio de plan queda programado para el día 1.", solved), confirmed()}},
 }
 
-// categoryNames are the demo desk's categories; categoryOf picks one for a
-// demo ticket from words of its subject.
-var categoryNames = []string{"Cuentas y accesos", "Facturación", "Hardware", "Red y comunicaciones", "Consulta general"}
+// demoCategory is one of the demo desk's categories with its routing
+// settings; group "N2" is the specialists, anything else first line.
+type demoCategory struct {
+	name, description, group string
+	priority                 helpdesk.Priority
+	internal                 bool
+}
+
+// demoCategories are the demo desk's categories, in the portal's order;
+// categoryOf picks one for a demo ticket from words of its subject.
+var demoCategories = []demoCategory{
+	{"Consulta general", "Dudas sobre el servicio, cómo se hace algo o a quién dirigirse.", "N1", "", false},
+	{"Cuentas y accesos", "Altas y bajas de usuarios, contraseñas, permisos y licencias.", "N1", "", false},
+	{"Hardware", "Ordenadores, impresoras, pantallas y otros equipos que fallan o hay que pedir.", "N1", "", false},
+	{"Red y comunicaciones", "Correo, VPN, wifi, telefonía y acceso a las aplicaciones web.", "N2", "", false},
+	{"Facturación", "Facturas, cobros, reembolsos y cambios de plan.", "N1", helpdesk.PriorityLow, false},
+	{"Incidencia grave", "Un servicio caído que impide trabajar a varias personas.", "N2", helpdesk.PriorityUrgent, false},
+	{"Seguimiento interno", "Tareas del equipo de soporte que no vienen de un cliente.", "N1", "", true},
+}
 
 func categoryOf(subject string, cats map[string]helpdesk.CategoryID) helpdesk.CategoryID {
 	s := strings.ToLower(subject)
@@ -197,20 +214,28 @@ func categoryOf(subject string, cats map[string]helpdesk.CategoryID) helpdesk.Ca
 // loadTickets plays the scenarios through the domain service, so the demo
 // history is exactly what real use would produce.
 func loadTickets(ctx context.Context, svc *helpdesk.Service, clock *Clock, admin, agent helpdesk.User, people []helpdesk.User) error {
-	cats := map[string]helpdesk.CategoryID{}
-	for _, name := range categoryNames {
-		c, err := svc.CreateCategory(ctx, admin.Actor(), name)
-		if err != nil {
-			return fmt.Errorf("demo: category %q: %w", name, err)
-		}
-		cats[name] = c.ID
-	}
 	level1, err := svc.CreateGroup(ctx, admin.Actor(), "Soporte N1", 1, []helpdesk.UserID{agent.ID, admin.ID})
 	if err != nil {
 		return fmt.Errorf("demo: group: %w", err)
 	}
-	if _, err := svc.CreateGroup(ctx, admin.Actor(), "Especialistas N2", 2, []helpdesk.UserID{admin.ID}); err != nil {
+	level2, err := svc.CreateGroup(ctx, admin.Actor(), "Especialistas N2", 2, []helpdesk.UserID{admin.ID})
+	if err != nil {
 		return fmt.Errorf("demo: group: %w", err)
+	}
+	cats := map[string]helpdesk.CategoryID{}
+	for i, dc := range demoCategories {
+		group := level1.ID
+		if dc.group == "N2" {
+			group = level2.ID
+		}
+		c, err := svc.AddCategory(ctx, admin.Actor(), helpdesk.CategoryInput{
+			Name: dc.name, Description: dc.description, DefaultGroup: group, DefaultPriority: string(dc.priority),
+			Internal: dc.internal, Position: strconv.Itoa((i + 1) * 10),
+		})
+		if err != nil {
+			return fmt.Errorf("demo: category %q: %w", dc.name, err)
+		}
+		cats[dc.name] = c.ID
 	}
 	for i, sc := range scenarios {
 		clock.advance(gap(i))

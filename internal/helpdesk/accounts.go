@@ -21,6 +21,11 @@ type Tenant struct {
 	// GuestTickets lets people without an account open tickets through the
 	// portal's public form (see guest.go); on by default.
 	GuestTickets bool
+	// AccentColor is the desk's brand colour, "#rrggbb", or "" for
+	// Atiende's; see CheckAccentColor.
+	AccentColor string
+	// LogoUpdatedAt is when the logo was last set; zero without a logo.
+	LogoUpdatedAt time.Time
 }
 
 // User is a person in one tenant: a customer, an agent or an admin. The same
@@ -41,6 +46,13 @@ type User struct {
 	// (password change, sign out everywhere) ends every session holding an
 	// older copy.
 	SessionEpoch int
+	// Availability and MaxOpenTickets (zero: no cap) are what routing
+	// reads of an agent.
+	Availability   Availability
+	MaxOpenTickets int
+	// MergedInto is the customer record this one was merged into; zero
+	// for every other user.
+	MergedInto UserID
 }
 
 // Actor returns the actor for calls made by u.
@@ -55,6 +67,8 @@ type AccountStore interface {
 	CreateTenant(ctx context.Context, t Tenant, admin User) (Tenant, User, error)
 	// TenantBySlug looks a tenant up in the public directory.
 	TenantBySlug(ctx context.Context, slug string) (Tenant, error)
+	// TenantByID looks a tenant up in the public directory by id.
+	TenantByID(ctx context.Context, id TenantID) (Tenant, error)
 	CreateUser(ctx context.Context, tenant TenantID, u User) (User, error)
 	User(ctx context.Context, tenant TenantID, id UserID) (User, error)
 	UserByEmail(ctx context.Context, tenant TenantID, email string) (User, error)
@@ -238,8 +252,13 @@ func (s *Service) RegisterCustomer(ctx context.Context, tenant TenantID, c NewCu
 	if err != nil {
 		return User{}, fmt.Errorf("helpdesk: hash password: %w", err)
 	}
+	// A customer whose email domain belongs to an organisation joins it.
+	org, err := s.organisationForEmail(ctx, tenant, c.Email)
+	if err != nil {
+		return User{}, fmt.Errorf("helpdesk: register customer: %w", err)
+	}
 	u, err := s.store.CreateUser(ctx, tenant, User{
-		Email: c.Email, Name: c.Name, Role: RoleCustomer, PasswordHash: hash, Language: c.Language, Active: true,
+		Email: c.Email, Name: c.Name, Role: RoleCustomer, PasswordHash: hash, Language: c.Language, Active: true, Organisation: org,
 	})
 	if errors.Is(err, ErrConflict) {
 		return User{}, &ValidationError{Fields: map[string]string{"email": "error.email_taken"}}

@@ -2,8 +2,8 @@ package helpdesk
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strconv"
 )
 
 // DirectoryStore lists and creates what tickets are routed by: groups,
@@ -11,9 +11,14 @@ import (
 // portal and console read them to offer choices.
 type DirectoryStore interface {
 	Groups(ctx context.Context, tenant TenantID) ([]Group, error)
+	// Categories lists every category, archived ones included, by
+	// position then name.
 	Categories(ctx context.Context, tenant TenantID) ([]Category, error)
 	// Agents lists the active agents and admins, by name.
 	Agents(ctx context.Context, tenant TenantID) ([]User, error)
+	// FilterChoices is Groups, Agents and Categories read together, for
+	// the queue's filters.
+	FilterChoices(ctx context.Context, tenant TenantID) ([]Group, []User, []Category, error)
 	CreateGroup(ctx context.Context, tenant TenantID, g Group) (Group, error)
 	CreateCategory(ctx context.Context, tenant TenantID, c Category) (Category, error)
 }
@@ -21,55 +26,22 @@ type DirectoryStore interface {
 // MaxGroupTier bounds the tiers a desk may define (Nivel 1 … Nivel 9).
 const MaxGroupTier = 9
 
-// CreateGroup adds a group (a team) at tier with the given agents. Admins
-// only; a taken name is a field error.
+// CreateGroup adds a group (a team) at tier with the given agents, assigning
+// by hand. Admins only; a taken name is a field error.
 func (s *Service) CreateGroup(ctx context.Context, by Actor, name string, tier int, members []UserID) (Group, error) {
 	if !by.IsAdmin() {
 		return Group{}, fmt.Errorf("helpdesk: create group: %w", ErrForbidden)
 	}
-	name = CleanLine(name)
-	var v ValidationError
-	checkName(&v, "name", name)
-	if tier < 1 || tier > MaxGroupTier {
-		v.Add("tier", "error.invalid")
-	}
-	if err := v.Err(); err != nil {
-		return Group{}, err
-	}
-	var g Group
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		for _, m := range members {
-			u, err := tx.User(ctx, by.Tenant, m)
-			if err != nil || !u.Role.IsStaff() || !u.Active {
-				return &ValidationError{Fields: map[string]string{"members": "error.invalid"}}
-			}
-		}
-		var err error
-		g, err = tx.CreateGroup(ctx, by.Tenant, Group{Name: name, Tier: tier, Members: members})
-		return err
-	})
-	if errors.Is(err, ErrConflict) {
-		return Group{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
-	}
-	return g, err
+	return s.AddGroup(ctx, by, GroupInput{Name: name, Tier: strconv.Itoa(tier), Assignment: string(AssignManual), Members: members})
 }
 
-// CreateCategory adds a ticket category. Admins only.
+// CreateCategory adds a ticket category, visible in the portal, with no
+// other settings. Admins only.
 func (s *Service) CreateCategory(ctx context.Context, by Actor, name string) (Category, error) {
 	if !by.IsAdmin() {
 		return Category{}, fmt.Errorf("helpdesk: create category: %w", ErrForbidden)
 	}
-	name = CleanLine(name)
-	var v ValidationError
-	checkName(&v, "name", name)
-	if err := v.Err(); err != nil {
-		return Category{}, err
-	}
-	c, err := s.store.CreateCategory(ctx, by.Tenant, Category{Name: name})
-	if errors.Is(err, ErrConflict) {
-		return Category{}, &ValidationError{Fields: map[string]string{"name": "error.name_taken"}}
-	}
-	return c, err
+	return s.AddCategory(ctx, by, CategoryInput{Name: name})
 }
 
 // Groups lists the desk's groups for staff (assignment and escalation).
@@ -77,7 +49,8 @@ func (s *Service) Groups(ctx context.Context, by Actor) ([]Group, error) {
 	if !by.IsStaff() {
 		return nil, fmt.Errorf("helpdesk: groups: %w", ErrNotFound)
 	}
-	return s.store.Groups(ctx, by.Tenant)
+	gs, err := s.store.Groups(ctx, by.Tenant)
+	return activeGroups(gs), err
 }
 
 // Agents lists the desk's active agents and admins for staff.
@@ -90,11 +63,35 @@ func (s *Service) Agents(ctx context.Context, by Actor) ([]User, error) {
 
 // Categories lists the desk's categories; customers choose one when they
 // open a ticket.
+//
+// Archived categories are never offered; customers and the public form
+// (the system actor) are offered only the categories visible in the
+// portal, staff every other one. The order is the admins' (position, then
+// name).
 func (s *Service) Categories(ctx context.Context, by Actor) ([]Category, error) {
 	if by.Kind != ActorSystem && by.User == 0 {
 		return nil, fmt.Errorf("helpdesk: categories: %w", ErrNotFound)
 	}
-	return s.store.Categories(ctx, by.Tenant)
+	all, err := s.store.Categories(ctx, by.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, c := range all {
+		if offered(c, by) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// FilterChoices lists, for staff, what the queue's filters offer: the
+// groups, the active agents and the categories, read in one round trip.
+func (s *Service) FilterChoices(ctx context.Context, by Actor) ([]Group, []User, []Category, error) {
+	if !by.IsStaff() {
+		return nil, nil, nil, fmt.Errorf("helpdesk: filter choices: %w", ErrNotFound)
+	}
+	return s.store.FilterChoices(ctx, by.Tenant)
 }
 
 // AssignmentChoices lists, for staff, the groups and agents a ticket may be
@@ -110,6 +107,7 @@ func (s *Service) AssignmentChoices(ctx context.Context, by Actor) ([]Group, []U
 		if groups, err = tx.Groups(ctx, by.Tenant); err != nil {
 			return err
 		}
+		groups = activeGroups(groups)
 		agents, err = tx.Agents(ctx, by.Tenant)
 		return err
 	})

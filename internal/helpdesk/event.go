@@ -37,6 +37,8 @@ const (
 	EventLinked             EventKind = "linked"
 	EventMarkedDuplicate    EventKind = "marked_duplicate"
 	EventRequesterChanged   EventKind = "requester_changed"
+	EventSLABreached        EventKind = "sla_breached"  // Field: the metric; At: the instant of the breach
+	EventSLAEscalated       EventKind = "sla_escalated" // Field: the metric; From: percent; To: the actions; ToID: the level
 )
 
 // EventKinds lists every kind, for stores that check them and for tests.
@@ -47,7 +49,7 @@ func EventKinds() []EventKind {
 		EventCategoryChanged, EventTagsChanged, EventFieldChanged, EventCommentAdded,
 		EventNoteAdded, EventFollowerAdded, EventFollowerRemoved, EventMerged,
 		EventMergeReceived, EventLinked, EventMarkedDuplicate, EventRequesterChanged,
-		EventRated,
+		EventRated, EventSLABreached, EventSLAEscalated, EventAutomation, EventNotificationQueued,
 	}
 }
 

@@ -7,8 +7,8 @@ import (
 )
 
 // CustomerFields lists the custom fields a customer fills in when opening a
-// ticket: the active, customer-visible definitions, in the desk's order (by
-// id). Any signed-in user of the tenant may read them, and the system (a
+// ticket: the active, customer-visible definitions, in the desk's order
+// (position, then id). Any signed-in user of the tenant may read them, and the system (a
 // channel's form).
 func (s *Service) CustomerFields(ctx context.Context, by Actor) ([]CustomFieldDef, error) {
 	if by.Kind != ActorSystem && (by.Kind != ActorUser || by.User == 0) {

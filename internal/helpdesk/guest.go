@@ -270,19 +270,21 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 			c, err := tx.Category(ctx, tenant.ID, in.Category)
 			switch {
 			case err == nil:
-				rc.Category = c
+				// A guest chooses among the portal's categories.
+				rc.Category = CategoryFor(c, System(tenant.ID))
 			case !errors.Is(err, ErrNotFound):
 				return fmt.Errorf("helpdesk: load category: %w", err)
 			}
 		}
 		now := s.now()
+		hints := hintsOf("", in.Urgency, in.Impact)
 		t, first, evs, err := in.open(tenant.ID, rc, now)
 		if err != nil {
 			return err
 		}
-		created, err := tx.CreateTicket(ctx, tenant.ID, t, first, evs)
+		created, err := s.createRouted(ctx, tx, t, first, evs, hints)
 		if err != nil {
-			return fmt.Errorf("helpdesk: create guest ticket: %w", err)
+			return err
 		}
 		if token, err = s.newGuestLink(ctx, tx, tenant.ID, created.ID, created.Requester.Email, now); err != nil {
 			return err
@@ -384,6 +386,9 @@ func (s *Service) GuestReplyWithFiles(ctx context.Context, tenant TenantID, toke
 			return err
 		}
 		if err := save(ctx, tx, tenant, t, base, evs, c); err != nil {
+			return err
+		}
+		if err := s.runTriggers(ctx, tx, &t, OnUpdated, c.Body); err != nil {
 			return err
 		}
 		res.Ticket, err = present(ctx, tx, by, t)

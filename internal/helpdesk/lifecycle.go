@@ -557,6 +557,10 @@ func (c *change) setFields(defs []CustomFieldDef, values map[CustomFieldID]strin
 			}
 			return err
 		}
+		if !customer && d.AgentRequired && (!ok || d.Type == FieldCheckbox && !val.Bool) {
+			v.Add(customFieldPrefix+d.Key, "error.required")
+			continue
+		}
 		out = append(out, parsed{d, val, ok})
 	}
 	if customer {

@@ -35,6 +35,9 @@ type MacroStore interface {
 	Macros(ctx context.Context, tenant TenantID, user UserID) ([]Macro, error)
 	// Macro loads one macro of the tenant, whoever owns it.
 	Macro(ctx context.Context, tenant TenantID, id MacroID) (Macro, error)
+	// UpdateMacro replaces every field of m.ID but its creation time.
+	UpdateMacro(ctx context.Context, tenant TenantID, m Macro) error
+	DeleteMacro(ctx context.Context, tenant TenantID, id MacroID) error
 	// ReplyChoices is Groups, Agents and Macros read together, for the
 	// workspace.
 	ReplyChoices(ctx context.Context, tenant TenantID, user UserID) ([]Group, []User, []Macro, error)
@@ -65,6 +68,77 @@ func (s *Service) CreateMacro(ctx context.Context, by Actor, in MacroInput) (Mac
 	if in.Shared && !by.IsAdmin() {
 		return Macro{}, fmt.Errorf("helpdesk: create shared macro: %w", ErrForbidden)
 	}
+	m, err := in.macro(by)
+	if err != nil {
+		return Macro{}, err
+	}
+	return s.store.CreateMacro(ctx, by.Tenant, m)
+}
+
+// UpdateMacro changes a macro the actor may edit (see CanEditMacro); making
+// one shared, or taking a shared one private, is for admins.
+func (s *Service) UpdateMacro(ctx context.Context, by Actor, id MacroID, in MacroInput) (Macro, error) {
+	var out Macro
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		old, err := s.editableMacro(ctx, tx, by, id)
+		if err != nil {
+			return err
+		}
+		if in.Shared != old.Shared() && !by.IsAdmin() {
+			return fmt.Errorf("helpdesk: share macro %d: %w", id, ErrForbidden)
+		}
+		m, err := in.macro(by)
+		if err != nil {
+			return err
+		}
+		m.ID, m.Created = id, old.Created
+		out = m
+		return tx.UpdateMacro(ctx, by.Tenant, m)
+	})
+	return out, err
+}
+
+// DeleteMacro removes a macro the actor may edit.
+func (s *Service) DeleteMacro(ctx context.Context, by Actor, id MacroID) error {
+	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		if _, err := s.editableMacro(ctx, tx, by, id); err != nil {
+			return err
+		}
+		return tx.DeleteMacro(ctx, by.Tenant, id)
+	})
+}
+
+// CanEditMacro reports whether by may change or delete m: its owner, or an
+// admin for a shared one.
+func CanEditMacro(by Actor, m Macro) bool {
+	if m.Shared() {
+		return by.IsAdmin()
+	}
+	return by.IsStaff() && m.Owner == by.User
+}
+
+// editableMacro loads macro id for a change by by: another agent's private
+// macro is not found; a shared one an agent may use but not change is
+// forbidden.
+func (s *Service) editableMacro(ctx context.Context, tx Store, by Actor, id MacroID) (Macro, error) {
+	if !by.IsStaff() || by.User == 0 || id <= 0 {
+		return Macro{}, fmt.Errorf("helpdesk: macro %d: %w", id, ErrNotFound)
+	}
+	m, err := tx.Macro(ctx, by.Tenant, id)
+	if err != nil {
+		return Macro{}, err
+	}
+	if !m.Shared() && m.Owner != by.User {
+		return Macro{}, fmt.Errorf("helpdesk: macro %d: %w", id, ErrNotFound)
+	}
+	if !CanEditMacro(by, m) {
+		return Macro{}, fmt.Errorf("helpdesk: edit macro %d: %w", id, ErrForbidden)
+	}
+	return m, nil
+}
+
+// macro validates in and builds the macro it describes for by.
+func (in MacroInput) macro(by Actor) (Macro, error) {
 	m := Macro{Name: CleanLine(in.Name), Body: CleanText(in.Body)}
 	if !in.Shared {
 		m.Owner = by.User
@@ -101,10 +175,7 @@ func (s *Service) CreateMacro(ctx context.Context, by Actor, in MacroInput) (Mac
 		v.Add("tags", ve.Fields["tags"])
 	}
 	m.Tags = tags
-	if err := v.Err(); err != nil {
-		return Macro{}, err
-	}
-	return s.store.CreateMacro(ctx, by.Tenant, m)
+	return m, v.Err()
 }
 
 // Macros lists, for staff, the shared macros and the actor's own.
@@ -122,7 +193,8 @@ func (s *Service) WorkspaceChoices(ctx context.Context, by Actor) ([]Group, []Us
 	if !by.IsStaff() || by.User == 0 {
 		return nil, nil, nil, fmt.Errorf("helpdesk: workspace choices: %w", ErrNotFound)
 	}
-	return s.store.ReplyChoices(ctx, by.Tenant, by.User)
+	gs, us, ms, err := s.store.ReplyChoices(ctx, by.Tenant, by.User)
+	return activeGroups(gs), us, ms, err
 }
 
 // Macro loads a macro the actor may use: a shared one or their own. Another

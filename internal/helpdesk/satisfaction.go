@@ -319,32 +319,39 @@ func (s *Service) RatingLink(ctx context.Context, by Actor, n TicketNumber) (str
 		if err != nil {
 			return err
 		}
-		if err := t.authorize(by, byStaff|bySystem); err != nil {
-			return t.wrap("rating link", err)
-		}
-		prev, err := currentRating(ctx, tx, by.Tenant, &t)
-		if err != nil {
-			return err
-		}
-		if !t.ratable(prev) {
-			return t.wrap("rating link", fmt.Errorf("a %s ticket cannot be rated: %w", t.Status, ErrInvalidTransition))
-		}
-		raw := make([]byte, ratingTokenBytes)
-		if _, err := rand.Read(raw); err != nil {
-			return fmt.Errorf("helpdesk: rating link: %w", err)
-		}
-		token = ratingTokenEncoding.EncodeToString(raw)
-		hash := sha256.Sum256([]byte(token))
-		now := s.now()
-		l := SatisfactionLink{TokenHash: hash[:], Ticket: t.ID, Number: t.Number, Resolution: t.Resolution(),
-			Requester: requesterKey(t.Requester), CreatedAt: now, ExpiresAt: now.Add(RatingLinkTTL)}
-		if err := tx.CreateSatisfactionLink(ctx, by.Tenant, l); err != nil {
-			return fmt.Errorf("helpdesk: rating link of %s: %w", t.Number, err)
-		}
-		return nil
+		token, err = s.ratingLink(ctx, tx, by, &t)
+		return err
 	})
 	if err != nil {
 		return "", err
+	}
+	return token, nil
+}
+
+// ratingLink is RatingLink for a loaded ticket, inside the caller's
+// transaction (the survey email makes one when it is rendered).
+func (s *Service) ratingLink(ctx context.Context, tx Store, by Actor, t *Ticket) (string, error) {
+	if err := t.authorize(by, byStaff|bySystem); err != nil {
+		return "", t.wrap("rating link", err)
+	}
+	prev, err := currentRating(ctx, tx, by.Tenant, t)
+	if err != nil {
+		return "", err
+	}
+	if !t.ratable(prev) {
+		return "", t.wrap("rating link", fmt.Errorf("a %s ticket cannot be rated: %w", t.Status, ErrInvalidTransition))
+	}
+	raw := make([]byte, ratingTokenBytes)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("helpdesk: rating link: %w", err)
+	}
+	token := ratingTokenEncoding.EncodeToString(raw)
+	hash := sha256.Sum256([]byte(token))
+	now := s.now()
+	l := SatisfactionLink{TokenHash: hash[:], Ticket: t.ID, Number: t.Number, Resolution: t.Resolution(),
+		Requester: requesterKey(t.Requester), CreatedAt: now, ExpiresAt: now.Add(RatingLinkTTL)}
+	if err := tx.CreateSatisfactionLink(ctx, by.Tenant, l); err != nil {
+		return "", fmt.Errorf("helpdesk: rating link of %s: %w", t.Number, err)
 	}
 	return token, nil
 }

@@ -22,6 +22,12 @@ type Service struct {
 	store  Store
 	hasher PasswordHasher
 	now    func() time.Time
+	// slaNotifier sends SLA escalation notices; nil records only.
+	slaNotifier SLANotifier
+	threads     ThreadSigner // see EnableEmail
+	// secrets and checkHost serve IMAP settings (see EnableIMAP).
+	secrets   SecretBox
+	checkHost func(ctx context.Context, host string) error
 }
 
 // NewService wires the domain to its store and password hasher. now may be

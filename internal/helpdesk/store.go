@@ -17,4 +17,19 @@ type Store interface {
 	SatisfactionStore
 	PresenceStore
 	MacroStore
+	ViewStore
+	AgentSettingsStore
+	AuditStore
+	CategoryAdminStore
+	GroupAdminStore
+	PeopleStore
+	InvitationStore
+	FieldAdminStore
+	SettingsStore
+	CustomerStore
+	AdminStore
+	SLAStore
+	RoutingStore
+	AutomationStore
+	MailStore
 }

@@ -23,6 +23,43 @@ type Group struct {
 	Name    string
 	Tier    int
 	Members []UserID
+	// Leads are the members flagged as group leads (escalation notices).
+	Leads []UserID
+	// Assignment says how the group's new tickets find an agent (the
+	// routing rules read it; the admin pages set it).
+	Assignment AssignmentMode
+	// ArchivedAt is when the group was archived; zero while in use. An
+	// archived group takes no new tickets; old tickets keep it.
+	ArchivedAt time.Time
+}
+
+// Archived reports whether g is archived.
+func (g Group) Archived() bool { return !g.ArchivedAt.IsZero() }
+
+// IsLead reports whether member u is a lead of g.
+func (g Group) IsLead(u UserID) bool { return slices.Contains(g.Leads, u) }
+
+// AssignmentMode is how a group assigns its new tickets.
+type AssignmentMode string
+
+// The assignment modes of migrations/00008_routing_settings.sql.
+const (
+	AssignManual      AssignmentMode = "manual"
+	AssignLeastLoaded AssignmentMode = "least_loaded"
+	AssignRoundRobin  AssignmentMode = "round_robin"
+)
+
+// AssignmentModes lists the modes in the order the admin pages offer them.
+func AssignmentModes() []AssignmentMode {
+	return []AssignmentMode{AssignManual, AssignLeastLoaded, AssignRoundRobin}
+}
+
+// ParseAssignmentMode reads a stored or submitted mode.
+func ParseAssignmentMode(s string) (AssignmentMode, error) {
+	if slices.Contains(AssignmentModes(), AssignmentMode(s)) {
+		return AssignmentMode(s), nil
+	}
+	return "", invalid("assignment", "error.invalid")
 }
 
 // HasMember reports whether agent u belongs to g.
@@ -32,7 +69,24 @@ func (g Group) HasMember(u UserID) bool { return slices.Contains(g.Members, u) }
 type Category struct {
 	ID   CategoryID
 	Name string
+	// Description is shown to customers choosing a category.
+	Description string
+	// DefaultGroup and DefaultPriority are what new tickets of the
+	// category start with (zero / "": none); the routing rules read them.
+	DefaultGroup    GroupID
+	DefaultPriority Priority
+	// Internal categories are not offered in the portal (agents set them);
+	// the others are (portal_visible in the schema).
+	Internal bool
+	// Position orders the pickers (then the name).
+	Position int
+	// ArchivedAt is when the category was archived; zero while in use.
+	// Archived categories are offered nowhere; old tickets keep them.
+	ArchivedAt time.Time
 }
+
+// Archived reports whether c is archived.
+func (c Category) Archived() bool { return !c.ArchivedAt.IsZero() }
 
 // Requester is who the ticket is for: a user of the tenant, or a guest known
 // only by name and email until they are upgraded to a user (see ClaimGuest).
@@ -244,19 +298,34 @@ const (
 	FieldNumber   FieldType = "number"   // finite decimal
 	FieldDate     FieldType = "date"     // calendar date, no time zone
 	FieldDropdown FieldType = "dropdown" // one of the definition's options
-	FieldCheckbox FieldType = "checkbox"
+	// FieldMultiSelect is any number of the definition's options, kept in
+	// the options' order and joined by MultiSelectSeparator in Text.
+	FieldMultiSelect FieldType = "multiselect"
+	FieldCheckbox    FieldType = "checkbox"
 )
 
 // ParseFieldType turns a stored or submitted value into a FieldType.
 func ParseFieldType(s string) (FieldType, error) {
 	switch t := FieldType(s); t {
-	case FieldText, FieldNumber, FieldDate, FieldDropdown, FieldCheckbox:
+	case FieldText, FieldNumber, FieldDate, FieldDropdown, FieldMultiSelect, FieldCheckbox:
 		return t, nil
 	}
 	return "", invalid("type", "error.invalid")
 }
 
 func (t FieldType) String() string { return string(t) }
+
+// FieldTypes lists the types in the order the admin pages offer them.
+func FieldTypes() []FieldType {
+	return []FieldType{FieldText, FieldNumber, FieldDate, FieldDropdown, FieldMultiSelect, FieldCheckbox}
+}
+
+// HasOptions reports whether fields of type t choose among options.
+func (t FieldType) HasOptions() bool { return t == FieldDropdown || t == FieldMultiSelect }
+
+// MultiSelectSeparator joins the chosen options of a multi-select value,
+// in forms and in storage. No option can contain it (CleanLine).
+const MultiSelectSeparator = "\n"
 
 // Custom field limits.
 const (
@@ -279,13 +348,18 @@ type CustomFieldDef struct {
 	Key     string // stable machine name: [a-z][a-z0-9_]{0,39}
 	Label   string
 	Type    FieldType
-	Options []CustomFieldOption // dropdown only
+	Options []CustomFieldOption // dropdown and multi-select only
 	// CustomerVisible fields appear in the portal: customers fill them in
 	// when opening a ticket and see their values.
 	CustomerVisible bool
 	// Required fields must be filled in by a customer opening a ticket (only
 	// meaningful with CustomerVisible); a required checkbox must be ticked.
 	Required bool
+	// AgentRequired fields may not be cleared by staff once set, and must
+	// be set before staff solve the ticket.
+	AgentRequired bool
+	// Position orders the forms (then the id).
+	Position int
 	Active   bool
 }
 
@@ -305,7 +379,7 @@ func (d *CustomFieldDef) Validate() error {
 	if _, err := ParseFieldType(string(d.Type)); err != nil {
 		v.Add("type", "error.invalid")
 	}
-	if d.Type == FieldDropdown {
+	if d.Type.HasOptions() {
 		seen := map[string]bool{}
 		if len(d.Options) == 0 || len(d.Options) > MaxFieldOptions {
 			v.Add("options", "error.invalid")
@@ -369,8 +443,11 @@ func (v CustomFieldValue) String() string {
 // it means unticked. Numbers accept a decimal comma ("12,5").
 func (d CustomFieldDef) Parse(raw string) (v CustomFieldValue, ok bool, err error) {
 	field := customFieldPrefix + d.Key
-	raw = CleanLine(raw)
 	v = CustomFieldValue{Field: d.ID, Type: d.Type}
+	if d.Type == FieldMultiSelect {
+		return d.parseMulti(raw)
+	}
+	raw = CleanLine(raw)
 	if raw == "" && d.Type != FieldCheckbox {
 		return v, false, nil
 	}
@@ -409,6 +486,43 @@ func (d CustomFieldDef) Parse(raw string) (v CustomFieldValue, ok bool, err erro
 		return v, false, invalid(field, "error.invalid")
 	}
 	return v, true, nil
+}
+
+// parseMulti reads the chosen options of a multi-select, separated by
+// MultiSelectSeparator; none chosen clears the field. Every choice must be
+// one of d's options; the value keeps the options' order, once each.
+func (d CustomFieldDef) parseMulti(raw string) (CustomFieldValue, bool, error) {
+	v := CustomFieldValue{Field: d.ID, Type: d.Type}
+	chosen := map[string]bool{}
+	for _, part := range strings.Split(raw, MultiSelectSeparator) {
+		part = CleanLine(part)
+		if part == "" {
+			continue
+		}
+		if !slices.ContainsFunc(d.Options, func(o CustomFieldOption) bool { return o.Value == part }) {
+			return v, false, invalid(customFieldPrefix+d.Key, "error.invalid")
+		}
+		chosen[part] = true
+	}
+	if len(chosen) == 0 {
+		return v, false, nil
+	}
+	var out []string
+	for _, o := range d.Options {
+		if chosen[o.Value] {
+			out = append(out, o.Value)
+		}
+	}
+	v.Text = strings.Join(out, MultiSelectSeparator)
+	return v, true, nil
+}
+
+// Values splits a multi-select value into its options.
+func (v CustomFieldValue) Values() []string {
+	if v.Type != FieldMultiSelect || v.Text == "" {
+		return nil
+	}
+	return strings.Split(v.Text, MultiSelectSeparator)
 }
 
 // missing reports whether v (ok=false: unset) fails d's Required rule.

@@ -32,6 +32,8 @@ type ReplyInput struct {
 	CommentInput
 	Public bool
 	Status Status
+	// Signature appends the agent's signature to a public reply.
+	Signature bool
 }
 
 // ReplyResult is what a reply did. FollowUp is set when a requester replied
@@ -73,6 +75,13 @@ func (s *Service) update(ctx context.Context, by Actor, at TicketVersion, step s
 			if err := save(ctx, tx, by.Tenant, t, base, evs, comment); err != nil {
 				return err
 			}
+			body := ""
+			if comment != nil {
+				body = comment.Body
+			}
+			if err := s.runTriggers(ctx, tx, &t, OnUpdated, body); err != nil {
+				return err
+			}
 		}
 		out, err = present(ctx, tx, by, t)
 		return err
@@ -83,12 +92,17 @@ func (s *Service) update(ctx context.Context, by Actor, at TicketVersion, step s
 	return out, nil
 }
 
+// save writes a decided change and, in the same transaction, queues the
+// notifications it causes (the outbox, see notify.go).
 func save(ctx context.Context, tx Store, tenant TenantID, t Ticket, base int, evs []Event, c *NewComment) error {
-	_, err := tx.SaveTicket(ctx, tenant, TicketUpdate{Ticket: t, Expected: base, Events: evs, Comment: c})
+	id, err := tx.SaveTicket(ctx, tenant, TicketUpdate{Ticket: t, Expected: base, Events: evs, Comment: c})
 	if err != nil {
 		return fmt.Errorf("helpdesk: save ticket %s: %w", t.Number, err)
 	}
-	return nil
+	if err := syncSLA(ctx, tx, tenant, t, evs); err != nil {
+		return err
+	}
+	return notifyChanged(ctx, tx, t, evs, id, c)
 }
 
 // loadForUpdate locks the ticket and checks that by may see it and that the
@@ -174,6 +188,21 @@ func settings(ctx context.Context, tx Store, tenant TenantID) (TicketSettings, e
 func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticket, error) {
 	var out Ticket
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		out, err = s.openTicket(ctx, tx, by, in)
+		return err
+	})
+	if err != nil {
+		return Ticket{}, err
+	}
+	return out, nil
+}
+
+// openTicket is OpenTicket inside the caller's transaction (the email
+// channel records the inbound message's outcome in the same one).
+func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTicket) (Ticket, error) {
+	var out Ticket
+	err := func() error {
 		st, err := settings(ctx, tx, by.Tenant)
 		if err != nil {
 			return err
@@ -200,22 +229,23 @@ func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticke
 			c, err := tx.Category(ctx, by.Tenant, in.Category)
 			switch {
 			case err == nil:
-				rc.Category = c
+				rc.Category = CategoryFor(c, by)
 			case !errors.Is(err, ErrNotFound):
 				return fmt.Errorf("helpdesk: load category: %w", err)
 			}
 		}
+		hints := hintsOf(in.Priority, in.Urgency, in.Impact)
 		t, first, evs, err := in.Open(rc, by, s.now())
 		if err != nil {
 			return err
 		}
-		created, err := tx.CreateTicket(ctx, by.Tenant, t, first, evs)
+		created, err := s.createRouted(ctx, tx, t, first, evs, hints)
 		if err != nil {
-			return fmt.Errorf("helpdesk: create ticket: %w", err)
+			return err
 		}
 		out, err = present(ctx, tx, by, created)
 		return err
-	})
+	}()
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -256,6 +286,20 @@ func comment(ctx context.Context, tx Store, by Actor, t *Ticket, in CommentInput
 func (s *Service) Reply(ctx context.Context, by Actor, at TicketVersion, in ReplyInput) (ReplyResult, error) {
 	var res ReplyResult
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		res, err = s.reply(ctx, tx, by, at, in)
+		return err
+	})
+	if err != nil {
+		return ReplyResult{}, err
+	}
+	return res, nil
+}
+
+// reply is Reply inside the caller's transaction.
+func (s *Service) reply(ctx context.Context, tx Store, by Actor, at TicketVersion, in ReplyInput) (ReplyResult, error) {
+	var res ReplyResult
+	err := func() error {
 		t, err := s.loadForUpdate(ctx, tx, by, at)
 		if err != nil {
 			return err
@@ -269,6 +313,13 @@ func (s *Service) Reply(ctx context.Context, by Actor, at TicketVersion, in Repl
 		}
 		if !by.IsStaff() && in.Status != "" {
 			return t.wrap("reply", ErrForbidden)
+		}
+		if in.Signature && in.Public && by.IsStaff() {
+			a, err := tx.AgentSettings(ctx, by.Tenant, by.User)
+			if err != nil {
+				return err
+			}
+			in.Body = WithSignature(in.Body, a.Signature)
 		}
 		now := s.now()
 		c, err := comment(ctx, tx, by, &t, in.CommentInput, vis, now)
@@ -296,9 +347,12 @@ func (s *Service) Reply(ctx context.Context, by Actor, at TicketVersion, in Repl
 		if err := save(ctx, tx, by.Tenant, t, base, evs, c); err != nil {
 			return err
 		}
+		if err := s.runTriggers(ctx, tx, &t, OnUpdated, c.Body); err != nil {
+			return err
+		}
 		res.Ticket, err = present(ctx, tx, by, t)
 		return err
-	})
+	}()
 	if err != nil {
 		return ReplyResult{}, err
 	}
@@ -310,7 +364,7 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	if err != nil {
 		return err
 	}
-	created, err := tx.CreateTicket(ctx, by.Tenant, nt, first, evs)
+	created, err := s.createRouted(ctx, tx, nt, first, evs, routeHints{})
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)
 	}
@@ -388,6 +442,11 @@ func (s *Service) SetCategory(ctx context.Context, by Actor, at TicketVersion, i
 			if cat, err = tx.Category(ctx, by.Tenant, id); err != nil {
 				return nil, nil, lookupErr("category", err)
 			}
+			// An archived category stays on the tickets that have it but
+			// is given to no other.
+			if cat.Archived() && cat.ID != t.Category {
+				return nil, nil, lookupErr("category", ErrNotFound)
+			}
 		}
 		evs, err := t.SetCategory(cat, by, now)
 		return evs, nil, err
@@ -428,6 +487,10 @@ func (s *Service) Assign(ctx context.Context, by Actor, at TicketVersion, a Assi
 			g, err := group(ctx, tx, by.Tenant, *a.Group)
 			if err != nil {
 				return nil, nil, err
+			}
+			// An archived group keeps its tickets but takes no new ones.
+			if g.Archived() && g.ID != t.Group {
+				return nil, nil, invalid("group", "error.invalid")
 			}
 			if evs, err = t.SetGroup(g, by, now); err != nil {
 				return nil, nil, err
@@ -478,6 +541,9 @@ func (s *Service) Escalate(ctx context.Context, by Actor, at TicketVersion, to G
 		target, err := group(ctx, tx, by.Tenant, to)
 		if err != nil {
 			return nil, nil, err
+		}
+		if target.Archived() {
+			return nil, nil, invalid("group", "error.invalid")
 		}
 		evs, err := t.Escalate(from, target, by, now)
 		return evs, nil, err
@@ -804,10 +870,15 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 		if f.Assignee.Mode == AssigneeMe {
 			f.Assignee = AssigneeFilter{Mode: AssigneeUser, User: by.User}
 		}
+		f.SLANow = s.now()
+		if f.MyGroups {
+			f.MyGroups, f.GroupsOf = false, by.User
+		}
 	case by.IsCustomer():
 		staffOnly := f.Assignee != (AssigneeFilter{}) || len(f.Groups) > 0 || len(f.Priorities) > 0 ||
+			f.MyGroups || f.GroupsOf != 0 ||
 			f.Category != 0 || f.Tag != "" || f.Channel != "" || f.Organisation != 0 ||
-			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil
+			(f.Requester != 0 && f.Requester != by.User) || f.Customer != nil || f.SLA != ""
 		if staffOnly {
 			return ErrForbidden
 		}

@@ -42,6 +42,7 @@ type fakeData struct {
 	events     []fakeEvent
 	lastID     int64
 	lastNumber map[TenantID]TicketNumber
+	mails      []OutboundMail // queued notifications (notify_test.go)
 }
 
 type fakeComment struct {
@@ -62,6 +63,7 @@ func (d fakeData) clone() fakeData {
 		events:     slices.Clone(d.events),
 		lastID:     d.lastID,
 		lastNumber: map[TenantID]TicketNumber{},
+		mails:      slices.Clone(d.mails),
 	}
 	for tn, m := range d.tickets {
 		c.tickets[tn] = map[TicketNumber]Ticket{}

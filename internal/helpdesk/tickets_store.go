@@ -87,7 +87,7 @@ type TicketStore interface {
 	Category(ctx context.Context, tenant TenantID, id CategoryID) (Category, error)
 
 	// CustomFieldDefs lists the tenant's custom field definitions, active or
-	// not, ordered by id.
+	// not, in the forms' order (position, then id).
 	CustomFieldDefs(ctx context.Context, tenant TenantID) ([]CustomFieldDef, error)
 
 	// TicketSettings returns the tenant's ticket settings, or
@@ -120,7 +120,10 @@ type TicketSettings struct {
 	// AutoSolveAfter is how long a ticket may stay Pending without an answer
 	// before the system solves it; zero turns it off.
 	AutoSolveAfter time.Duration
-	Attachments    AttachmentLimits
+	// PendingRemindAfter is how long a ticket may stay Pending before the
+	// requester is reminded; zero turns it off.
+	PendingRemindAfter time.Duration
+	Attachments        AttachmentLimits
 }
 
 // DefaultTicketSettings are the settings of a new desk.
@@ -247,11 +250,32 @@ type TicketFilter struct {
 	Channel      Channel
 	Requester    UserID
 	Organisation OrganisationID
+	// MyGroups selects tickets of the groups the acting agent belongs to;
+	// the Service resolves it into GroupsOf.
+	MyGroups bool
+	// GroupsOf selects tickets of the groups this user belongs to.
+	GroupsOf UserID
+	// Created and Updated bound the creation and last-update instants.
+	Created TimeRange
+	Updated TimeRange
 	// Text matches the subject (partial words, trigram) or the number
 	// ("1042", "#1042"); ranked full-text search is SearchTickets.
 	Text     string
 	Customer *CustomerScope
+	// SLA narrows to tickets whose next SLA deadline is near or past (see
+	// SLAView); SLANow is the instant it is measured from, which the
+	// Service sets.
+	SLA    SLAView
+	SLANow time.Time
 }
+
+// TimeRange is a half-open interval [From, To); a zero end is unbounded.
+type TimeRange struct {
+	From, To time.Time
+}
+
+// IsZero reports whether the range bounds nothing.
+func (r TimeRange) IsZero() bool { return r.From.IsZero() && r.To.IsZero() }
 
 // Validate cleans f in place and checks every member. An assignee filter of
 // AssigneeMe must have been resolved by the Service first.
@@ -266,6 +290,9 @@ func (f *TicketFilter) Validate() error {
 		if !p.Valid() {
 			v.Add("priority", "error.invalid")
 		}
+	}
+	if !f.SLA.valid() {
+		v.Add("sla", "error.invalid")
 	}
 	for _, g := range f.Groups {
 		if g <= 0 {
@@ -302,6 +329,14 @@ func (f *TicketFilter) Validate() error {
 	}
 	if c := f.Customer; c != nil && (c.User <= 0 || c.Organisation < 0) {
 		v.Add("filter", "error.invalid")
+	}
+	if f.MyGroups || f.GroupsOf < 0 { // MyGroups unresolved
+		v.Add("group", "error.invalid")
+	}
+	for field, r := range map[string]TimeRange{"created": f.Created, "updated": f.Updated} {
+		if !r.From.IsZero() && !r.To.IsZero() && !r.From.Before(r.To) {
+			v.Add(field, "error.range")
+		}
 	}
 	return v.Err()
 }

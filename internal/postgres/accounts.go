@@ -11,13 +11,17 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets`
+const tenantColumns = `id, slug, name, language, time_zone, created_at, guest_tickets, accent_color, logo_updated_at`
 
 func scanTenant(row pgx.Row) (helpdesk.Tenant, error) {
 	var t helpdesk.Tenant
 	var id int64
-	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets)
+	var logo *time.Time
+	err := row.Scan(&id, &t.Slug, &t.Name, &t.Language, &t.TimeZone, &t.CreatedAt, &t.GuestTickets, &t.AccentColor, &logo)
 	t.ID = helpdesk.TenantID(id)
+	if logo != nil {
+		t.LogoUpdatedAt = logo.UTC()
+	}
 	return t, err
 }
 
@@ -37,7 +41,7 @@ func (s *Store) CreateTenant(ctx context.Context, t helpdesk.Tenant, admin helpd
 		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(t.ID), 10)); err != nil {
 			return fmt.Errorf("postgres: set tenant: %w", err)
 		}
-		inner := &Store{pool: s.pool, tx: tx, tenant: t.ID}
+		inner := &Store{pool: s.pool, tx: tx, tenant: t.ID, jobs: s.jobs}
 		admin, err = inner.CreateUser(ctx, t.ID, admin)
 		return err
 	})
@@ -51,17 +55,20 @@ func (s *Store) TenantBySlug(ctx context.Context, slug string) (helpdesk.Tenant,
 	return t, mapErr(err, "tenant %q", slug)
 }
 
-const userColumns = `id, tenant_id, email, name, role, password_hash, coalesce(organisation_id, 0), language, active, created_at, phone, session_epoch`
+const userColumns = `id, tenant_id, email, name, role, password_hash, coalesce(organisation_id, 0), language, active, created_at, phone, session_epoch,
+	availability, coalesce(max_open_tickets, 0), coalesce(merged_into_id, 0)`
 
 func scanUser(row pgx.Row) (helpdesk.User, error) {
 	var u helpdesk.User
-	var id, tenant, org int64
-	var role string
-	err := row.Scan(&id, &tenant, &u.Email, &u.Name, &role, &u.PasswordHash, &org, &u.Language, &u.Active, &u.CreatedAt, &u.Phone, &u.SessionEpoch)
+	var id, tenant, org, merged int64
+	var role, availability string
+	err := row.Scan(&id, &tenant, &u.Email, &u.Name, &role, &u.PasswordHash, &org, &u.Language, &u.Active, &u.CreatedAt, &u.Phone, &u.SessionEpoch,
+		&availability, &u.MaxOpenTickets, &merged)
 	if err != nil {
 		return u, err
 	}
 	u.ID, u.Tenant, u.Organisation = helpdesk.UserID(id), helpdesk.TenantID(tenant), helpdesk.OrganisationID(org)
+	u.Availability, u.MergedInto = helpdesk.Availability(availability), helpdesk.UserID(merged)
 	u.Role, err = helpdesk.ParseRole(role)
 	return u, err
 }

@@ -43,12 +43,17 @@ func (s *Store) GuestLink(ctx context.Context, tenant helpdesk.TenantID, hash []
 	return l, mapErr(err, "guest link")
 }
 
-// RecordGuestLinkRequest stores a "send me my link again" request.
+// RecordGuestLinkRequest stores a "send me my link again" request and, in
+// the same transaction, the mail job that resolves it (see
+// helpdesk.Service.ResolveGuestLinkRequest).
 func (s *Store) RecordGuestLinkRequest(ctx context.Context, tenant helpdesk.TenantID, r helpdesk.GuestLinkRequest) error {
-	const q = `INSERT INTO guest_link_requests (tenant_id, ticket_number, email, requested_at) VALUES ($1, $2, $3, $4)`
+	const q = `INSERT INTO guest_link_requests (tenant_id, ticket_number, email, requested_at) VALUES ($1, $2, $3, $4) RETURNING id`
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, q, int64(tenant), int64(r.Number), r.Email, r.RequestedAt)
-		return err
+		var id int64
+		if err := tx.QueryRow(ctx, q, int64(tenant), int64(r.Number), r.Email, r.RequestedAt).Scan(&id); err != nil {
+			return err
+		}
+		return s.enqueueMail(ctx, tx, tenant, "guest_request", id)
 	})
 	return mapErr(err, "record guest link request")
 }

@@ -70,6 +70,40 @@ func (s *Store) Macro(ctx context.Context, tenant helpdesk.TenantID, id helpdesk
 	return m, mapErr(err, "macro %d", id)
 }
 
+// UpdateMacro replaces a macro's fields; owner zero makes it shared.
+func (s *Store) UpdateMacro(ctx context.Context, tenant helpdesk.TenantID, m helpdesk.Macro) error {
+	var owner *int64
+	if m.Owner != 0 {
+		o := int64(m.Owner)
+		owner = &o
+	}
+	tags := m.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE macros SET owner_id = $3, name = $4, body = $5, set_status = $6, set_priority = $7, add_tags = $8
+			WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(m.ID), owner, m.Name, m.Body, string(m.Status), string(m.Priority), tags)
+		if err == nil && tag.RowsAffected() == 0 {
+			err = pgx.ErrNoRows
+		}
+		return err
+	})
+	return mapErr(err, "update macro %d", m.ID)
+}
+
+// DeleteMacro removes a macro. Replies written with it keep their text.
+func (s *Store) DeleteMacro(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.MacroID) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM macros WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(id))
+		if err == nil && tag.RowsAffected() == 0 {
+			err = pgx.ErrNoRows
+		}
+		return err
+	})
+	return mapErr(err, "delete macro %d", id)
+}
+
 // ReplyChoices reads, in one round trip, what the workspace's forms offer:
 // the groups and active agents a ticket may be assigned to (as Groups and
 // Agents read them) and the macros user may insert (as Macros).

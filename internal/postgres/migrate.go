@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/atiende/atiende/migrations"
 )
@@ -31,7 +33,8 @@ func newMigrator(pool *pgxpool.Pool) (*goose.Provider, func() error, error) {
 	return p, db.Close, nil
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration: Atiende's own, then the job
+// queue's (River ships its schema as versioned migrations of its own).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	p, closeDB, err := newMigrator(pool)
 	if err != nil {
@@ -41,7 +44,44 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("postgres: migrate up: %w", err)
 	}
+	return migrateJobQueue(ctx, pool)
+}
+
+// jobQueueLock is the advisory lock key that serialises the job queue's
+// migrations between replicas starting at once ("atiende-jobs").
+const jobQueueLock = 0x617469656e6465
+
+func migrateJobQueue(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: job queue migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, jobQueueLock); err != nil {
+		return fmt.Errorf("postgres: job queue migration lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, jobQueueLock) //nolint:errcheck // the session ends with the connection anyway
+	rm, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: job queue migrations: %w", err)
+	}
+	if _, err := rm.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: migrate job queue: %w", err)
+	}
 	return nil
+}
+
+// jobQueuePending reports whether the job queue's schema lacks migrations.
+func jobQueuePending(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
+	rm, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return false, fmt.Errorf("postgres: job queue migrations: %w", err)
+	}
+	res, err := rm.Validate(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("postgres: validate job queue schema: %w", err)
+	}
+	return !res.OK, nil
 }
 
 // MigrateDown rolls back the most recent migration.
@@ -94,6 +134,11 @@ func Pending(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 		if !s.Applied {
 			n++
 		}
+	}
+	if behind, err := jobQueuePending(ctx, pool); err != nil {
+		return 0, err
+	} else if behind {
+		n++ // the job queue's migrations count as one step of `migrate up`
 	}
 	return n, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -35,10 +36,12 @@ type Store struct {
 	tx   pgx.Tx
 	// tenant is the tenant the open transaction is bound to.
 	tenant helpdesk.TenantID
+	// jobs inserts background jobs (see Enqueue).
+	jobs *river.Client[pgx.Tx]
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, jobs: newInserter(pool)} }
 
 // Pool exposes the pool for the session store and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -50,7 +53,7 @@ func (s *Store) InTx(ctx context.Context, tenant helpdesk.TenantID, fn func(help
 		return errors.New("postgres: InTx called inside a transaction")
 	}
 	return s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant})
+		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant, jobs: s.jobs})
 	})
 }
 

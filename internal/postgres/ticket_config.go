@@ -11,123 +11,82 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// Group loads a group with its members.
-func (s *Store) Group(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.GroupID) (helpdesk.Group, error) {
-	const q = `SELECT g.id, g.name, g.tier,
-		ARRAY(SELECT m.user_id FROM group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id ORDER BY m.user_id)
-	FROM groups g WHERE g.tenant_id = $1 AND g.id = $2`
-	var g helpdesk.Group
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var gid int64
-		var members []int64
-		if err := tx.QueryRow(ctx, q, int64(tenant), int64(id)).Scan(&gid, &g.Name, &g.Tier, &members); err != nil {
-			return err
-		}
-		g.ID = helpdesk.GroupID(gid)
-		for _, m := range members {
-			g.Members = append(g.Members, helpdesk.UserID(m))
-		}
-		return nil
-	})
-	return g, mapErr(err, "group %d", id)
-}
-
-// CreateGroup inserts a group and its members (admin pages, demo data).
-func (s *Store) CreateGroup(ctx context.Context, tenant helpdesk.TenantID, g helpdesk.Group) (helpdesk.Group, error) {
-	if g.Tier < 1 {
-		g.Tier = 1
-	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO groups (tenant_id, name, tier) VALUES ($1, $2, $3) RETURNING id`,
-			int64(tenant), g.Name, g.Tier).Scan(&id); err != nil {
-			return err
-		}
-		g.ID = helpdesk.GroupID(id)
-		members := make([]int64, 0, len(g.Members))
-		for _, m := range g.Members {
-			members = append(members, int64(m))
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO group_members (tenant_id, group_id, user_id)
-			SELECT DISTINCT $1::bigint, $2::bigint, unnest($3::bigint[])`, int64(tenant), id, members)
-		return err
-	})
-	return g, mapErr(err, "create group %q", g.Name)
-}
-
-// Category loads a category.
-func (s *Store) Category(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.CategoryID) (helpdesk.Category, error) {
-	var c helpdesk.Category
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var cid int64
-		err := tx.QueryRow(ctx, `SELECT id, name FROM categories WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(id)).Scan(&cid, &c.Name)
-		c.ID = helpdesk.CategoryID(cid)
-		return err
-	})
-	return c, mapErr(err, "category %d", id)
-}
-
-// CreateCategory inserts a category (admin pages, demo data).
-func (s *Store) CreateCategory(ctx context.Context, tenant helpdesk.TenantID, c helpdesk.Category) (helpdesk.Category, error) {
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO categories (tenant_id, name) VALUES ($1, $2) RETURNING id`, int64(tenant), c.Name).Scan(&id)
-		c.ID = helpdesk.CategoryID(id)
-		return err
-	})
-	return c, mapErr(err, "create category %q", c.Name)
-}
-
 type optionJSON struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 }
 
-// CustomFieldDefs lists the tenant's custom field definitions by id.
+// CustomFieldDefs lists the tenant's custom field definitions in the forms'
+// order: position, then id.
 func (s *Store) CustomFieldDefs(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.CustomFieldDef, error) {
-	const q = `SELECT id, key, label, type, options, customer_visible, required, active
-	FROM custom_field_defs WHERE tenant_id = $1 ORDER BY id`
+	const q = `SELECT ` + fieldColumns + ` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`
 	var out []helpdesk.CustomFieldDef
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, q, int64(tenant))
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) {
-			var d helpdesk.CustomFieldDef
-			var id int64
-			var typ string
-			var opts []optionJSON
-			if err := row.Scan(&id, &d.Key, &d.Label, &typ, &opts, &d.CustomerVisible, &d.Required, &d.Active); err != nil {
-				return d, err
-			}
-			d.ID, d.Type = helpdesk.CustomFieldID(id), helpdesk.FieldType(typ)
-			for _, o := range opts {
-				d.Options = append(d.Options, helpdesk.CustomFieldOption{Value: o.Value, Label: o.Label})
-			}
-			return d, nil
-		})
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
 		return err
 	})
 	return out, mapErr(err, "custom field definitions")
 }
 
-// CreateCustomFieldDef inserts a definition (admin pages, demo data); a taken
-// key is ErrConflict.
-func (s *Store) CreateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+const fieldColumns = `id, key, label, type, options, customer_visible, required, agent_required, position, active`
+
+func scanField(row pgx.Row) (helpdesk.CustomFieldDef, error) {
+	var d helpdesk.CustomFieldDef
+	var id int64
+	var typ string
+	var opts []optionJSON
+	if err := row.Scan(&id, &d.Key, &d.Label, &typ, &opts, &d.CustomerVisible, &d.Required, &d.AgentRequired, &d.Position, &d.Active); err != nil {
+		return d, err
+	}
+	d.ID, d.Type = helpdesk.CustomFieldID(id), helpdesk.FieldType(typ)
+	for _, o := range opts {
+		d.Options = append(d.Options, helpdesk.CustomFieldOption{Value: o.Value, Label: o.Label})
+	}
+	return d, nil
+}
+
+func fieldArgs(tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) pgx.NamedArgs {
 	opts := make([]optionJSON, 0, len(d.Options))
 	for _, o := range d.Options {
 		opts = append(opts, optionJSON(o))
 	}
+	return pgx.NamedArgs{
+		"tenant": int64(tenant), "id": int64(d.ID), "key": d.Key, "label": d.Label, "type": string(d.Type), "options": opts,
+		"visible": d.CustomerVisible, "required": d.Required, "agent_required": d.AgentRequired, "position": d.Position, "active": d.Active,
+	}
+}
+
+// CreateCustomFieldDef inserts a definition (admin pages, demo data); a taken
+// key is ErrConflict.
+func (s *Store) CreateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+	var out helpdesk.CustomFieldDef
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `INSERT INTO custom_field_defs (tenant_id, key, label, type, options, customer_visible, required, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			int64(tenant), d.Key, d.Label, string(d.Type), opts, d.CustomerVisible, d.Required, d.Active).Scan(&id)
-		d.ID = helpdesk.CustomFieldID(id)
+		var err error
+		out, err = scanField(tx.QueryRow(ctx, `INSERT INTO custom_field_defs
+			(tenant_id, key, label, type, options, customer_visible, required, agent_required, position, active)
+			VALUES (@tenant, @key, @label, @type, @options, @visible, @required, @agent_required, @position, @active)
+			RETURNING `+fieldColumns, fieldArgs(tenant, d)))
 		return err
 	})
-	return d, mapErr(err, "create custom field %q", d.Key)
+	return out, mapErr(err, "create custom field %q", d.Key)
+}
+
+// UpdateCustomFieldDef stores a definition's label, options, flags,
+// position and active state; key and type stay.
+func (s *Store) UpdateCustomFieldDef(ctx context.Context, tenant helpdesk.TenantID, d helpdesk.CustomFieldDef) (helpdesk.CustomFieldDef, error) {
+	var out helpdesk.CustomFieldDef
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var err error
+		out, err = scanField(tx.QueryRow(ctx, `UPDATE custom_field_defs SET label = @label, options = @options,
+			customer_visible = @visible, required = @required, agent_required = @agent_required, position = @position, active = @active
+			WHERE tenant_id = @tenant AND id = @id RETURNING `+fieldColumns, fieldArgs(tenant, d)))
+		return err
+	})
+	return out, mapErr(err, "update custom field %d", d.ID)
 }
 
 // TicketSettings returns the tenant's settings, or the defaults when it
@@ -135,13 +94,14 @@ func (s *Store) CreateCustomFieldDef(ctx context.Context, tenant helpdesk.Tenant
 func (s *Store) TicketSettings(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.TicketSettings, error) {
 	const q = `SELECT priority_matrix,
 		(extract(epoch FROM auto_close_after) * 1000000)::bigint, (extract(epoch FROM auto_solve_after) * 1000000)::bigint,
+		(extract(epoch FROM pending_remind_after) * 1000000)::bigint,
 		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files
 	FROM ticket_settings WHERE tenant_id = $1`
 	st := helpdesk.DefaultTicketSettings()
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var matrix string
-		var closeUS, solveUS int64
-		err := tx.QueryRow(ctx, q, int64(tenant)).Scan(&matrix, &closeUS, &solveUS,
+		var closeUS, solveUS, remindUS int64
+		err := tx.QueryRow(ctx, q, int64(tenant)).Scan(&matrix, &closeUS, &solveUS, &remindUS,
 			&st.Attachments.MaxFileBytes, &st.Attachments.MaxCommentBytes, &st.Attachments.MaxTicketBytes, &st.Attachments.MaxFiles)
 		if errors.Is(err, pgx.ErrNoRows) {
 			st = helpdesk.DefaultTicketSettings()
@@ -154,6 +114,7 @@ func (s *Store) TicketSettings(ctx context.Context, tenant helpdesk.TenantID) (h
 			return fmt.Errorf("stored priority matrix %q: %w", matrix, err)
 		}
 		st.AutoCloseAfter, st.AutoSolveAfter = time.Duration(closeUS)*time.Microsecond, time.Duration(solveUS)*time.Microsecond
+		st.PendingRemindAfter = time.Duration(remindUS) * time.Microsecond
 		return nil
 	})
 	if err != nil {
@@ -167,18 +128,19 @@ func (s *Store) SetTicketSettings(ctx context.Context, tenant helpdesk.TenantID,
 	if err := st.Matrix.Validate(); err != nil {
 		return err
 	}
-	const q = `INSERT INTO ticket_settings (tenant_id, priority_matrix, auto_close_after, auto_solve_after,
+	const q = `INSERT INTO ticket_settings (tenant_id, priority_matrix, auto_close_after, auto_solve_after, pending_remind_after,
 		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files)
-	VALUES (@tenant, @matrix, @close * interval '1 microsecond', @solve * interval '1 microsecond',
+	VALUES (@tenant, @matrix, @close * interval '1 microsecond', @solve * interval '1 microsecond', @remind * interval '1 microsecond',
 		@file, @comment, @ticket, @files)
 	ON CONFLICT (tenant_id) DO UPDATE SET priority_matrix = excluded.priority_matrix,
 		auto_close_after = excluded.auto_close_after, auto_solve_after = excluded.auto_solve_after,
+		pending_remind_after = excluded.pending_remind_after,
 		max_file_bytes = excluded.max_file_bytes, max_comment_bytes = excluded.max_comment_bytes,
 		max_ticket_bytes = excluded.max_ticket_bytes, max_files = excluded.max_files`
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, q, pgx.NamedArgs{
 			"tenant": int64(tenant), "matrix": st.Matrix.String(),
-			"close": st.AutoCloseAfter.Microseconds(), "solve": st.AutoSolveAfter.Microseconds(),
+			"close": st.AutoCloseAfter.Microseconds(), "solve": st.AutoSolveAfter.Microseconds(), "remind": st.PendingRemindAfter.Microseconds(),
 			"file": st.Attachments.MaxFileBytes, "comment": st.Attachments.MaxCommentBytes,
 			"ticket": st.Attachments.MaxTicketBytes, "files": st.Attachments.MaxFiles,
 		})
@@ -200,29 +162,10 @@ func (s *Store) OrganisationShares(ctx context.Context, tenant helpdesk.TenantID
 
 // Shared by Groups, Agents and ReplyChoices (which batches them).
 const (
-	groupsSQL = `SELECT g.id, g.name, g.tier,
-		ARRAY(SELECT m.user_id FROM group_members m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id ORDER BY m.user_id)
-	FROM groups g WHERE g.tenant_id = $1 ORDER BY g.tier, g.name`
+	groupsSQL = `SELECT ` + groupColumns + ` FROM groups g WHERE g.tenant_id = $1 ORDER BY g.tier, g.name`
 	agentsSQL = `SELECT ` + userColumns + ` FROM users
 		WHERE tenant_id = $1 AND role IN ('agent', 'admin') AND active ORDER BY name, id`
 )
-
-// collectGroups reads the rows of groupsSQL.
-func collectGroups(rows pgx.Rows) ([]helpdesk.Group, error) {
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Group, error) {
-		var id int64
-		var g helpdesk.Group
-		var members []int64
-		if err := r.Scan(&id, &g.Name, &g.Tier, &members); err != nil {
-			return g, err
-		}
-		g.ID = helpdesk.GroupID(id)
-		for _, m := range members {
-			g.Members = append(g.Members, helpdesk.UserID(m))
-		}
-		return g, nil
-	})
-}
 
 // collectUsers reads rows of userColumns.
 func collectUsers(rows pgx.Rows) ([]helpdesk.User, error) {
@@ -243,23 +186,33 @@ func (s *Store) Groups(ctx context.Context, tenant helpdesk.TenantID) ([]helpdes
 	return out, mapErr(err, "groups")
 }
 
-// Categories lists the tenant's categories by name.
-func (s *Store) Categories(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Category, error) {
-	var out []helpdesk.Category
+// FilterChoices reads, in one round trip, what the queue's filters offer:
+// groups, active agents and every category (archived ones too: old tickets
+// keep them), as Groups, Agents and Categories read them.
+func (s *Store) FilterChoices(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.Group, []helpdesk.User, []helpdesk.Category, error) {
+	var groups []helpdesk.Group
+	var agents []helpdesk.User
+	var cats []helpdesk.Category
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, name FROM categories WHERE tenant_id = $1 ORDER BY name`, int64(tenant))
-		if err != nil {
+		b := &pgx.Batch{}
+		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			groups, err = collectGroups(rows)
 			return err
-		}
-		var id int64
-		var name string
-		_, err = pgx.ForEachRow(rows, []any{&id, &name}, func() error {
-			out = append(out, helpdesk.Category{ID: helpdesk.CategoryID(id), Name: name})
-			return nil
 		})
-		return err
+		b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			agents, err = collectUsers(rows)
+			return err
+		})
+		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			cats, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Category, error) { return scanCategory(r) })
+			return err
+		})
+		return tx.SendBatch(ctx, b).Close()
 	})
-	return out, mapErr(err, "categories")
+	return groups, agents, cats, mapErr(err, "filter choices")
 }
 
 // Agents lists the tenant's active agents and admins by name.

@@ -149,6 +149,22 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 		}
 		w.add("t.group_id = ANY (" + w.arg(ids) + "::bigint[])")
 	}
+	if f.GroupsOf > 0 {
+		w.add("t.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.tenant_id = @tenant AND gm.user_id = " + w.arg(int64(f.GroupsOf)) + ")")
+	} else if f.MyGroups || f.GroupsOf < 0 {
+		return invalidField("group") // the Service resolves MyGroups
+	}
+	for _, r := range []struct {
+		col string
+		rng helpdesk.TimeRange
+	}{{"t.created_at", f.Created}, {"t.updated_at", f.Updated}} {
+		if !r.rng.From.IsZero() {
+			w.add(r.col + " >= " + w.arg(r.rng.From))
+		}
+		if !r.rng.To.IsZero() {
+			w.add(r.col + " < " + w.arg(r.rng.To))
+		}
+	}
 	if len(f.Priorities) > 0 {
 		ranks := make([]int32, len(f.Priorities))
 		for i, p := range f.Priorities {
@@ -161,6 +177,9 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 	}
 	if f.Category != 0 {
 		w.add("t.category_id = " + w.arg(int64(f.Category)))
+	}
+	if err := w.slaFilter(f); err != nil {
+		return err
 	}
 	if f.Tag != "" {
 		w.add("EXISTS (SELECT FROM ticket_tags x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id AND x.tag = " + w.arg(f.Tag) + ")")

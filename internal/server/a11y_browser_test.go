@@ -108,6 +108,11 @@ func TestBrowserA11y(t *testing.T) {
 	other := e.newCustomer(d, "Jorge Pérez")
 	e.openTicket(other, "Error 500 al guardar el perfil")
 
+	saved, err := e.svc.CreateView(ctx, d.agent.Actor(), helpdesk.ViewInput{Name: "Urgentes sin asignar",
+		Filter:  helpdesk.TicketFilter{Priorities: []helpdesk.Priority{helpdesk.PriorityUrgent}, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeNobody}},
+		Columns: helpdesk.DefaultViewColumns()})
+	require.NoError(t, err)
+
 	b := startBrowser(t, exe)
 	base := e.url + "/" + d.tenant.Slug
 	ticketURL := func(area string, n helpdesk.TicketNumber, suffix string) string {
@@ -176,12 +181,29 @@ func TestBrowserA11y(t *testing.T) {
 		check("console", scheme, http.StatusOK, open(base+"/agent/"))
 		check("console view", scheme, http.StatusOK, open(base+"/agent/views/all"))
 		check("console view, empty", scheme, http.StatusOK, open(base+"/agent/views/on-hold"))
+		check("console view, more filters", scheme, http.StatusOK, open(base+"/agent/views/all?tag=vip"))
+		run(b, chromedp.Evaluate[bool](`document.querySelector('[data-testid="save-view"]').open = true`))
+		b.checkA11yRules("console save view form, "+scheme+", desktop", axeSource, rules)
+		runs++
+		check("console saved views", scheme, http.StatusOK, open(base+"/agent/views"))
+		check("console saved view edit", scheme, http.StatusOK, open(fmt.Sprintf("%s/agent/views/%d/edit", base, saved.ID)))
+		check("console profile", scheme, http.StatusOK, open(base+"/agent/profile"))
 		// The keyboard help ("?"), shown on wide screens only.
 		run(b, chromedp.Evaluate[bool](`document.getElementById('shortcut-help').open = true`))
 		b.checkA11yRules("console keyboard help, "+scheme+", desktop", axeSource, rules)
 		runs++
 		check("console workspace", scheme, http.StatusOK, open(ticketURL("/agent", pending.Number, "")))
 		check("console not found", scheme, http.StatusNotFound, open(ticketURL("/agent", 9999, "")))
+		b.navigate(chromedp.Click(testID("logout")))
+
+		// The admin.
+		b.signIn(base, d.admin.Email)
+		for _, p := range []string{"/", "/audit", "/people", "/people/" + id64(d.agent.ID), "/categories", "/categories/new",
+			"/groups", "/groups/new", "/fields", "/fields/new", "/settings", "/priority", "/organisations", "/customers",
+			"/customers/" + id64(d.customer.ID)} {
+			check("admin "+p, scheme, http.StatusOK, open(base+"/admin"+p))
+		}
+		check("admin form with errors", scheme, http.StatusUnprocessableEntity, chromedp.Clear(chromedp.CSS("#name")), chromedp.Click(testID("customer-save")))
 		b.navigate(chromedp.Click(testID("logout")))
 	}
 	t.Logf("axe ran %d times in %v", runs, time.Since(start).Round(time.Millisecond))

@@ -14,9 +14,17 @@ import (
 // maxBulk bounds one bulk submission: a page of the queue.
 const maxBulk = helpdesk.MaxPageSize
 
-// bulkActions are what a queue's bulk form offers, as "kind:value".
-func bulkOptions(l i18n.Lang) []console.Option {
+// bulkOptions are what a queue's bulk form offers, as "kind:value":
+// take, assign to an agent, move to a group, status, priority, add a tag
+// and merge into one ticket (the last two take the form's extra field).
+func bulkOptions(l i18n.Lang, agents []helpdesk.User, groups []helpdesk.Group) []console.Option {
 	opts := []console.Option{{Value: "", Label: l.T("console.bulk.choose")}, {Value: "take", Label: l.T("console.take")}}
+	for _, a := range agents {
+		opts = append(opts, console.Option{Value: "assign:" + strconv.FormatInt(int64(a.ID), 10), Label: l.T("console.bulk.assign", a.Name)})
+	}
+	for _, g := range groups {
+		opts = append(opts, console.Option{Value: "group:" + strconv.FormatInt(int64(g.ID), 10), Label: l.T("console.bulk.group", g.Name)})
+	}
 	for _, st := range []helpdesk.Status{helpdesk.StatusOpen, helpdesk.StatusPending, helpdesk.StatusOnHold, helpdesk.StatusSolved} {
 		opts = append(opts, console.Option{Value: "status:" + st.String(), Label: l.T("console.bulk.set_status", statusLabel(l, st))})
 	}
@@ -24,6 +32,9 @@ func bulkOptions(l i18n.Lang) []console.Option {
 	for i := len(ps) - 1; i >= 0; i-- {
 		opts = append(opts, console.Option{Value: "priority:" + ps[i].String(), Label: l.T("console.bulk.set_priority", priorityLabel(l, ps[i]))})
 	}
+	opts = append(opts,
+		console.Option{Value: "tag", Label: l.T("console.bulk.add_tag")},
+		console.Option{Value: "merge", Label: l.T("console.bulk.merge")})
 	return opts
 }
 
@@ -73,6 +84,60 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 		}
 		apply = func(at helpdesk.TicketVersion) error {
 			_, err := s.svc.SetPriority(ctx, by, at, p)
+			return err
+		}
+	case "assign":
+		id, err := formID(value)
+		if err != nil || id == 0 {
+			return back("error", l.T("console.bulk.bad_action"))
+		}
+		agent := helpdesk.UserID(id)
+		apply = func(at helpdesk.TicketVersion) error {
+			_, err := s.svc.Assign(ctx, by, at, helpdesk.Assignment{Agent: &agent})
+			return err
+		}
+	case "group":
+		id, err := formID(value)
+		if err != nil || id == 0 {
+			return back("error", l.T("console.bulk.bad_action"))
+		}
+		group := helpdesk.GroupID(id)
+		apply = func(at helpdesk.TicketVersion) error {
+			_, err := s.svc.Assign(ctx, by, at, helpdesk.Assignment{Group: &group})
+			return err
+		}
+	case "tag":
+		tags, err := helpdesk.NormaliseTags([]string{r.PostForm.Get("arg")})
+		if err != nil || len(tags) != 1 {
+			return back("error", l.T("console.bulk.bad_tag"))
+		}
+		apply = func(at helpdesk.TicketVersion) error {
+			tk, err := s.svc.Ticket(ctx, by, at.Number)
+			if err != nil {
+				return err
+			}
+			if at.Version != 0 && tk.Version != at.Version {
+				return helpdesk.ErrConflict
+			}
+			_, err = s.svc.SetTags(ctx, by, at, append(tk.Tags, tags[0]))
+			return err
+		}
+	case "merge":
+		target, err := helpdesk.ParseTicketNumber(strings.TrimSpace(r.PostForm.Get("arg")))
+		if err != nil {
+			return back("error", l.T("console.bulk.bad_target"))
+		}
+		if _, err := s.svc.Ticket(ctx, by, target); err != nil {
+			if errors.Is(err, helpdesk.ErrNotFound) {
+				return back("error", l.T("console.bulk.bad_target"))
+			}
+			return err
+		}
+		apply = func(at helpdesk.TicketVersion) error {
+			if at.Number == target {
+				return nil // the target stays: the others merge into it
+			}
+			_, err := s.svc.Merge(ctx, by, at, target)
 			return err
 		}
 	default:

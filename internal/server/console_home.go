@@ -6,5 +6,5 @@ import "net/http"
 // view ("Mis tickets abiertos").
 func (s *Server) consoleHome(w http.ResponseWriter, r *http.Request) error {
 	v, _ := findView(defaultView)
-	return s.renderQueue(w, r, v)
+	return s.renderQueue(w, r, v, viewForm{}, nil)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -117,28 +116,36 @@ func (s *Server) discardDraft(r *http.Request, n helpdesk.TicketNumber) {
 }
 
 // consoleQueueLive is the queue's poll: the list of view v as its page
-// would show it now. Parameters: those of the page (status, priority, q,
-// sort, after), fp (the fingerprint of the rows the page shows) and ticket
-// (the selected checkboxes). Parameters that do not parse leave the page
-// alone (204), as does an unchanged list.
+// would show it now. Parameters: those of the page (filters, sort, after),
+// fp (the fingerprint of the rows the page shows) and ticket (the selected
+// checkboxes). Parameters that do not parse leave the page alone (204), as
+// does an unchanged list.
 func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error {
-	v, ok := findView(chi.URLParam(r, "view"))
-	if !ok {
-		return errNotFound
+	v, err := s.resolveView(r, chi.URLParam(r, "view"))
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	loc := tenantLocation(t)
 	qs := r.URL.Query()
-	p := queueParams{status: qs.Get("status"), priority: qs.Get("priority"), q: helpdesk.CleanLine(qs.Get("q")), sort: qs.Get("sort"), after: qs.Get("after")}
 	w.Header().Set("Cache-Control", "no-store")
-	q, empty, ok := liveQuery(v, &p)
-	if !ok {
+	// Nothing of the desk changed since the page's token: answered from
+	// memory, no query. The token is read before the list, so a change
+	// made while the list is read shows at the next poll.
+	if s.changes.unchanged(t.ID, qs.Get("since")) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	since := s.changes.token(t.ID)
+	p := readQueueParams(qs)
+	q, bad, empty := parseQueue(l, loc, v, &p)
+	if len(bad) > 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	var page helpdesk.TicketPage
 	if !empty {
-		var err error
 		page, err = s.svc.Tickets(ctx, u.Actor(), q)
 		if err != nil {
 			if _, ok := fieldErrors(l, err); ok {
@@ -148,32 +155,17 @@ func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	base := viewPath(t, v.id)
-	vm := console.Queue{
-		Frame:   console.Frame{Chrome: layout.Chrome{L: l, Area: layout.AreaConsole}},
-		ViewID:  v.id,
-		Title:   l.T(v.name),
-		Return:  withQuery(base, p.values(p.after)),
-		BulkURL: tenantPath(t, "/agent/bulk"),
-		Bulk:    bulkOptions(l),
-		Filters: console.QueueFilters{
-			Active:   p.status != "" || p.priority != "" || p.q != "",
-			ClearURL: base,
-		},
-	}
-	loc, now := tenantLocation(t), s.now()
-	for _, ts := range page.Tickets {
-		vm.Rows = append(vm.Rows, queueRow(l, loc, now, t, ts))
-	}
-	if p.after != "" {
-		vm.FirstURL = withQuery(base, p.values(""))
-	}
-	if !page.Next.IsZero() {
-		vm.NextURL = withQuery(base, p.values(page.Next.String()))
-	}
+	vm := queueModel(l, loc, s.now(), t, v, p, page)
+	vm.Frame = console.Frame{Chrome: layout.Chrome{L: l, Area: layout.AreaConsole}}
+	vm.Since = since
 	if console.QueueFingerprint(vm.Rows, vm.NextURL) == qs.Get("fp") {
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+		if since == "" || since == qs.Get("since") {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+		// The desk changed but not this list: renew the token alone.
+		w.Header().Set("HX-Reswap", "none")
+		return s.render(w, r, http.StatusOK, console.QueueSince(since, true))
 	}
 	why := ""
 	switch {
@@ -183,52 +175,10 @@ func (s *Server) consoleQueueLive(w http.ResponseWriter, r *http.Request) error 
 		why = console.QueueChangedSelected
 	}
 	if why != "" {
-		// Leave the list as the agent has it: only the notice changes.
+		// Leave the list as the agent has it: only the notice changes. The
+		// token stays, so the list is compared again at the next poll.
 		w.Header().Set("HX-Reswap", "none")
 		return s.render(w, r, http.StatusOK, console.QueueNotice(l, why, vm.Return, true))
 	}
 	return s.render(w, r, http.StatusOK, console.QueueLiveAnswer(vm))
-}
-
-// liveQuery is the query of a queue page with parameters p, as renderQueue
-// builds it; ok is false when a parameter does not parse (the page then
-// showed the view without it, and its poll leaves it alone). empty is set
-// when the status asked for is outside the view: nothing matches.
-// The default sort is dropped from p, as the page's links drop it.
-func liveQuery(v queueView, p *queueParams) (q helpdesk.TicketQuery, empty, ok bool) {
-	f := v.viewFilter()
-	if p.status != "" {
-		st, err := helpdesk.ParseStatus(p.status)
-		switch {
-		case err != nil:
-			return q, false, false
-		case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, st):
-			empty = true
-		default:
-			f.Statuses = []helpdesk.Status{st}
-		}
-	}
-	if p.priority != "" {
-		pr, err := helpdesk.ParsePriority(p.priority)
-		if err != nil {
-			return q, false, false
-		}
-		f.Priorities = []helpdesk.Priority{pr}
-	}
-	if len([]rune(p.q)) > helpdesk.MaxQueryLen {
-		return q, false, false
-	}
-	f.Text = p.q
-	sort, err := helpdesk.ParseSort(p.sort)
-	if err != nil {
-		return q, false, false
-	}
-	if sort == helpdesk.DefaultSort {
-		p.sort = ""
-	}
-	cur, err := helpdesk.ParseCursor(p.after, sort)
-	if err != nil {
-		return q, false, false
-	}
-	return helpdesk.TicketQuery{Filter: f, Sort: sort, Cursor: cur, Limit: consolePageSize}, empty, true
 }

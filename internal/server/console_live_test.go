@@ -271,6 +271,9 @@ func (c *client) queueLive(r response, extra url.Values) response {
 	fp, ok := list.Attr("data-fingerprint")
 	require.True(c.t, ok)
 	q := url.Values{"fp": {fp}}
+	if since := r.doc.Find(`#queue-since`).AttrOr("value", ""); since != "" {
+		q.Set("since", since)
+	}
 	for k, v := range extra {
 		q[k] = v
 	}
@@ -291,7 +294,7 @@ func TestLiveQueue(t *testing.T) {
 	page := ana.get(agentPath(d, "/views/unassigned"))
 	require.Equal(t, refs(first), rowNumbers(page))
 	trig, _ := page.doc.Find(`#queue-list`).Attr("hx-trigger")
-	assert.Contains(t, trig, "every 20s")
+	assert.Contains(t, trig, "every 5s")
 
 	// Nothing changed: 204, htmx leaves the page alone.
 	res := ana.queueLive(page, nil)

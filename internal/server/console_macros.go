@@ -17,6 +17,109 @@ import (
 func (s *Server) consoleMacroRoutes(r chi.Router) {
 	r.Get("/macros", s.h(s.consoleMacros))
 	r.Post("/macros", s.h(s.consoleCreateMacro))
+	r.Get("/macros/{macro}", s.h(s.consoleEditMacro))
+	r.Post("/macros/{macro}", s.h(s.consoleUpdateMacro))
+	r.Post("/macros/{macro}/delete", s.h(s.consoleDeleteMacro))
+}
+
+// macroParam loads the macro of the URL for a change: one the agent may
+// not see is not found, a shared one an agent may not change forbidden.
+func (s *Server) macroParam(r *http.Request) (helpdesk.Macro, error) {
+	id, err := macroID(chi.URLParam(r, "macro"))
+	if err != nil {
+		return helpdesk.Macro{}, err
+	}
+	m, err := s.svc.Macro(r.Context(), agent(r).Actor(), id)
+	if err != nil {
+		return helpdesk.Macro{}, err
+	}
+	if !helpdesk.CanEditMacro(agent(r).Actor(), m) {
+		return helpdesk.Macro{}, helpdesk.ErrForbidden
+	}
+	return m, nil
+}
+
+func macroPath(t helpdesk.Tenant, id helpdesk.MacroID) string {
+	return macrosPath(t) + "/" + strconv.FormatInt(int64(id), 10)
+}
+
+func (s *Server) consoleEditMacro(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.macroParam(r)
+	if err != nil {
+		return err
+	}
+	form := console.MacroForm{Name: m.Name, Body: m.Body, Status: m.Status.String(), Priority: m.Priority.String(),
+		Tags: strings.Join(m.Tags, " "), Shared: m.Shared()}
+	return s.renderMacroEdit(w, r, http.StatusOK, m, form, nil)
+}
+
+func (s *Server) consoleUpdateMacro(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.macroParam(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	f := r.PostForm
+	form := console.MacroForm{Name: f.Get("name"), Body: f.Get("body"), Status: f.Get("status"), Priority: f.Get("priority"),
+		Tags: f.Get("tags"), Shared: f.Get("shared") != ""}
+	updated, err := s.svc.UpdateMacro(ctx, u.Actor(), m.ID, helpdesk.MacroInput{
+		Name: form.Name, Body: form.Body, Shared: form.Shared, Status: form.Status, Priority: form.Priority, Tags: form.Tags,
+	})
+	if err != nil {
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return s.renderMacroEdit(w, r, http.StatusUnprocessableEntity, m, form, errs)
+	}
+	s.flash(ctx, "success", l.T("console.macro.updated", updated.Name))
+	http.Redirect(w, r, macrosPath(t), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleDeleteMacro(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.macroParam(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if err := s.svc.DeleteMacro(ctx, agent(r).Actor(), m.ID); err != nil {
+		return err
+	}
+	s.flash(ctx, "success", s.lang(r).T("console.macro.deleted", m.Name))
+	http.Redirect(w, r, macrosPath(tenantFrom(r)), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) renderMacroEdit(w http.ResponseWriter, r *http.Request, status int, m helpdesk.Macro, form console.MacroForm, errs map[string]string) error {
+	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+	frame, err := s.consoleFrame(r, l.T("console.macro.edit_title", m.Name), "")
+	if err != nil {
+		return err
+	}
+	vm := console.MacrosView{
+		Frame: frame, Form: form, Errors: errs, CanShare: u.Actor().IsAdmin(), Editing: true,
+		ActionURL: macroPath(t, m.ID), DeleteURL: macroPath(t, m.ID) + "/delete", BackURL: macrosPath(t),
+	}
+	vm.StatusOptions, vm.PriorityOptions = macroOptions(l, form)
+	return s.render(w, r, status, console.MacrosPage(vm))
+}
+
+// macroOptions are the status and priority choices of a macro form.
+func macroOptions(l i18n.Lang, form console.MacroForm) (statuses, priorities []console.Option) {
+	statuses = []console.Option{{Value: "", Label: l.T("console.macro.keep_status")}}
+	for _, st := range helpdesk.MacroStatuses() {
+		statuses = append(statuses, console.Option{Value: st.String(), Label: statusLabel(l, st), Selected: form.Status == st.String()})
+	}
+	priorities = []console.Option{{Value: "", Label: l.T("console.macro.keep_priority")}}
+	for _, p := range helpdesk.Priorities() {
+		priorities = append(priorities, console.Option{Value: p.String(), Label: priorityLabel(l, p), Selected: form.Priority == p.String()})
+	}
+	return statuses, priorities
 }
 
 func macrosPath(t helpdesk.Tenant) string { return tenantPath(t, "/agent/macros") }
@@ -245,18 +348,15 @@ func (s *Server) renderMacros(w http.ResponseWriter, r *http.Request, status int
 		if m.Shared() {
 			scope = l.T("console.macro.shared")
 		}
-		vm.Rows = append(vm.Rows, console.MacroRow{
+		row := console.MacroRow{
 			ID: strconv.FormatInt(int64(m.ID), 10), Name: m.Name, Scope: scope, Body: m.Body,
 			Changes: strings.Join(macroChanges(l, m), " · "),
-		})
+		}
+		if helpdesk.CanEditMacro(u.Actor(), m) {
+			row.EditURL = macroPath(t, m.ID)
+		}
+		vm.Rows = append(vm.Rows, row)
 	}
-	vm.StatusOptions = []console.Option{{Value: "", Label: l.T("console.macro.keep_status")}}
-	for _, st := range helpdesk.MacroStatuses() {
-		vm.StatusOptions = append(vm.StatusOptions, console.Option{Value: st.String(), Label: statusLabel(l, st), Selected: form.Status == st.String()})
-	}
-	vm.PriorityOptions = []console.Option{{Value: "", Label: l.T("console.macro.keep_priority")}}
-	for _, p := range helpdesk.Priorities() {
-		vm.PriorityOptions = append(vm.PriorityOptions, console.Option{Value: p.String(), Label: priorityLabel(l, p), Selected: form.Priority == p.String()})
-	}
+	vm.StatusOptions, vm.PriorityOptions = macroOptions(l, form)
 	return s.render(w, r, status, console.MacrosPage(vm))
 }

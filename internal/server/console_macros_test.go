@@ -199,3 +199,51 @@ func TestConsoleMacroTextStaysInert(t *testing.T) {
 	page := c.get(agentPath(d, "/tickets/"+num(tk.Number)+"?macro="+macroParam(m)))
 	assert.Equal(t, "<script>alert('x')</script> <b>negrita</b>", page.doc.Find(`[data-testid="reply-body"]`).Text())
 }
+
+// Macros are edited and deleted by their owner, shared ones by admins;
+// another agent's macro is not found, a shared one is not theirs to change.
+func TestConsoleMacroEditAndDelete(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("editar")
+	ctx := context.Background()
+	luis, err := e.svc.CreateUser(ctx, d.tenant.ID, "Luis", "luis@editar.example", testPassword, helpdesk.RoleAgent)
+	require.NoError(t, err)
+	own, err := e.svc.CreateMacro(ctx, d.agent.Actor(), helpdesk.MacroInput{Name: "Pedir datos", Body: "¿Nos das más datos?", Status: "pending"})
+	require.NoError(t, err)
+	shared, err := e.svc.CreateMacro(ctx, d.admin.Actor(), helpdesk.MacroInput{Name: "Gracias", Body: "Gracias", Shared: true})
+	require.NoError(t, err)
+	ana, other, admin := e.client(), e.client(), e.client()
+	ana.login(d, d.agent)
+	other.login(d, luis)
+	admin.login(d, d.admin)
+	path := func(m helpdesk.Macro) string { return agentPath(d, "/macros/"+macroParam(m)) }
+
+	list := ana.get(agentPath(d, "/macros"))
+	assert.Equal(t, 1, list.doc.Find(`[data-testid="macro-edit"]`).Length(), "her own only")
+	assert.Equal(t, http.StatusNotFound, other.get(path(own)).status)
+	assert.Equal(t, http.StatusNotFound, other.post(path(own)+"/delete", nil).status)
+	assert.Equal(t, http.StatusForbidden, ana.post(path(shared)+"/delete", nil).status)
+
+	edit := ana.get(path(own))
+	require.Equal(t, http.StatusOK, edit.status, edit.body)
+	assert.Equal(t, "Pedir datos", edit.doc.Find(`#macro-name`).AttrOr("value", ""))
+	res := ana.post(path(own), url.Values{"name": {""}, "body": {"Nuevo texto"}, "status": {"closed"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Equal(t, "Nuevo texto", res.doc.Find(`#macro-body`).Text())
+	res = ana.post(path(own), url.Values{"name": {"Pedir más datos"}, "body": {"¿Nos mandas una captura?"}, "status": {"pending"}, "tags": {"datos"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	m := e.macroNamed(d.agent, "Pedir más datos")
+	assert.Equal(t, "¿Nos mandas una captura?", m.Body)
+	assert.Equal(t, []string{"datos"}, m.Tags)
+
+	res = admin.post(path(shared), url.Values{"name": {"Muchas gracias"}, "body": {"Gracias"}, "shared": {"1"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Equal(t, "Muchas gracias", e.macroNamed(luis, "Muchas gracias").Name)
+
+	res = ana.post(path(own)+"/delete", nil)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	ms, err := e.svc.Macros(ctx, d.agent.Actor())
+	require.NoError(t, err)
+	assert.Len(t, ms, 1, "only the shared one is left")
+}

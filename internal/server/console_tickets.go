@@ -36,6 +36,8 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Post("/tickets/{number}/presence", s.h(s.consolePresence))
 	r.Get("/views/{view}/live", s.h(s.consoleQueueLive))
 	s.consoleMacroRoutes(r)
+	s.consoleSavedViewRoutes(r)
+	s.consoleProfileRoutes(r)
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.
@@ -73,11 +75,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	ctx := r.Context()
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
 	by := u.Actor()
-	tk, err := s.svc.Ticket(ctx, by, n)
-	if err != nil {
-		return err
-	}
-	entries, err := s.svc.Timeline(ctx, by, n)
+	tk, entries, sla, err := s.svc.StaffWorkspace(ctx, by, n)
 	if err != nil {
 		return err
 	}
@@ -138,6 +136,10 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 		TagsURL:       consoleTicketPath(t, tk.Number, "/tags"),
 		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
 		RelateOther:   st.relateOther,
+		SLA:           slaPanel(l, loc, s.now(), sla, slaAdminLink(t, u)),
+	}
+	if tk.Status.Unsolved() {
+		vm.SLABadge = slaBadge(l, loc, s.now(), sla.NextDue())
 	}
 	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
 		return err
@@ -275,6 +277,7 @@ func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
 		CommentInput: helpdesk.CommentInput{Body: draft.Body, Channel: helpdesk.ChannelWeb},
 		Public:       draft.Public,
 		Status:       status,
+		Signature:    true, // the agent's signature, if they set one, under public replies
 	})
 	if err == nil {
 		s.discardDraft(r, at.Number)

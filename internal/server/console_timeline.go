@@ -28,6 +28,7 @@ func timelineEntries(l i18n.Lang, loc *time.Location, t helpdesk.Tenant, n helpd
 				Author: authorName(l, c.Author),
 				Staff:  c.Author.Kind == helpdesk.AuthorAgent,
 				Text:   c.Body,
+				Quoted: helpdesk.QuotedHistory(c.HTML),
 				At:     formatTime(l, loc, c.CreatedAt),
 				AtISO:  isoTime(c.CreatedAt),
 				New:    isNew,
@@ -160,6 +161,15 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 			return l.T("console.event.rating_changed", who, e.From, e.To), true
 		}
 		return l.T("console.event.rating_comment", who), true
+	case helpdesk.EventSLABreached, helpdesk.EventSLAEscalated:
+		return slaEventSentence(l, e), true
+	case helpdesk.EventAutomation:
+		return l.T("routing.event.rule", e.To), true
+	case helpdesk.EventNotificationQueued:
+		if e.From == string(helpdesk.IntentPendingReminder) {
+			return l.T("routing.event.reminder"), true
+		}
+		return l.T("routing.event.notify", l.T(msgKey("routing.recipient.", e.To))), true
 	}
 	return l.T("console.event.other", who, e.Kind.String()), true
 }

@@ -16,30 +16,54 @@ import (
 	"github.com/atiende/atiende/web/layout"
 )
 
-// consolePageSize is how many tickets a queue page shows.
-const consolePageSize = helpdesk.DefaultPageSize
-
-// queueView is one of the console's built-in views: a stable id for its
-// URL, a message key for its name and the filter that defines it.
+// queueView is a queue of the console: a built-in view (a stable id for
+// its URL, a message key for its name) or a saved one (its number, its
+// own name), with the filter, order and columns that define it.
 type queueView struct {
-	id     string
-	name   string
-	filter helpdesk.TicketFilter
+	id      string
+	name    string // a message key for built-in views, the name for saved ones
+	filter  helpdesk.TicketFilter
+	sort    helpdesk.Sort
+	columns []helpdesk.ViewColumn
+	saved   *helpdesk.SavedView
+}
+
+// title is the view's name in language l.
+func (v queueView) title(l i18n.Lang) string {
+	if v.saved != nil {
+		return v.name
+	}
+	return l.T(v.name)
 }
 
 // unsolved are the statuses of the working queues.
 var unsolved = []helpdesk.Status{helpdesk.StatusNew, helpdesk.StatusOpen, helpdesk.StatusPending, helpdesk.StatusOnHold}
 
+func builtin(id, name string, f helpdesk.TicketFilter) queueView {
+	return queueView{id: id, name: name, filter: f, sort: helpdesk.DefaultSort, columns: helpdesk.DefaultViewColumns()}
+}
+
 // queueViews are the built-in views, in sidebar order. "Resueltos
 // recientes" is every Resuelto ticket: the auto-close timer closes them
 // after a few days, so Resuelto tickets are the recent ones.
 var queueViews = []queueView{
-	{"mine", "view.mine", helpdesk.TicketFilter{Statuses: unsolved, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeMe}}},
-	{"unassigned", "view.unassigned", helpdesk.TicketFilter{Statuses: unsolved, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeNobody}}},
-	{"pending", "view.pending", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusPending}}},
-	{"on-hold", "view.on_hold", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusOnHold}}},
-	{"solved", "view.solved", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusSolved}}},
-	{"all", "view.all", helpdesk.TicketFilter{}},
+	builtin("mine", "view.mine", helpdesk.TicketFilter{Statuses: unsolved, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeMe}}),
+	builtin("unassigned", "view.unassigned", helpdesk.TicketFilter{Statuses: unsolved, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeNobody}}),
+	builtin("my-groups", "view.my_groups", helpdesk.TicketFilter{Statuses: unsolved, MyGroups: true}),
+	builtin("pending", "view.pending", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusPending}}),
+	builtin("on-hold", "view.on_hold", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusOnHold}}),
+	builtin("solved", "view.solved", helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusSolved}}),
+	slaView("due-soon", "sla.view.due_soon", helpdesk.SLADueSoon),
+	slaView("overdue", "sla.view.overdue", helpdesk.SLAOverdue),
+	builtin("all", "view.all", helpdesk.TicketFilter{}),
+}
+
+// slaView is a built-in view of unsolved tickets by their next SLA
+// deadline, nearest first.
+func slaView(id, name string, sla helpdesk.SLAView) queueView {
+	v := builtin(id, name, helpdesk.TicketFilter{Statuses: unsolved, SLA: sla})
+	v.sort = helpdesk.Sort{Key: helpdesk.SortDue}
+	return v
 }
 
 // defaultView is what /{tenant}/agent/ shows.
@@ -54,10 +78,37 @@ func findView(id string) (queueView, bool) {
 	return queueView{}, false
 }
 
+// savedQueue is the queue of saved view sv.
+func savedQueue(sv helpdesk.SavedView) queueView {
+	return queueView{
+		id: strconv.FormatInt(int64(sv.ID), 10), name: sv.Name, filter: sv.Filter,
+		sort: sv.Sort, columns: sv.Columns, saved: &sv,
+	}
+}
+
+// resolveView finds view id: a built-in one by its name, a saved one by its
+// number (a view the agent may not open is not found).
+func (s *Server) resolveView(r *http.Request, id string) (queueView, error) {
+	if v, ok := findView(id); ok {
+		return v, nil
+	}
+	n, err := formID(id)
+	if err != nil || n == 0 {
+		return queueView{}, errNotFound
+	}
+	sv, err := s.svc.SavedView(r.Context(), agent(r).Actor(), helpdesk.ViewID(n))
+	if err != nil {
+		return queueView{}, err
+	}
+	return savedQueue(sv), nil
+}
+
 // viewFilter returns a copy of v's filter that a request may narrow.
 func (v queueView) viewFilter() helpdesk.TicketFilter {
 	f := v.filter
 	f.Statuses = slices.Clone(v.filter.Statuses)
+	f.Priorities = slices.Clone(v.filter.Priorities)
+	f.Groups = slices.Clone(v.filter.Groups)
 	return f
 }
 
@@ -86,27 +137,48 @@ func (s *Server) consoleFrame(r *http.Request, title, current string) (console.F
 	return console.Frame{Chrome: c, Sidebar: sb, Flash: flash}, nil
 }
 
+// sidebar lists the built-in views, then the saved ones the agent may open
+// (shared, then their own), each with its count: one read of the saved
+// views, one batch of counts.
 func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.Sidebar, error) {
 	t := tenantFrom(r)
-	filters := make([]helpdesk.TicketFilter, len(queueViews))
+	by := agent(r).Actor()
+	since := s.changes.token(t.ID)
+	builtin := make([]helpdesk.TicketFilter, len(queueViews))
 	for i, v := range queueViews {
-		filters[i] = v.viewFilter()
+		builtin[i] = v.viewFilter()
 	}
-	counts, err := s.svc.CountTickets(r.Context(), agent(r).Actor(), filters)
+	saved, counts, err := s.svc.Sidebar(r.Context(), by, builtin)
 	if err != nil {
 		return console.Sidebar{}, err
 	}
-	if len(counts) != len(queueViews) {
+	views := slices.Clone(queueViews)
+	for _, sv := range saved {
+		views = append(views, savedQueue(sv))
+	}
+	if len(counts) != len(views) {
 		return console.Sidebar{}, errors.New("server: count tickets: wrong number of counts")
 	}
-	sb := console.Sidebar{L: l, CountsURL: tenantPath(t, "/agent/counts")}
+	sb := console.Sidebar{L: l, CountsURL: tenantPath(t, "/agent/counts"), ManageURL: tenantPath(t, "/agent/views"),
+		ProfileURL: tenantPath(t, "/agent/profile")}
+	q := url.Values{}
 	if current != "" {
-		sb.CountsURL += "?view=" + url.QueryEscape(current)
+		q.Set("view", current)
 	}
-	for i, v := range queueViews {
-		sb.Views = append(sb.Views, console.View{
-			ID: v.id, Name: l.T(v.name), URL: viewPath(t, v.id), Count: counts[i], Current: v.id == current,
-		})
+	if since != "" {
+		q.Set("since", since)
+	}
+	sb.CountsURL = withQuery(sb.CountsURL, q)
+	for i, v := range views {
+		entry := console.View{ID: v.id, Name: v.title(l), URL: viewPath(t, v.id), Count: counts[i], Current: v.id == current}
+		switch {
+		case v.saved == nil:
+			sb.Views = append(sb.Views, entry)
+		case v.saved.Shared():
+			sb.Shared = append(sb.Shared, entry)
+		default:
+			sb.Own = append(sb.Own, entry)
+		}
 	}
 	return sb, nil
 }
@@ -114,8 +186,13 @@ func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.
 // consoleCounts is the sidebar alone, for the htmx poll.
 func (s *Server) consoleCounts(w http.ResponseWriter, r *http.Request) error {
 	current := r.URL.Query().Get("view")
-	if _, ok := findView(current); !ok {
+	if len(current) > 20 {
 		current = ""
+	}
+	if s.changes.unchanged(tenantFrom(r).ID, r.URL.Query().Get("since")) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
 	sb, err := s.sidebar(r, s.lang(r), current)
 	if err != nil {
@@ -125,141 +202,11 @@ func (s *Server) consoleCounts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) consoleView(w http.ResponseWriter, r *http.Request) error {
-	v, ok := findView(chi.URLParam(r, "view"))
-	if !ok {
-		return errNotFound
-	}
-	return s.renderQueue(w, r, v)
-}
-
-// queueParams are a queue's list parameters as submitted.
-type queueParams struct {
-	status, priority, q, sort, after string
-}
-
-func (p queueParams) values(after string) url.Values {
-	v := url.Values{}
-	for k, val := range map[string]string{"status": p.status, "priority": p.priority, "q": p.q, "sort": p.sort, "after": after} {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	return v
-}
-
-func withQuery(base string, v url.Values) string {
-	if len(v) == 0 {
-		return base
-	}
-	return base + "?" + v.Encode()
-}
-
-// renderQueue lists one page of view v, narrowed by the request's filters.
-// A parameter that does not parse (an unknown status or sort, a forged or
-// stale cursor) is a 400 naming it; the list then shows the view from its
-// first page without that parameter, so the agent can carry on.
-func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView) error {
-	ctx := r.Context()
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
-	qs := r.URL.Query()
-	p := queueParams{status: qs.Get("status"), priority: qs.Get("priority"), q: helpdesk.CleanLine(qs.Get("q")), sort: qs.Get("sort"), after: qs.Get("after")}
-	base := viewPath(t, v.id)
-
-	var bad []string
-	f := v.viewFilter()
-	empty := false // the status asked for is outside the view: nothing matches
-	if p.status != "" {
-		st, err := helpdesk.ParseStatus(p.status)
-		switch {
-		case err != nil:
-			bad = append(bad, l.T("console.queue.bad_status"))
-			p.status = ""
-		case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, st):
-			empty = true
-		default:
-			f.Statuses = []helpdesk.Status{st}
-		}
-	}
-	if p.priority != "" {
-		pr, err := helpdesk.ParsePriority(p.priority)
-		if err != nil {
-			bad = append(bad, l.T("console.queue.bad_priority"))
-			p.priority = ""
-		} else {
-			f.Priorities = []helpdesk.Priority{pr}
-		}
-	}
-	if len([]rune(p.q)) > helpdesk.MaxQueryLen {
-		bad = append(bad, l.T("console.queue.bad_query", helpdesk.MaxQueryLen))
-		p.q = ""
-	}
-	f.Text = p.q
-	sort, err := helpdesk.ParseSort(p.sort)
-	if err != nil {
-		bad = append(bad, l.T("console.queue.bad_sort"))
-		p.sort, sort = "", helpdesk.DefaultSort
-	}
-	if sort == helpdesk.DefaultSort {
-		p.sort = ""
-	}
-	cur, err := helpdesk.ParseCursor(p.after, sort)
-	if err != nil {
-		bad = append(bad, l.T("console.queue.bad_cursor"))
-		p.after, cur = "", helpdesk.Cursor{}
-	}
-
-	var page helpdesk.TicketPage
-	if !empty {
-		page, err = s.svc.Tickets(ctx, u.Actor(), helpdesk.TicketQuery{Filter: f, Sort: sort, Cursor: cur, Limit: consolePageSize})
-		if err != nil {
-			if _, ok := fieldErrors(l, err); !ok {
-				return err
-			}
-			// Every parameter was checked above; the domain's own limits
-			// may still refuse one (a text the cleaning made invalid).
-			bad = append(bad, l.T("console.queue.bad_filter"))
-			page = helpdesk.TicketPage{}
-		}
-	}
-
-	frame, err := s.consoleFrame(r, l.T(v.name), v.id)
+	v, err := s.resolveView(r, chi.URLParam(r, "view"))
 	if err != nil {
 		return err
 	}
-	loc, now := tenantLocation(t), s.now()
-	self := withQuery(base, p.values(p.after))
-	vm := console.Queue{
-		Frame:   frame,
-		ViewID:  v.id,
-		Title:   l.T(v.name),
-		Errors:  bad,
-		Return:  self,
-		BulkURL: tenantPath(t, "/agent/bulk"),
-		Bulk:    bulkOptions(l),
-		Filters: console.QueueFilters{
-			Status:     statusOptions(l, v, p.status),
-			Priority:   priorityOptions(l, p.priority, true),
-			Sort:       sortOptions(l, p.sort),
-			Query:      p.q,
-			Active:     p.status != "" || p.priority != "" || p.q != "",
-			ClearURL:   base,
-			FormAction: base,
-		},
-	}
-	for _, ts := range page.Tickets {
-		vm.Rows = append(vm.Rows, queueRow(l, loc, now, t, ts))
-	}
-	if p.after != "" {
-		vm.FirstURL = withQuery(base, p.values(""))
-	}
-	if !page.Next.IsZero() {
-		vm.NextURL = withQuery(base, p.values(page.Next.String()))
-	}
-	status := http.StatusOK
-	if len(bad) > 0 {
-		status = http.StatusBadRequest
-	}
-	return s.render(w, r, status, console.QueuePage(vm))
+	return s.renderQueue(w, r, v, viewForm{}, nil)
 }
 
 func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant, ts helpdesk.TicketSummary) console.Row {
@@ -272,7 +219,12 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 		StatusLabel:   statusLabel(l, ts.Status),
 		Priority:      ts.Priority.String(),
 		PriorityLabel: priorityLabel(l, ts.Priority),
+		Group:         ts.GroupName,
 		Assignee:      ts.AssigneeName,
+		Channel:       l.T(msgKey("console.channel.", string(ts.Channel))),
+		Created:       relativeTime(l, loc, now, ts.CreatedAt),
+		CreatedFull:   formatTime(l, loc, ts.CreatedAt),
+		CreatedISO:    isoTime(ts.CreatedAt),
 		Updated:       relativeTime(l, loc, now, ts.UpdatedAt),
 		UpdatedFull:   formatTime(l, loc, ts.UpdatedAt),
 		UpdatedISO:    isoTime(ts.UpdatedAt),
@@ -284,6 +236,9 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 	}
 	if ts.Assignee == 0 && ts.Status.Unsolved() {
 		row.TakeURL = consoleTicketPath(t, ts.Number, "/take")
+	}
+	if ts.Status.Unsolved() {
+		row.SLA = slaBadge(l, loc, now, ts.NextDueAt)
 	}
 	return row
 }
@@ -309,25 +264,6 @@ func priorityOptions(l i18n.Lang, selected string, withAny bool) []console.Optio
 	ps := helpdesk.Priorities()
 	for i := len(ps) - 1; i >= 0; i-- {
 		opts = append(opts, console.Option{Value: ps[i].String(), Label: priorityLabel(l, ps[i]), Selected: ps[i].String() == selected})
-	}
-	return opts
-}
-
-// sortChoices are the orders the queue offers; ParseSort accepts exactly
-// these keys (and "due", for when SLA lands).
-var sortChoices = []struct{ value, key string }{
-	{"", "console.sort.updated_desc"},
-	{"updated", "console.sort.updated_asc"},
-	{"-created", "console.sort.created_desc"},
-	{"created", "console.sort.created_asc"},
-	{"-priority", "console.sort.priority_desc"},
-	{"priority", "console.sort.priority_asc"},
-}
-
-func sortOptions(l i18n.Lang, selected string) []console.Option {
-	opts := make([]console.Option, 0, len(sortChoices))
-	for _, c := range sortChoices {
-		opts = append(opts, console.Option{Value: c.value, Label: l.T(c.key), Selected: c.value == selected})
 	}
 	return opts
 }

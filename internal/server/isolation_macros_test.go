@@ -4,7 +4,10 @@ package server_test
 // tenant.
 func init() {
 	classify(map[string]routeClass{
-		"GET /{tenant}/agent/macros":  staffPage,
-		"POST /{tenant}/agent/macros": staffPage,
+		"GET /{tenant}/agent/macros":                 staffPage,
+		"POST /{tenant}/agent/macros":                staffPage,
+		"GET /{tenant}/agent/macros/{macro}":         staffPage,
+		"POST /{tenant}/agent/macros/{macro}":        staffPage,
+		"POST /{tenant}/agent/macros/{macro}/delete": staffPage,
 	})
 }

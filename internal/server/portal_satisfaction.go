@@ -141,7 +141,14 @@ func (s *Server) ratingLinkPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.ratingLinkError(w, r, err)
 	}
-	return s.renderRatingLink(w, r, http.StatusOK, st, portal.RatingForm{})
+	// The survey email links each score (?rating=n): the page opens with
+	// that score chosen, and one press of the button records it. A GET
+	// never records anything.
+	var form portal.RatingForm
+	if n, err := strconv.Atoi(r.URL.Query().Get("rating")); err == nil && n >= helpdesk.MinRating && n <= helpdesk.MaxRating {
+		form.Score = n
+	}
+	return s.renderRatingLink(w, r, http.StatusOK, st, form)
 }
 
 // rateByLink records a rating through a survey link. While the rating can

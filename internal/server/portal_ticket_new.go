@@ -153,6 +153,10 @@ func readCustomFields(up *upload, defs []helpdesk.CustomFieldDef) (map[helpdesk.
 	for _, d := range defs {
 		name := fieldName(d.ID)
 		v := up.get(name)
+		if d.Type == helpdesk.FieldMultiSelect {
+			// Each ticked box sends one value; the domain reads them joined.
+			v = strings.Join(up.all(name), helpdesk.MultiSelectSeparator)
+		}
 		if d.Type == helpdesk.FieldCheckbox {
 			if strings.TrimSpace(v) == "" {
 				v = "false"

@@ -34,7 +34,10 @@ const (
 // large loses only its files, and the page can say which to choose again.
 type upload struct {
 	fields map[string]string // first value of each text field
-	files  []helpdesk.NewAttachment
+	// multi holds every value of each text field, for the inputs that
+	// send several (a multi-select's checkboxes).
+	multi map[string][]string
+	files []helpdesk.NewAttachment
 	// rejected are the files that were not read, with a message key.
 	rejected []rejectedFile
 }
@@ -45,6 +48,9 @@ type rejectedFile struct {
 }
 
 func (u *upload) get(name string) string { return u.fields[name] }
+
+// all returns every value sent under name, in order.
+func (u *upload) all(name string) []string { return u.multi[name] }
 
 // fileNames lists every file the visitor chose, read or not.
 func (u *upload) fileNames() []string {
@@ -58,13 +64,17 @@ func (u *upload) fileNames() []string {
 	return out
 }
 
+// maxMultiValues bounds the values kept of one repeated field (a
+// multi-select offers at most helpdesk.MaxFieldOptions).
+const maxMultiValues = helpdesk.MaxFieldOptions
+
 // readUpload reads a multipart/form-data body (or, without files, a
 // urlencoded one). Files beyond lim are not kept but recorded in
 // rejected; their content type is sniffed from the bytes, never taken from
 // the client. A body that cannot be read at all is a ValidationError on
 // "form".
 func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentLimits) (*upload, error) {
-	up := &upload{fields: map[string]string{}}
+	up := &upload{fields: map[string]string{}, multi: map[string][]string{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		if err := parseForm(r); err != nil {
@@ -73,6 +83,7 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 		for k, v := range r.PostForm {
 			if len(v) > 0 {
 				up.fields[k] = v[0]
+				up.multi[k] = v
 			}
 		}
 		return up, nil
@@ -120,6 +131,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 		}
 		if _, dup := up.fields[name]; !dup {
 			up.fields[name] = string(b)
+		}
+		if len(up.multi[name]) < maxMultiValues {
+			up.multi[name] = append(up.multi[name], string(b))
 		}
 		_, _ = io.Copy(io.Discard, p)
 	}

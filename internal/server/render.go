@@ -57,7 +57,7 @@ func (s *Server) chrome(r *http.Request, title string) layout.Chrome {
 	c := layout.Chrome{L: s.lang(r), Title: title, Area: layout.AreaLanding, Path: r.URL.RequestURI()}
 	if hasTenant(r) {
 		t := tenantFrom(r)
-		c.Tenant = &layout.Tenant{Slug: t.Slug, Name: t.Name}
+		c.Tenant = &layout.Tenant{Slug: t.Slug, Name: t.Name, Theme: deskThemeURL(t), Logo: deskLogoURL(t)}
 		c.Area = layout.AreaPortal
 	}
 	if u, ok := userFrom(r); ok {

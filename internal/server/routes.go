@@ -46,12 +46,17 @@ func (s *Server) routes() chi.Router {
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
 			s.portalGuestRoutes(r)
+			s.invitationRoutes(r)
+			s.brandingRoutes(r)
 			// Console: agents and admins only.
 			r.Route("/agent", func(r chi.Router) {
 				r.Use(s.requireStaff)
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
+				s.consoleRoutingRoutes(r)
 			})
+			// Admin pages: admins only.
+			r.Route("/admin", s.adminRoutes)
 		})
 	})
 	return r

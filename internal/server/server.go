@@ -31,6 +31,8 @@ type Server struct {
 	uploads  chan struct{} // upload slots, see uploadGate
 	now      func() time.Time
 	router   chi.Router
+	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
+	changes *changeHub
 }
 
 // Deps are what New needs.
@@ -49,9 +51,9 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
-		uploads: make(chan struct{}, maxConcurrentUploads)}
+		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub()}
 	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
-	// off; Sweep does that work under our shutdown control.
+	// off; the maintenance job (internal/jobs) does that work once for all servers.
 	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()
@@ -63,27 +65,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 // Router exposes the route table, for tests that walk every route.
 func (s *Server) Router() chi.Routes { return s.router }
-
-// Sweep deletes expired sessions and stale rate-limit counters every
-// interval until ctx ends.
-func (s *Server) Sweep(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-				s.log.WarnContext(ctx, "sweep sessions", "err", err)
-			}
-			// The longest window is an hour; a day's margin is plenty.
-			if err := s.store.PruneRateLimits(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
-				s.log.WarnContext(ctx, "sweep rate limits", "err", err)
-			}
-		}
-	}
-}
 
 // HTTPServer returns an http.Server with Atiende's timeouts.
 func (s *Server) HTTPServer(ctx context.Context) *http.Server {

@@ -12,6 +12,7 @@ const (
 	AreaLanding Area = "landing"
 	AreaPortal  Area = "portal"
 	AreaConsole Area = "console"
+	AreaAdmin   Area = "admin"
 )
 
 // Chrome is built once per request by the server and passed to every page.
@@ -30,6 +31,10 @@ type Chrome struct {
 type Tenant struct {
 	Slug string
 	Name string
+	// Theme is the URL of the desk's stylesheet (its accent colour), and
+	// Logo the URL of its logo; empty when the desk has none.
+	Theme string
+	Logo  string
 }
 
 // URL returns the tenant-relative path p (which starts with "/").
@@ -77,6 +82,8 @@ func (c Chrome) HomeURL() string {
 		return "/"
 	case c.Area == AreaConsole:
 		return c.Tenant.URL("/agent/")
+	case c.Area == AreaAdmin:
+		return c.Tenant.URL("/admin/")
 	default:
 		return c.Tenant.URL("/")
 	}

@@ -90,10 +90,23 @@
         row.querySelector('[data-row-link]').click();
         break;
       case 'a':
+        // In a queue: the selected row's ticket; in the workspace: this one.
         row = selectedRow();
-        var take = row && row.querySelector('form[data-take]');
-        if (!take) return;
-        take.requestSubmit();
+        if (row) {
+          var take = row.querySelector('form[data-take]');
+          if (!take) return;
+          take.requestSubmit();
+        } else {
+          var me = document.querySelector('[data-testid="assign-me"]');
+          if (!me) return;
+          me.click();
+        }
+        break;
+      case 's':
+        // The workspace's status field.
+        var status = document.getElementById('field-status');
+        if (!status) return;
+        status.focus();
         break;
       case 'x':
         row = selectedRow();

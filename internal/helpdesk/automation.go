@@ -1,0 +1,256 @@
+package helpdesk
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RuleID identifies an automation rule inside a tenant.
+type RuleID int64
+
+// RuleKind says when a rule runs.
+type RuleKind string
+
+const (
+	// RuleTrigger runs when a ticket is created or updated.
+	RuleTrigger RuleKind = "trigger"
+	// RuleTimed runs when hours have passed since an instant of the ticket.
+	RuleTimed RuleKind = "timed"
+)
+
+// RuleEvent is the change a trigger listens to.
+type RuleEvent string
+
+const (
+	OnCreated          RuleEvent = "created"
+	OnUpdated          RuleEvent = "updated"
+	OnCreatedOrUpdated RuleEvent = "created_or_updated"
+)
+
+// RuleEvents lists the trigger events in form order.
+func RuleEvents() []RuleEvent { return []RuleEvent{OnCreated, OnUpdated, OnCreatedOrUpdated} }
+
+// Anchor is the instant a time-based rule counts its hours from.
+type Anchor string
+
+const (
+	AnchorCreated Anchor = "created" // unsolved tickets, since creation
+	AnchorUpdated Anchor = "updated" // unsolved tickets, since their last change
+	AnchorPending Anchor = "pending" // pending tickets, since they became pending
+	AnchorSolved  Anchor = "solved"  // solved tickets, since they were solved
+)
+
+// Anchors lists the anchors in form order.
+func Anchors() []Anchor { return []Anchor{AnchorCreated, AnchorUpdated, AnchorPending, AnchorSolved} }
+
+// At returns t's anchor instant and whether t is in the set the anchor
+// covers (unsolved for created and updated; pending; solved).
+func (a Anchor) At(t *Ticket) (time.Time, bool) {
+	switch a {
+	case AnchorCreated:
+		return t.CreatedAt, t.Status.Unsolved()
+	case AnchorUpdated:
+		return t.UpdatedAt, t.Status.Unsolved()
+	case AnchorPending:
+		return t.StatusChangedAt, t.Status == StatusPending
+	case AnchorSolved:
+		return t.StatusChangedAt, t.Status == StatusSolved
+	}
+	return time.Time{}, false
+}
+
+// CondField is what a condition looks at.
+type CondField string
+
+const (
+	CondStatus         CondField = "status"
+	CondPriority       CondField = "priority"
+	CondCategory       CondField = "category"     // id, 0: none
+	CondGroup          CondField = "group"        // id, 0: none
+	CondAssignee       CondField = "assignee"     // id, 0: unassigned
+	CondChannel        CondField = "channel"      //
+	CondRequesterEmail CondField = "requester"    // the requester's email
+	CondOrganisation   CondField = "organisation" // id, 0: none
+	CondSubject        CondField = "subject"
+	CondBody           CondField = "body" // the comment that came with the change; the description for time-based rules
+	CondTag            CondField = "tag"
+)
+
+// CondFields lists the condition fields in form order.
+func CondFields() []CondField {
+	return []CondField{CondStatus, CondPriority, CondCategory, CondGroup, CondAssignee, CondChannel,
+		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag}
+}
+
+// Operator compares a field with a condition's value.
+type Operator string
+
+const (
+	OpIs          Operator = "is"
+	OpIsNot       Operator = "is_not"
+	OpContains    Operator = "contains"     // text fields; for tags: has the tag
+	OpNotContains Operator = "not_contains" // text fields; for tags: lacks the tag
+)
+
+// Operators lists the operators in form order.
+func Operators() []Operator { return []Operator{OpIs, OpIsNot, OpContains, OpNotContains} }
+
+// textual reports whether f is compared as text (contains) rather than as a
+// value (is).
+func (f CondField) textual() bool {
+	return f == CondSubject || f == CondBody || f == CondRequesterEmail || f == CondTag
+}
+
+// Condition is one test on a ticket; a rule matches when all hold.
+type Condition struct {
+	Field CondField
+	Op    Operator
+	Value string
+}
+
+// ActionType is what an action does.
+type ActionType string
+
+const (
+	ActSetStatus   ActionType = "set_status"
+	ActSetPriority ActionType = "set_priority"
+	ActSetGroup    ActionType = "set_group"    // Value: group id
+	ActSetAssignee ActionType = "set_assignee" // Value: agent id, 0 unassigns
+	ActAddTag      ActionType = "add_tag"
+	ActRemoveTag   ActionType = "remove_tag"
+	ActAddNote     ActionType = "add_note" // Text: the internal note
+	ActNotify      ActionType = "notify"   // Value: recipient, Text: message
+)
+
+// ActionTypes lists the action types in form order.
+func ActionTypes() []ActionType {
+	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActSetAssignee, ActAddTag, ActRemoveTag, ActAddNote, ActNotify}
+}
+
+// Recipient is who a notification is for.
+type Recipient string
+
+const (
+	RecipientRequester Recipient = "requester"
+	RecipientAssignee  Recipient = "assignee"
+	RecipientGroup     Recipient = "group"
+)
+
+// Recipients lists the recipients in form order.
+func Recipients() []Recipient {
+	return []Recipient{RecipientRequester, RecipientAssignee, RecipientGroup}
+}
+
+// Action is one change a rule makes, in order.
+type Action struct {
+	Type  ActionType
+	Value string
+	Text  string
+}
+
+// Rule is a trigger or a time-based rule. Triggers run in Position order.
+type Rule struct {
+	ID         RuleID
+	Kind       RuleKind
+	Name       string
+	Active     bool
+	Position   int
+	Event      RuleEvent // triggers
+	Anchor     Anchor    // time-based rules
+	Hours      int       // time-based rules
+	Conditions []Condition
+	Actions    []Action
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Limits of a rule.
+const (
+	MaxRuleConditions = 10
+	MaxRuleActions    = 10
+	MaxRuleHours      = 8760 // a year
+	MaxConditionValue = 200  // characters
+)
+
+// On reports whether trigger r listens to event ev.
+func (r Rule) On(ev RuleEvent) bool {
+	return r.Event == ev || (r.Event == OnCreatedOrUpdated && (ev == OnCreated || ev == OnUpdated))
+}
+
+// MatchInput is what matching needs besides the ticket.
+type MatchInput struct {
+	// Body is the text of the comment the change came with (the
+	// description at creation); time-based rules and previews pass the
+	// description.
+	Body string
+	Now  time.Time
+}
+
+// Matches reports whether every condition holds for t and, for a
+// time-based rule, whether its hours have passed since the anchor.
+func (r Rule) Matches(t *Ticket, in MatchInput) bool {
+	if r.Kind == RuleTimed {
+		at, ok := r.Anchor.At(t)
+		if !ok || at.IsZero() || in.Now.Sub(at) < time.Duration(r.Hours)*time.Hour {
+			return false
+		}
+	}
+	if t.Status.Final() {
+		return false
+	}
+	for _, c := range r.Conditions {
+		if !c.holds(t, in.Body) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c Condition) holds(t *Ticket, body string) bool {
+	if c.Field == CondTag {
+		has := false
+		for _, tag := range t.Tags {
+			if tag == strings.ToLower(c.Value) {
+				has = true
+			}
+		}
+		return has == (c.Op == OpContains || c.Op == OpIs)
+	}
+	var got string
+	switch c.Field {
+	case CondStatus:
+		got = string(t.Status)
+	case CondPriority:
+		got = string(t.Priority)
+	case CondCategory:
+		got = strconv.FormatInt(int64(t.Category), 10)
+	case CondGroup:
+		got = strconv.FormatInt(int64(t.Group), 10)
+	case CondAssignee:
+		got = strconv.FormatInt(int64(t.Assignee), 10)
+	case CondChannel:
+		got = string(t.Channel)
+	case CondRequesterEmail:
+		got = NormaliseEmail(t.Requester.Email)
+	case CondOrganisation:
+		got = strconv.FormatInt(int64(t.Organisation), 10)
+	case CondSubject:
+		got = t.Subject
+	case CondBody:
+		got = body
+	default:
+		return false
+	}
+	switch c.Op {
+	case OpIs:
+		return strings.EqualFold(got, c.Value)
+	case OpIsNot:
+		return !strings.EqualFold(got, c.Value)
+	case OpContains:
+		return strings.Contains(strings.ToLower(got), strings.ToLower(c.Value))
+	case OpNotContains:
+		return !strings.Contains(strings.ToLower(got), strings.ToLower(c.Value))
+	}
+	return false
+}

@@ -1,0 +1,44 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Housekeeper is the store work of the maintenance job.
+type Housekeeper interface {
+	DeleteExpiredSessions(ctx context.Context) error
+	PruneRateLimits(ctx context.Context, olderThan time.Duration) error
+}
+
+// MaintenanceArgs is the periodic housekeeping job: expired sessions and
+// stale rate-limit counters. It touches no tenant data.
+type MaintenanceArgs struct{}
+
+// Kind names the job in the queue.
+func (MaintenanceArgs) Kind() string { return "maintenance" }
+
+type maintenanceWorker struct {
+	river.WorkerDefaults[MaintenanceArgs]
+	store Housekeeper
+}
+
+func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[MaintenanceArgs]) error {
+	if err := w.store.DeleteExpiredSessions(ctx); err != nil {
+		return fmt.Errorf("maintenance: sessions: %w", err)
+	}
+	// The longest rate-limit window is an hour; a day's margin is plenty.
+	if err := w.store.PruneRateLimits(ctx, 24*time.Hour); err != nil {
+		return fmt.Errorf("maintenance: rate limits: %w", err)
+	}
+	return nil
+}
+
+// RegisterMaintenance schedules housekeeping every interval.
+func RegisterMaintenance(reg *Registry, store Housekeeper, interval time.Duration) {
+	river.AddWorker(reg.Workers(), &maintenanceWorker{store: store})
+	reg.Every("maintenance", interval, func() river.JobArgs { return MaintenanceArgs{} })
+}

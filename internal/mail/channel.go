@@ -1,0 +1,39 @@
+package mail
+
+import (
+	"log/slog"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/postgres"
+)
+
+// Options configure the email channel of one server process.
+type Options struct {
+	Service  *helpdesk.Service
+	Store    *postgres.Store
+	Log      *slog.Logger
+	Signer   helpdesk.ThreadSigner
+	Domain   string // inbound domain
+	BaseURL  string
+	MaxBytes int64
+	From     string
+	SMTP     *SMTPConfig // nil: the local outbox only
+}
+
+// Channel is the receiver and the worker of the mail jobs (register it
+// with RegisterJobs).
+type Channel struct {
+	Receiver *Receiver
+	Worker   *Worker
+}
+
+// NewChannel wires the email channel. The caller enables threading on the
+// service (Service.EnableEmail) with the same signer.
+func NewChannel(o Options) *Channel {
+	proc := &Processor{Service: o.Service, Store: o.Store, Log: o.Log}
+	out := &Deliverer{Service: o.Service, Store: o.Store, Signer: o.Signer, Domain: o.Domain, BaseURL: o.BaseURL,
+		From: o.From, SMTP: o.SMTP, Log: o.Log}
+	w := NewWorker(o.Store, proc, out, o.Log)
+	r := &Receiver{Service: o.Service, Domain: o.Domain, MaxBytes: o.MaxBytes, Log: o.Log}
+	return &Channel{Receiver: r, Worker: w}
+}

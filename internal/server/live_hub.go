@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// ticketChannel is the NOTIFY channel of migrations/00014: its payload is
+// the id of a tenant whose tickets changed.
+const ticketChannel = "atiende_tickets"
+
+// changeHub turns PostgreSQL's ticket notifications into a per-tenant
+// change counter, so a console poll can answer "nothing changed" without a
+// query. A page carries the token of the counter it was rendered at; the
+// token also names this process's listening generation, so a token from
+// another server, or from before a lost connection (whose notifications may
+// be missed), never matches and the poll checks the database instead.
+type changeHub struct {
+	mu        sync.Mutex
+	gen       string // random per listening session; "" while not listening
+	seq       map[helpdesk.TenantID]uint64
+	listening bool
+}
+
+func newChangeHub() *changeHub { return &changeHub{seq: map[helpdesk.TenantID]uint64{}} }
+
+// token is tenant's current change token, or "" when the hub cannot vouch
+// for it (not listening).
+func (h *changeHub) token(tenant helpdesk.TenantID) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.listening {
+		return ""
+	}
+	return h.gen + "." + strconv.FormatUint(h.seq[tenant], 36)
+}
+
+// unchanged reports whether nothing of tenant changed since token was
+// issued (by this hub, in its current listening session).
+func (h *changeHub) unchanged(tenant helpdesk.TenantID, token string) bool {
+	return token != "" && token == h.token(tenant)
+}
+
+func (h *changeHub) bump(tenant helpdesk.TenantID) {
+	h.mu.Lock()
+	h.seq[tenant]++
+	h.mu.Unlock()
+}
+
+func (h *changeHub) setListening(on bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.listening = on
+	if on {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		h.gen = strconv.FormatUint(binary.LittleEndian.Uint64(b[:]), 36)
+	}
+}
+
+// run listens on one pooled connection until ctx ends, reconnecting after a
+// failure. While it is down, tokens are empty and polls query as before.
+func (h *changeHub) run(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	for ctx.Err() == nil {
+		err := h.listen(ctx, pool)
+		h.setListening(false)
+		if ctx.Err() != nil {
+			return
+		}
+		log.WarnContext(ctx, "live updates: listening stopped; retrying", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func (h *changeHub) listen(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire: %w", err)
+	}
+	// The connection has been in LISTEN: never hand it back to the pool.
+	defer func() {
+		_ = conn.Conn().Close(context.Background())
+		conn.Release()
+	}()
+	if _, err := conn.Exec(ctx, "LISTEN "+ticketChannel); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	h.setListening(true)
+	for {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			return fmt.Errorf("wait: %w", err)
+		}
+		id, err := strconv.ParseInt(strings.TrimSpace(n.Payload), 10, 64)
+		if err != nil || id <= 0 {
+			continue
+		}
+		h.bump(helpdesk.TenantID(id))
+	}
+}
+
+// Listen keeps the live-update hub listening for ticket changes until ctx
+// ends; `atiende serve` runs it beside the HTTP server. Without it (tests,
+// or while the connection is down) polls simply query every time.
+func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store.Pool(), s.log) }

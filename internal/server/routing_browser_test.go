@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// TestBrowserAutomationPages drives the automation pages as an admin: the
+// list, a new trigger refused with row errors, its preview, the saved rule
+// and a time-based rule; each page is screenshotted at desktop and phone
+// width and checked with axe (serious and critical violations fail), in
+// the light and the dark scheme.
+func TestBrowserAutomationPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	exe := chromiumPath(t)
+	t.Parallel()
+	axeSource, err := os.ReadFile(axeScript)
+	require.NoError(t, err)
+	e := newEnv(t)
+	d := e.newDesk("taller")
+	ctx := context.Background()
+	_, err = e.svc.CreateGroup(ctx, d.admin.Actor(), "Soporte N1", 1, []helpdesk.UserID{d.agent.ID})
+	require.NoError(t, err)
+	for _, s := range []string{"La impresora no imprime", "Impresora atascada", "No puedo entrar al correo"} {
+		e.openTicket(d.customer, s)
+	}
+	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendientes 48 h", Active: true,
+		Anchor: helpdesk.AnchorPending, Hours: 48, Actions: []helpdesk.Action{{Type: helpdesk.ActNotify, Value: "requester", Text: "¿Sigues necesitando ayuda?"}}})
+	require.NoError(t, err)
+
+	dir := screenshotDir(t)
+	b := startBrowser(t, exe)
+	base := e.url + "/" + d.tenant.Slug
+	b.desktop()
+	for _, scheme := range []string{"light", "dark"} {
+		b.colorScheme(scheme)
+		b.signIn(base, d.admin.Email)
+		check := func(name string, status int, actions ...chromedp.Action[chromedp.Void]) {
+			t.Helper()
+			res := b.navigate(actions...)
+			require.Equal(t, status, int(res.Status), "%s: %s", name, b.location())
+			if scheme == "dark" {
+				b.checkA11yRules(name+", dark", axeSource, axeColourRules)
+				b.screenshot(dir, "automation-"+name+"-dark.png")
+				return
+			}
+			b.checkA11y(name+", desktop", axeSource)
+			b.screenshot(dir, "automation-"+name+".png")
+			b.viewport(phoneWidth, phoneHeight, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
+			b.checkA11y(name+", phone", axeSource)
+			b.screenshot(dir, "automation-"+name+"-phone.png")
+			b.desktop()
+		}
+		check("console", http.StatusOK, chromedp.Navigate(base+"/agent/"))
+		check("list", http.StatusOK, chromedp.Navigate(base+"/admin/automation"))
+		check("new-trigger", http.StatusOK, chromedp.Click(testID("new-trigger")))
+		b.do(
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_0"]`), "subject"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_op_0"]`), "contains"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="cond_text_0"]`), "impresora"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_1"]`), "priority"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_op_1"]`), "contains"),
+			chromedp.SetValue(chromedp.CSS(`select[name="act_type_0"]`), "add_tag"),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name="act_text_0"]`), "hardware"),
+		)
+		check("trigger-errors", http.StatusUnprocessableEntity, chromedp.Click(testID("rule-save")))
+		b.do(
+			chromedp.SendKeys(chromedp.CSS(`#rule-name`), "Impresoras "+scheme),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_1"]`), ""),
+		)
+		check("trigger-preview", http.StatusOK, chromedp.Click(testID("rule-preview")))
+		check("saved", http.StatusOK, chromedp.Click(testID("rule-save")))
+		check("timed", http.StatusOK, chromedp.Click(chromedp.CSS(`[data-testid="timed"] a`)))
+		b.navigate(chromedp.Click(testID("logout")))
+	}
+}
