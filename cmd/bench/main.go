@@ -5,6 +5,7 @@
 //
 //	bench run  -scale medium   the whole harness (what make bench runs)
 //	bench gen  -scale small    only prepare the data (generate or reuse it)
+//	bench report               rewrite docs/benchmarks.md from the saved results
 package main
 
 import (
@@ -31,7 +32,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: bench run|gen [flags]")
+		return errors.New("usage: bench run|gen|report [flags]")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	opt := bench.DefaultOptions()
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string) error {
 		return bench.Run(ctx, opt, os.Stderr)
 	case "gen":
 		return bench.PrepareOnly(ctx, opt, os.Stderr)
+	case "report":
+		return bench.Report(opt.Out)
 	}
-	return fmt.Errorf("unknown command %q (run, gen)", args[0])
+	return fmt.Errorf("unknown command %q (run, gen, report)", args[0])
 }

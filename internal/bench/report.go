@@ -24,6 +24,21 @@ func writeResults(root, out string, res Results) error {
 	if err := os.WriteFile(filepath.Join(dir, "results-"+res.Scale+".json"), b, 0o644); err != nil {
 		return err
 	}
+	return rewriteReport(root, out)
+}
+
+// Report rewrites the report from the saved results and
+// docs/bench/analysis.md, without measuring anything (bench report).
+func Report(out string) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	return rewriteReport(root, out)
+}
+
+func rewriteReport(root, out string) error {
+	dir := filepath.Join(root, "docs", "bench")
 	var all []Results
 	for _, name := range []string{"small", "medium", "large"} {
 		b, err := os.ReadFile(filepath.Join(dir, "results-"+name+".json"))
