@@ -30,11 +30,12 @@ const (
 	NotifyGroupNew       NotificationKind = "group_new"       // a new ticket in one of their groups
 	NotifySLAWarning     NotificationKind = "sla_warning"     // their ticket is about to breach
 	NotifySLABreach      NotificationKind = "sla_breach"      // their ticket breached
+	NotifyRule           NotificationKind = "rule"            // an automation rule's notice names them
 )
 
 // NotificationKinds lists every kind in display order.
 func NotificationKinds() []NotificationKind {
-	return []NotificationKind{NotifyAssigned, NotifyRequesterReply, NotifyMention, NotifyGroupNew, NotifySLAWarning, NotifySLABreach}
+	return []NotificationKind{NotifyAssigned, NotifyRequesterReply, NotifyMention, NotifyGroupNew, NotifySLAWarning, NotifySLABreach, NotifyRule}
 }
 
 // MaxSignatureLen bounds a signature, in characters.

@@ -132,14 +132,15 @@ func ActionTypes() []ActionType {
 type Recipient string
 
 const (
-	RecipientRequester Recipient = "requester"
-	RecipientAssignee  Recipient = "assignee"
-	RecipientGroup     Recipient = "group"
+	RecipientRequester  Recipient = "requester"
+	RecipientAssignee   Recipient = "assignee"
+	RecipientGroup      Recipient = "group"       // every member of the ticket's group
+	RecipientGroupLeads Recipient = "group_leads" // the group's leads only
 )
 
 // Recipients lists the recipients in form order.
 func Recipients() []Recipient {
-	return []Recipient{RecipientRequester, RecipientAssignee, RecipientGroup}
+	return []Recipient{RecipientRequester, RecipientAssignee, RecipientGroup, RecipientGroupLeads}
 }
 
 // Action is one change a rule makes, in order.

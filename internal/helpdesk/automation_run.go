@@ -33,12 +33,12 @@ const (
 	IntentPendingReminder IntentKind = "pending_reminder"
 )
 
-// NotificationIntent is a message automation or a timer asks to send. A
-// rule's notification waits unsent until the email channel reads it
-// (NotificationStore.PendingNotifications), sends it and marks it sent;
-// the ticket's history shows that it was asked for. The pending reminder
-// goes straight through the mail outbox (the "pending" notice), so its
-// intent is recorded as sent.
+// NotificationIntent is a message automation or a timer asks to send: the
+// record of what was asked (rule, recipient, text), once per ticket and
+// DedupeKey. Both kinds go straight through the mail outbox in the same
+// transaction (a rule's as MailRuleNotice, the pending reminder as the
+// "pending" notice), so their intents are recorded as sent; the ticket's
+// history shows that they were asked for.
 type NotificationIntent struct {
 	ID        int64
 	Ticket    TicketID
@@ -281,12 +281,19 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 		return evs, &NewComment{Visibility: Internal, Author: AuthorOf(sys), Channel: ChannelWeb, Body: expand(a.Text, t), CreatedAt: now}, nil
 	case ActNotify:
 		rcpt := Recipient(a.Value)
-		if (rcpt == RecipientAssignee && t.Assignee == 0) || (rcpt == RecipientGroup && t.Group == 0) {
+		if (rcpt == RecipientAssignee && t.Assignee == 0) || ((rcpt == RecipientGroup || rcpt == RecipientGroupLeads) && t.Group == 0) {
 			return nil, nil, nil
 		}
-		n := NotificationIntent{Ticket: t.ID, Kind: IntentAutomation, Recipient: rcpt, Rule: r.ID, Message: expand(a.Text, t), CreatedAt: now}
+		// The intent stays as the record of what the rule asked (rule,
+		// recipient, text); the mail itself is queued in the outbox now, in
+		// this transaction, so the intent is handed over (sent) at once.
+		msg := expand(a.Text, t)
+		n := NotificationIntent{Ticket: t.ID, Kind: IntentAutomation, Recipient: rcpt, Rule: r.ID, Message: msg, CreatedAt: now, SentAt: now}
 		if _, err := tx.RecordNotification(ctx, t.Tenant, n); err != nil {
 			return nil, nil, fmt.Errorf("helpdesk: notification: %w", err)
+		}
+		if err := notifyRule(ctx, tx, *t, rcpt, msg, now); err != nil {
+			return nil, nil, err
 		}
 		evs, err := t.record(EventNotificationQueued, FieldNotification, string(IntentAutomation), string(rcpt), 0, sys, now)
 		return evs, nil, err

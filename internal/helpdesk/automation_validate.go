@@ -1,6 +1,7 @@
 package helpdesk
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -197,7 +198,7 @@ func (a *Action) check(refs RuleRefs) string {
 		}
 	case ActNotify:
 		a.Text = CleanText(a.Text)
-		ok = a.Value == string(RecipientRequester) || a.Value == string(RecipientAssignee) || a.Value == string(RecipientGroup)
+		ok = slices.Contains(Recipients(), Recipient(a.Value))
 		if ok && strings.TrimSpace(a.Text) == "" {
 			return "error.rule_text"
 		}

@@ -123,7 +123,8 @@ func (s *Service) MailContent(ctx context.Context, tenant TenantID, m OutboundMa
 				}
 			}
 		}
-		toRequester := m.Kind == MailAck || m.Kind == MailReply || m.Kind == MailPending || m.Kind == MailSolved || m.Kind == MailGuestLink
+		toRequester := m.Kind == MailAck || m.Kind == MailReply || m.Kind == MailPending || m.Kind == MailSolved || m.Kind == MailGuestLink ||
+			m.Kind == MailRuleNotice && m.Recipient == 0
 		if toRequester && t.Requester.IsGuest() && NormaliseEmail(t.Requester.Email) == NormaliseEmail(m.To) {
 			if out.TrackToken, err = s.newGuestLink(ctx, tx, tenant, t.ID, t.Requester.Email, s.now()); err != nil {
 				return err

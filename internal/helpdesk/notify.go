@@ -47,6 +47,9 @@ const (
 	MailSLAWarning     MailKind = "sla_warning"
 	MailSLABreach      MailKind = "sla_breach"
 	MailGuestLink      MailKind = "guest_link"
+	// MailRuleNotice carries an automation rule's text (Body) to the
+	// requester or to agents (automation_mail.go).
+	MailRuleNotice MailKind = "rule_notice"
 )
 
 // OutboundState is where an outbox message is.
@@ -74,7 +77,9 @@ type OutboundMail struct {
 	Language  string // "" means the tenant's language
 	Auto      bool   // an automatic notice (Auto-Submitted: auto-generated)
 	// Detail is what an SLA notice needs for its text: "metric:percent".
-	Detail    string
+	Detail string
+	// Body is the text a rule's notice carries, placeholders filled.
+	Body      string
 	MessageID string
 	Subject   string
 	Raw       []byte
@@ -93,6 +98,7 @@ var agentNotice = map[MailKind]NotificationKind{
 	MailMention:        NotifyMention,
 	MailSLAWarning:     NotifySLAWarning,
 	MailSLABreach:      NotifySLABreach,
+	MailRuleNotice:     NotifyRule,
 }
 
 // MaxAcksPerHour bounds the acknowledgements one address receives from a
@@ -209,8 +215,14 @@ func Mentions(body string) []string {
 }
 
 func queueToRequester(ctx context.Context, tx Store, t Ticket, kind MailKind, comment CommentID, auto bool, at time.Time) error {
+	return queueRequesterNotice(ctx, tx, t, OutboundMail{Kind: kind, Comment: comment, Auto: auto, CreatedAt: at})
+}
+
+// queueRequesterNotice queues m (kind, comment, auto, body, time) to the
+// ticket's requester: a guest by address, a user only while active.
+func queueRequesterNotice(ctx context.Context, tx Store, t Ticket, m OutboundMail) error {
 	r := t.Requester
-	m := OutboundMail{Kind: kind, Ticket: t.ID, Comment: comment, To: r.Email, ToName: r.Name, Auto: auto, CreatedAt: at}
+	m.Ticket, m.To, m.ToName = t.ID, r.Email, r.Name
 	if !r.IsGuest() {
 		u, err := tx.User(ctx, t.Tenant, r.User)
 		if errors.Is(err, ErrNotFound) {
@@ -269,7 +281,7 @@ func (MailSLANotifier) NotifySLA(ctx context.Context, tx Store, n SLANotificatio
 			continue
 		}
 		seen[u] = true
-		if err := queueAgentNotice(ctx, tx, t, u, kind, 0, detail, n.At); err != nil {
+		if err := queueAgentNotice(ctx, tx, t, u, OutboundMail{Kind: kind, Detail: detail, CreatedAt: n.At}); err != nil {
 			return err
 		}
 	}
@@ -277,10 +289,14 @@ func (MailSLANotifier) NotifySLA(ctx context.Context, tx Store, n SLANotificatio
 }
 
 func queueToAgent(ctx context.Context, tx Store, t Ticket, agent UserID, kind MailKind, comment CommentID, at time.Time) error {
-	return queueAgentNotice(ctx, tx, t, agent, kind, comment, "", at)
+	return queueAgentNotice(ctx, tx, t, agent, OutboundMail{Kind: kind, Comment: comment, CreatedAt: at})
 }
 
-func queueAgentNotice(ctx context.Context, tx Store, t Ticket, agent UserID, kind MailKind, comment CommentID, detail string, at time.Time) error {
+// queueAgentNotice queues m (kind, comment, detail, body, time) to agent
+// in their language, unless they are inactive, not staff, or turned the
+// kind's notice off.
+func queueAgentNotice(ctx context.Context, tx Store, t Ticket, agent UserID, m OutboundMail) error {
+	kind := m.Kind
 	u, err := tx.User(ctx, t.Tenant, agent)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -305,8 +321,8 @@ func queueAgentNotice(ctx context.Context, tx Store, t Ticket, agent UserID, kin
 	if lang == "" {
 		lang = u.Language
 	}
-	return queue(ctx, tx, t, OutboundMail{Kind: kind, Ticket: t.ID, Comment: comment, Recipient: u.ID,
-		To: u.Email, ToName: u.Name, Language: lang, Auto: true, Detail: detail, CreatedAt: at})
+	m.Ticket, m.Recipient, m.To, m.ToName, m.Language, m.Auto = t.ID, u.ID, u.Email, u.Name, lang, true
+	return queue(ctx, tx, t, m)
 }
 
 func queue(ctx context.Context, tx Store, t Ticket, m OutboundMail) error {

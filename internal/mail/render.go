@@ -220,6 +220,17 @@ func compose(m Message, l i18n.Lang) body {
 			b.Paras = []string{l.T("mail.sla.warning", n, t.Subject, label, percent)}
 		}
 		b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
+	case helpdesk.MailRuleNotice:
+		// The rule's own words (placeholders filled when it ran), then the
+		// link the recipient can act on: the console for agents, the
+		// ticket's page for the requester. No greeting of ours: the rule's
+		// text is the whole message and usually greets already.
+		b.Greeting = ""
+		b.Paras = append(paragraphs(m.Mail.Body), l.T("mail.rule_notice.reference", n, t.Subject))
+		b.LinkLabel, b.Link = l.T("mail.track"), requesterLink
+		if m.Mail.Recipient != 0 && m.Mail.Recipient != t.Requester.User {
+			b.LinkLabel, b.Link = l.T("mail.open_console"), agentLink
+		}
 	case helpdesk.MailRequesterReply:
 		b.Paras = []string{l.T("mail.requester_reply.body", t.Requester.Name, n)}
 		b.Quote = comment

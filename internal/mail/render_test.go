@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +44,21 @@ func TestRenderLanguagesAndEscaping(t *testing.T) {
 	assert.Contains(t, env.Text, "https://help.example/demo/agent/tickets/42")
 	env = render(t, helpdesk.OutboundMail{ID: 11, Kind: helpdesk.MailSLAWarning, To: "ana@desk.example", Detail: "resolution:80", Language: "en", Auto: true}, "es")
 	assert.Contains(t, env.Text, "is about to miss its Resolution target: 80% of the time is used")
+}
+
+func TestRenderRuleNotice(t *testing.T) {
+	t.Parallel()
+	env := render(t, helpdesk.OutboundMail{ID: 12, Kind: helpdesk.MailRuleNotice, To: "ana@desk.example", ToName: "Ana", Recipient: 7,
+		Body: "Revisa esto <ya>.\n\nSegundo párrafo.", Auto: true}, "es")
+	assert.Equal(t, "[#42] Impresora <rota> & sin tóner", env.GetHeader("Subject"))
+	assert.Equal(t, "auto-generated", env.GetHeader("Auto-Submitted"))
+	assert.True(t, strings.HasPrefix(env.Text, "Revisa esto <ya>.\r\n\r\nSegundo párrafo."), "the rule's words first, no greeting added: %q", env.Text)
+	assert.Contains(t, env.Text, "Ticket #42: Impresora <rota> & sin tóner")
+	assert.Contains(t, env.Text, "https://help.example/demo/agent/tickets/42", "an agent gets the console link")
+	assert.Contains(t, env.HTML, "<p>Revisa esto &lt;ya&gt;.</p>")
+	assert.NotEmpty(t, env.GetHeader("References"))
+
+	env = render(t, helpdesk.OutboundMail{ID: 13, Kind: helpdesk.MailRuleNotice, To: "rosa@example.com", Body: "Hola", Auto: true}, "en")
+	assert.Contains(t, env.Text, "https://help.example/demo/tickets/42", "the requester gets the ticket's page")
+	assert.NotContains(t, env.Text, "/agent/")
 }

@@ -83,11 +83,16 @@ func TestTriggerOnCreatedMatchesAndActs(t *testing.T) {
 	}
 	assert.Equal(t, []string{"Revisar el servidor primero."}, notes)
 	assert.Len(t, r.events(t, hit.Number, helpdesk.EventNotificationQueued), 1)
-	intents, err := r.s.PendingNotifications(ctx, r.tenant.ID, 10)
-	require.NoError(t, err)
-	require.Len(t, intents, 1)
-	assert.Equal(t, helpdesk.RecipientRequester, intents[0].Recipient)
-	assert.Equal(t, fmt.Sprintf("Miramos %s, %s.", hit.Number, r.cust.Name), intents[0].Message, "placeholders filled as in macros")
+	var rcpt, msg string
+	require.NoError(t, r.tx(func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT recipient, message FROM notification_intents WHERE tenant_id = $1 AND sent_at IS NOT NULL`,
+			int64(r.tenant.ID)).Scan(&rcpt, &msg)
+	}))
+	assert.Equal(t, string(helpdesk.RecipientRequester), rcpt, "recorded, and handed over to the outbox")
+	assert.Equal(t, fmt.Sprintf("Miramos %s, %s.", hit.Number, r.cust.Name), msg, "placeholders filled as in macros")
+	notices := r.ruleNotices(t, hit.ID)
+	require.Len(t, notices, 1)
+	assert.Equal(t, msg, notices[0].Body)
 
 	got = r.staffTicket(t, miss.Number)
 	assert.Empty(t, got.Tags)

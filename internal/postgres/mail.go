@@ -148,14 +148,14 @@ func (s *Store) FailInboundMail(ctx context.Context, tenant helpdesk.TenantID, i
 }
 
 const outboundColumns = `o.id, o.kind, o.ticket_id, t.number, coalesce(o.comment_id, 0), coalesce(o.recipient_id, 0), o.to_addr,
-	o.to_name, o.language, o.auto, o.detail, o.message_id, o.subject, o.raw, o.state, o.attempts, o.last_error, o.created_at,
+	o.to_name, o.language, o.auto, o.detail, o.body, o.message_id, o.subject, o.raw, o.state, o.attempts, o.last_error, o.created_at,
 	coalesce(o.sent_at, 'epoch')`
 
 func scanOutbound(row pgx.Row) (helpdesk.OutboundMail, error) {
 	var m helpdesk.OutboundMail
 	var id, ticket, number, comment, recipient int64
 	var kind, state string
-	err := row.Scan(&id, &kind, &ticket, &number, &comment, &recipient, &m.To, &m.ToName, &m.Language, &m.Auto, &m.Detail,
+	err := row.Scan(&id, &kind, &ticket, &number, &comment, &recipient, &m.To, &m.ToName, &m.Language, &m.Auto, &m.Detail, &m.Body,
 		&m.MessageID, &m.Subject, &m.Raw, &state, &m.Attempts, &m.LastError, &m.CreatedAt, &m.SentAt)
 	if err != nil {
 		return m, err
@@ -183,10 +183,10 @@ func (s *Store) QueueMail(ctx context.Context, tenant helpdesk.TenantID, m helpd
 			recipient = &r
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO mail_outbox (tenant_id, kind, ticket_id, comment_id, recipient_id, to_addr, to_name,
-				language, auto, detail, state, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11) RETURNING id`,
+				language, auto, detail, body, state, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12) RETURNING id`,
 			int64(tenant), string(m.Kind), int64(m.Ticket), comment, recipient, m.To, clip(m.ToName, 200),
-			m.Language, m.Auto, clip(m.Detail, 100), m.CreatedAt).Scan(&id)
+			m.Language, m.Auto, clip(m.Detail, 100), m.Body, m.CreatedAt).Scan(&id)
 		if err != nil {
 			return err
 		}

@@ -123,6 +123,8 @@ func mailKindLabel(l i18n.Lang, k helpdesk.MailKind) string {
 		return l.T("admin.email.kind.sla_warning")
 	case helpdesk.MailSLABreach:
 		return l.T("admin.email.kind.sla_breach")
+	case helpdesk.MailRuleNotice:
+		return l.T("admin.email.kind.rule_notice")
 	}
 	return string(k)
 }

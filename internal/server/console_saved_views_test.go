@@ -154,7 +154,7 @@ func TestConsoleProfile(t *testing.T) {
 	page := c.get(agentPath(d, "/profile"))
 	require.Equal(t, http.StatusOK, page.status, page.body)
 	assert.Equal(t, 1, page.doc.Find(`[data-testid="availability-available"][checked]`).Length())
-	assert.Equal(t, 6, page.doc.Find(`input[name="notify"][checked]`).Length(), "every notice on by default")
+	assert.Equal(t, len(helpdesk.NotificationKinds()), page.doc.Find(`input[name="notify"][checked]`).Length(), "every notice on by default")
 
 	res := c.post(agentPath(d, "/profile"), url.Values{"availability": {"dormido"}, "signature": {"Ana <b>Agente</b>"}, "notify": {"assigned"}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)
