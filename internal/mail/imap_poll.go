@@ -1,10 +1,3 @@
-//go:build imap
-
-// The IMAP poller needs github.com/emersion/go-message, which go-imap/v2's
-// client and server import and which is not in go.mod yet (dependencies
-// are added by the integrator only). Until it is, this file builds only
-// with -tags imap; see docs/email.md "IMAP".
-
 package mail
 
 import (
