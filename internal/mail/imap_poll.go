@@ -57,6 +57,9 @@ func (p *Poller) Poll(ctx context.Context, tenant helpdesk.TenantID) (n int, err
 	if err != nil {
 		return 0, err
 	}
+	if !a.Enabled {
+		return 0, nil // turned off since the sweep listed it
+	}
 	validity, last := a.UIDValidity, a.LastUID
 	defer func() {
 		cause := ""

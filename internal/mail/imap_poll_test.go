@@ -172,6 +172,18 @@ func TestIMAPPoll(t *testing.T) {
 	assert.Contains(t, acct.LastError, "login")
 	assert.Equal(t, uint32(1), unseen(t, boxOtra))
 	assert.Equal(t, 5, r.count(t, "demo", `SELECT count(*) FROM mail_inbound`), "demo is polled after otra failed")
+
+	// Turned off after the sweep listed it: the desk is not polled.
+	admin, err := r.store.UserByEmail(ctx, demo, "admin@demo.example")
+	require.NoError(t, err)
+	_, err = r.svc.SetIMAPSettings(ctx, admin.Actor(), helpdesk.IMAPInput{Host: "127.0.0.1",
+		Port: strconv.Itoa(srv.port), TLS: "none", Username: "soporte@demo.example"})
+	require.NoError(t, err)
+	appendMail(t, boxDemo, readEML(t, "list_bulk.eml"))
+	n, err = p.Poll(ctx, demo)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Equal(t, uint32(2), unseen(t, boxDemo))
 }
 
 // TestIMAPPollRefusesInternalHosts: without the switch, the poller refuses
