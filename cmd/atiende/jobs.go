@@ -17,5 +17,6 @@ func registerJobs(store *postgres.Store, svc *helpdesk.Service, channel *mail.Ch
 	jobs.RegisterSLAScan(reg, svc, 30*time.Second, nil)
 	jobs.RegisterTicketTimers(reg, store, svc, time.Minute)
 	mail.RegisterJobs(reg, channel.Worker)
+	mail.RegisterIMAP(reg, channel.IMAP, time.Minute)
 	return reg
 }

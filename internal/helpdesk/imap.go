@@ -146,7 +146,18 @@ func (s *Service) SetIMAPSettings(ctx context.Context, by Actor, in IMAPInput) (
 			return fmt.Errorf("helpdesk: save imap settings: %w", err)
 		}
 		out = a
-		return nil
+		// The password is never logged: only that it changed.
+		before := imapAuditValues(prev)
+		after := imapAuditValues(a)
+		if in.Password != "" && prev.Password != nil {
+			after["password"] = "changed"
+			before["password"] = ""
+		}
+		if prev.Host == "" {
+			before = nil
+		}
+		return s.audit(ctx, tx, by, AuditEntry{Action: "imap.update", ObjectKind: "imap_account",
+			ObjectID: int64(by.Tenant), ObjectLabel: a.Username, Before: before, After: after})
 	})
 	out.Password = nil
 	return out, err
@@ -179,4 +190,9 @@ func (s *Service) RecordIMAPPoll(ctx context.Context, tenant TenantID, validity,
 	return s.store.InTx(ctx, tenant, func(tx Store) error {
 		return tx.SetIMAPProgress(ctx, tenant, validity, lastUID, cause, s.now())
 	})
+}
+
+func imapAuditValues(a IMAPAccount) AuditValues {
+	return AuditValues{"host": a.Host, "port": strconv.Itoa(a.Port), "tls": a.TLS, "username": a.Username,
+		"mailbox": a.Mailbox, "enabled": strconv.FormatBool(a.Enabled)}
 }

@@ -21,10 +21,13 @@ type Options struct {
 }
 
 // Channel is the receiver and the worker of the mail jobs (register it
-// with RegisterJobs).
+// with RegisterJobs) and the IMAP poller (RegisterIMAP).
 type Channel struct {
 	Receiver *Receiver
 	Worker   *Worker
+	// IMAP fetches the desks' mailboxes. Its AllowPrivate stays off: the
+	// servers are tenants' settings.
+	IMAP *Poller
 }
 
 // NewChannel wires the email channel. The caller enables threading on the
@@ -35,5 +38,6 @@ func NewChannel(o Options) *Channel {
 		From: o.From, SMTP: o.SMTP, Log: o.Log}
 	w := NewWorker(o.Store, proc, out, o.Log)
 	r := &Receiver{Service: o.Service, Domain: o.Domain, MaxBytes: o.MaxBytes, Log: o.Log}
-	return &Channel{Receiver: r, Worker: w}
+	p := &Poller{Service: o.Service, Store: o.Store, Log: o.Log, MaxBytes: o.MaxBytes}
+	return &Channel{Receiver: r, Worker: w, IMAP: p}
 }

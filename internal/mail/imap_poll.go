@@ -1,27 +1,18 @@
-//go:build imap
-
-// The IMAP poller needs github.com/emersion/go-message, which go-imap/v2's
-// client and server import and which is not in go.mod yet (dependencies
-// are added by the integrator only). Until it is, this file builds only
-// with -tags imap; see docs/email.md "IMAP".
-
 package mail
 
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/postgres"
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/riverqueue/river"
-
-	"github.com/atiende/atiende/internal/helpdesk"
-	"github.com/atiende/atiende/internal/jobs"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 // Poller fetches new mail from the desks' IMAP mailboxes. Each message is
@@ -39,37 +30,15 @@ type Poller struct {
 	AllowPrivate bool
 	// Max is the most messages taken per poll and desk.
 	Max int
+	// MaxBytes skips (leaves unread, unfetched) messages larger than this,
+	// as the SMTP receiver refuses them; 0 means no limit.
+	MaxBytes int64
 }
 
-// IMAPPollArgs is the periodic job that polls every desk's mailbox.
-type IMAPPollArgs struct{}
-
-// Kind names the job in the queue.
-func (IMAPPollArgs) Kind() string { return "imap_poll" }
-
-type imapWorker struct {
-	river.WorkerDefaults[IMAPPollArgs]
-	p *Poller
-}
-
-// RegisterIMAP polls every desk's mailbox every minute (the leader
-// schedules it, one worker works it).
-func RegisterIMAP(reg *jobs.Registry, p *Poller) {
-	river.AddWorker(reg.Workers(), &imapWorker{p: p})
-	reg.Every("imap_poll", time.Minute, func() river.JobArgs { return IMAPPollArgs{} })
-}
-
-func (w *imapWorker) Work(ctx context.Context, _ *river.Job[IMAPPollArgs]) error {
-	return w.p.PollAll(ctx)
-}
-
-// PollAll polls every desk with IMAP on, one after the other; one desk's
-// failure is recorded on its account and does not stop the others.
-func (p *Poller) PollAll(ctx context.Context) error {
-	tenants, err := p.Store.IMAPTenants(ctx)
-	if err != nil {
-		return err
-	}
+// PollTenants polls the mailboxes of tenants one after the other; one
+// desk's failure is recorded on its account (last_error) and does not stop
+// the others.
+func (p *Poller) PollTenants(ctx context.Context, tenants []helpdesk.TenantID) error {
 	for _, t := range tenants {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -87,6 +56,9 @@ func (p *Poller) Poll(ctx context.Context, tenant helpdesk.TenantID) (n int, err
 	a, password, err := p.Service.IMAPForPolling(ctx, tenant)
 	if err != nil {
 		return 0, err
+	}
+	if !a.Enabled {
+		return 0, nil // turned off since the sweep listed it
 	}
 	validity, last := a.UIDValidity, a.LastUID
 	defer func() {
@@ -138,6 +110,7 @@ func (p *Poller) Poll(ctx context.Context, tenant helpdesk.TenantID) (n int, err
 	if max <= 0 {
 		max = 50
 	}
+	var skipped []string
 	for _, uid := range found.AllUIDs() {
 		if uint32(uid) <= last {
 			continue // "last+1:*" matches the last message when nothing is newer
@@ -146,18 +119,49 @@ func (p *Poller) Poll(ctx context.Context, tenant helpdesk.TenantID) (n int, err
 			break
 		}
 		if err := p.take(ctx, c, tenant, uid); err != nil {
-			return n, err
+			var poison *poisonError
+			if !errors.As(err, &poison) {
+				return n, err // the server or the database: this message is taken again next time
+			}
+			// This message can never be taken: leave it unread in the
+			// mailbox for a person and go on with the next ones.
+			p.Log.WarnContext(ctx, "imap: message skipped", "tenant", tenant, "uid", uint32(uid), "err", err)
+			skipped = append(skipped, err.Error())
+		} else {
+			n++
 		}
 		last = uint32(uid)
-		n++
 	}
 	_ = c.Logout().Wait()
+	if len(skipped) > 0 {
+		return n, fmt.Errorf("mail: imap: %d skipped: %s", len(skipped), strings.Join(skipped, "; "))
+	}
 	return n, nil
 }
 
+// poisonError is a message the poller can never take (too large, no
+// body, refused by the domain): it is skipped, not retried.
+type poisonError struct{ err error }
+
+func (e *poisonError) Error() string { return e.err.Error() }
+func (e *poisonError) Unwrap() error { return e.err }
+
 // take fetches one message without marking it read, stores it as received
-// mail, then marks it \Seen.
+// mail (processed later by the mail jobs, like SMTP mail), then marks it
+// \Seen. A message already stored (the same Message-ID) is only marked.
 func (p *Poller) take(ctx context.Context, c *imapclient.Client, tenant helpdesk.TenantID, uid imap.UID) error {
+	if p.MaxBytes > 0 {
+		msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+		if err != nil {
+			return fmt.Errorf("mail: imap fetch size %d: %w", uid, err)
+		}
+		if len(msgs) == 0 {
+			return nil // expunged meanwhile
+		}
+		if msgs[0].RFC822Size > p.MaxBytes {
+			return &poisonError{fmt.Errorf("uid %d: %d bytes, over the limit of %d", uid, msgs[0].RFC822Size, p.MaxBytes)}
+		}
+	}
 	section := &imap.FetchItemBodySection{Peek: true}
 	msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
@@ -167,12 +171,16 @@ func (p *Poller) take(ctx context.Context, c *imapclient.Client, tenant helpdesk
 		return nil // expunged meanwhile
 	}
 	raw := msgs[0].FindBodySection(section)
-	if raw == nil {
-		return fmt.Errorf("mail: imap fetch %d: no body", uid)
+	if len(raw) == 0 {
+		return &poisonError{fmt.Errorf("uid %d: no body", uid)}
 	}
 	m := helpdesk.InboundMail{MessageID: MessageID(raw), EnvelopeFrom: returnPath(raw), Raw: raw}
 	m.From, m.Subject = Summary(raw)
 	if _, _, err := p.Service.AcceptEmail(ctx, tenant, m); err != nil {
+		var ve *helpdesk.ValidationError
+		if errors.As(err, &ve) {
+			return &poisonError{fmt.Errorf("uid %d: %w", uid, err)}
+		}
 		return err
 	}
 	if err := c.Store(imap.UIDSetNum(uid), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {

@@ -88,6 +88,13 @@ func TestIMAPSettings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, tenants, "saved without Enabled: off the poller's list")
 
+	// Each save is in the admin audit log, the password never.
+	q := `SELECT count(*) FROM audit_log WHERE action = 'imap.update'`
+	assert.Equal(t, 2, r.count(t, "demo", q))
+	assert.Equal(t, 2, r.count(t, "demo", q+` AND after->>'username' = 'buzon@demo.example'`))
+	assert.Equal(t, 1, r.count(t, "demo", q+` AND before IS NULL`), "the first save creates the account")
+	assert.Zero(t, r.count(t, "demo", q+` AND (coalesce(before::text, '') || after::text) LIKE '%secreto%'`), "never the password")
+
 	shown, err := r.svc.IMAPSettings(ctx, admin)
 	require.NoError(t, err)
 	assert.Nil(t, shown.Password)

@@ -125,8 +125,17 @@ func resolveGuarded(ctx context.Context, host string, allowPrivate bool) (netip.
 // CheckHost refuses a host that resolves to an internal address: the check
 // on servers named in a tenant's settings.
 func CheckHost(ctx context.Context, host string) error {
-	_, err := resolveGuarded(ctx, host, false)
-	return err
+	return HostCheck(false)(ctx, host)
+}
+
+// HostCheck is CheckHost with the guard's explicit switch (AllowPrivate in
+// SMTPConfig and Poller): true only where the operator chose it, or in
+// tests with loopback servers; it still refuses names that do not resolve.
+func HostCheck(allowPrivate bool) func(ctx context.Context, host string) error {
+	return func(ctx context.Context, host string) error {
+		_, err := resolveGuarded(ctx, host, allowPrivate)
+		return err
+	}
 }
 
 // Check validates the settings and the host's addresses without sending.

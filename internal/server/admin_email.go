@@ -23,6 +23,8 @@ func (s *Server) adminEmailRoutes(r chi.Router) {
 	r.Post("/email/out/{id}/retry", s.h(s.adminEmailRetryOut))
 	r.Get("/email/templates", s.h(s.adminMailTemplates))
 	r.Post("/email/templates", s.h(s.adminSaveMailTemplate))
+	r.Get("/email/imap", s.h(s.adminIMAP))
+	r.Post("/email/imap", s.h(s.adminSaveIMAP))
 }
 
 func emailPath(t helpdesk.Tenant) string { return tenantPath(t, "/admin/email") }
@@ -37,7 +39,7 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 	frame := s.adminFrame(r, l.T("admin.email.title"), "email")
 	loc := deskLocation(t)
 	vm := admin.MailLog{Frame: frame, Title: l.T("admin.email.title"),
-		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == "", TemplatesURL: templatesPath(t)}
+		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == "", TemplatesURL: templatesPath(t), IMAPURL: imapPath(t)}
 	for _, m := range log.Inbound {
 		id := strconv.FormatInt(int64(m.ID), 10)
 		row := admin.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
