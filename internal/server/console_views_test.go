@@ -289,6 +289,6 @@ func TestConsoleQueueStatementsDoNotGrowWithTickets(t *testing.T) {
 	// every count in one batch); each BEGIN sets the tenant in the same
 	// round trip. The ticket page adds the ticket, its timeline, the
 	// requester's other tickets, presence and the pickers' choices.
-	assert.LessOrEqual(t, manyQueue.trips, 15)
-	assert.LessOrEqual(t, manyTicket.trips, 26)
+	assert.LessOrEqual(t, manyQueue.trips, 13)
+	assert.LessOrEqual(t, manyTicket.trips, 22)
 }
