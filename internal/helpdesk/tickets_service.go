@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -554,6 +555,14 @@ func (s *Service) Escalate(ctx context.Context, by Actor, at TicketVersion, to G
 func (s *Service) SetTags(ctx context.Context, by Actor, at TicketVersion, tags []string) (Ticket, error) {
 	return s.update(ctx, by, at, events(func(t *Ticket, now time.Time) ([]Event, error) {
 		return t.SetTags(tags, by, now)
+	}))
+}
+
+// AddTags adds tags to the ticket's own, under the ticket's lock, so two
+// agents adding tags at once never drop each other's.
+func (s *Service) AddTags(ctx context.Context, by Actor, at TicketVersion, tags []string) (Ticket, error) {
+	return s.update(ctx, by, at, events(func(t *Ticket, now time.Time) ([]Event, error) {
+		return t.SetTags(append(slices.Clone(t.Tags), tags...), by, now)
 	}))
 }
 

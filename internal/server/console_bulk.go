@@ -61,6 +61,7 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 
 	kind, value, _ := strings.Cut(r.PostForm.Get("action"), ":")
 	var apply func(at helpdesk.TicketVersion) error
+	var skip helpdesk.TicketNumber // a selected ticket the action leaves alone
 	switch kind {
 	case "take":
 		me := u.ID
@@ -112,14 +113,7 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 			return back("error", l.T("console.bulk.bad_tag"))
 		}
 		apply = func(at helpdesk.TicketVersion) error {
-			tk, err := s.svc.Ticket(ctx, by, at.Number)
-			if err != nil {
-				return err
-			}
-			if at.Version != 0 && tk.Version != at.Version {
-				return helpdesk.ErrConflict
-			}
-			_, err = s.svc.SetTags(ctx, by, at, append(tk.Tags, tags[0]))
+			_, err := s.svc.AddTags(ctx, by, at, tags)
 			return err
 		}
 	case "merge":
@@ -134,12 +128,10 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		apply = func(at helpdesk.TicketVersion) error {
-			if at.Number == target {
-				return nil // the target stays: the others merge into it
-			}
 			_, err := s.svc.Merge(ctx, by, at, target)
 			return err
 		}
+		skip = target // the target stays: the others merge into it
 	default:
 		return back("error", l.T("console.bulk.bad_action"))
 	}
@@ -157,6 +149,9 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 		at, ok := parseTicketVersion(raw)
 		if !ok {
 			refused = append(refused, l.T("console.bulk.refused_one", raw, l.T("console.bulk.why_invalid")))
+			continue
+		}
+		if at.Number == skip {
 			continue
 		}
 		err := apply(at)

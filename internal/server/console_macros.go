@@ -242,7 +242,7 @@ func (s *Server) appliedMacro(w http.ResponseWriter, r *http.Request, tk helpdes
 		}
 	}
 	if err == nil && len(m.Tags) > 0 {
-		if tk, err = s.svc.SetTags(ctx, by, at, append(append([]string{}, tk.Tags...), m.Tags...)); err == nil {
+		if tk, err = s.svc.AddTags(ctx, by, at, m.Tags); err == nil {
 			done += " " + l.T("console.done.tags")
 		}
 	}
