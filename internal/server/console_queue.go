@@ -74,53 +74,19 @@ const dateLayout = "2006-01-02"
 // drop it.
 func parseQueue(l i18n.Lang, loc *time.Location, v queueView, p *queueParams) (q helpdesk.TicketQuery, bad []string, empty bool) {
 	f := v.viewFilter()
-	if p.status != "" {
-		st, err := helpdesk.ParseStatus(p.status)
-		switch {
-		case err != nil:
-			bad, p.status = append(bad, l.T("console.queue.bad_status")), ""
-		case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, st):
-			empty = true
-		default:
-			f.Statuses = []helpdesk.Status{st}
-		}
+	if st, ok := parsed(l, &bad, &p.status, "console.queue.bad_status", helpdesk.ParseStatus); ok {
+		empty = narrowList(&f.Statuses, st) || empty
 	}
-	if p.priority != "" {
-		pr, err := helpdesk.ParsePriority(p.priority)
-		switch {
-		case err != nil:
-			bad, p.priority = append(bad, l.T("console.queue.bad_priority")), ""
-		case len(f.Priorities) > 0 && !slices.Contains(f.Priorities, pr):
-			empty = true
-		default:
-			f.Priorities = []helpdesk.Priority{pr}
-		}
+	if pr, ok := parsed(l, &bad, &p.priority, "console.queue.bad_priority", helpdesk.ParsePriority); ok {
+		empty = narrowList(&f.Priorities, pr) || empty
 	}
-	if p.category != "" {
-		id, err := formID(p.category)
-		switch {
-		case err != nil:
-			bad, p.category = append(bad, l.T("console.queue.bad_filter")), ""
-		case f.Category != 0 && f.Category != helpdesk.CategoryID(id):
-			empty = true
-		default:
-			f.Category = helpdesk.CategoryID(id)
-		}
+	if c, ok := parsed(l, &bad, &p.category, "console.queue.bad_filter", parseID[helpdesk.CategoryID]); ok {
+		empty = narrowOne(&f.Category, c) || empty
 	}
-	switch p.group {
-	case "":
-	case "mine":
+	if p.group == "mine" {
 		f.MyGroups = true
-	default:
-		id, err := formID(p.group)
-		switch {
-		case err != nil:
-			bad, p.group = append(bad, l.T("console.queue.bad_filter")), ""
-		case len(f.Groups) > 0 && !slices.Contains(f.Groups, helpdesk.GroupID(id)):
-			empty = true
-		default:
-			f.Groups = []helpdesk.GroupID{helpdesk.GroupID(id)}
-		}
+	} else if g, ok := parsed(l, &bad, &p.group, "console.queue.bad_filter", parseID[helpdesk.GroupID]); ok {
+		empty = narrowList(&f.Groups, g) || empty
 	}
 	if p.assignee != "" {
 		var a helpdesk.AssigneeFilter
@@ -149,25 +115,11 @@ func parseQueue(l i18n.Lang, loc *time.Location, v queueView, p *queueParams) (q
 			f.Assignee = a
 		}
 	}
-	if p.channel != "" {
-		ch, err := helpdesk.ParseChannel(p.channel)
-		switch {
-		case err != nil:
-			bad, p.channel = append(bad, l.T("console.queue.bad_filter")), ""
-		case f.Channel != "" && f.Channel != ch:
-			empty = true
-		default:
-			f.Channel = ch
-		}
+	if ch, ok := parsed(l, &bad, &p.channel, "console.queue.bad_filter", helpdesk.ParseChannel); ok {
+		empty = narrowOne(&f.Channel, ch) || empty
 	}
-	if p.tag != "" {
-		if tags, err := helpdesk.NormaliseTags([]string{p.tag}); err != nil || len(tags) != 1 {
-			bad, p.tag = append(bad, l.T("console.queue.bad_tag")), ""
-		} else if f.Tag != "" && f.Tag != tags[0] {
-			empty = true
-		} else {
-			f.Tag = tags[0]
-		}
+	if tag, ok := parsed(l, &bad, &p.tag, "console.queue.bad_tag", oneTag); ok {
+		empty = narrowOne(&f.Tag, tag) || empty
 	}
 	for _, d := range []struct {
 		val *string
@@ -214,6 +166,63 @@ func parseQueue(l i18n.Lang, loc *time.Location, v queueView, p *queueParams) (q
 		bad, p.after, cur = append(bad, l.T("console.queue.bad_cursor")), "", helpdesk.Cursor{}
 	}
 	return helpdesk.TicketQuery{Filter: f, Sort: sort, Cursor: cur, Limit: consolePageSize}, bad, empty
+}
+
+// parsed reads the parameter *raw with parse. An empty parameter is not
+// set; one that does not parse is named in bad (message key) and dropped.
+func parsed[T any](l i18n.Lang, bad *[]string, raw *string, key string, parse func(string) (T, error)) (T, bool) {
+	var zero T
+	if *raw == "" {
+		return zero, false
+	}
+	v, err := parse(*raw)
+	if err != nil {
+		*bad, *raw = append(*bad, l.T(key)), ""
+		return zero, false
+	}
+	return v, true
+}
+
+// narrowList narrows a view's set to v, and reports whether v lies outside
+// the view's own set (then nothing matches).
+func narrowList[T comparable](set *[]T, v T) (outside bool) {
+	if len(*set) > 0 && !slices.Contains(*set, v) {
+		return true
+	}
+	*set = []T{v}
+	return false
+}
+
+// narrowOne sets a view's single-valued condition to v, and reports whether
+// the view already asks for another value (then nothing matches).
+func narrowOne[T comparable](cur *T, v T) (outside bool) {
+	var zero T
+	if *cur != zero && *cur != v {
+		return true
+	}
+	*cur = v
+	return false
+}
+
+// parseID reads a positive id of any id type.
+func parseID[T ~int64](s string) (T, error) {
+	id, err := formID(s)
+	if err == nil && id == 0 {
+		err = errNotFound
+	}
+	return T(id), err
+}
+
+// oneTag reads one tag as the domain normalises it.
+func oneTag(s string) (string, error) {
+	tags, err := helpdesk.NormaliseTags([]string{s})
+	if err == nil && len(tags) != 1 {
+		err = errNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	return tags[0], nil
 }
 
 // renderQueue lists one page of view v, narrowed by the request's filters.
