@@ -63,7 +63,11 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "60")
 	}
-	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.L.T(key+".title"), c.L.T(key+".message"), errorRef(r, status))); rerr != nil {
+	msg := c.L.T(key + ".message")
+	if m, ok := inputMessage(c.L, err); ok {
+		msg = m
+	}
+	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.L.T(key+".title"), msg, errorRef(r, status))); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}

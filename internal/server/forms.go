@@ -22,7 +22,8 @@ func fieldErrors(l i18n.Lang, err error) (map[string]string, bool) {
 	return out, true
 }
 
-// parseForm reads a urlencoded body within the size limit.
+// parseForm reads a urlencoded body within the size limit and passes its
+// values through the input gate (checkValues).
 func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -31,7 +32,7 @@ func parseForm(r *http.Request) error {
 		}
 		return &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
 	}
-	return nil
+	return checkValues(r.PostForm)
 }
 
 // formDone finishes a form handler after the domain call that returned err:

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -128,6 +129,9 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 		}
 		if err != nil {
 			return nil, &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
+		}
+		if err := checkValues(url.Values{name: {string(b)}}); err != nil {
+			return nil, err
 		}
 		if _, dup := up.fields[name]; !dup {
 			up.fields[name] = string(b)

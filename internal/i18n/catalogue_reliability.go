@@ -1,0 +1,36 @@
+package i18n
+
+// Messages of the input gate, the page shown while the database is
+// unreachable, and the other guards against faults and hostile clients.
+func init() {
+	register(ES, map[string]string{
+		"input.error.encoding":      "Este campo contiene texto mal codificado (no es UTF-8 válido). Escríbelo de nuevo.",
+		"input.error.control":       "Este campo contiene un carácter de control invisible (como un byte nulo). Quítalo y vuelve a enviarlo.",
+		"input.error.encoding.page": "El campo «%s» contiene texto mal codificado (no es UTF-8 válido). No se guardó nada: vuelve atrás, escríbelo de nuevo y envíalo.",
+		"input.error.control.page":  "El campo «%s» contiene un carácter de control invisible (como un byte nulo). No se guardó nada: vuelve atrás, quítalo y envíalo de nuevo.",
+		"input.field.email":         "Correo electrónico",
+		"input.field.password":      "Contraseña",
+		"input.field.name":          "Nombre",
+		"input.field.subject":       "Asunto",
+		"input.field.body":          "Mensaje",
+		"input.field.description":   "Descripción",
+		"input.field.q":             "Buscar",
+		"input.field.next":          "Página siguiente",
+		"input.field.form":          "Formulario",
+	})
+	register(EN, map[string]string{
+		"input.error.encoding":      "This field contains badly encoded text (not valid UTF-8). Please type it again.",
+		"input.error.control":       "This field contains an invisible control character (such as a null byte). Remove it and send again.",
+		"input.error.encoding.page": "The field “%s” contains badly encoded text (not valid UTF-8). Nothing was saved: go back, type it again and send it.",
+		"input.error.control.page":  "The field “%s” contains an invisible control character (such as a null byte). Nothing was saved: go back, remove it and send again.",
+		"input.field.email":         "Email",
+		"input.field.password":      "Password",
+		"input.field.name":          "Name",
+		"input.field.subject":       "Subject",
+		"input.field.body":          "Message",
+		"input.field.description":   "Description",
+		"input.field.q":             "Search",
+		"input.field.next":          "Next page",
+		"input.field.form":          "Form",
+	})
+}
