@@ -140,6 +140,11 @@ func connect(ctx context.Context, connString, setting string, maxConns int32, ap
 		return nil, fmt.Errorf("%s: %w", setting, err)
 	}
 	pc.MaxConns = maxConns
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		// An unreachable host answers the user's request with the 503 page
+		// within seconds rather than when the request gives up.
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	pc.ConnConfig.RuntimeParams["jit"] = "off"
 	pc.ConnConfig.RuntimeParams["application_name"] = appName
 	pool, err := pgxpool.NewWithConfig(ctx, pc)

@@ -17,6 +17,9 @@ func init() {
 		"input.field.q":             "Buscar",
 		"input.field.next":          "Página siguiente",
 		"input.field.form":          "Formulario",
+
+		"error.503.title":   "Volvemos en un momento",
+		"error.503.message": "El centro de ayuda no puede consultar sus datos ahora mismo. Suele arreglarse solo en unos segundos: vuelve a cargar la página dentro de un momento. Si estabas enviando un formulario, envíalo otra vez: no se creará nada dos veces.",
 	})
 	register(EN, map[string]string{
 		"input.error.encoding":      "This field contains badly encoded text (not valid UTF-8). Please type it again.",
@@ -32,5 +35,8 @@ func init() {
 		"input.field.q":             "Search",
 		"input.field.next":          "Next page",
 		"input.field.form":          "Form",
+
+		"error.503.title":   "Back in a moment",
+		"error.503.message": "The help desk cannot reach its data right now. This usually fixes itself within seconds: reload the page in a moment. If you were sending a form, send it again: nothing will be created twice.",
 	})
 }

@@ -37,6 +37,8 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	var invalid *helpdesk.ValidationError
 	switch {
+	case dbUnavailable(err):
+		status = http.StatusServiceUnavailable
 	case errors.Is(err, helpdesk.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, helpdesk.ErrForbidden), errors.Is(err, errCrossOrigin):
@@ -53,6 +55,11 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusMethodNotAllowed
 	case errors.As(err, &maxBytes):
 		status = http.StatusRequestEntityTooLarge
+	}
+	if status == http.StatusServiceUnavailable {
+		// Expected while PostgreSQL restarts; the pool reconnects by itself.
+		s.log.WarnContext(r.Context(), "database unavailable", "request_id", middleware.GetReqID(r.Context()), "route", routeOf(r), "err", err)
+		unavailableHeaders(w)
 	}
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", "request_id", middleware.GetReqID(r.Context()), "route", routeOf(r), "err", err)
@@ -89,6 +96,8 @@ func errorKey(status int) string {
 		return "error.405"
 	case http.StatusRequestEntityTooLarge:
 		return "error.413"
+	case http.StatusServiceUnavailable:
+		return "error.503"
 	}
 	return "error.500"
 }

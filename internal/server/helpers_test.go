@@ -52,7 +52,12 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
 // newEnvWith is newEnv with configuration variables set.
 func newEnvWith(t *testing.T, vars map[string]string) *env {
 	t.Helper()
-	pool := pgtest.New(t)
+	return newEnvOn(t, pgtest.New(t), vars)
+}
+
+// newEnvOn is newEnvWith over a pool the test built itself.
+func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string) *env {
+	t.Helper()
 	store := postgres.New(pool)
 	// Cheap hashing keeps the tests fast; production parameters are tested
 	// in internal/password.

@@ -125,8 +125,14 @@ func (s *Server) resolveTenant(next http.Handler) http.Handler {
 	return s.h(func(w http.ResponseWriter, r *http.Request) error {
 		t, err := s.svc.TenantBySlug(r.Context(), chi.URLParam(r, "tenant"))
 		if err != nil {
+			if known, ok := s.desks.get(chi.URLParam(r, "tenant")); ok && dbUnavailable(err) {
+				// The 503 page in the desk's language and with its name.
+				s.serveError(w, r.WithContext(context.WithValue(r.Context(), keyTenant, known)), err)
+				return nil
+			}
 			return err
 		}
+		s.desks.put(t)
 		if info, ok := r.Context().Value(keyInfo).(*requestInfo); ok {
 			info.tenant = t.Slug
 		}

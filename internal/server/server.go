@@ -33,6 +33,9 @@ type Server struct {
 	router   chi.Router
 	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
 	changes *changeHub
+	// desks remembers the desks served, for the page shown while the
+	// database is unreachable.
+	desks knownDesks
 }
 
 // Deps are what New needs.
