@@ -18,8 +18,12 @@ func init() {
 		"input.field.next":          "Página siguiente",
 		"input.field.form":          "Formulario",
 
-		"error.503.title":   "Volvemos en un momento",
-		"error.503.message": "El centro de ayuda no puede consultar sus datos ahora mismo. Suele arreglarse solo en unos segundos: vuelve a cargar la página dentro de un momento. Si estabas enviando un formulario, envíalo otra vez: no se creará nada dos veces.",
+		"error.408.title":            "La conexión es demasiado lenta",
+		"error.408.message":          "Tu envío llegaba demasiado despacio o se detuvo, así que lo cortamos y no se guardó nada. Comprueba tu conexión y vuelve a enviarlo.",
+		"error.uploads_busy.title":   "Hay muchos archivos subiéndose",
+		"error.uploads_busy.message": "Ahora mismo se están recibiendo muchos archivos y el tuyo no pudo empezar. No se guardó nada: vuelve a enviarlo en un minuto.",
+		"error.503.title":            "Volvemos en un momento",
+		"error.503.message":          "El centro de ayuda no puede consultar sus datos ahora mismo. Suele arreglarse solo en unos segundos: vuelve a cargar la página dentro de un momento. Si estabas enviando un formulario, envíalo otra vez: no se creará nada dos veces.",
 	})
 	register(EN, map[string]string{
 		"input.error.encoding":      "This field contains badly encoded text (not valid UTF-8). Please type it again.",
@@ -36,7 +40,11 @@ func init() {
 		"input.field.next":          "Next page",
 		"input.field.form":          "Form",
 
-		"error.503.title":   "Back in a moment",
-		"error.503.message": "The help desk cannot reach its data right now. This usually fixes itself within seconds: reload the page in a moment. If you were sending a form, send it again: nothing will be created twice.",
+		"error.408.title":            "The connection is too slow",
+		"error.408.message":          "What you sent was arriving too slowly or stopped, so we cut it off and saved nothing. Check your connection and send it again.",
+		"error.uploads_busy.title":   "Many files are being uploaded",
+		"error.uploads_busy.message": "Many files are being received right now and yours could not start. Nothing was saved: send it again in a minute.",
+		"error.503.title":            "Back in a moment",
+		"error.503.message":          "The help desk cannot reach its data right now. This usually fixes itself within seconds: reload the page in a moment. If you were sending a form, send it again: nothing will be created twice.",
 	})
 }

@@ -19,6 +19,9 @@ import (
 // larger limit on their own routes.
 const maxBodyBytes = 1 << 20
 
+// maxDeclaredBody is the largest Content-Length worth reading at all.
+const maxDeclaredBody = 4 * uploadBodyBytes
+
 type ctxKey int
 
 const (
@@ -94,14 +97,23 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body at n. It keeps the unwrapped body in
-// the context so that withBodyLimit can give one route (an upload) a larger
-// cap; a MaxBytesReader can only lower a limit, never raise it.
-func limitBody(n int64) func(http.Handler) http.Handler {
+// limitBody caps every request body at n and paces it (bodyGuard). It
+// keeps the uncapped body in the context so that withBodyLimit can give one
+// route (an upload) a larger cap; a MaxBytesReader can only lower a limit,
+// never raise it. A body announcing far more than any route accepts
+// (maxDeclaredBody) is refused before a byte of it is read; one a little
+// over a route's cap is read up to it, so that an upload form can keep its
+// text and say which files to choose again.
+func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r = r.WithContext(context.WithValue(r.Context(), keyRawBody, r.Body))
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			if r.ContentLength > maxDeclaredBody {
+				s.serveError(w, r, &http.MaxBytesError{Limit: uploadBodyBytes})
+				return
+			}
+			g := newBodyGuard(w, r)
+			r = r.WithContext(context.WithValue(r.Context(), keyRawBody, io.ReadCloser(g)))
+			r.Body = http.MaxBytesReader(w, g, n)
 			next.ServeHTTP(w, r)
 		})
 	}
