@@ -274,7 +274,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Background jobs (mail included) stop after HTTP and SMTP have
 	// drained, before the pool closes.
 	if cfg.Workers {
-		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency,
+			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter})
 		if err != nil {
 			return err
 		}
