@@ -31,8 +31,8 @@ type Server struct {
 	uploads  chan struct{} // upload slots, see uploadGate
 	// uploadClients counts each client's uploads in flight.
 	uploadClients uploadClients
-	now      func() time.Time
-	router   chi.Router
+	now           func() time.Time
+	router        chi.Router
 	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
 	changes *changeHub
 	// desks remembers the desks served, for the page shown while the
