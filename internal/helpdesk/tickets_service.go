@@ -915,25 +915,31 @@ func (s *Service) scopeFilter(ctx context.Context, tx Store, by Actor, f *Ticket
 func (s *Service) Tickets(ctx context.Context, by Actor, q TicketQuery) (TicketPage, error) {
 	var out TicketPage
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		if err := s.scopeFilter(ctx, tx, by, &q.Filter); err != nil {
-			return fmt.Errorf("helpdesk: list tickets: %w", err)
-		}
-		if err := q.Validate(); err != nil {
-			return err
-		}
-		page, err := tx.ListTickets(ctx, by.Tenant, q)
-		if err != nil {
-			return fmt.Errorf("helpdesk: list tickets: %w", err)
-		}
-		if by.IsCustomer() {
-			for i := range page.Tickets {
-				page.Tickets[i] = page.Tickets[i].ForCustomer()
-			}
-		}
-		out = page
-		return nil
+		var err error
+		out, err = s.listTickets(ctx, tx, by, q)
+		return err
 	})
 	return out, err
+}
+
+// listTickets is Tickets inside tx.
+func (s *Service) listTickets(ctx context.Context, tx Store, by Actor, q TicketQuery) (TicketPage, error) {
+	if err := s.scopeFilter(ctx, tx, by, &q.Filter); err != nil {
+		return TicketPage{}, fmt.Errorf("helpdesk: list tickets: %w", err)
+	}
+	if err := q.Validate(); err != nil {
+		return TicketPage{}, err
+	}
+	page, err := tx.ListTickets(ctx, by.Tenant, q)
+	if err != nil {
+		return TicketPage{}, fmt.Errorf("helpdesk: list tickets: %w", err)
+	}
+	if by.IsCustomer() {
+		for i := range page.Tickets {
+			page.Tickets[i] = page.Tickets[i].ForCustomer()
+		}
+	}
+	return page, nil
 }
 
 // CountTickets counts the tickets of each view (staff only).

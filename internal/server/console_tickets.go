@@ -12,7 +12,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/atiende/atiende/internal/helpdesk"
-	"github.com/atiende/atiende/internal/i18n"
 	"github.com/atiende/atiende/web/console"
 )
 
@@ -43,151 +42,6 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 // consoleTicketPath is the console path of ticket n, plus suffix.
 func consoleTicketPath(t helpdesk.Tenant, n helpdesk.TicketNumber, suffix string) string {
 	return tenantPath(t, "/agent/tickets/"+strconv.FormatInt(int64(n), 10)+suffix)
-}
-
-// wsState is what a re-rendered workspace carries over from a refused
-// submission: the agent's draft, the problem, and when they had loaded the
-// ticket (to show what happened since).
-type wsState struct {
-	status int
-	reply  console.ReplyDraft
-	notice *console.Notice
-	errors map[string]string
-	seen   time.Time
-	// relateOther is the ticket number typed in the relate form.
-	relateOther string
-}
-
-func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
-	n, err := ticketNumber(r)
-	if err != nil {
-		return err
-	}
-	return s.renderWorkspace(w, r, n, wsState{status: http.StatusOK, reply: console.ReplyDraft{Public: true}})
-}
-
-// othersShown is how many of the requester's other tickets the panel lists.
-const othersShown = 5
-
-// renderWorkspace shows ticket n to staff: the whole timeline (notes and
-// events included), the requester with their other tickets, and the forms.
-func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpdesk.TicketNumber, st wsState) error {
-	ctx := r.Context()
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
-	by := u.Actor()
-	tk, entries, sla, err := s.svc.StaffWorkspace(ctx, by, n)
-	if err != nil {
-		return err
-	}
-	loc := tenantLocation(t)
-	rp := console.RequesterPanel{Name: tk.Requester.Name, Email: tk.Requester.Email, Guest: tk.Requester.IsGuest()}
-	if !tk.Requester.IsGuest() {
-		page, err := s.svc.Tickets(ctx, by, helpdesk.TicketQuery{
-			Filter: helpdesk.TicketFilter{Requester: tk.Requester.User}, Limit: othersShown + 1,
-		})
-		if err != nil {
-			return err
-		}
-		for _, o := range page.Tickets {
-			if o.Number == tk.Number || len(rp.Others) == othersShown {
-				continue
-			}
-			rp.Others = append(rp.Others, console.OtherTicket{
-				Number: o.Number.String(), URL: consoleTicketPath(t, o.Number, ""), Subject: o.Subject,
-				Status: o.Status.String(), StatusLabel: statusLabel(l, o.Status),
-				Updated: formatTime(l, loc, o.UpdatedAt), UpdatedISO: isoTime(o.UpdatedAt),
-			})
-		}
-	}
-	frame, err := s.consoleFrame(r, tk.Number.String()+" "+tk.Subject, "")
-	if err != nil {
-		return err
-	}
-	vm := console.Workspace{
-		Frame:         frame,
-		Number:        tk.Number.String(),
-		Subject:       tk.Subject,
-		Status:        tk.Status.String(),
-		StatusLabel:   statusLabel(l, tk.Status),
-		Priority:      tk.Priority.String(),
-		PriorityLabel: priorityLabel(l, tk.Priority),
-		Version:       tk.Version,
-		Seen:          strconv.FormatInt(tk.UpdatedAt.UnixMicro(), 10),
-		Closed:        tk.Status.Final(),
-		Created:       formatTime(l, loc, tk.CreatedAt),
-		Updated:       formatTime(l, loc, tk.UpdatedAt),
-		Channel:       l.T(msgKey("console.channel.", tk.Channel.String())),
-		Assignee:      tk.AssigneeName,
-		Group:         tk.GroupName,
-		Category:      tk.CategoryName,
-		Tags:          strings.Join(tk.Tags, " "),
-		Links:         linksText(l, tk.Links, tk.MergedInto),
-		AssignedToMe:  tk.Assignee == u.ID,
-		Requester:     rp,
-		Timeline:      timelineEntries(l, loc, t, tk.Number, entries, st.seen),
-		Reply:         st.reply,
-		Notice:        st.notice,
-		Errors:        st.errors,
-		BackURL:       tenantPath(t, "/agent/"),
-		ReplyURL:      consoleTicketPath(t, tk.Number, "/reply"),
-		StatusURL:     consoleTicketPath(t, tk.Number, "/status"),
-		PriorityURL:   consoleTicketPath(t, tk.Number, "/priority"),
-		AssignURL:     consoleTicketPath(t, tk.Number, "/assign"),
-		TagsURL:       consoleTicketPath(t, tk.Number, "/tags"),
-		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
-		RelateOther:   st.relateOther,
-		SLA:           slaPanel(l, loc, s.now(), sla, slaAdminLink(t, u)),
-	}
-	if tk.Status.Unsolved() {
-		vm.SLABadge = slaBadge(l, loc, s.now(), sla.NextDue())
-	}
-	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
-		return err
-	}
-	var macros []helpdesk.Macro
-	if !tk.Status.Final() {
-		if macros, err = s.assignmentOptions(r, tk, &vm); err != nil {
-			return err
-		}
-	}
-	if tk.Assignee != 0 && vm.Assignee == "" {
-		vm.Assignee = l.T("console.event.someone")
-	}
-	vm.StatusOptions = []console.Option{{Value: tk.Status.String(), Label: vm.StatusLabel, Selected: true}}
-	for _, to := range helpdesk.Statuses() {
-		if helpdesk.CanTransition(tk.Status, to) {
-			vm.StatusOptions = append(vm.StatusOptions, console.Option{Value: to.String(), Label: statusLabel(l, to)})
-		}
-	}
-	vm.PriorityOptions = priorityOptions(l, tk.Priority.String(), false)
-	vm.SubmitAsOptions = []console.Option{{Value: "", Label: l.T("console.reply.keep_status", vm.StatusLabel)}}
-	for _, to := range []helpdesk.Status{helpdesk.StatusOpen, helpdesk.StatusPending, helpdesk.StatusOnHold, helpdesk.StatusSolved} {
-		if to == tk.Status {
-			continue
-		}
-		vm.SubmitAsOptions = append(vm.SubmitAsOptions, console.Option{
-			Value: to.String(), Label: l.T("console.reply.submit_as", statusLabel(l, to)), Selected: st.reply.SubmitAs == to.String(),
-		})
-	}
-	if err := s.macroWorkspace(r, tk, macros, &vm); err != nil {
-		return err
-	}
-	if vm.Notice != nil {
-		vm.Notice.Changes = changeSentences(l, vm.Timeline)
-	}
-	return s.render(w, r, st.status, console.TicketPage(vm))
-}
-
-// linksText lists the ticket's links: "#1040 (relacionado), #1038 (duplicado de)".
-func linksText(l i18n.Lang, links []helpdesk.Link, merged helpdesk.TicketRef) string {
-	var parts []string
-	for _, k := range links {
-		parts = append(parts, k.Ticket.Number.String()+" ("+l.T(msgKey("console.link.", k.Kind.String()))+")")
-	}
-	if !merged.IsZero() {
-		parts = append(parts, merged.Number.String()+" ("+l.T("console.link.merged_into")+")")
-	}
-	return strings.Join(parts, ", ")
 }
 
 // ticketForm reads a workspace form: the ticket number, the version the
@@ -428,27 +282,4 @@ func formID(v string) (int64, error) {
 		return 0, fmt.Errorf("invalid id %q", v)
 	}
 	return id, nil
-}
-
-// assignmentOptions fills the group and agent pickers of the workspace,
-// and returns the macros the agent may insert (read in the same round trip).
-func (s *Server) assignmentOptions(r *http.Request, tk helpdesk.Ticket, vm *console.Workspace) ([]helpdesk.Macro, error) {
-	l := s.lang(r)
-	groups, agents, macros, err := s.svc.WorkspaceChoices(r.Context(), agent(r).Actor())
-	if err != nil {
-		return nil, err
-	}
-	vm.GroupOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Group == 0}}
-	for _, g := range groups {
-		vm.GroupOptions = append(vm.GroupOptions, console.Option{
-			Value: strconv.FormatInt(int64(g.ID), 10), Label: l.T("console.group_tier", g.Name, g.Tier), Selected: g.ID == tk.Group,
-		})
-	}
-	vm.AgentOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Assignee == 0}}
-	for _, a := range agents {
-		vm.AgentOptions = append(vm.AgentOptions, console.Option{
-			Value: strconv.FormatInt(int64(a.ID), 10), Label: a.Name, Selected: a.ID == tk.Assignee,
-		})
-	}
-	return macros, nil
 }
