@@ -116,7 +116,7 @@ func (s *Service) Bulk(ctx context.Context, by Actor, req BulkRequest) (BulkResu
 		case req.Action == BulkMerge && at.Number == req.Target:
 			out.Outcome = BulkSkipped // the target stays: the others merge into it
 		default:
-			if err := apply(ctx, at); err != nil {
+			if _, err := apply(ctx, at); err != nil {
 				if !bulkRefusal(err) {
 					return res, fmt.Errorf("helpdesk: bulk %s on %s: %w", req.Action, at.Number, err)
 				}
@@ -128,12 +128,15 @@ func (s *Service) Bulk(ctx context.Context, by Actor, req BulkRequest) (BulkResu
 	return res, nil
 }
 
+// bulkOp is a bulk action applied to one ticket.
+type bulkOp func(ctx context.Context, at TicketVersion) (Ticket, error)
+
 // bulkApply checks the action of req and returns what it does to one
 // ticket.
-func (s *Service) bulkApply(ctx context.Context, by Actor, req *BulkRequest) (func(context.Context, TicketVersion) error, error) {
+func (s *Service) bulkApply(ctx context.Context, by Actor, req *BulkRequest) (bulkOp, error) {
 	bad := func(field, key string) error { return &ValidationError{Fields: map[string]string{field: key}} }
-	assign := func(a Assignment) func(context.Context, TicketVersion) error {
-		return func(ctx context.Context, at TicketVersion) error { _, err := s.Assign(ctx, by, at, a); return err }
+	assign := func(a Assignment) bulkOp {
+		return func(ctx context.Context, at TicketVersion) (Ticket, error) { return s.Assign(ctx, by, at, a) }
 	}
 	switch req.Action {
 	case BulkTake:
@@ -156,22 +159,19 @@ func (s *Service) bulkApply(ctx context.Context, by Actor, req *BulkRequest) (fu
 		if err != nil {
 			return nil, bad("action", "console.bulk.bad_action")
 		}
-		return func(ctx context.Context, at TicketVersion) error {
-			_, err := s.ChangeStatus(ctx, by, at, to)
-			return err
-		}, nil
+		return func(ctx context.Context, at TicketVersion) (Ticket, error) { return s.ChangeStatus(ctx, by, at, to) }, nil
 	case BulkPriority:
 		p, err := ParsePriority(req.Priority.String())
 		if err != nil {
 			return nil, bad("action", "console.bulk.bad_action")
 		}
-		return func(ctx context.Context, at TicketVersion) error { _, err := s.SetPriority(ctx, by, at, p); return err }, nil
+		return func(ctx context.Context, at TicketVersion) (Ticket, error) { return s.SetPriority(ctx, by, at, p) }, nil
 	case BulkTag:
 		tags, err := NormaliseTags([]string{req.Tag})
 		if err != nil || len(tags) != 1 {
 			return nil, bad("tag", "console.bulk.bad_tag")
 		}
-		return func(ctx context.Context, at TicketVersion) error { _, err := s.AddTags(ctx, by, at, tags); return err }, nil
+		return func(ctx context.Context, at TicketVersion) (Ticket, error) { return s.AddTags(ctx, by, at, tags) }, nil
 	case BulkMerge:
 		if req.Target <= 0 {
 			return nil, bad("target", "console.bulk.bad_target")
@@ -183,7 +183,7 @@ func (s *Service) bulkApply(ctx context.Context, by Actor, req *BulkRequest) (fu
 			return nil, err
 		}
 		target := req.Target
-		return func(ctx context.Context, at TicketVersion) error { _, err := s.Merge(ctx, by, at, target); return err }, nil
+		return func(ctx context.Context, at TicketVersion) (Ticket, error) { return s.Merge(ctx, by, at, target) }, nil
 	}
 	return nil, bad("action", "console.bulk.bad_action")
 }
