@@ -45,21 +45,55 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	fail := func(err error) (Ticket, NewComment, []Event, error) {
 		return Ticket{}, NewComment{}, nil, fmt.Errorf("helpdesk: open ticket: %w", err)
 	}
+	if err := in.authorize(by); err != nil {
+		return fail(err)
+	}
+	var v ValidationError
+	in.check(rc, &v)
+	req, err := in.requester(rc, by, &v)
+	if err != nil {
+		return fail(err)
+	}
+	tags, err := NormaliseTags(in.Tags)
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			v.Add("tags", ve.Fields["tags"])
+		}
+	}
+	first := in.firstComment(rc, by, req, now, &v)
+	if err := v.Err(); err != nil {
+		return fail(err)
+	}
+	in.Description, in.DescriptionHTML, in.Attachments = first.Body, first.HTML, first.Attachments
+	t, evs, err := in.ticket(rc, by, req, tags, now)
+	if err != nil {
+		return fail(err)
+	}
+	return t, first, evs, nil
+}
+
+// authorize lets staff, customers and the system open tickets, and refuses
+// the staff-only inputs from a customer.
+func (in *NewTicket) authorize(by Actor) error {
 	switch {
 	case by.Kind == ActorSystem:
 	case by.Kind == ActorUser && by.User != 0 && (by.IsStaff() || by.IsCustomer()):
 	default:
-		return fail(ErrForbidden)
+		return ErrForbidden
 	}
-	customer := by.IsCustomer()
-	if customer && (in.Requester != (Requester{}) || in.Priority != "" || len(in.Tags) > 0) {
-		return fail(ErrForbidden) // staff-only inputs: a form must never pass them for a customer
+	if by.IsCustomer() && (in.Requester != (Requester{}) || in.Priority != "" || len(in.Tags) > 0) {
+		return ErrForbidden // staff-only inputs: a form must never pass them for a customer
 	}
+	return nil
+}
 
+// check cleans the ticket's own fields and adds what is wrong with them
+// to v; urgency and impact default to medium.
+func (in *NewTicket) check(rc OpenContext, v *ValidationError) {
 	in.Subject = CleanLine(in.Subject)
 	in.Requester.Name = CleanLine(in.Requester.Name)
 	in.Requester.Email = NormaliseEmail(in.Requester.Email)
-	var v ValidationError
 	switch {
 	case in.Subject == "":
 		v.Add("subject", "error.required")
@@ -87,12 +121,16 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	if in.Category < 0 || in.Category != rc.Category.ID {
 		v.Add("category", "error.invalid")
 	}
+}
 
+// requester is who the ticket is for: a customer's own account, the
+// account staff chose, or a name and address staff typed.
+func (in *NewTicket) requester(rc OpenContext, by Actor, v *ValidationError) (Requester, error) {
 	req := in.Requester
 	switch {
-	case customer:
+	case by.IsCustomer():
 		if rc.Requester == nil || rc.Requester.ID != by.User || rc.Requester.Tenant != by.Tenant {
-			return fail(fmt.Errorf("requester account not resolved: %w", ErrForbidden))
+			return Requester{}, fmt.Errorf("requester account not resolved: %w", ErrForbidden)
 		}
 		req = Requester{User: rc.Requester.ID, Name: rc.Requester.Name, Email: rc.Requester.Email}
 	case req.User != 0:
@@ -103,17 +141,15 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 			req = Requester{User: u.ID, Name: u.Name, Email: u.Email}
 		}
 	default:
-		checkName(&v, "requester_name", req.Name)
-		checkEmail(&v, "requester_email", req.Email)
+		checkName(v, "requester_name", req.Name)
+		checkEmail(v, "requester_email", req.Email)
 	}
+	return req, nil
+}
 
-	tags, err := NormaliseTags(in.Tags)
-	if err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			v.Add("tags", ve.Fields["tags"])
-		}
-	}
+// firstComment is the description as the ticket's first public comment,
+// cleaned; what is wrong with it goes to v (its body as "description").
+func (in *NewTicket) firstComment(rc OpenContext, by Actor, req Requester, now time.Time, v *ValidationError) NewComment {
 	first := NewComment{
 		Visibility: Public, Author: Author{Kind: AuthorCustomer, User: req.User, Name: req.Name},
 		Channel: in.Channel, Body: in.Description, HTML: in.DescriptionHTML,
@@ -133,11 +169,12 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 			}
 		}
 	}
-	if err := v.Err(); err != nil {
-		return fail(err)
-	}
-	in.Description, in.DescriptionHTML, in.Attachments = first.Body, first.HTML, first.Attachments
+	return first
+}
 
+// ticket builds the new ticket from checked input, with its created and
+// priority events.
+func (in *NewTicket) ticket(rc OpenContext, by Actor, req Requester, tags []string, now time.Time) (Ticket, []Event, error) {
 	t := Ticket{
 		Tenant: by.Tenant, Subject: in.Subject, Requester: req, Channel: in.Channel,
 		Category: rc.Category.ID, CategoryName: rc.Category.Name,
@@ -153,8 +190,8 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	}
 	ch := &change{t: &t, by: by, author: AuthorOf(by), now: now}
 	ch.event(EventCreated, FieldSubject, "", t.Subject, 0, 0)
-	if err := ch.setFields(rc.Defs, in.Fields, customer); err != nil {
-		return fail(err)
+	if err := ch.setFields(rc.Defs, in.Fields, by.IsCustomer()); err != nil {
+		return Ticket{}, nil, err
 	}
 	// The field events of a new ticket are its initial values, not changes:
 	// the created event and the ticket itself carry them.
@@ -165,7 +202,7 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	} else {
 		ch.event(EventPriorityChanged, FieldPriority, "", string(t.Priority), 0, int64(t.Priority.Rank()))
 	}
-	return t, first, ch.events, nil
+	return t, ch.events, nil
 }
 
 // FollowUp opens a new ticket for a requester's reply to a closed ticket,

@@ -145,18 +145,11 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		}
 		return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{Chrome: s.chrome(r, l.T("guest.received.generic_title"))}))
 	}
-	// Only the desk's customer-visible fields are read, as on the
-	// signed-in form.
 	defs, err := s.svc.CustomerFields(ctx, helpdesk.System(t.ID))
 	if err != nil {
 		return err
 	}
-	values, typed := readCustomFields(up, defs)
-	form := portal.GuestTicketForm{
-		Key: up.get("key"), Name: up.get("name"), Email: up.get("email"), Subject: up.get("subject"),
-		Description: up.get("description"), Urgency: up.get("urgency"), Impact: up.get("impact"),
-		Category: up.get("category"), Fields: typed, Rechoose: up.fileNames(),
-	}
+	form, in := guestFormInput(up, defs)
 	key := form.Key
 	if !validFormKey(key) {
 		key, form.Key = "", newFormKey()
@@ -168,18 +161,13 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 			}))
 		}
 	}
-	in := helpdesk.GuestTicketInput{
-		Name: form.Name, Email: form.Email, Subject: form.Subject, Description: form.Description,
-		Urgency: helpdesk.Urgency(form.Urgency), Impact: helpdesk.Impact(form.Impact),
-		Category: formCategory(form.Category), Fields: values,
-	}
 	refuse := func(status int, errs map[string]string) error {
 		form.Errors = errs
 		return s.renderGuestForm(w, r, status, form)
 	}
 	// The text and the custom fields are checked first, without the
-	// files: refused files alone never hold the ticket back (see open
-	// below).
+	// files: refused files alone never hold the ticket back (see
+	// openGuestOnce).
 	errs := map[string]string{}
 	if err := in.Validate(); err != nil {
 		var ok bool
@@ -187,14 +175,57 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 			return err
 		}
 	}
-	if errs = customFieldErrors(l, errs, defs, values); len(errs) > 0 {
+	if errs = customFieldErrors(l, errs, defs, in.Fields); len(errs) > 0 {
 		return refuse(http.StatusUnprocessableEntity, errs)
 	}
 	in.Attachments = up.files
-	// As on the signed-in form, opening runs to its end even if the
-	// browser gives up on the request, and a second click waits for the
-	// first and shares its result.
-	octx := context.WithoutCancel(ctx)
+	res, err := s.openGuestOnce(r, o, key, in)
+	switch {
+	case errors.Is(err, helpdesk.ErrRateLimited):
+		return refuse(http.StatusTooManyRequests, map[string]string{"form": l.T("guest.rate_limited")})
+	case err != nil:
+		errs, ok := fieldErrors(l, err)
+		if !ok {
+			return err
+		}
+		return refuse(http.StatusUnprocessableEntity, customFieldErrors(l, errs, defs, in.Fields))
+	}
+	if key != "" {
+		s.sessions.Put(ctx, sessGuestOpened+key, int64(res.number))
+	}
+	if msg := leftOutMessage(l, "portal.upload.left_out", up, res.dropped); msg != "" {
+		s.flash(ctx, "warning", msg)
+	}
+	http.Redirect(w, r, trackPath(t, res.token, "/received"), http.StatusSeeOther)
+	return nil
+}
+
+// guestFormInput reads the guest form as typed (to show it again) and as
+// the domain's input. Only the desk's customer-visible fields are read, as
+// on the signed-in form.
+func guestFormInput(up *upload, defs []helpdesk.CustomFieldDef) (portal.GuestTicketForm, helpdesk.GuestTicketInput) {
+	values, typed := readCustomFields(up, defs)
+	form := portal.GuestTicketForm{
+		Key: up.get("key"), Name: up.get("name"), Email: up.get("email"), Subject: up.get("subject"),
+		Description: up.get("description"), Urgency: up.get("urgency"), Impact: up.get("impact"),
+		Category: up.get("category"), Fields: typed, Rechoose: up.fileNames(),
+	}
+	in := helpdesk.GuestTicketInput{
+		Name: form.Name, Email: form.Email, Subject: form.Subject, Description: form.Description,
+		Urgency: helpdesk.Urgency(form.Urgency), Impact: helpdesk.Impact(form.Impact),
+		Category: formCategory(form.Category), Fields: values,
+	}
+	return form, in
+}
+
+// openGuestOnce opens the guest ticket within the rate limits. As on the
+// signed-in form, opening runs to its end even if the browser gives up on
+// the request, and a second click (same form key) waits for the first and
+// shares its result. Refused files alone never hold the ticket back: it
+// opens without them and says which were left out.
+func (s *Server) openGuestOnce(r *http.Request, o *guestOpener, key string, in helpdesk.GuestTicketInput) (guestOpened, error) {
+	t, ip := tenantFrom(r), s.clientIP(r)
+	octx := context.WithoutCancel(r.Context())
 	open := func() (guestOpened, error) {
 		if err := s.allow(octx, "guest-form-ip", ip, guestLimits.formIP); err != nil {
 			return guestOpened{}, err
@@ -212,33 +243,13 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		}
 		return guestOpened{number: tk.Number, token: token}, err
 	}
-	var res guestOpened
 	if key == "" {
-		res, err = open()
-	} else {
-		// The result carries the tracking token, a bearer credential: only
-		// the same client may share it (a double click), never whoever
-		// replays the form's key from elsewhere.
-		res, err = o.do(ctx, strconv.FormatInt(int64(t.ID), 10)+":"+s.clientIP(r)+":"+r.UserAgent()+":"+key, open)
+		return open()
 	}
-	switch {
-	case errors.Is(err, helpdesk.ErrRateLimited):
-		return refuse(http.StatusTooManyRequests, map[string]string{"form": l.T("guest.rate_limited")})
-	case err != nil:
-		errs, ok := fieldErrors(l, err)
-		if !ok {
-			return err
-		}
-		return refuse(http.StatusUnprocessableEntity, customFieldErrors(l, errs, defs, values))
-	}
-	if key != "" {
-		s.sessions.Put(ctx, sessGuestOpened+key, int64(res.number))
-	}
-	if msg := leftOutMessage(l, "portal.upload.left_out", up, res.dropped); msg != "" {
-		s.flash(ctx, "warning", msg)
-	}
-	http.Redirect(w, r, trackPath(t, res.token, "/received"), http.StatusSeeOther)
-	return nil
+	// The result carries the tracking token, a bearer credential: only the
+	// same client may share it (a double click), never whoever replays the
+	// form's key from elsewhere.
+	return o.do(r.Context(), strconv.FormatInt(int64(t.ID), 10)+":"+ip+":"+r.UserAgent()+":"+key, open)
 }
 
 // guestOpened is what opening a guest ticket did.
