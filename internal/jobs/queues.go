@@ -51,3 +51,13 @@ func (TimerSweepArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Qu
 
 // InsertOpts puts a tenant's timers on the timers queue.
 func (TenantTimersArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueTimers} }
+
+// InsertOpts sends delivery to the outbound queue and everything else a
+// mail job does (processing received mail, link requests) to the inbound
+// one, so a slow relay never delays a received message.
+func (j MailJob) InsertOpts() river.InsertOpts {
+	if j.Mail == "outbound" {
+		return river.InsertOpts{Queue: QueueMailOut}
+	}
+	return river.InsertOpts{Queue: QueueMailIn}
+}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/pgtest"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 type slowOutArgs struct{ N int }
@@ -80,9 +79,9 @@ func TestSlowRelayDoesNotDelayInboundMail(t *testing.T) {
 // TestMailJobQueues: received mail and delivery go to different queues.
 func TestMailJobQueues(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, jobs.QueueMailOut, postgres.MailJob{Mail: "outbound"}.InsertOpts().Queue)
-	assert.Equal(t, jobs.QueueMailIn, postgres.MailJob{Mail: "inbound"}.InsertOpts().Queue)
-	assert.Equal(t, jobs.QueueMailIn, postgres.MailJob{Mail: "guest_request"}.InsertOpts().Queue)
+	assert.Equal(t, jobs.QueueMailOut, jobs.MailJob{Mail: "outbound"}.InsertOpts().Queue)
+	assert.Equal(t, jobs.QueueMailIn, jobs.MailJob{Mail: "inbound"}.InsertOpts().Queue)
+	assert.Equal(t, jobs.QueueMailIn, jobs.MailJob{Mail: "guest_request"}.InsertOpts().Queue)
 	assert.Equal(t, jobs.QueueTimers, jobs.SLAScanArgs{}.InsertOpts().Queue)
 }
 
