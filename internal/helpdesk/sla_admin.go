@@ -120,7 +120,8 @@ func (s *Service) SavePolicy(ctx context.Context, by Actor, id SLAPolicyID, in S
 	}
 	p, verr := in.policy()
 	var v ValidationError
-	if ve, ok := verr.(*ValidationError); ok {
+	var ve *ValidationError
+	if errors.As(verr, &ve) {
 		v = *ve
 	}
 	p.ID = id

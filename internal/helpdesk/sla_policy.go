@@ -1,6 +1,7 @@
 package helpdesk
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -257,7 +258,8 @@ func (in CalendarInput) calendar() (Calendar, error) {
 		c.Holidays = append(c.Holidays, h)
 	}
 	if err := c.Prepare(); err != nil {
-		if ve, ok := err.(*ValidationError); ok {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
 			for f, k := range ve.Fields {
 				v.Add(f, k)
 			}
