@@ -87,9 +87,6 @@ type RecordOnlyNotifier struct{}
 // NotifySLA does nothing.
 func (RecordOnlyNotifier) NotifySLA(context.Context, Store, SLANotification) error { return nil }
 
-// SetSLANotifier replaces the notifier (the email channel calls it).
-func (s *Service) SetSLANotifier(n SLANotifier) { s.slaNotifier = n }
-
 // syncSLA brings the ticket's clocks up to date after an operation made
 // evs: it records what the events did to each clock, re-applies the
 // policies (a priority or category change may select another), records a

@@ -337,7 +337,7 @@ func TestSLAEscalationLadderFiresEachLevelOnce(t *testing.T) {
 	require.NoError(t, err)
 
 	notes := &notes{}
-	d.svc.SetSLANotifier(notes)
+	d.svc = helpdesk.NewService(d.s, testHasher, d.clock.Now, helpdesk.WithSLANotifier(notes))
 	d.clock.Advance(70 * time.Minute)
 	res, err := d.svc.ScanSLA(ctx, d.clock.Now(), 100)
 	require.NoError(t, err)
