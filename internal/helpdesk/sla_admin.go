@@ -358,18 +358,6 @@ func policyAudit(p SLAPolicy) AuditValues {
 	}
 }
 
-// SLASoonWindow is the tenant's "Por vencer" horizon (staff).
-func (s *Service) SLASoonWindow(ctx context.Context, by Actor) (time.Duration, error) {
-	if !by.IsStaff() {
-		return 0, fmt.Errorf("helpdesk: SLA window: %w", ErrNotFound)
-	}
-	setup, err := s.store.SLASetup(ctx, by.Tenant)
-	if err != nil {
-		return 0, err
-	}
-	return setup.SoonWindow, nil
-}
-
 // SLAOrganisation names an organisation for the policy form.
 type SLAOrganisation struct {
 	ID   OrganisationID

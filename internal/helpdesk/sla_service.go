@@ -421,24 +421,6 @@ func (s *Service) recomputeSLA(ctx context.Context, tx Store, tenant TenantID, n
 	}
 }
 
-// TicketSLA returns ticket n's clocks as they stand at now, with the
-// policy and calendar that explain them (staff only).
-func (s *Service) TicketSLA(ctx context.Context, by Actor, n TicketNumber) (SLAClocks, error) {
-	if !by.IsStaff() {
-		return SLAClocks{}, fmt.Errorf("helpdesk: ticket SLA: %w", ErrNotFound)
-	}
-	var out SLAClocks
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		t, err := s.load(ctx, tx, by, n)
-		if err != nil {
-			return err
-		}
-		out, err = ticketSLA(ctx, tx, by.Tenant, &t, s.now())
-		return err
-	})
-	return out, err
-}
-
 func ticketSLA(ctx context.Context, tx Store, tenant TenantID, t *Ticket, now time.Time) (SLAClocks, error) {
 	setup, evs, err := tx.SLATicketState(ctx, tenant, t.ID)
 	if err != nil {
