@@ -14,7 +14,7 @@ CHROMIUM := $(firstword $(shell command -v chromium chromium-browser 2>/dev/null
 help:
 	@echo "make run     start a local database, load the demo desk and serve on :8080"
 	@echo "make stop    stop the local database started by make run"
-	@echo "make test    vet, staticcheck, format and generated-code checks, then every test with -race"
+	@echo "make test    vet, staticcheck, go.mod tidiness, dead code, format and generated-code checks, then every test with -race"
 	@echo "make build   build $(BIN)"
 	@echo "make fmt     format Go and templ sources"
 	@echo "make chaos   fault injection: kill -9 and PostgreSQL crashes under load; counts lost and duplicated work"
@@ -104,6 +104,11 @@ fmt:
 lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	$(GO) mod tidy -diff
+	@# -test counts what tests call as used, so test helpers (pgtest) are
+	@# not reported; deadcode exits 0 with findings, hence the check.
+	@dead="$$($(GO) tool deadcode -test ./...)" || exit 1; \
+	if [ -n "$$dead" ]; then echo "dead code:"; echo "$$dead"; exit 1; fi
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 

@@ -256,11 +256,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Warn("ATIENDE_ALLOW_OWNER_ROLE: serving as a role that owns the schema; tenant isolation rests on the application alone (see docs/database.md)", "role", role)
 	}
 
-	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
-	channel, err := emailChannel(cfg, log, svc, store)
+	secret, err := mailSecret(cfg, log)
 	if err != nil {
 		return err
 	}
+	signer := helpdesk.NewThreadSigner(secret)
+	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil,
+		helpdesk.WithEmail(signer),
+		// IMAP settings name a tenant's server: never an internal address.
+		helpdesk.WithIMAP(mail.NewSecretBox(secret), mail.CheckHost),
+		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}))
+	channel := emailChannel(cfg, log, svc, store, signer)
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
 
@@ -333,9 +339,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
-// emailChannel enables threading on svc and wires the SMTP receiver and the
-// mail worker from the configuration (docs/email.md).
-func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, store *postgres.Store) (*mail.Channel, error) {
+// mailSecret is the secret that signs email threading tokens and seals
+// IMAP passwords (docs/email.md).
+func mailSecret(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	secret, dev, err := cfg.MailSigningSecret()
 	if err != nil {
 		return nil, err
@@ -343,11 +349,12 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	if dev {
 		log.Warn("ATIENDE_MAIL_SECRET is not set: using the public development secret to sign email threading tokens (local installation only)")
 	}
-	signer := helpdesk.NewThreadSigner(secret)
-	svc.EnableEmail(signer)
-	// IMAP settings name a tenant's server: never an internal address.
-	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
-	svc.SetSLANotifier(helpdesk.MailSLANotifier{})
+	return secret, nil
+}
+
+// emailChannel wires the SMTP receiver and the mail worker from the
+// configuration (docs/email.md); svc was built with the same signer.
+func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, store *postgres.Store, signer helpdesk.ThreadSigner) *mail.Channel {
 	var out *mail.SMTPConfig
 	if cfg.SMTPHost != "" {
 		out = &mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,
@@ -356,7 +363,7 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 		log.Info("no ATIENDE_SMTP_HOST: notifications stay in each desk's local outbox (/{tenant}/admin/email)")
 	}
 	return mail.NewChannel(mail.Options{Service: svc, Store: store, Log: log, Signer: signer, Domain: cfg.InboundDomain,
-		BaseURL: cfg.BaseURL, MaxBytes: cfg.MailMaxBytes, From: cfg.SMTPFrom, SMTP: out}), nil
+		BaseURL: cfg.BaseURL, MaxBytes: cfg.MailMaxBytes, From: cfg.SMTPFrom, SMTP: out})
 }
 
 // autoMigrate is migrate up for serve: as the owner, with app (whose role

@@ -116,16 +116,6 @@ func (s *Service) UpdateAgentSettings(ctx context.Context, by Actor, in AgentSet
 	return a, nil
 }
 
-// WantsNotification reports whether user wants notices of kind k: the
-// mail channel asks before it queues an agent notice.
-func (s *Service) WantsNotification(ctx context.Context, tenant TenantID, user UserID, k NotificationKind) (bool, error) {
-	a, err := s.store.AgentSettings(ctx, tenant, user)
-	if err != nil {
-		return false, err
-	}
-	return a.Wants(k), nil
-}
-
 // WithSignature appends sig to a public reply's body, separated the way
 // mail clients separate signatures, unless the body is empty (a signature
 // alone is no reply) or already ends with it.

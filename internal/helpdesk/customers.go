@@ -109,9 +109,10 @@ func (s *Service) SaveOrganisation(ctx context.Context, by Actor, id Organisatio
 			Before: before, After: orgAudit(out)})
 	})
 	if errors.Is(err, ErrConflict) {
-		// The store names the constraint: a name or a domain.
+		// The store says which value is taken: a name or a domain.
 		field, key := "name", "error.name_taken"
-		if strings.Contains(err.Error(), "organisation_domains") {
+		var ce *ConflictError
+		if errors.As(err, &ce) && ce.Field == "domains" {
 			field, key = "domains", "admin.error.domain_taken"
 		}
 		return Organisation{}, &ValidationError{Fields: map[string]string{field: key}}

@@ -93,23 +93,3 @@ func (s *Service) FilterChoices(ctx context.Context, by Actor) ([]Group, []User,
 	}
 	return s.store.FilterChoices(ctx, by.Tenant)
 }
-
-// AssignmentChoices lists, for staff, the groups and agents a ticket may be
-// assigned to, read in one transaction.
-func (s *Service) AssignmentChoices(ctx context.Context, by Actor) ([]Group, []User, error) {
-	if !by.IsStaff() {
-		return nil, nil, fmt.Errorf("helpdesk: assignment choices: %w", ErrNotFound)
-	}
-	var groups []Group
-	var agents []User
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		if groups, err = tx.Groups(ctx, by.Tenant); err != nil {
-			return err
-		}
-		groups = activeGroups(groups)
-		agents, err = tx.Agents(ctx, by.Tenant)
-		return err
-	})
-	return groups, agents, err
-}

@@ -158,11 +158,6 @@ type MailStore interface {
 	RetryOutboundMail(ctx context.Context, tenant TenantID, id OutboundMailID, at time.Time) error
 }
 
-// EnableEmail gives the service the signer of threading tokens. Call it
-// once at start-up, before serving; without it no token verifies and every
-// mail that is not a subject-referenced reply opens a ticket.
-func (s *Service) EnableEmail(signer ThreadSigner) { s.threads = signer }
-
 // AcceptEmail records a message as received, before anything else is done
 // with it, so nothing is lost. It reports whether the Message-ID had been
 // received before (then nothing else will happen).

@@ -18,6 +18,24 @@ var (
 	ErrRateLimited       = errors.New("too many attempts")
 )
 
+// ConflictError is a value that must be unique and is taken, as the store
+// reports it. Field names the form field the value came from ("name",
+// "domains", ...) when the store knows it, "" otherwise. It matches
+// ErrConflict with errors.Is; callers that word the refusal per field use
+// errors.As.
+type ConflictError struct {
+	Field string
+}
+
+func (e *ConflictError) Error() string {
+	if e.Field == "" {
+		return ErrConflict.Error()
+	}
+	return ErrConflict.Error() + ": " + e.Field + " taken"
+}
+
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
 // ValidationError reports input that breaks a rule. Fields maps a form field
 // name to a message key of the i18n catalogue (never to prose), so every
 // surface can show it in the user's language next to the field.

@@ -1,36 +1,12 @@
 package helpdesk
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestCustomerFieldsListsActiveVisibleDefsInOrder(t *testing.T) {
-	svc, st, _ := newTestService(t)
-	st.defs = append(append([]CustomFieldDef(nil), fieldDefs...),
-		CustomFieldDef{ID: 7, Key: "retired", Label: "Retirado", Type: FieldText, CustomerVisible: true, Active: false},
-		CustomFieldDef{ID: 8, Key: "place", Label: "Ubicación", Type: FieldDropdown, CustomerVisible: true, Required: true, Active: true,
-			Options: []CustomFieldOption{{Value: "mad", Label: "Madrid"}}},
-	)
-	ctx := context.Background()
-	for _, by := range []Actor{requester, agent, admin, System(tenantA)} {
-		got, err := svc.CustomerFields(ctx, by)
-		require.NoError(t, err)
-		ids := make([]CustomFieldID, 0, len(got))
-		for _, d := range got {
-			ids = append(ids, d.ID)
-		}
-		assert.Equal(t, []CustomFieldID{1, 8}, ids, "active, customer-visible, by id")
-	}
-	for _, by := range []Actor{{}, {Kind: ActorUser, Tenant: tenantA}, {Kind: ActorGuest, Tenant: tenantA}} {
-		_, err := svc.CustomerFields(ctx, by)
-		assert.True(t, errors.Is(err, ErrNotFound), "%+v: %v", by, err)
-	}
-}
 
 func TestCheckCustomerFieldsMatchesOpen(t *testing.T) {
 	defs := []CustomFieldDef{

@@ -17,7 +17,7 @@ import (
 //
 // The server named by an admin is tenant input: it may not be a loopback,
 // private, link-local or metadata address (SSRF). The check is the email
-// channel's (it resolves names), handed to the service by EnableIMAP; the
+// channel's (it resolves names), handed to the service by WithIMAP; the
 // poller checks again before every connection.
 
 // SecretBox seals secrets stored at rest.
@@ -50,12 +50,6 @@ type IMAPInput struct {
 	Password string
 	Mailbox  string
 	Enabled  bool
-}
-
-// EnableIMAP gives the service what IMAP settings need: the box that seals
-// passwords and the check that refuses internal hosts.
-func (s *Service) EnableIMAP(box SecretBox, checkHost func(ctx context.Context, host string) error) {
-	s.secrets, s.checkHost = box, checkHost
 }
 
 // IMAPSettings returns the desk's IMAP account without its password

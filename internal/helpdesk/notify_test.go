@@ -1,110 +1,12 @@
 package helpdesk
 
 import (
-	"context"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// QueueMail records the notifications the service queues, so tests can
-// assert who is told what.
-func (f *fakeStore) QueueMail(ctx context.Context, tenant TenantID, m OutboundMail) (OutboundMailID, error) {
-	f.mustTx()
-	f.data.mails = append(f.data.mails, m)
-	return OutboundMailID(len(f.data.mails)), nil
-}
-
-// AgentSettings gives every active agent the defaults, except those the
-// test turned notices off for (notifyOff).
-func (f *fakeStore) AgentSettings(ctx context.Context, tenant TenantID, user UserID) (AgentSettings, error) {
-	f.mustTx()
-	u, ok := f.users[user]
-	if !ok || u.Tenant != tenant || !u.Role.IsStaff() || !u.Active {
-		return AgentSettings{}, ErrNotFound
-	}
-	return AgentSettings{NotificationsOff: notifyOff[user]}, nil
-}
-
-// Agents lists the tenant's active staff, by name.
-func (f *fakeStore) Agents(ctx context.Context, tenant TenantID) ([]User, error) {
-	f.mustTx()
-	var out []User
-	for _, u := range f.users {
-		if u.Tenant == tenant && u.Active && u.Role.IsStaff() {
-			out = append(out, u)
-		}
-	}
-	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
-}
-
-var notifyOff = map[UserID][]NotificationKind{agent2ID: {NotifyAssigned}}
-
-func mailsOf(f *fakeStore) []string {
-	var out []string
-	for _, m := range f.data.mails {
-		out = append(out, string(m.Kind)+":"+m.To)
-	}
-	return out
-}
-
-// TestNotificationsFollowTheChange: each change queues, in its own
-// transaction, exactly the notices of docs/email.md, and nobody is told
-// about their own action.
-func TestNotificationsFollowTheChange(t *testing.T) {
-	t.Parallel()
-	f := newFakeStore()
-	svc := NewService(f, nil, nil)
-	ctx := context.Background()
-	req := f.users[requesterID].Actor()
-	ana := f.users[agentID].Actor()
-
-	tk, err := svc.OpenTicket(ctx, req, NewTicket{Subject: "Impresora", Description: "No imprime", Channel: ChannelWeb})
-	require.NoError(t, err)
-	assert.Equal(t, []string{"ack:rosa@example.com"}, mailsOf(f))
-	at := TicketVersion{Number: tk.Number}
-
-	g := group1.ID
-	me := agentID
-	_, err = svc.Assign(ctx, ana, at, Assignment{Group: &g, Agent: &me})
-	require.NoError(t, err)
-	assert.Len(t, f.data.mails, 1, "taking a ticket yourself tells nobody")
-
-	_, err = svc.Reply(ctx, ana, at, ReplyInput{CommentInput: CommentInput{Body: "¿Qué modelo es?"}, Public: true, Status: StatusPending})
-	require.NoError(t, err)
-	assert.Equal(t, []string{"ack:rosa@example.com", "reply:rosa@example.com"}, mailsOf(f), "a reply that sets pending is one mail")
-	assert.False(t, f.data.mails[1].Auto, "a person's reply is not automatic")
-	assert.NotZero(t, f.data.mails[1].Comment)
-
-	_, err = svc.AddNote(ctx, ana, at, CommentInput{Body: "nota interna"})
-	require.NoError(t, err)
-	assert.Len(t, f.data.mails, 2, "internal notes mail nobody")
-
-	_, err = svc.Reply(ctx, req, at, ReplyInput{CommentInput: CommentInput{Body: "Una HP"}, Public: true})
-	require.NoError(t, err)
-	assert.Equal(t, "requester_reply:ana@desk.example", mailsOf(f)[2], "the assignee hears of the requester's reply")
-
-	_, err = svc.ChangeStatus(ctx, ana, at, StatusSolved)
-	require.NoError(t, err)
-	assert.Equal(t, "solved:rosa@example.com", mailsOf(f)[3])
-	assert.True(t, f.data.mails[3].Auto)
-
-	// Assigning to Luis, who turned assignment notices off, tells nobody;
-	// assigning to Ana (by the admin) tells Ana.
-	luis := agent2ID
-	_, err = svc.Assign(ctx, f.users[adminID].Actor(), at, Assignment{Agent: &luis})
-	require.NoError(t, err)
-	assert.Len(t, f.data.mails, 4)
-	_, err = svc.Assign(ctx, f.users[adminID].Actor(), at, Assignment{Agent: &me})
-	require.NoError(t, err)
-	assert.Equal(t, "assigned:ana@desk.example", mailsOf(f)[len(f.data.mails)-1])
-}
 
 // TestThreadTokens: a token verifies only as made, with this secret.
 func TestThreadTokens(t *testing.T) {
@@ -155,73 +57,11 @@ func TestQuotedHistoryRoundTrip(t *testing.T) {
 	assert.Empty(t, foldedHTML(InboundEmail{Text: "x"}), "no quote, no HTML of ours")
 }
 
-func TestMentionsNotifyAgents(t *testing.T) {
+func TestMentions(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, []string{"luis", "ana.b"}, Mentions("@Luis mira esto, y @ana.b. Escribe a rosa@example.com"))
 	assert.Empty(t, Mentions("correo: soporte@desk.example, @ solo"))
 
-	f := newFakeStore()
-	svc := NewService(f, nil, nil)
-	ctx := context.Background()
-	tk, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Red", Description: "No hay red", Channel: ChannelWeb})
-	require.NoError(t, err)
-	before := len(f.data.mails)
-	_, err = svc.AddNote(ctx, f.users[agentID].Actor(), TicketVersion{Number: tk.Number},
-		CommentInput{Body: "@luis ¿lo miras? (@ana soy yo; @rosa no es del equipo; luis@desk.example tampoco cuenta)"})
-	require.NoError(t, err)
-	assert.Equal(t, []string{"mention:luis@desk.example"}, mailsOf(f)[before:])
-	assert.NotZero(t, f.data.mails[before].Comment)
-}
-
-func TestSLANoticesByMail(t *testing.T) {
-	t.Parallel()
-	f := newFakeStore()
-	g := f.groups[1]
-	g.Leads = []UserID{agent2ID, agentID}
-	f.groups[1] = g
-	ctx := context.Background()
-	n := SLANotification{Tenant: tenantA, Ticket: 7, Number: 42, Metric: MetricFirstReply, Assignee: agentID, Group: 1,
-		Level: EscalationLevel{Percent: 80, NotifyAssignee: true, NotifyLeads: true, NotifyAdmins: true}}
-	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
-	assert.ElementsMatch(t, []string{"sla_warning:ana@desk.example", "sla_warning:luis@desk.example", "sla_warning:admin@desk.example"},
-		mailsOf(f), "each once, even when assignee and lead")
-	assert.Equal(t, "first_reply:80", f.data.mails[0].Detail)
-
-	f.data.mails = nil
-	n.Level = EscalationLevel{Percent: 100, NotifyAssignee: true}
-	require.NoError(t, f.InTx(ctx, tenantA, func(tx Store) error { return MailSLANotifier{}.NotifySLA(ctx, tx, n) }))
-	assert.Equal(t, []string{"sla_breach:ana@desk.example"}, mailsOf(f))
-}
-
-// MailsSince counts the queued notices of kind to an address.
-func (f *fakeStore) MailsSince(ctx context.Context, tenant TenantID, to string, kind MailKind, since time.Time) (int, error) {
-	f.mustTx()
-	n := 0
-	for _, m := range f.data.mails {
-		if NormaliseEmail(m.To) == to && m.Kind == kind && !m.CreatedAt.Before(since) {
-			n++
-		}
-	}
-	return n, nil
-}
-
-// TestAcknowledgementsAreBraked: an address gets at most MaxAcksPerHour
-// acknowledgements an hour, whatever opens the tickets.
-func TestAcknowledgementsAreBraked(t *testing.T) {
-	t.Parallel()
-	f := newFakeStore()
-	c := &clock{now: time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)}
-	svc := NewService(f, nil, c.Now)
-	ctx := context.Background()
-	for i := range MaxAcksPerHour + 3 {
-		_, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Aviso " + strconv.Itoa(i), Description: "x", Channel: ChannelWeb})
-		require.NoError(t, err)
-	}
-	assert.Len(t, f.data.mails, MaxAcksPerHour)
-	c.now = c.now.Add(61 * time.Minute)
-	_, err := svc.OpenTicket(ctx, f.users[requesterID].Actor(), NewTicket{Subject: "Otra hora", Description: "x", Channel: ChannelWeb})
-	require.NoError(t, err)
-	assert.Len(t, f.data.mails, MaxAcksPerHour+1, "an hour later they are acknowledged again")
 }
 
 func TestMailTemplateRules(t *testing.T) {

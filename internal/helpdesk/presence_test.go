@@ -10,11 +10,16 @@ import (
 )
 
 // Presence and drafts are staff-only: anyone else is told the ticket does
-// not exist before the store is asked anything (the fake store would panic
-// on the presence methods it does not implement).
+// not exist before the store is asked anything.
+// txOnly opens transactions and answers nothing else: a store call inside
+// one panics on the nil Store, which proves the service refused first.
+type txOnly struct{ Store }
+
+func (s txOnly) InTx(_ context.Context, _ TenantID, fn func(Store) error) error { return fn(s) }
+
 func TestPresenceIsForStaffOnly(t *testing.T) {
 	t.Parallel()
-	svc, _, _ := newTestService(t)
+	svc := NewService(txOnly{}, nil, nil)
 	ctx := context.Background()
 	for _, by := range []Actor{
 		{Kind: ActorUser, Tenant: 1, User: 7, Role: RoleCustomer},
@@ -37,7 +42,7 @@ func TestPresenceIsForStaffOnly(t *testing.T) {
 
 func TestHeartbeatRefusesAnOversizedDraft(t *testing.T) {
 	t.Parallel()
-	svc, _, _ := newTestService(t)
+	svc := NewService(txOnly{}, nil, nil)
 	agent := Actor{Kind: ActorUser, Tenant: 1, User: 2, Role: RoleAgent}
 	_, err := svc.Heartbeat(context.Background(), agent, Heartbeat{Number: 1, Draft: &DraftInput{Body: strings.Repeat("x", MaxDraftBytes+1)}})
 	var invalid *ValidationError

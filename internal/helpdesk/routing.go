@@ -61,8 +61,6 @@ type RoutingStore interface {
 	MarkAssigned(ctx context.Context, tenant TenantID, group GroupID, agent UserID, at time.Time) error
 	// SetAvailability stores an agent's availability.
 	SetAvailability(ctx context.Context, tenant TenantID, agent UserID, a Availability) error
-	// Availability reads an agent's availability.
-	Availability(ctx context.Context, tenant TenantID, agent UserID) (Availability, error)
 	// UnstartedTickets lists up to limit tickets assigned to agent that are
 	// new or open and have no public agent reply, most recently changed
 	// first.
@@ -291,18 +289,4 @@ func (s *Service) handBack(ctx context.Context, tx Store, by Actor, n TicketNumb
 		return false, err
 	}
 	return true, s.runTriggers(ctx, tx, &t, OnUpdated, "")
-}
-
-// MyAvailability returns the acting agent's availability.
-func (s *Service) MyAvailability(ctx context.Context, by Actor) (Availability, error) {
-	if !by.IsStaff() {
-		return "", fmt.Errorf("helpdesk: availability: %w", ErrForbidden)
-	}
-	var a Availability
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		a, err = tx.Availability(ctx, by.Tenant, by.User)
-		return err
-	})
-	return a, err
 }

@@ -27,17 +27,40 @@ type Service struct {
 	// slaRecompute bounds the tickets recomputed in an admin's change; 0
 	// is DefaultSLARecomputeLimit.
 	slaRecompute int
-	threads      ThreadSigner // see EnableEmail
-	// secrets and checkHost serve IMAP settings (see EnableIMAP).
+	threads      ThreadSigner // see WithEmail
+	// secrets and checkHost serve IMAP settings (see WithIMAP).
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error
 }
 
+// Option configures a Service at construction.
+type Option func(*Service)
+
+// WithEmail gives the service the signer of threading tokens. Without it
+// no token verifies and every mail that is not a subject-referenced reply
+// opens a ticket.
+func WithEmail(signer ThreadSigner) Option { return func(s *Service) { s.threads = signer } }
+
+// WithIMAP gives the service what IMAP settings need: the box that seals
+// passwords and the check that refuses internal hosts. Without it the IMAP
+// settings are unavailable.
+func WithIMAP(box SecretBox, checkHost func(ctx context.Context, host string) error) Option {
+	return func(s *Service) { s.secrets, s.checkHost = box, checkHost }
+}
+
+// WithSLANotifier sends SLA escalation notices through n (the email
+// channel's MailSLANotifier); without it escalations are recorded only.
+func WithSLANotifier(n SLANotifier) Option { return func(s *Service) { s.slaNotifier = n } }
+
 // NewService wires the domain to its store and password hasher. now may be
 // nil for the wall clock; tests pass a fixed clock.
-func NewService(store Store, hasher PasswordHasher, now func() time.Time) *Service {
+func NewService(store Store, hasher PasswordHasher, now func() time.Time, opts ...Option) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, hasher: hasher, now: func() time.Time { return now().UTC() }}
+	s := &Service{store: store, hasher: hasher, now: func() time.Time { return now().UTC() }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }

@@ -120,7 +120,8 @@ func (s *Service) SavePolicy(ctx context.Context, by Actor, id SLAPolicyID, in S
 	}
 	p, verr := in.policy()
 	var v ValidationError
-	if ve, ok := verr.(*ValidationError); ok {
+	var ve *ValidationError
+	if errors.As(verr, &ve) {
 		v = *ve
 	}
 	p.ID = id
@@ -355,18 +356,6 @@ func policyAudit(p SLAPolicy) AuditValues {
 		"targets":       strings.Join(targets, "; "),
 		"escalations":   strings.Join(ladder, "; "),
 	}
-}
-
-// SLASoonWindow is the tenant's "Por vencer" horizon (staff).
-func (s *Service) SLASoonWindow(ctx context.Context, by Actor) (time.Duration, error) {
-	if !by.IsStaff() {
-		return 0, fmt.Errorf("helpdesk: SLA window: %w", ErrNotFound)
-	}
-	setup, err := s.store.SLASetup(ctx, by.Tenant)
-	if err != nil {
-		return 0, err
-	}
-	return setup.SoonWindow, nil
 }
 
 // SLAOrganisation names an organisation for the policy form.

@@ -61,7 +61,7 @@ type Calendar struct {
 func CalendarHours() Calendar { return Calendar{Name: "24/7", TimeZone: "UTC", always: true} }
 
 // IsCalendarHours reports whether every minute counts in c.
-// A calendar with no opening hours at all (which Prepare refuses) counts
+// A calendar with no opening hours at all (which NewCalendar refuses) counts
 // as calendar hours too, rather than never reaching a deadline.
 func (c *Calendar) IsCalendarHours() bool { return c.always || c.empty() }
 
@@ -82,10 +82,18 @@ func (c *Calendar) Location() *time.Location {
 	return time.UTC
 }
 
-// Prepare checks c and readies it for arithmetic: it loads the time zone,
-// sorts each day's intervals and indexes the holidays. Problems are
-// reported at once as a ValidationError with i18n keys.
-func (c *Calendar) Prepare() error {
+// NewCalendar checks a calendar and readies it for arithmetic: it loads
+// the time zone, sorts each day's intervals and indexes the holidays.
+// Problems are reported at once as a *ValidationError with i18n keys; the
+// calendar returned with one is still safe to compute with (in UTC when
+// the time zone is unknown), so a form can be re-rendered from it.
+func NewCalendar(name, timeZone string, week [7][]Interval, holidays []Holiday) (Calendar, error) {
+	c := Calendar{Name: name, TimeZone: timeZone, Week: week, Holidays: holidays}
+	err := c.prepare()
+	return c, err
+}
+
+func (c *Calendar) prepare() error {
 	var v ValidationError
 	c.Name = CleanLine(c.Name)
 	if c.Name == "" || len([]rune(c.Name)) > 120 {

@@ -13,10 +13,11 @@ import (
 // dayCalendar opens only on one weekday, with the given hours.
 func dayCalendar(t *testing.T, tz string, day time.Weekday, h string) *helpdesk.Calendar {
 	t.Helper()
-	c := &helpdesk.Calendar{Name: tz, TimeZone: tz}
-	c.Week[day] = hours(t, h)
-	require.NoError(t, c.Prepare())
-	return c
+	var week [7][]helpdesk.Interval
+	week[day] = hours(t, h)
+	c, err := helpdesk.NewCalendar(tz, tz, week, nil)
+	require.NoError(t, err)
+	return &c
 }
 
 func utc(t *testing.T, s string) time.Time {

@@ -30,17 +30,19 @@ func holiday(t testing.TB, s string) helpdesk.Holiday {
 // Saturday saturday, Sunday sunday.
 func calendar(t testing.TB, tz, weekday, saturday, sunday string, holidays ...string) *helpdesk.Calendar {
 	t.Helper()
-	c := &helpdesk.Calendar{Name: tz, TimeZone: tz}
+	var week [7][]helpdesk.Interval
 	for d := time.Monday; d <= time.Friday; d++ {
-		c.Week[d] = hours(t, weekday)
+		week[d] = hours(t, weekday)
 	}
-	c.Week[time.Saturday] = hours(t, saturday)
-	c.Week[time.Sunday] = hours(t, sunday)
+	week[time.Saturday] = hours(t, saturday)
+	week[time.Sunday] = hours(t, sunday)
+	var hs []helpdesk.Holiday
 	for _, h := range holidays {
-		c.Holidays = append(c.Holidays, holiday(t, h))
+		hs = append(hs, holiday(t, h))
 	}
-	require.NoError(t, c.Prepare())
-	return c
+	c, err := helpdesk.NewCalendar(tz, tz, week, hs)
+	require.NoError(t, err)
+	return &c
 }
 
 // The calendars of the tests: split shifts and lunch breaks, with and
@@ -153,22 +155,22 @@ func TestCalendarHoursCountEveryMinute(t *testing.T) {
 	assert.True(t, c.IsOpen(start))
 }
 
-func TestCalendarPrepareRefusesBadInput(t *testing.T) {
+func TestNewCalendarRefusesBadInput(t *testing.T) {
 	t.Parallel()
-	c := helpdesk.Calendar{Name: "", TimeZone: "Mars/Olympus"}
-	c.Week[time.Monday] = []helpdesk.Interval{{Start: 600, End: 540}}
-	c.Week[time.Tuesday] = []helpdesk.Interval{{Start: 540, End: 720}, {Start: 700, End: 800}}
-	c.Holidays = []helpdesk.Holiday{{Month: 2, Day: 30}}
-	err := c.Prepare()
+	var week [7][]helpdesk.Interval
+	week[time.Monday] = []helpdesk.Interval{{Start: 600, End: 540}}
+	week[time.Tuesday] = []helpdesk.Interval{{Start: 540, End: 720}, {Start: 700, End: 800}}
+	c, err := helpdesk.NewCalendar("", "Mars/Olympus", week, []helpdesk.Holiday{{Month: 2, Day: 30}})
 	var ve *helpdesk.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, map[string]string{
 		"name": "error.required", "time_zone": "sla.error.time_zone", "day1": "sla.error.interval",
 		"day2": "sla.error.overlap", "holidays": "sla.error.holiday",
 	}, ve.Fields)
+	assert.Equal(t, time.UTC, c.Location(), "a refused calendar still computes, in UTC")
 
-	empty := helpdesk.Calendar{Name: "Nunca", TimeZone: "UTC"}
-	require.ErrorAs(t, empty.Prepare(), &ve)
+	_, err = helpdesk.NewCalendar("Nunca", "UTC", [7][]helpdesk.Interval{}, nil)
+	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "sla.error.no_hours", ve.Fields["week"])
 
 	for _, bad := range []string{"9-18", "09:00-08:00", "09:00", "24:30-25:00", "09:0-10:00"} {

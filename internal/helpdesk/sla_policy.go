@@ -1,6 +1,7 @@
 package helpdesk
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -237,14 +238,15 @@ type CalendarInput struct {
 
 func (in CalendarInput) calendar() (Calendar, error) {
 	var v ValidationError
-	c := Calendar{Name: in.Name, TimeZone: in.TimeZone}
+	var week [7][]Interval
 	for d, s := range in.Hours {
 		iv, err := ParseIntervals(s)
 		if err != nil {
 			v.Add(fmt.Sprintf("day%d", d), "sla.error.interval")
 		}
-		c.Week[d] = iv
+		week[d] = iv
 	}
+	var holidays []Holiday
 	for _, s := range in.Holidays {
 		if CleanLine(s) == "" {
 			continue
@@ -254,10 +256,12 @@ func (in CalendarInput) calendar() (Calendar, error) {
 			v.Add("holidays", "sla.error.holiday")
 			continue
 		}
-		c.Holidays = append(c.Holidays, h)
+		holidays = append(holidays, h)
 	}
-	if err := c.Prepare(); err != nil {
-		if ve, ok := err.(*ValidationError); ok {
+	c, err := NewCalendar(in.Name, in.TimeZone, week, holidays)
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
 			for f, k := range ve.Fields {
 				v.Add(f, k)
 			}

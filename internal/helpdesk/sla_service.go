@@ -87,9 +87,6 @@ type RecordOnlyNotifier struct{}
 // NotifySLA does nothing.
 func (RecordOnlyNotifier) NotifySLA(context.Context, Store, SLANotification) error { return nil }
 
-// SetSLANotifier replaces the notifier (the email channel calls it).
-func (s *Service) SetSLANotifier(n SLANotifier) { s.slaNotifier = n }
-
 // syncSLA brings the ticket's clocks up to date after an operation made
 // evs: it records what the events did to each clock, re-applies the
 // policies (a priority or category change may select another), records a
@@ -422,24 +419,6 @@ func (s *Service) recomputeSLA(ctx context.Context, tx Store, tenant TenantID, n
 			return nil
 		}
 	}
-}
-
-// TicketSLA returns ticket n's clocks as they stand at now, with the
-// policy and calendar that explain them (staff only).
-func (s *Service) TicketSLA(ctx context.Context, by Actor, n TicketNumber) (SLAClocks, error) {
-	if !by.IsStaff() {
-		return SLAClocks{}, fmt.Errorf("helpdesk: ticket SLA: %w", ErrNotFound)
-	}
-	var out SLAClocks
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		t, err := s.load(ctx, tx, by, n)
-		if err != nil {
-			return err
-		}
-		out, err = ticketSLA(ctx, tx, by.Tenant, &t, s.now())
-		return err
-	})
-	return out, err
 }
 
 func ticketSLA(ctx context.Context, tx Store, tenant TenantID, t *Ticket, now time.Time) (SLAClocks, error) {

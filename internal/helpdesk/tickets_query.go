@@ -1,6 +1,9 @@
 package helpdesk
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // TicketSummary is a ticket as queues and lists show it: the narrow row plus
 // display names, without side sets.
@@ -260,7 +263,8 @@ func (q *SearchQuery) Validate() error {
 }
 
 func mergeValidation(v *ValidationError, err error) {
-	if ve, ok := err.(*ValidationError); ok {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
 		for f, k := range ve.Fields {
 			v.Add(f, k)
 		}

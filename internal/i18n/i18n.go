@@ -6,7 +6,6 @@ package i18n
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -47,9 +46,6 @@ func FromAcceptLanguage(h string) Lang {
 	}
 	return Default
 }
-
-// FromRequest is FromAcceptLanguage of r.
-func FromRequest(r *http.Request) Lang { return FromAcceptLanguage(r.Header.Get("Accept-Language")) }
 
 // T returns the message for key, formatted with args (fmt verbs).
 func (l Lang) T(key string, args ...any) string {

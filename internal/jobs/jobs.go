@@ -125,6 +125,3 @@ func (r *Runner) Stop(ctx context.Context) error {
 	}
 	return err
 }
-
-// Client exposes the River client (tests subscribe to its events).
-func (r *Runner) Client() *river.Client[pgx.Tx] { return r.client }

@@ -30,7 +30,7 @@ type Channel struct {
 }
 
 // NewChannel wires the email channel. The caller enables threading on the
-// service (Service.EnableEmail) with the same signer.
+// service (helpdesk.WithEmail) with the same signer.
 func NewChannel(o Options) *Channel {
 	proc := &Processor{Service: o.Service, Store: o.Store, Log: o.Log}
 	out := &Deliverer{Service: o.Service, Store: o.Store, Signer: o.Signer, Domain: o.Domain, BaseURL: o.BaseURL,

@@ -93,8 +93,7 @@ func (r *rig) poller() *Poller {
 // account only.
 func TestIMAPPoll(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "demo", "otra")
-	r.svc.EnableIMAP(NewSecretBox(testSecret), HostCheck(true))
+	r := newRigWith(t, []helpdesk.Option{helpdesk.WithIMAP(NewSecretBox(testSecret), HostCheck(true))}, "demo", "otra")
 	r.runJobs(t)
 	srv := startIMAP(t)
 	ctx := context.Background()
@@ -190,8 +189,7 @@ func TestIMAPPoll(t *testing.T) {
 // a loopback server before connecting, even if the setting was stored.
 func TestIMAPPollRefusesInternalHosts(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "demo")
-	r.svc.EnableIMAP(NewSecretBox(testSecret), HostCheck(true))
+	r := newRigWith(t, []helpdesk.Option{helpdesk.WithIMAP(NewSecretBox(testSecret), HostCheck(true))}, "demo")
 	srv := startIMAP(t)
 	box := srv.user(t, "soporte@demo.example", "clave")
 	appendMail(t, box, readEML(t, "gmail_alternative.eml"))
@@ -207,8 +205,7 @@ func TestIMAPPollRefusesInternalHosts(t *testing.T) {
 // batch job, which polls the desk's mailbox.
 func TestIMAPPollOnRiver(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "demo")
-	r.svc.EnableIMAP(NewSecretBox(testSecret), HostCheck(true))
+	r := newRigWith(t, []helpdesk.Option{helpdesk.WithIMAP(NewSecretBox(testSecret), HostCheck(true))}, "demo")
 	srv := startIMAP(t)
 	box := srv.user(t, "soporte@demo.example", "clave")
 	appendMail(t, box, readEML(t, "gmail_alternative.eml"))

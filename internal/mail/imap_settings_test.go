@@ -36,8 +36,7 @@ func TestSecretBox(t *testing.T) {
 // refused; turning polling off takes the desk off the poller's list.
 func TestIMAPSettings(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, "demo")
-	r.svc.EnableIMAP(NewSecretBox(testSecret), CheckHost)
+	r := newRigWith(t, []helpdesk.Option{helpdesk.WithIMAP(NewSecretBox(testSecret), CheckHost)}, "demo")
 	ctx := context.Background()
 	tn := r.desks["demo"]
 	u, err := r.store.UserByEmail(ctx, tn.ID, "admin@demo.example")

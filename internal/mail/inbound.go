@@ -14,19 +14,25 @@ import (
 // recorded: only bounces and other automatic reports use it.
 const NullSender = "<>"
 
-// SenderLimit is the per-sender rate limit of inbound mail: more messages
-// than this from one address to one desk within the window change nothing
+// SenderLimit is a per-sender rate limit of inbound mail: more than Max
+// messages from one address to one desk within Window change nothing
 // (rate_limited). The counters are in PostgreSQL, shared by every server.
-var SenderLimit = struct {
+type SenderLimit struct {
 	Max    int
 	Window time.Duration
-}{Max: 30, Window: time.Hour}
+}
+
+// DefaultSenderLimit is the limit of a Processor whose Limit is zero.
+func DefaultSenderLimit() SenderLimit { return SenderLimit{Max: 30, Window: time.Hour} }
 
 // Processor turns a stored inbound message into its outcome.
 type Processor struct {
 	Service *helpdesk.Service
 	Store   IntakeStore
 	Log     *slog.Logger
+	// Limit bounds the messages taken from one sender; zero is
+	// DefaultSenderLimit.
+	Limit SenderLimit
 }
 
 // Process parses received message id of tenant and lets the domain decide
@@ -49,7 +55,11 @@ func (p *Processor) Process(ctx context.Context, tenant helpdesk.TenantID, id he
 	}
 	if in.From.Email != "" && !in.Auto.Suppressed() {
 		key := "mail-in:" + strconv.FormatInt(int64(tenant), 10) + ":" + helpdesk.NormaliseEmail(in.From.Email)
-		ok, err := p.Store.Hit(ctx, key, SenderLimit.Window, SenderLimit.Max)
+		lim := p.Limit
+		if lim == (SenderLimit{}) {
+			lim = DefaultSenderLimit()
+		}
+		ok, err := p.Store.Hit(ctx, key, lim.Window, lim.Max)
 		if err != nil {
 			return helpdesk.InboundResult{}, err
 		}

@@ -165,9 +165,7 @@ func TestSendersTheDeskRefuses(t *testing.T) {
 	res, _ = r.receive(t, "demo", readEML(t, "apple_latin1.eml", "maria@example.net", "agente@demo.example", "APPLE-0001", "APPLE-0002"))
 	assert.Equal(t, helpdesk.InboundResult{Outcome: helpdesk.OutcomeRejected, Detail: "staff_sender"}, res)
 
-	old := SenderLimit
-	SenderLimit.Max = 2
-	defer func() { SenderLimit = old }()
+	r.proc.Limit = SenderLimit{Max: 2, Window: DefaultSenderLimit().Window}
 	var outcomes []helpdesk.InboundOutcome
 	for _, id := range []string{"r1", "r2", "r3"} {
 		res, _ = r.receive(t, "demo", readEML(t, "list_bulk.eml", "list-0001", id))

@@ -42,11 +42,16 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 
 func newRig(t *testing.T, slugs ...string) *rig {
 	t.Helper()
+	return newRigWith(t, nil, slugs...)
+}
+
+// newRigWith is newRig with a service built with opts as well as email.
+func newRigWith(t *testing.T, opts []helpdesk.Option, slugs ...string) *rig {
+	t.Helper()
 	pool := pgtest.New(t)
 	r := &rig{pool: pool, store: postgres.New(pool), signer: helpdesk.NewThreadSigner(testSecret),
 		desks: map[string]helpdesk.Tenant{}, agents: map[string]helpdesk.User{}}
-	r.svc = helpdesk.NewService(r.store, testHasher, nil)
-	r.svc.EnableEmail(r.signer)
+	r.svc = helpdesk.NewService(r.store, testHasher, nil, append(opts, helpdesk.WithEmail(r.signer))...)
 	r.proc = &Processor{Service: r.svc, Store: r.store, Log: quietLog()}
 	r.deliver = &Deliverer{Service: r.svc, Store: r.store, Signer: r.signer, Domain: "localhost",
 		BaseURL: "http://localhost:8080", Log: quietLog()}

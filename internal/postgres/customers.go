@@ -96,7 +96,7 @@ func (s *Store) SaveOrganisation(ctx context.Context, tenant helpdesk.TenantID, 
 		return err
 	})
 	if errors.Is(err, errDomainTaken) {
-		return helpdesk.Organisation{}, helpdeskConflict("organisation_domains")
+		return helpdesk.Organisation{}, fmt.Errorf("postgres: save organisation %q: %w", o.Name, &helpdesk.ConflictError{Field: "domains"})
 	}
 	return out, mapErr(err, "save organisation %q", o.Name)
 }
@@ -177,8 +177,3 @@ func (s *Store) MergeCustomer(ctx context.Context, tenant helpdesk.TenantID, fro
 
 // errDomainTaken stops a save whose domain another organisation holds.
 var errDomainTaken = errors.New("domain taken")
-
-// helpdeskConflict is ErrConflict naming the constraint, as mapErr does.
-func helpdeskConflict(constraint string) error {
-	return fmt.Errorf("postgres: %w (%s)", helpdesk.ErrConflict, constraint)
-}

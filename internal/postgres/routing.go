@@ -113,15 +113,6 @@ func (s *Store) SetAvailability(ctx context.Context, tenant helpdesk.TenantID, a
 	return mapErr(err, "set availability of %d", agent)
 }
 
-// Availability reads a user's availability.
-func (s *Store) Availability(ctx context.Context, tenant helpdesk.TenantID, agent helpdesk.UserID) (helpdesk.Availability, error) {
-	var a string
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT availability FROM users WHERE tenant_id = $1 AND id = $2`, int64(tenant), int64(agent)).Scan(&a)
-	})
-	return helpdesk.Availability(a), mapErr(err, "availability of %d", agent)
-}
-
 // UnstartedTickets lists the agent's new or open tickets without a public
 // agent reply, most recently changed first: the order of
 // tickets_open_assignee, so no sort.

@@ -193,9 +193,9 @@ func TestAwayHandsBackUnstartedTickets(t *testing.T) {
 	got, err = r.svc.Ticket(ctx, r.admin.Actor(), a1.Number)
 	require.NoError(t, err)
 	assert.Equal(t, ana.ID, got.Assignee)
-	av, err := r.svc.MyAvailability(ctx, ana.Actor())
+	st, err := r.svc.AgentSettings(ctx, ana.Actor())
 	require.NoError(t, err)
-	assert.Equal(t, helpdesk.Away, av)
+	assert.Equal(t, helpdesk.Away, st.Availability)
 
 	_, err = r.svc.SetAvailability(ctx, r.cust.Actor(), helpdesk.Away, true)
 	assert.ErrorIs(t, err, helpdesk.ErrForbidden)

@@ -155,10 +155,16 @@ func scanCalendar(row pgx.CollectableRow) (helpdesk.Calendar, error) {
 		}
 		c.Holidays = append(c.Holidays, h)
 	}
-	// Saved calendars were checked by the domain; Prepare only readies
-	// them (time zone, holiday index) here.
-	_ = c.Prepare()
-	return c, nil
+	// Saved calendars were checked by the domain, so this only readies
+	// them (time zone, holiday index); one that no longer checks (a time
+	// zone this host's database lacks) is an error, not a calendar that
+	// silently counts in UTC.
+	ready, err := helpdesk.NewCalendar(c.Name, c.TimeZone, c.Week, c.Holidays)
+	if err != nil {
+		return c, fmt.Errorf("calendar %d: %w", id, err)
+	}
+	ready.ID = c.ID
+	return ready, nil
 }
 
 func scanClockEvent(row pgx.CollectableRow) (helpdesk.ClockEvent, error) {

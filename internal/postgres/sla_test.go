@@ -102,6 +102,14 @@ func (d *desk) reply(t *testing.T, by helpdesk.Actor, n helpdesk.TicketNumber, s
 	return res.Ticket
 }
 
+// ticketSLA is ticket n's clocks as the agent's workspace shows them.
+func (d *desk) ticketSLA(t *testing.T, n helpdesk.TicketNumber) helpdesk.SLAClocks {
+	t.Helper()
+	ws, err := d.svc.StaffWorkspace(d.ctx(), d.agent.Actor(), n)
+	require.NoError(t, err)
+	return ws.SLA
+}
+
 func (d *desk) historyKinds(t *testing.T, tk helpdesk.Ticket, kind helpdesk.EventKind) []helpdesk.Event {
 	t.Helper()
 	tl, err := d.svc.Timeline(d.ctx(), d.agent.Actor(), tk.Number)
@@ -153,8 +161,7 @@ func TestSLAResolutionPausesInPendingAndResumesOnReopen(t *testing.T) {
 	// 1h + 30min used: 6h30 left from 17:30.
 	assert.Equal(t, "running 03-11T00:00 -", rows["resolution"], "a reopen resumes the resolution clock where it stopped")
 
-	tl, err := d.svc.TicketSLA(d.ctx(), d.agent.Actor(), tk.Number)
-	require.NoError(t, err)
+	tl := d.ticketSLA(t, tk.Number)
 	res := tl.Clocks[helpdesk.MetricResolution]
 	assert.Equal(t, 90*time.Minute, res.Consumed)
 	require.Len(t, res.Paused, 1)
@@ -258,8 +265,7 @@ func TestSLAPolicyReappliesWhenPriorityOrCategoryChanges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "running 03-10T13:00 -", d.clockRows(t, tk)["resolution"])
 
-	sla, err := d.svc.TicketSLA(d.ctx(), d.agent.Actor(), tk.Number)
-	require.NoError(t, err)
+	sla := d.ticketSLA(t, tk.Number)
 	require.NotNil(t, sla.Policy)
 	assert.Equal(t, "Caídas", sla.Policy.Name)
 }
@@ -337,7 +343,7 @@ func TestSLAEscalationLadderFiresEachLevelOnce(t *testing.T) {
 	require.NoError(t, err)
 
 	notes := &notes{}
-	d.svc.SetSLANotifier(notes)
+	d.svc = helpdesk.NewService(d.s, testHasher, d.clock.Now, helpdesk.WithSLANotifier(notes))
 	d.clock.Advance(70 * time.Minute)
 	res, err := d.svc.ScanSLA(ctx, d.clock.Now(), 100)
 	require.NoError(t, err)
@@ -445,8 +451,7 @@ func TestSLAFirstPolicyStartsClocksOfExistingTickets(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "running 03-10T13:00 -", d.clockRows(t, old)["resolution"], "counted from its creation at 09:00")
 	assert.Equal(t, "paused - -", d.clockRows(t, waiting)["resolution"], "pending since 10:00")
-	sla, err := d.svc.TicketSLA(d.ctx(), d.agent.Actor(), 2)
-	require.NoError(t, err)
+	sla := d.ticketSLA(t, 2)
 	assert.Equal(t, time.Hour, sla.Clocks[helpdesk.MetricResolution].Consumed)
 }
 

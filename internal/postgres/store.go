@@ -107,27 +107,6 @@ func (s *Store) q() querier {
 	return s.pool
 }
 
-// mapErr turns pgx errors into the domain's sentinels and wraps the rest.
-func mapErr(err error, format string, args ...any) error {
-	if err == nil {
-		return nil
-	}
-	what := fmt.Sprintf(format, args...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("postgres: %s: %w", what, helpdesk.ErrNotFound)
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch pgErr.Code {
-		case "23505": // unique_violation
-			return fmt.Errorf("postgres: %s: %w (%s)", what, helpdesk.ErrConflict, pgErr.ConstraintName)
-		case "40001", "40P01": // serialization failure, deadlock
-			return fmt.Errorf("postgres: %s: %w", what, helpdesk.ErrConflict)
-		}
-	}
-	return fmt.Errorf("postgres: %s: %w", what, err)
-}
-
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 

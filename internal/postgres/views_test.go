@@ -151,9 +151,7 @@ func TestAgentSettingsAndSignature(t *testing.T) {
 	assert.Equal(t, "en", st.Language)
 	assert.True(t, st.Wants(helpdesk.NotifyMention))
 	assert.False(t, st.Wants(helpdesk.NotifyRequesterReply))
-	wants, err := a.svc.WantsNotification(ctx, a.tenant.ID, a.agent.ID, helpdesk.NotifySLABreach)
-	require.NoError(t, err)
-	assert.False(t, wants)
+	assert.False(t, st.Wants(helpdesk.NotifySLABreach))
 
 	// Customers have no console settings.
 	_, err = a.svc.UpdateAgentSettings(ctx, a.cust.Actor(), helpdesk.AgentSettingsInput{Availability: "away"})

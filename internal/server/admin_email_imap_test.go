@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/mail"
 )
 
@@ -20,10 +21,9 @@ import (
 // without the password; an agent gets 404.
 func TestAdminIMAPSettings(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, helpdesk.WithIMAP(mail.NewSecretBox([]byte(strings.Repeat("m", 32))), mail.CheckHost))
 	d := e.newDesk("buzon")
 	ctx := context.Background()
-	e.svc.EnableIMAP(mail.NewSecretBox([]byte(strings.Repeat("m", 32))), mail.CheckHost)
 	admin, ag := e.client(), e.client()
 	admin.login(d, d.admin)
 	ag.login(d, d.agent)

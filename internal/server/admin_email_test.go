@@ -27,7 +27,8 @@ func emailPath(d desk, p string) string { return "/" + d.tenant.Slug + "/admin/e
 // 404 and a customer the sign-in page.
 func TestAdminMailLog(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	signer := helpdesk.NewThreadSigner([]byte(strings.Repeat("s", 32)))
+	e := newEnv(t, helpdesk.WithEmail(signer))
 	d := e.newDesk("correo")
 	ctx := context.Background()
 	admin, ag, cust := e.client(), e.client(), e.client()
@@ -39,8 +40,6 @@ func TestAdminMailLog(t *testing.T) {
 	tk, err := e.svc.OpenTicket(ctx, d.customer.Actor(), helpdesk.NewTicket{Subject: "Impresora <b>rota</b>", Description: "No imprime", Channel: helpdesk.ChannelWeb})
 	require.NoError(t, err)
 	// A received message that failed to process.
-	signer := helpdesk.NewThreadSigner([]byte(strings.Repeat("s", 32)))
-	e.svc.EnableEmail(signer)
 	raw := []byte("From: Rosa <rosa@example.com>\r\nSubject: Hola\r\nMessage-ID: <x1@example.com>\r\n\r\nhola\r\n")
 	inID, _, err := e.svc.AcceptEmail(ctx, d.tenant.ID, helpdesk.InboundMail{MessageID: "x1@example.com", From: "rosa@example.com", Subject: "Hola", Raw: raw})
 	require.NoError(t, err)
@@ -109,11 +108,10 @@ func postgresJob(tenant helpdesk.TenantID, kind string, id int64) jobs.MailJob {
 // escaped.
 func TestConsoleFoldsQuotedHistoryOfMail(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, helpdesk.WithEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("k", 32)))))
 	d := e.newDesk("pliegue")
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.svc.EnableEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("k", 32))))
 	proc := &mail.Processor{Service: e.svc, Store: e.store, Log: quiet}
 	raw := []byte("From: Rosa <rosa@example.com>\r\nSubject: Impresora\r\nMessage-ID: <q1@example.com>\r\n\r\n" +
 		"Sigue sin ir.\r\n\r\nOn Mon, 2 Mar 2026 at 10:00, Soporte <s@x.example> wrote:\r\n> <script>alert(1)</script> reiniciad\r\n")
@@ -165,10 +163,9 @@ func TestSurveyLinkPreselectsTheScore(t *testing.T) {
 // their own desk's URLs finds nothing and changes nothing.
 func TestMailLogIDsOfAnotherDesk(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, helpdesk.WithEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("z", 32)))))
 	a, b := e.newDesk("correo-a"), e.newDesk("correo-b")
 	ctx := context.Background()
-	e.svc.EnableEmail(helpdesk.NewThreadSigner([]byte(strings.Repeat("z", 32))))
 	_, err := e.svc.OpenTicket(ctx, b.customer.Actor(), helpdesk.NewTicket{Subject: "De B", Description: "x", Channel: helpdesk.ChannelWeb})
 	require.NoError(t, err)
 	inID, _, err := e.svc.AcceptEmail(ctx, b.tenant.ID, helpdesk.InboundMail{MessageID: "b@example.com", Raw: []byte("From: x@example.com\r\n\r\nx")})

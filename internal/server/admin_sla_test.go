@@ -101,9 +101,9 @@ func TestSLAAdminCalendarsPoliciesAndLadder(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.Equal(t, "muchos", res.doc.Find("#sla-soon_window").AttrOr("value", ""))
 	require.Equal(t, http.StatusSeeOther, c.post(adminPath(d, "/sla/settings"), url.Values{"soon_window": {"30"}}).status)
-	w, err := e.svc.SLASoonWindow(ctx, d.agent.Actor())
+	cfg, _, err = e.svc.SLAAdmin(ctx, d.admin.Actor())
 	require.NoError(t, err)
-	assert.Equal(t, 30*time.Minute, w)
+	assert.Equal(t, 30*time.Minute, cfg.SoonWindow)
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

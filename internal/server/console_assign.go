@@ -36,9 +36,9 @@ func (s *Server) consoleSetPriority(w http.ResponseWriter, r *http.Request) erro
 	return s.written(w, r, at, err, l.T("console.done.priority", priorityLabel(l, p)), st)
 }
 
-// consoleAssign assigns the ticket to the agent ("me") or unassigns it
-// ("nobody"). The domain cannot list a tenant's agents or groups yet, so
-// the console offers no picker for them.
+// consoleAssign assigns the ticket to the agent ("me"), unassigns it
+// ("nobody"), or assigns the group and agent picked in the workspace
+// ("pick").
 func (s *Server) consoleAssign(w http.ResponseWriter, r *http.Request) error {
 	at, seen, err := ticketForm(r)
 	if err != nil {

@@ -31,12 +31,11 @@ func TestBrowserMailLog(t *testing.T) {
 	t.Parallel()
 	axeSource, err := os.ReadFile(axeScript)
 	require.NoError(t, err)
-	e := newEnv(t)
+	signer := helpdesk.NewThreadSigner([]byte("browser-test-secret-of-32-bytes!!"))
+	e := newEnv(t, helpdesk.WithEmail(signer))
 	d := e.newDesk("buzon")
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	signer := helpdesk.NewThreadSigner([]byte("browser-test-secret-of-32-bytes!!"))
-	e.svc.EnableEmail(signer)
 	proc := &mail.Processor{Service: e.svc, Store: e.store, Log: quiet}
 	del := &mail.Deliverer{Service: e.svc, Store: e.store, Signer: signer, Domain: "localhost", BaseURL: e.url, Log: quiet}
 	w := mail.NewWorker(e.store, proc, del, quiet)

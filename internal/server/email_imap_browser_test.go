@@ -26,10 +26,9 @@ func TestBrowserIMAPSettings(t *testing.T) {
 	t.Parallel()
 	axeSource, err := os.ReadFile(axeScript)
 	require.NoError(t, err)
-	e := newEnv(t)
+	e := newEnv(t, helpdesk.WithIMAP(mail.NewSecretBox([]byte(strings.Repeat("b", 32))), mail.CheckHost))
 	d := e.newDesk("imap")
 	ctx := context.Background()
-	e.svc.EnableIMAP(mail.NewSecretBox([]byte(strings.Repeat("b", 32))), mail.CheckHost)
 	_, err = e.svc.SetIMAPSettings(ctx, d.admin.Actor(), helpdesk.IMAPInput{Host: "8.8.8.8", Port: "993", TLS: "tls",
 		Username: "soporte@imap.example", Password: "secreto", Enabled: true})
 	require.NoError(t, err)

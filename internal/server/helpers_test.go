@@ -50,21 +50,21 @@ type desk struct {
 	admin, agent, customer helpdesk.User
 }
 
-func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+func newEnv(t *testing.T, opts ...helpdesk.Option) *env { return newEnvWith(t, nil, opts...) }
 
 // newEnvWith is newEnv with configuration variables set.
-func newEnvWith(t *testing.T, vars map[string]string) *env {
+func newEnvWith(t *testing.T, vars map[string]string, opts ...helpdesk.Option) *env {
 	t.Helper()
-	return newEnvOn(t, pgtest.New(t), vars)
+	return newEnvOn(t, pgtest.New(t), vars, opts...)
 }
 
 // newEnvOn is newEnvWith over a pool the test built itself.
-func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string) *env {
+func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string, opts ...helpdesk.Option) *env {
 	t.Helper()
 	store := postgres.New(pool)
 	// Cheap hashing keeps the tests fast; production parameters are tested
 	// in internal/password.
-	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil)
+	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil, opts...)
 	cfg, err := config.Load("test", nil, func(k string) string { return vars[k] }, io.Discard)
 	require.NoError(t, err)
 	errs := &errorLines{}
