@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -35,34 +34,6 @@ func requireAdmin(by Actor, op string) error {
 		return fmt.Errorf("helpdesk: %s: %w", op, ErrNotFound)
 	}
 	return nil
-}
-
-// ruleAudit is a rule as the audit log shows it.
-func ruleAudit(r Rule) AuditValues {
-	v := AuditValues{"name": r.Name, "kind": string(r.Kind), "active": strconv.FormatBool(r.Active),
-		"position": strconv.Itoa(r.Position)}
-	if r.Kind == RuleTimed {
-		v["anchor"], v["hours"] = string(r.Anchor), strconv.Itoa(r.Hours)
-	} else {
-		v["event"] = string(r.Event)
-	}
-	conds := make([]string, 0, len(r.Conditions))
-	for _, c := range r.Conditions {
-		conds = append(conds, string(c.Field)+" "+string(c.Op)+" "+strconv.Quote(c.Value))
-	}
-	acts := make([]string, 0, len(r.Actions))
-	for _, a := range r.Actions {
-		s := string(a.Type)
-		if a.Value != "" {
-			s += " " + strconv.Quote(a.Value)
-		}
-		if a.Text != "" {
-			s += " " + strconv.Quote(a.Text)
-		}
-		acts = append(acts, s)
-	}
-	v["conditions"], v["actions"] = strings.Join(conds, "; "), strings.Join(acts, "; ")
-	return v
 }
 
 // Rules lists the tenant's rules of kind (admins only; anyone else gets

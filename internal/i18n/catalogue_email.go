@@ -10,7 +10,7 @@ func init() {
 		"mail.track":                   "Sigue tu solicitud",
 		"mail.open_console":            "Abrir en la consola",
 		"mail.ack.received":            "Hemos recibido tu solicitud «%s».",
-		"mail.ack.reference":           "Su referencia es %s. Indícala si nos escribes sobre ella.",
+		"mail.ack.reference":           "Tu referencia es %s. Indícala si nos escribes sobre ella.",
 		"mail.pending.body":            "Necesitamos información tuya para seguir con la solicitud %s.",
 		"mail.solved.body":             "Hemos dado por resuelta la solicitud %s.",
 		"mail.solved.reopen":           "Si el problema sigue, responde a este correo y la reabriremos.",

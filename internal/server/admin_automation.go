@@ -61,32 +61,30 @@ func (s *Server) renderAutomationList(w http.ResponseWriter, r *http.Request, st
 		}
 		hours = strconv.Itoa(int(st.PendingReminderAfter.Hours()))
 	}
+	refs, err := s.svc.RuleChoices(ctx, by)
+	if err != nil {
+		return err
+	}
+	words := ruleWords{l: l, refs: refs}
 	frame := s.adminFrame(r, l.T("routing.title"), "automation")
 	vm := automation.ListView{
 		Frame: frame, NewTriggerURL: automationPath(t, "/new?kind=trigger"), NewTimedURL: automationPath(t, "/new?kind=timed"),
 		SettingsURL: automationPath(t, "/settings"), ReminderHours: hours, ReminderError: hoursErr,
 	}
 	for _, rl := range triggers {
-		vm.Triggers = append(vm.Triggers, ruleRow(l, t, rl))
+		vm.Triggers = append(vm.Triggers, ruleRow(words, t, rl))
 	}
 	for _, rl := range timed {
-		vm.Timed = append(vm.Timed, ruleRow(l, t, rl))
+		vm.Timed = append(vm.Timed, ruleRow(words, t, rl))
 	}
 	return s.render(w, r, status, automation.ListPage(vm))
 }
 
-func ruleRow(l i18n.Lang, t helpdesk.Tenant, r helpdesk.Rule) automation.RuleRow {
-	when := l.T(msgKey("routing.event.", string(r.Event)))
-	if r.Kind == helpdesk.RuleTimed {
-		when = l.T("routing.timed_when", r.Hours, l.T(msgKey("routing.anchor.", string(r.Anchor))))
-	}
-	acts := make([]string, 0, len(r.Actions))
-	for _, a := range r.Actions {
-		acts = append(acts, l.T(msgKey("routing.act.", string(a.Type))))
-	}
+func ruleRow(w ruleWords, t helpdesk.Tenant, r helpdesk.Rule) automation.RuleRow {
+	counts := w.l.N("routing.conditions", len(r.Conditions)) + " · " + w.l.N("routing.actions_count", len(r.Actions))
 	return automation.RuleRow{
-		ID: strconv.FormatInt(int64(r.ID), 10), Name: r.Name, When: when, Active: r.Active, Position: r.Position,
-		Summary: l.T("routing.summary", len(r.Conditions), strings.Join(acts, ", ")),
+		ID: strconv.FormatInt(int64(r.ID), 10), Name: r.Name, When: w.when(r), Active: r.Active, Position: r.Position,
+		Summary: w.sentence(r), Counts: counts,
 		EditURL: automationPath(t, "/"+strconv.FormatInt(int64(r.ID), 10)),
 	}
 }
