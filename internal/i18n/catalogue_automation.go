@@ -132,3 +132,20 @@ func init() {
 		"admin.audit.reminder_off":               "off",
 	})
 }
+
+// Landing page claims that hold only when their feature is served (see
+// server/landing_claims.go): each is shown when its routes exist.
+func init() {
+	register(ES, map[string]string{
+		"landing.feature.automation": "Automatización que se explica: cada regla se lee como una frase y queda en el historial del ticket.",
+		"landing.feature.api":        "API REST para integrar tus sistemas con los tickets.",
+		"landing.feature.reports":    "Informes con las métricas de tu equipo.",
+		"landing.feature.kb":         "Base de conocimiento para que tus clientes encuentren respuestas solos.",
+	})
+	register(EN, map[string]string{
+		"landing.feature.automation": "Automation that explains itself: every rule reads as a sentence and shows in the ticket's history.",
+		"landing.feature.api":        "A REST API to connect your systems to tickets.",
+		"landing.feature.reports":    "Reports with your team's metrics.",
+		"landing.feature.kb":         "A knowledge base so your customers find answers on their own.",
+	})
+}
