@@ -15,7 +15,8 @@ func ruleAudit(r Rule) AuditValues {
 	v := AuditValues{"name": r.Name, "kind": string(r.Kind), "active": strconv.FormatBool(r.Active),
 		"position": strconv.Itoa(r.Position)}
 	if r.Kind == RuleTimed {
-		v["anchor"], v["hours"] = string(r.Anchor), strconv.Itoa(r.Hours)
+		v["anchor"], v["minutes"] = string(r.Anchor), strconv.Itoa(r.Minutes)
+		v["calendar"] = strconv.FormatInt(int64(r.Calendar), 10)
 	} else {
 		v["event"] = string(r.Event)
 	}

@@ -92,6 +92,9 @@ func ruleRefs(ctx context.Context, tx Store, tenant TenantID) (RuleRefs, error) 
 	if refs.Categories, err = tx.Categories(ctx, tenant); err != nil {
 		return refs, fmt.Errorf("helpdesk: categories: %w", err)
 	}
+	if refs.Calendars, err = tx.SLACalendars(ctx, tenant); err != nil {
+		return refs, fmt.Errorf("helpdesk: calendars: %w", err)
+	}
 	return refs, nil
 }
 
@@ -208,6 +211,11 @@ func (s *Service) PreviewRule(ctx context.Context, by Actor, r Rule) (RulePrevie
 		out.Scanned = len(cands)
 		out.Limited = len(cands) == MaxPreviewScan
 		in := MatchInput{Now: s.now()}
+		for i := range refs.Calendars {
+			if c := &refs.Calendars[i]; c.ID == r.Calendar && c.Prepare() == nil {
+				in.Calendar = c
+			}
+		}
 		for i := range cands {
 			in.Body = cands[i].Description
 			if !r.Matches(&cands[i].Ticket, in) {

@@ -77,6 +77,17 @@ func auditFieldValue(w ruleWords, loc *time.Location, kind, field, v string) str
 		return translated(l, "routing.anchor."+v, v)
 	case kind == "automation_rule" && field == "kind":
 		return translated(l, "admin.audit.value.kind."+v, v)
+	case kind == "automation_rule" && field == "minutes":
+		if m, err := strconv.Atoi(v); err == nil {
+			return l.Duration(m)
+		}
+	case kind == "automation_rule" && field == "calendar":
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if id == 0 {
+				return l.T("automation.calendar_time")
+			}
+			return l.T("automation.business_time", w.calendar(helpdesk.CalendarID(id)))
+		}
 	case field == "hours" || field == "pending_reminder_hours":
 		if h, err := strconv.Atoi(v); err == nil {
 			if h == 0 {

@@ -114,7 +114,7 @@ func (s *Server) automationNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := ruleForm{Kind: string(kind), Active: true, Position: "0"}
 	if kind == helpdesk.RuleTimed {
-		f.Hours = "24"
+		f.Amount, f.Unit, f.Calendar = "24", "hours", "0"
 	}
 	return s.renderRuleForm(w, r, http.StatusOK, 0, f, nil, nil)
 }
@@ -244,7 +244,7 @@ func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, status i
 	title := l.T(msgKey("routing.new_", f.Kind))
 	vm := automation.FormView{
 		Title: title, Kind: f.Kind, ActionURL: automationPath(t, ""), BackURL: automationPath(t, ""),
-		Name: f.Name, Active: f.Active, Position: f.Position, Hours: f.Hours, Errors: errs, Preview: p,
+		Name: f.Name, Active: f.Active, Position: f.Position, Amount: f.Amount, Errors: errs, Preview: p,
 	}
 	if id != 0 {
 		vm.Title = l.T("routing.edit", f.Name)

@@ -31,7 +31,7 @@ func TestAutomationAndAuditSpeakInSentences(t *testing.T) {
 			{Type: helpdesk.ActNotify, Value: string(helpdesk.RecipientGroupLeads), Text: "Hola"}}})
 	require.NoError(t, err)
 	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Seguimiento", Active: true,
-		Anchor: helpdesk.AnchorPending, Hours: 48,
+		Anchor: helpdesk.AnchorPending, Minutes: 48 * 60,
 		Conditions: []helpdesk.Condition{{Field: helpdesk.CondTag, Op: helpdesk.OpNotContains, Value: "vip"}, {Field: helpdesk.CondChannel, Op: helpdesk.OpIs, Value: "email"}},
 		Actions:    []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "seguimiento"}}})
 	require.NoError(t, err)

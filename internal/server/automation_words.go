@@ -35,7 +35,11 @@ func (w ruleWords) sentence(r helpdesk.Rule) string {
 // minutos desde la creación (sin resolver)".
 func (w ruleWords) when(r helpdesk.Rule) string {
 	if r.Kind == helpdesk.RuleTimed {
-		return w.l.T("automation.when.timed", w.l.Duration(r.Hours*60), w.l.T(msgKey("routing.anchor.", string(r.Anchor))))
+		when := w.l.T("automation.when.timed", w.l.Duration(r.Minutes), w.l.T(msgKey("routing.anchor.", string(r.Anchor))))
+		if r.Calendar != 0 {
+			return when + " " + w.l.T("automation.in_calendar", w.calendar(r.Calendar))
+		}
+		return when
 	}
 	return w.l.T(msgKey("automation.when.", string(r.Event)))
 }
@@ -154,6 +158,15 @@ func (w ruleWords) category(v string) string {
 	}
 	for _, c := range w.refs.Categories {
 		if int64(c.ID) == id {
+			return c.Name
+		}
+	}
+	return w.l.T("automation.removed")
+}
+
+func (w ruleWords) calendar(id helpdesk.CalendarID) string {
+	for _, c := range w.refs.Calendars {
+		if c.ID == id {
 			return c.Name
 		}
 	}

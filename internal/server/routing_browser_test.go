@@ -34,7 +34,7 @@ func TestBrowserAutomationPages(t *testing.T) {
 		e.openTicket(d.customer, s)
 	}
 	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendientes 48 h", Active: true,
-		Anchor: helpdesk.AnchorPending, Hours: 48, Actions: []helpdesk.Action{{Type: helpdesk.ActNotify, Value: "requester", Text: "¿Sigues necesitando ayuda?"}}})
+		Anchor: helpdesk.AnchorPending, Minutes: 48 * 60, Actions: []helpdesk.Action{{Type: helpdesk.ActNotify, Value: "requester", Text: "¿Sigues necesitando ayuda?"}}})
 	require.NoError(t, err)
 
 	dir := screenshotDir(t)
