@@ -153,14 +153,14 @@ type Action struct {
 
 // Rule is a trigger or a time-based rule. Triggers run in Position order.
 type Rule struct {
-	ID         RuleID
-	Kind       RuleKind
-	Name       string
-	Active     bool
-	Position   int
-	Event      RuleEvent // triggers
-	Anchor     Anchor    // time-based rules
-	Minutes    int       // time-based rules: how long after the anchor
+	ID       RuleID
+	Kind     RuleKind
+	Name     string
+	Active   bool
+	Position int
+	Event    RuleEvent // triggers
+	Anchor   Anchor    // time-based rules
+	Minutes  int       // time-based rules: how long after the anchor
 	// Calendar is the business calendar a time-based rule counts its
 	// minutes in (only opening hours count); zero counts every minute.
 	Calendar   CalendarID
@@ -175,7 +175,7 @@ const (
 	MaxRuleConditions = 10
 	MaxRuleActions    = 10
 	MaxRuleMinutes    = 525600 // a year
-	MaxConditionValue = 200  // characters
+	MaxConditionValue = 200    // characters
 )
 
 // On reports whether trigger r listens to event ev.

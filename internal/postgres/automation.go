@@ -69,7 +69,7 @@ func ruleArgs(tenant helpdesk.TenantID, r helpdesk.Rule) (pgx.NamedArgs, error) 
 	return pgx.NamedArgs{
 		"tenant": int64(tenant), "id": int64(r.ID), "kind": string(r.Kind), "name": r.Name, "active": r.Active,
 		"position": r.Position, "event": string(r.Event), "anchor": string(r.Anchor), "minutes": r.Minutes,
-		"calendar": nullID(int64(r.Calendar)),
+		"calendar":   nullID(int64(r.Calendar)),
 		"conditions": string(cj), "actions": string(aj),
 	}, nil
 }
