@@ -22,6 +22,7 @@ func (s *Server) adminAutomationRoutes(r chi.Router) {
 	r.Get("/automation/{rule}", s.h(s.automationEdit))
 	r.Post("/automation/{rule}", s.h(s.automationUpdate))
 	r.Post("/automation/{rule}/delete", s.h(s.automationDelete))
+	r.Get("/automation/{rule}/runs", s.h(s.automationRuns))
 }
 
 func automationPath(t helpdesk.Tenant, suffix string) string {
@@ -66,25 +67,30 @@ func (s *Server) renderAutomationList(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	words := ruleWords{l: l, refs: refs}
+	counts, err := s.svc.RuleCounters(ctx, by)
+	if err != nil {
+		return err
+	}
 	frame := s.adminFrame(r, l.T("routing.title"), "automation")
 	vm := automation.ListView{
 		Frame: frame, NewTriggerURL: automationPath(t, "/new?kind=trigger"), NewTimedURL: automationPath(t, "/new?kind=timed"),
 		SettingsURL: automationPath(t, "/settings"), ReminderHours: hours, ReminderError: hoursErr,
 	}
 	for _, rl := range triggers {
-		vm.Triggers = append(vm.Triggers, ruleRow(words, t, rl))
+		vm.Triggers = append(vm.Triggers, ruleRow(words, t, rl, counts[rl.ID]))
 	}
 	for _, rl := range timed {
-		vm.Timed = append(vm.Timed, ruleRow(words, t, rl))
+		vm.Timed = append(vm.Timed, ruleRow(words, t, rl, counts[rl.ID]))
 	}
 	return s.render(w, r, status, automation.ListPage(vm))
 }
 
-func ruleRow(w ruleWords, t helpdesk.Tenant, r helpdesk.Rule) automation.RuleRow {
+func ruleRow(w ruleWords, t helpdesk.Tenant, r helpdesk.Rule, c helpdesk.RuleCounts) automation.RuleRow {
 	counts := w.l.N("routing.conditions", len(r.Conditions)) + " · " + w.l.N("routing.actions_count", len(r.Actions))
 	return automation.RuleRow{
 		ID: strconv.FormatInt(int64(r.ID), 10), Name: r.Name, When: w.when(r), Active: r.Active, Position: r.Position,
-		Summary: w.sentence(r), Counts: counts,
+		Summary: w.sentence(r), Counts: counts, Runs: w.counters(c),
+		RunsURL: automationPath(t, "/"+strconv.FormatInt(int64(r.ID), 10)+"/runs"),
 		EditURL: automationPath(t, "/"+strconv.FormatInt(int64(r.ID), 10)),
 	}
 }

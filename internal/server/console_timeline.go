@@ -165,6 +165,8 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 		return slaEventSentence(l, e), true
 	case helpdesk.EventAutomation:
 		return l.T("routing.event.rule", e.To), true
+	case helpdesk.EventAutomationFailed:
+		return l.T("automation.event.failed", e.To, l.T(msgKey("routing.act.", e.From)), failureReason(l, helpdesk.RunFailure(e.Field))), true
 	case helpdesk.EventNotificationQueued:
 		if e.From == string(helpdesk.IntentPendingReminder) {
 			return l.T("routing.event.reminder"), true
