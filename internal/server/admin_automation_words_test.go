@@ -60,3 +60,41 @@ func TestAutomationAndAuditSpeakInSentences(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic) \d{4}, \d\d:\d\d`), body)
 	assert.NotRegexp(t, regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d`), body)
 }
+
+// A rule's run log names the ticket, what changed and what failed and why;
+// the ticket's history says the failure too; the list counts the runs.
+func TestRuleRunLogPageAndFailureOnTheTimeline(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("bitacora")
+	ctx := context.Background()
+	r, err := e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTrigger, Name: "Avisar al agente", Active: true,
+		Event:   helpdesk.OnCreated,
+		Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "visto"}, {Type: helpdesk.ActNotify, Value: "assignee", Text: "Nuevo"}}})
+	require.NoError(t, err)
+	tk, err := e.svc.OpenTicket(ctx, d.customer.Actor(), helpdesk.NewTicket{Subject: "Sin agente", Description: "x", Channel: helpdesk.ChannelWeb})
+	require.NoError(t, err)
+	admin := e.client()
+	admin.login(d, d.admin)
+
+	list := admin.get(ruleURL(d, ""))
+	require.Equal(t, http.StatusOK, list.status)
+	assert.Equal(t, "Últimos 7 días: 1 coincidencia · 1 con cambios · 1 con fallos", text(list, `[data-testid="rule-runs-link"]`))
+
+	runs := admin.get(ruleURL(d, "/"+strconv.FormatInt(int64(r.ID), 10)+"/runs"))
+	require.Equal(t, http.StatusOK, runs.status, runs.body)
+	assert.Equal(t, 1, runs.doc.Find(`[data-testid="run"]`).Length())
+	row := text(runs, `[data-testid="run"]`)
+	assert.Contains(t, row, tk.Number.String()+" · Sin agente")
+	assert.Contains(t, row, "añadir la etiqueta «visto»")
+	assert.Equal(t, "avisar al agente asignado: no hay a quién avisar (sin agente asignado o sin grupo)", text(runs, `[data-testid="run-failure"]`))
+
+	page := admin.get(agentPath(d, "/tickets/"+strconv.FormatInt(int64(tk.Number), 10)))
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Contains(t, page.body, "La regla «Avisar al agente» no pudo aplicar «Enviar notificación»: no hay a quién avisar (sin agente asignado o sin grupo).")
+
+	other := e.newDesk("ajena")
+	foreign := e.client()
+	foreign.login(other, other.admin)
+	assert.Equal(t, http.StatusNotFound, foreign.get(adminPath(other, "/automation/"+strconv.FormatInt(int64(r.ID), 10)+"/runs")).status)
+}
