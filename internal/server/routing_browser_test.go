@@ -16,7 +16,8 @@ import (
 // list, a new trigger refused with row errors, its preview, the saved rule
 // and a time-based rule; each page is screenshotted at desktop and phone
 // width and checked with axe (serious and critical violations fail), in
-// the light and the dark scheme.
+// the light and the dark scheme. The saved trigger then runs on a new
+// ticket and its run log is checked the same way.
 func TestBrowserAutomationPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -79,6 +80,11 @@ func TestBrowserAutomationPages(t *testing.T) {
 		)
 		check("trigger-preview", http.StatusOK, chromedp.Click(testID("rule-preview")))
 		check("saved", http.StatusOK, chromedp.Click(testID("rule-save")))
+		// The rule runs on a new ticket; its log says what it did.
+		e.openTicket(d.customer, "Impresora sin tóner "+scheme)
+		check("list-counted", http.StatusOK, chromedp.Navigate(base+"/admin/automation"))
+		check("runs", http.StatusOK, chromedp.Click(testID("rule-runs-link")))
+		require.Contains(t, b.text(testID("runs")), "añadir la etiqueta «hardware»")
 		check("timed", http.StatusOK, chromedp.Click(chromedp.CSS(`[data-testid="timed"] a`)))
 		b.navigate(chromedp.Click(testID("logout")))
 	}
