@@ -5,6 +5,8 @@
 --     hours (calendar_id, one of the desk's SLA calendars; NULL counts
 --     every minute). The scan still walks the anchor indexes of 00011: the
 --     domain turns "N business minutes ago" into an instant first.
+--   * match_any makes a rule match when any of its conditions holds
+--     rather than all of them.
 --   * automation_rule_log is each rule's run log: one row per run that
 --     matched a ticket, with what changed and every action that failed and
 --     why (detail), and the counts the rule list's 7-day counters sum.
@@ -17,6 +19,7 @@
 ALTER TABLE automation_rules
     ADD COLUMN minutes integer NOT NULL DEFAULT 0 CHECK (minutes BETWEEN 0 AND 525600),
     ADD COLUMN calendar_id bigint,
+    ADD COLUMN match_any boolean NOT NULL DEFAULT false,
     ADD FOREIGN KEY (tenant_id, calendar_id) REFERENCES sla_calendars (tenant_id, id) ON DELETE SET NULL (calendar_id);
 UPDATE automation_rules SET minutes = hours * 60;
 -- Dropping hours drops the 00011 check that tied it to kind.
@@ -47,5 +50,5 @@ DROP TABLE automation_rule_log;
 ALTER TABLE automation_rules DROP CONSTRAINT automation_rules_timed_minutes;
 ALTER TABLE automation_rules ADD COLUMN hours integer NOT NULL DEFAULT 0 CHECK (hours BETWEEN 0 AND 8760);
 UPDATE automation_rules SET hours = LEAST(8760, GREATEST(1, (minutes + 59) / 60)) WHERE kind = 'timed';
-ALTER TABLE automation_rules DROP COLUMN calendar_id, DROP COLUMN minutes;
+ALTER TABLE automation_rules DROP COLUMN calendar_id, DROP COLUMN minutes, DROP COLUMN match_any;
 ALTER TABLE automation_rules ADD CHECK ((kind = 'timed') = (anchor <> '' AND hours > 0));

@@ -163,7 +163,10 @@ type Rule struct {
 	Minutes  int       // time-based rules: how long after the anchor
 	// Calendar is the business calendar a time-based rule counts its
 	// minutes in (only opening hours count); zero counts every minute.
-	Calendar   CalendarID
+	Calendar CalendarID
+	// MatchAny makes the rule match when any condition holds; otherwise
+	// all must.
+	MatchAny   bool
 	Conditions []Condition
 	Actions    []Action
 	CreatedAt  time.Time
@@ -205,6 +208,14 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 		}
 	}
 	if t.Status.Final() {
+		return false
+	}
+	if r.MatchAny && len(r.Conditions) > 0 {
+		for _, c := range r.Conditions {
+			if c.holds(t, in.Body) {
+				return true
+			}
+		}
 		return false
 	}
 	for _, c := range r.Conditions {

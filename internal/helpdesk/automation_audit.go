@@ -13,7 +13,7 @@ import (
 // `add_tag "seguimiento"; notify "requester" "Hola"`.
 func ruleAudit(r Rule) AuditValues {
 	v := AuditValues{"name": r.Name, "kind": string(r.Kind), "active": strconv.FormatBool(r.Active),
-		"position": strconv.Itoa(r.Position)}
+		"position": strconv.Itoa(r.Position), "match_any": strconv.FormatBool(r.MatchAny)}
 	if r.Kind == RuleTimed {
 		v["anchor"], v["minutes"] = string(r.Anchor), strconv.Itoa(r.Minutes)
 		v["calendar"] = strconv.FormatInt(int64(r.Calendar), 10)

@@ -23,6 +23,10 @@ func init() {
 
 		"error.rule_minutes":          "Indica un número entero mayor que 0; como máximo, un año.",
 		"automation.amount":           "Tiempo",
+		"automation.match":            "Se deben cumplir",
+		"automation.match.all":        "Todas las condiciones",
+		"automation.match.any":        "Al menos una condición",
+		"admin.audit.field.match_any": "Se deben cumplir",
 		"automation.unit":             "Unidad",
 		"automation.unit.minutes":     "minutos",
 		"automation.unit.hours":       "horas",
@@ -96,6 +100,10 @@ func init() {
 
 		"error.rule_minutes":          "Enter a whole number above 0; a year at most.",
 		"automation.amount":           "Time",
+		"automation.match":            "Must hold",
+		"automation.match.all":        "All the conditions",
+		"automation.match.any":        "At least one condition",
+		"admin.audit.field.match_any": "Must hold",
 		"automation.unit":             "Unit",
 		"automation.unit.minutes":     "minutes",
 		"automation.unit.hours":       "hours",

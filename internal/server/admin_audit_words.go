@@ -71,6 +71,11 @@ func auditFieldValue(w ruleWords, loc *time.Location, kind, field, v string) str
 			}
 			return joinWords(l, parts, "i18n.list_and")
 		}
+	case kind == "automation_rule" && field == "match_any":
+		if v == "true" {
+			return l.T("automation.match.any")
+		}
+		return l.T("automation.match.all")
 	case kind == "automation_rule" && field == "event":
 		return translated(l, "automation.when."+v, v)
 	case kind == "automation_rule" && field == "anchor":

@@ -118,7 +118,7 @@ func (s *Server) automationNew(w http.ResponseWriter, r *http.Request) error {
 	if kind != helpdesk.RuleTrigger && kind != helpdesk.RuleTimed {
 		kind = helpdesk.RuleTrigger
 	}
-	f := ruleForm{Kind: string(kind), Active: true, Position: "0"}
+	f := ruleForm{Kind: string(kind), Active: true, Position: "0", Match: "all"}
 	if kind == helpdesk.RuleTimed {
 		f.Amount, f.Unit, f.Calendar = "24", "hours", "0"
 	}

@@ -23,9 +23,11 @@ type ruleForm struct {
 	// A time-based rule's wait as typed: an amount of a unit (minutes,
 	// hours or days) and the calendar it counts in ("0": every minute).
 	Amount, Unit, Calendar string
-	Active                 bool
-	Conds                  []condInput
-	Acts                   []actInput
+	// Match is "all" or "any": how the conditions combine.
+	Match  string
+	Active bool
+	Conds  []condInput
+	Acts   []actInput
 }
 
 type condInput struct{ Field, Op, Choice, Text string }
@@ -37,7 +39,7 @@ func decodeRuleForm(r *http.Request) ruleForm {
 	f := r.PostForm
 	out := ruleForm{
 		Kind: f.Get("kind"), Name: f.Get("name"), Event: f.Get("event"), Anchor: f.Get("anchor"),
-		Amount: f.Get("amount"), Unit: f.Get("unit"), Calendar: f.Get("calendar"),
+		Amount: f.Get("amount"), Unit: f.Get("unit"), Calendar: f.Get("calendar"), Match: f.Get("match"),
 		Position: f.Get("position"), Active: f.Get("active") != "",
 	}
 	if out.Kind != string(helpdesk.RuleTimed) {
@@ -108,7 +110,8 @@ func (m rowMap) formKey(k string) string {
 // message keys.
 func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 	errs := map[string]string{}
-	r := helpdesk.Rule{Name: f.Name, Active: f.Active, Event: helpdesk.RuleEvent(f.Event), Anchor: helpdesk.Anchor(f.Anchor)}
+	r := helpdesk.Rule{Name: f.Name, Active: f.Active, Event: helpdesk.RuleEvent(f.Event), Anchor: helpdesk.Anchor(f.Anchor),
+		MatchAny: f.Match == "any"}
 	if p := strings.TrimSpace(f.Position); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
@@ -166,7 +169,10 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 // formOf is a stored rule as its form shows it.
 func formOf(r helpdesk.Rule) ruleForm {
 	f := ruleForm{Kind: string(r.Kind), Name: r.Name, Event: string(r.Event), Anchor: string(r.Anchor),
-		Position: strconv.Itoa(r.Position), Active: r.Active}
+		Position: strconv.Itoa(r.Position), Active: r.Active, Match: "all"}
+	if r.MatchAny {
+		f.Match = "any"
+	}
 	if r.Kind == helpdesk.RuleTimed {
 		f.Unit = "minutes"
 		for _, u := range []string{"days", "hours"} {
@@ -211,6 +217,9 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 	}
 	for _, a := range helpdesk.Anchors() {
 		vm.Anchors = append(vm.Anchors, option(string(a), l.T(msgKey("routing.anchor.", string(a))), f.Anchor))
+	}
+	for _, m := range []string{"all", "any"} {
+		vm.Match = append(vm.Match, option(m, l.T(msgKey("automation.match.", m)), f.Match))
 	}
 	for _, u := range []string{"minutes", "hours", "days"} {
 		vm.Units = append(vm.Units, option(u, l.T(msgKey("automation.unit.", u)), f.Unit))

@@ -30,6 +30,11 @@ func TestAutomationAndAuditSpeakInSentences(t *testing.T) {
 		Actions: []helpdesk.Action{{Type: helpdesk.ActSetGroup, Value: gid},
 			{Type: helpdesk.ActNotify, Value: string(helpdesk.RecipientGroupLeads), Text: "Hola"}}})
 	require.NoError(t, err)
+	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTrigger, Name: "Urgente o VIP", Active: true,
+		Event: helpdesk.OnCreatedOrUpdated, MatchAny: true,
+		Conditions: []helpdesk.Condition{{Field: helpdesk.CondSubject, Op: helpdesk.OpContains, Value: "urgente"}, {Field: helpdesk.CondTag, Op: helpdesk.OpContains, Value: "vip"}},
+		Actions:    []helpdesk.Action{{Type: helpdesk.ActSetPriority, Value: "urgent"}}})
+	require.NoError(t, err)
 	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Seguimiento", Active: true,
 		Anchor: helpdesk.AnchorPending, Minutes: 48 * 60,
 		Conditions: []helpdesk.Condition{{Field: helpdesk.CondTag, Op: helpdesk.OpNotContains, Value: "vip"}, {Field: helpdesk.CondChannel, Op: helpdesk.OpIs, Value: "email"}},
@@ -46,6 +51,7 @@ func TestAutomationAndAuditSpeakInSentences(t *testing.T) {
 	assert.Contains(t, page.body, "Si el ticket no tiene la etiqueta «vip» y el canal es Correo: añadir la etiqueta «seguimiento».")
 	assert.Contains(t, page.body, "Cuando pasan 2 días desde que pasó a Pendiente")
 	assert.Contains(t, page.body, "2 condiciones · 1 acción")
+	assert.Contains(t, page.body, "Si el asunto contiene «urgente» o el ticket tiene la etiqueta «vip»: cambiar la prioridad a Crítica.")
 
 	audit := admin.get(adminPath(d, "/audit"))
 	require.Equal(t, http.StatusOK, audit.status, audit.body)
@@ -53,6 +59,7 @@ func TestAutomationAndAuditSpeakInSentences(t *testing.T) {
 	assert.Contains(t, body, "la prioridad es Alta")
 	assert.Contains(t, body, "mover al grupo Nivel 2 y avisar a los responsables del grupo")
 	assert.Contains(t, body, "Regla por tiempo")
+	assert.Contains(t, body, "Al menos una condición")
 	assert.Contains(t, body, "2 días")
 	for _, raw := range []string{"add_tag", "not_contains", "set_group", "group_leads", "timed", "trigger", "pending_reminder_hours", `"high"`} {
 		assert.NotContains(t, body, raw)

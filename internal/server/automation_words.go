@@ -28,7 +28,7 @@ func (w ruleWords) sentence(r helpdesk.Rule) string {
 	if len(r.Conditions) == 0 {
 		return w.l.T("automation.always", what)
 	}
-	return w.l.T("automation.if", w.conditions(r.Conditions), what)
+	return w.l.T("automation.if", w.conditionsOf(r), what)
 }
 
 // when says when the rule runs: "Al crear un ticket", "Cuando pasan 30
@@ -42,6 +42,19 @@ func (w ruleWords) when(r helpdesk.Rule) string {
 		return when
 	}
 	return w.l.T(msgKey("automation.when.", string(r.Event)))
+}
+
+// conditionsOf joins a rule's conditions as it combines them: "a, b y c"
+// when all must hold, "a, b o c" when any may.
+func (w ruleWords) conditionsOf(r helpdesk.Rule) string {
+	if !r.MatchAny {
+		return w.conditions(r.Conditions)
+	}
+	parts := make([]string, 0, len(r.Conditions))
+	for _, c := range r.Conditions {
+		parts = append(parts, w.condition(c))
+	}
+	return joinWords(w.l, parts, "i18n.list_or")
 }
 
 // conditions joins conditions that must all hold: "a, b y c".

@@ -70,6 +70,7 @@ func TestBrowserAutomationPages(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`input[name="cond_text_0"]`), "impresora"),
 			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_1"]`), "priority"),
 			chromedp.SetValue(chromedp.CSS(`select[name="cond_op_1"]`), "contains"),
+			chromedp.SetValue(chromedp.CSS(`#rule-match`), "any"),
 			chromedp.SetValue(chromedp.CSS(`select[name="act_type_0"]`), "add_tag"),
 			chromedp.SendKeys(chromedp.CSS(`textarea[name="act_text_0"]`), "hardware"),
 		)
@@ -80,12 +81,12 @@ func TestBrowserAutomationPages(t *testing.T) {
 		)
 		check("trigger-preview", http.StatusOK, chromedp.Click(testID("rule-preview")))
 		check("saved", http.StatusOK, chromedp.Click(testID("rule-save")))
+		check("timed", http.StatusOK, chromedp.Click(chromedp.CSS(`[data-testid="timed"] a`)))
 		// The rule runs on a new ticket; its log says what it did.
 		e.openTicket(d.customer, "Impresora sin tóner "+scheme)
 		check("list-counted", http.StatusOK, chromedp.Navigate(base+"/admin/automation"))
 		check("runs", http.StatusOK, chromedp.Click(testID("rule-runs-link")))
 		require.Contains(t, b.text(testID("runs")), "añadir la etiqueta «hardware»")
-		check("timed", http.StatusOK, chromedp.Click(chromedp.CSS(`[data-testid="timed"] a`)))
 		b.navigate(chromedp.Click(testID("logout")))
 	}
 }
