@@ -227,7 +227,7 @@ func (s *Server) automationDelete(w http.ResponseWriter, r *http.Request) error 
 }
 
 func previewView(l i18n.Lang, t helpdesk.Tenant, p helpdesk.RulePreview) *automation.Preview {
-	out := &automation.Preview{Summary: l.T("routing.preview_summary", len(p.Matches), p.Scanned)}
+	out := &automation.Preview{Summary: l.N("routing.preview_summary", p.Scanned, len(p.Matches))}
 	if p.Limited {
 		out.Summary += " " + l.T("routing.preview_limited")
 	}

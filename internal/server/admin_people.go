@@ -236,7 +236,7 @@ func (s *Server) adminPersonActive(w http.ResponseWriter, r *http.Request) error
 	if !u.Active {
 		msg = l.T("admin.people.deactivated", u.Name)
 		if len(open) > 0 {
-			msg += " " + l.T("admin.people.reassign_count", len(open))
+			msg += " " + l.N("admin.people.reassign_count", len(open))
 		}
 	}
 	s.flash(ctx, "success", msg)
