@@ -1,18 +1,18 @@
 # Atiende: the commands a contributor types. `make run` and `make test` work
-# on a fresh Debian machine with only Go installed: missing PostgreSQL and
-# Chromium are installed with apt-get when run as root.
+# on a fresh Debian machine with only Go, git and make installed: what else
+# they need (a C compiler, PostgreSQL, Chromium) is installed with apt-get
+# when run as root, and named otherwise (`make doctor`).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 BIN := bin/atiende
-PG_BINS := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb 2>/dev/null))
-CHROMIUM := $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
 
-.PHONY: help run stop test test-short build generate fmt lint check-generated deps-postgres deps-chromium migrate-new clean bench chaos
+.PHONY: help doctor run stop test test-short build generate fmt lint check-generated deps-postgres deps-chromium migrate-new clean bench chaos
 
 help:
-	@echo "make run     start a local database, load the demo desk and serve on :8080"
+	@echo "make doctor  list what make test and make run need and whether it is present"
+	@echo "make run     start a local database, load the demo desk and serve on 127.0.0.1:8080"
 	@echo "make stop    stop the local database started by make run"
 	@echo "make test    vet, staticcheck, go.mod tidiness, dead code, format and generated-code checks, then every test with -race"
 	@echo "make build   build $(BIN)"
@@ -22,25 +22,17 @@ help:
 
 # --- dependencies ----------------------------------------------------------
 
+# doctor lists what make test and make run need and whether each is present
+# (scripts/doctor). test, run and bench call it first with -install, which as
+# root installs what is missing with apt-get and otherwise says what to install.
+doctor:
+	@scripts/doctor test run
+
 deps-postgres:
-	@if [ -z "$(PG_BINS)" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing PostgreSQL with apt-get…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null; \
-		else \
-			echo "PostgreSQL is not installed: run 'sudo apt-get install postgresql' (or set DATABASE_URL)." >&2; exit 1; \
-		fi; \
-	fi
+	@scripts/doctor -install postgres
 
 deps-chromium:
-	@if [ -z "$(CHROMIUM)" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Chromium with apt-get…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-		else \
-			echo "Chromium is not installed: run 'sudo apt-get install chromium'." >&2; exit 1; \
-		fi; \
-	fi
+	@scripts/doctor -install chromium
 
 # --- build and run ---------------------------------------------------------
 
@@ -50,15 +42,22 @@ build:
 # run uses DATABASE_URL (and ATIENDE_MIGRATION_DATABASE_URL) when set,
 # otherwise a local cluster in .data/: migrations run as its owner role
 # atiende_owner, the server as the ordinary role atiende.
-run: build
-	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory deps-postgres; fi
-	@url="$${DATABASE_URL:-$$($(GO) run ./cmd/devdb start)}"; \
+#
+# It listens on loopback only (127.0.0.1:8080, SMTP on 127.0.0.1:2525);
+# ATIENDE_ADDR and ATIENDE_SMTP_ADDR choose other addresses or ports.
+run:
+	@scripts/doctor -install run
+	@$(MAKE) --no-print-directory build
+	@export ATIENDE_ADDR="$${ATIENDE_ADDR:-127.0.0.1:8080}" ATIENDE_SMTP_ADDR="$${ATIENDE_SMTP_ADDR:-127.0.0.1:2525}"; \
+	host="$$ATIENDE_ADDR"; case "$$host" in :* | 127.0.0.1:*) host="localhost:$${host##*:}" ;; esac; \
+	export ATIENDE_BASE_URL="$${ATIENDE_BASE_URL:-http://$$host}"; \
+	url="$${DATABASE_URL:-$$($(GO) run ./cmd/devdb start)}"; \
 	if [ -z "$${DATABASE_URL:-}" ]; then \
 		owner="$$($(GO) run ./cmd/devdb owner-url)"; export ATIENDE_MIGRATION_DATABASE_URL="$$owner"; \
 	fi; \
 	export DATABASE_URL="$$url"; \
 	$(BIN) migrate up && $(BIN) demo && \
-	echo "" && echo "Atiende: http://localhost:8080/   (stop with Ctrl-C; 'make stop' stops the database)" && \
+	echo "" && echo "Atiende: $$ATIENDE_BASE_URL/   (stop with Ctrl-C; 'make stop' stops the database)" && \
 	exec $(BIN) serve
 
 stop:
@@ -74,7 +73,7 @@ stop:
 # each measurement's length (default 5s); BENCH_PPROF=1 also saves CPU
 # profiles of the server under docs/bench/.
 BENCH_SCALE ?= medium
-bench: build deps-postgres
+bench: deps-postgres build
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/bench ./cmd/bench
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/benchload ./cmd/benchload
 	bin/bench run -scale $(BENCH_SCALE) -atiende $(BIN) -driver bin/benchload -out docs/benchmarks.md
@@ -95,7 +94,7 @@ chaos: build deps-postgres
 # --- quality gates ---------------------------------------------------------
 
 generate:
-	$(GO) tool templ generate
+	$(GO) tool templ generate -log-level warn
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' | grep -v '_templ.go$$')
@@ -114,7 +113,7 @@ lint:
 
 # check-generated fails when a .templ file was changed without regenerating.
 check-generated:
-	@$(GO) tool templ generate >/dev/null
+	@$(GO) tool templ generate -log-level warn
 	@if ! git diff --quiet -- '*_templ.go' || [ -n "$$(git ls-files --others --exclude-standard -- '*_templ.go')" ]; then \
 		echo "templ generate changed generated files: run 'make generate' and commit them"; \
 		git status --short -- '*_templ.go'; exit 1; fi
@@ -122,7 +121,9 @@ check-generated:
 # test is what CI runs. Tests start their own throwaway PostgreSQL unless
 # ATIENDE_TEST_DATABASE_URL names a server; they fail rather than skip when
 # PostgreSQL or Chromium is missing.
-test: deps-postgres deps-chromium check-generated lint
+test:
+	@scripts/doctor -install test
+	@$(MAKE) --no-print-directory check-generated lint
 	ATIENDE_REQUIRE_DB=1 ATIENDE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 12m ./...
 
 test-short:

@@ -1,6 +1,8 @@
 // Command devdb runs the local development database for make run and make
 // stop: a PostgreSQL cluster in .data/postgres, listening only on a Unix
-// socket in .data/run, with two ordinary roles: atiende_owner owns the
+// socket in .data/run (or, when devdb runs as root and the postgres user
+// cannot reach the clone, as in /root/<clone>, the same two directories
+// under /var/lib/atiende/dev/<clone>-<hash>), with two ordinary roles: atiende_owner owns the
 // database atiende and runs the migrations, atiende (the application) may
 // only connect and use what the migrations grant it.
 //
@@ -20,6 +22,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -60,10 +63,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c := &pgcluster.Cluster{
-		Dir:       filepath.Join(root, ".data", "postgres"),
-		SocketDir: filepath.Join(root, ".data", "run"),
-		Durable:   true,
+	c, err := cluster(root, stderr, args[0] == "start")
+	if err != nil {
+		return err
 	}
 	switch args[0] {
 	case "start":
@@ -110,6 +112,48 @@ func start(ctx context.Context, c *pgcluster.Cluster, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintln(stdout, c.URL(role, database))
 	return nil
+}
+
+// sharedBase is where the cluster lives when the postgres system user (which
+// runs the server when devdb runs as root) cannot reach the repository, as
+// with a clone in /root: one directory per clone, named after its path.
+const sharedBase = "/var/lib/atiende/dev"
+
+// cluster returns the development cluster of the repository at root: in
+// root/.data when the server's user can reach it, otherwise in a directory
+// of its own under sharedBase. An existing cluster wins in either place, so
+// stop and url find what start made. explain says where it went and why.
+func cluster(root string, stderr io.Writer, explain bool) (*pgcluster.Cluster, error) {
+	local := &pgcluster.Cluster{
+		Dir:       filepath.Join(root, ".data", "postgres"),
+		SocketDir: filepath.Join(root, ".data", "run"),
+		Durable:   true,
+	}
+	sum := sha256.Sum256([]byte(root))
+	name := filepath.Base(root)
+	if len(name) > 24 { // keep the socket path well under its limit
+		name = name[:24]
+	}
+	dir := filepath.Join(sharedBase, fmt.Sprintf("%s-%x", name, sum[:4]))
+	shared := &pgcluster.Cluster{
+		Dir:       filepath.Join(dir, "postgres"),
+		SocketDir: filepath.Join(dir, "run"),
+		Durable:   true,
+	}
+	switch {
+	case local.Initialized():
+		return local, nil
+	case shared.Initialized():
+		return shared, nil
+	}
+	ok, err := pgcluster.ServerCanReach(local.Dir)
+	if err != nil || ok {
+		return local, err
+	}
+	if explain {
+		fmt.Fprintf(stderr, "devdb: the postgres user cannot reach %s, so the cluster lives in %s\n", root, dir)
+	}
+	return shared, nil
 }
 
 // moduleRoot is the nearest directory at or above the working directory

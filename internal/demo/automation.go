@@ -18,7 +18,7 @@ func loadAutomation(ctx context.Context, svc *helpdesk.Service, admin helpdesk.U
 			Conditions: []helpdesk.Condition{{Field: helpdesk.CondSubject, Op: helpdesk.OpContains, Value: "caída"}},
 			Actions: []helpdesk.Action{{Type: helpdesk.ActSetPriority, Value: "urgent"}, {Type: helpdesk.ActAddTag, Value: "caida"},
 				{Type: helpdesk.ActAddNote, Text: "Posible caída de servicio: revisar la página de estado antes de responder."}}},
-		{Kind: helpdesk.RuleTimed, Name: "Pendiente 48 h sin respuesta", Active: true, Anchor: helpdesk.AnchorPending, Hours: 48,
+		{Kind: helpdesk.RuleTimed, Name: "Pendiente 48 h sin respuesta", Active: true, Anchor: helpdesk.AnchorPending, Minutes: 48 * 60,
 			Conditions: []helpdesk.Condition{{Field: helpdesk.CondTag, Op: helpdesk.OpNotContains, Value: "seguimiento"}},
 			Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "seguimiento"},
 				{Type: helpdesk.ActNotify, Value: string(helpdesk.RecipientRequester), Text: "¿Pudiste revisar lo que te pedimos? Si ya está resuelto, avísanos."}}},

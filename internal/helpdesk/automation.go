@@ -15,7 +15,8 @@ type RuleKind string
 const (
 	// RuleTrigger runs when a ticket is created or updated.
 	RuleTrigger RuleKind = "trigger"
-	// RuleTimed runs when hours have passed since an instant of the ticket.
+	// RuleTimed runs when minutes have passed since an instant of the
+	// ticket, counted in calendar time or in a business calendar.
 	RuleTimed RuleKind = "timed"
 )
 
@@ -31,7 +32,7 @@ const (
 // RuleEvents lists the trigger events in form order.
 func RuleEvents() []RuleEvent { return []RuleEvent{OnCreated, OnUpdated, OnCreatedOrUpdated} }
 
-// Anchor is the instant a time-based rule counts its hours from.
+// Anchor is the instant a time-based rule counts its minutes from.
 type Anchor string
 
 const (
@@ -152,14 +153,20 @@ type Action struct {
 
 // Rule is a trigger or a time-based rule. Triggers run in Position order.
 type Rule struct {
-	ID         RuleID
-	Kind       RuleKind
-	Name       string
-	Active     bool
-	Position   int
-	Event      RuleEvent // triggers
-	Anchor     Anchor    // time-based rules
-	Hours      int       // time-based rules
+	ID       RuleID
+	Kind     RuleKind
+	Name     string
+	Active   bool
+	Position int
+	Event    RuleEvent // triggers
+	Anchor   Anchor    // time-based rules
+	Minutes  int       // time-based rules: how long after the anchor
+	// Calendar is the business calendar a time-based rule counts its
+	// minutes in (only opening hours count); zero counts every minute.
+	Calendar CalendarID
+	// MatchAny makes the rule match when any condition holds; otherwise
+	// all must.
+	MatchAny   bool
 	Conditions []Condition
 	Actions    []Action
 	CreatedAt  time.Time
@@ -170,8 +177,8 @@ type Rule struct {
 const (
 	MaxRuleConditions = 10
 	MaxRuleActions    = 10
-	MaxRuleHours      = 8760 // a year
-	MaxConditionValue = 200  // characters
+	MaxRuleMinutes    = 525600 // a year
+	MaxConditionValue = 200    // characters
 )
 
 // On reports whether trigger r listens to event ev.
@@ -186,18 +193,29 @@ type MatchInput struct {
 	// description.
 	Body string
 	Now  time.Time
+	// Calendar is the prepared calendar a time-based rule counts in; nil
+	// counts every minute.
+	Calendar *Calendar
 }
 
 // Matches reports whether every condition holds for t and, for a
-// time-based rule, whether its hours have passed since the anchor.
+// time-based rule, whether its minutes have passed since the anchor.
 func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 	if r.Kind == RuleTimed {
 		at, ok := r.Anchor.At(t)
-		if !ok || at.IsZero() || in.Now.Sub(at) < time.Duration(r.Hours)*time.Hour {
+		if !ok || at.IsZero() || r.elapsed(at, in.Now, in.Calendar) < r.wait() {
 			return false
 		}
 	}
 	if t.Status.Final() {
+		return false
+	}
+	if r.MatchAny && len(r.Conditions) > 0 {
+		for _, c := range r.Conditions {
+			if c.holds(t, in.Body) {
+				return true
+			}
+		}
 		return false
 	}
 	for _, c := range r.Conditions {
@@ -254,4 +272,27 @@ func (c Condition) holds(t *Ticket, body string) bool {
 		return !strings.Contains(strings.ToLower(got), strings.ToLower(c.Value))
 	}
 	return false
+}
+
+func (r Rule) wait() time.Duration { return time.Duration(r.Minutes) * time.Minute }
+
+// elapsed is the time from at to now that counts for r: all of it, or
+// only cal's opening hours.
+func (r Rule) elapsed(at, now time.Time, cal *Calendar) time.Duration {
+	if cal == nil || r.Calendar == 0 {
+		return now.Sub(at)
+	}
+	return cal.BusinessBetween(at, now)
+}
+
+// DueSince is the latest anchor instant for which r is due at now: now
+// minus its minutes, counted in cal's opening hours when r uses a
+// calendar. The time-based scan reads the tickets anchored at or before it
+// through an index. ok is false when no anchor within a year is due (a
+// calendar that never opens).
+func (r Rule) DueSince(now time.Time, cal *Calendar) (time.Time, bool) {
+	if cal == nil || r.Calendar == 0 || cal.IsCalendarHours() {
+		return now.Add(-r.wait()), true
+	}
+	return cal.SubBusiness(now, r.wait())
 }

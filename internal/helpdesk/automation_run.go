@@ -2,7 +2,6 @@ package helpdesk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -17,6 +16,10 @@ const (
 	// EventNotificationQueued records a notification intent: From is the
 	// intent's kind (automation, pending_reminder), To the recipient.
 	EventNotificationQueued EventKind = "notification_queued"
+	// EventAutomationFailed records an action of a rule that could not be
+	// made: Field is why (a RunFailure), From the action's type, To the
+	// rule's name, ToID its id.
+	EventAutomationFailed EventKind = "automation_failed"
 )
 
 // Fields of automation events.
@@ -103,6 +106,7 @@ type AutomationStore interface {
 	SetAutomationSettings(ctx context.Context, tenant TenantID, st AutomationSettings) error
 
 	NotificationStore
+	RuleLogStore
 }
 
 // NotificationStore is the queue of notification intents. The email
@@ -203,22 +207,32 @@ func (s *Service) runTriggers(ctx context.Context, tx Store, t *Ticket, ev RuleE
 
 // applyRule makes r's actions on t in order and saves them with the log
 // event. An action that no longer applies (an agent left the group, a
-// transition not allowed from the current status) is skipped; the others
-// still run.
+// transition not allowed from the current status) is not made, and never
+// silently: it gets an automation_failed event on the ticket's history
+// saying why, the others still run, and the run goes to the rule's log.
 func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, now time.Time) error {
 	sys := System(t.Tenant)
 	base := t.Version
 	var evs []Event
 	var note *NewComment
+	run := RuleRun{Rule: r.ID, Ticket: t.ID, Number: t.Number, At: now}
 	for _, a := range r.Actions {
 		more, c, err := s.applyAction(ctx, tx, t, r, a, now)
-		if err != nil {
-			var ve *ValidationError
-			if errors.As(err, &ve) || errors.Is(err, ErrInvalidTransition) || errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
-				continue
-			}
+		failure := runFailure(err)
+		if err != nil && failure == "" {
 			return err
 		}
+		run.Steps = append(run.Steps, RunStep{Action: a, Failure: failure})
+		if failure != "" {
+			run.Failed++
+			failed, err := t.record(EventAutomationFailed, string(failure), string(a.Type), r.Name, int64(r.ID), sys, now)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, failed...)
+			continue
+		}
+		run.Changed++
 		evs = append(evs, more...)
 		if c != nil {
 			note = c
@@ -228,12 +242,18 @@ func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, no
 	if err != nil {
 		return err
 	}
+	if err := tx.LogRuleRun(ctx, t.Tenant, run); err != nil {
+		return fmt.Errorf("helpdesk: log run of rule %d: %w", r.ID, err)
+	}
 	return save(ctx, tx, t.Tenant, *t, base, append(evs, logged...), note)
 }
 
 func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, a Action, now time.Time) ([]Event, *NewComment, error) {
 	sys := System(t.Tenant)
-	id, _ := strconv.ParseInt(a.Value, 10, 64)
+	id, perr := strconv.ParseInt(a.Value, 10, 64)
+	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee) {
+		return nil, nil, fmt.Errorf("%w: %q is not an id", errBadActionValue, a.Value)
+	}
 	switch a.Type {
 	case ActSetStatus:
 		evs, err := t.automationTransition(Status(a.Value), sys, now)
@@ -282,7 +302,7 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 	case ActNotify:
 		rcpt := Recipient(a.Value)
 		if (rcpt == RecipientAssignee && t.Assignee == 0) || ((rcpt == RecipientGroup || rcpt == RecipientGroupLeads) && t.Group == 0) {
-			return nil, nil, nil
+			return nil, nil, errNoRecipient
 		}
 		// The intent stays as the record of what the rule asked (rule,
 		// recipient, text); the mail itself is queued in the outbox now, in

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -35,34 +34,6 @@ func requireAdmin(by Actor, op string) error {
 		return fmt.Errorf("helpdesk: %s: %w", op, ErrNotFound)
 	}
 	return nil
-}
-
-// ruleAudit is a rule as the audit log shows it.
-func ruleAudit(r Rule) AuditValues {
-	v := AuditValues{"name": r.Name, "kind": string(r.Kind), "active": strconv.FormatBool(r.Active),
-		"position": strconv.Itoa(r.Position)}
-	if r.Kind == RuleTimed {
-		v["anchor"], v["hours"] = string(r.Anchor), strconv.Itoa(r.Hours)
-	} else {
-		v["event"] = string(r.Event)
-	}
-	conds := make([]string, 0, len(r.Conditions))
-	for _, c := range r.Conditions {
-		conds = append(conds, string(c.Field)+" "+string(c.Op)+" "+strconv.Quote(c.Value))
-	}
-	acts := make([]string, 0, len(r.Actions))
-	for _, a := range r.Actions {
-		s := string(a.Type)
-		if a.Value != "" {
-			s += " " + strconv.Quote(a.Value)
-		}
-		if a.Text != "" {
-			s += " " + strconv.Quote(a.Text)
-		}
-		acts = append(acts, s)
-	}
-	v["conditions"], v["actions"] = strings.Join(conds, "; "), strings.Join(acts, "; ")
-	return v
 }
 
 // Rules lists the tenant's rules of kind (admins only; anyone else gets
@@ -120,6 +91,9 @@ func ruleRefs(ctx context.Context, tx Store, tenant TenantID) (RuleRefs, error) 
 	}
 	if refs.Categories, err = tx.Categories(ctx, tenant); err != nil {
 		return refs, fmt.Errorf("helpdesk: categories: %w", err)
+	}
+	if refs.Calendars, err = tx.SLACalendars(ctx, tenant); err != nil {
+		return refs, fmt.Errorf("helpdesk: calendars: %w", err)
 	}
 	return refs, nil
 }
@@ -237,6 +211,11 @@ func (s *Service) PreviewRule(ctx context.Context, by Actor, r Rule) (RulePrevie
 		out.Scanned = len(cands)
 		out.Limited = len(cands) == MaxPreviewScan
 		in := MatchInput{Now: s.now()}
+		for i := range refs.Calendars {
+			if c := &refs.Calendars[i]; c.ID == r.Calendar && c.Prepare() == nil {
+				in.Calendar = c
+			}
+		}
 		for i := range cands {
 			in.Body = cands[i].Description
 			if !r.Matches(&cands[i].Ticket, in) {

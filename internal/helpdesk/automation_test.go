@@ -38,12 +38,15 @@ func TestRuleMatches(t *testing.T) {
 		{"has tag", cond(CondTag, OpContains, "vip"), true},
 		{"lacks tag", cond(CondTag, OpNotContains, "vip"), false},
 		{"all must hold", Rule{Kind: RuleTrigger, Conditions: []Condition{{CondStatus, OpIs, "pending"}, {CondPriority, OpIs, "low"}}}, false},
-		{"pending 24 h: due", Rule{Kind: RuleTimed, Anchor: AnchorPending, Hours: 24}, true},
-		{"pending 48 h: not yet", Rule{Kind: RuleTimed, Anchor: AnchorPending, Hours: 48}, false},
-		{"updated 1 h", Rule{Kind: RuleTimed, Anchor: AnchorUpdated, Hours: 1}, true},
-		{"updated 3 h", Rule{Kind: RuleTimed, Anchor: AnchorUpdated, Hours: 3}, false},
-		{"created 72 h, exactly", Rule{Kind: RuleTimed, Anchor: AnchorCreated, Hours: 72}, true},
-		{"solved anchor on a pending ticket", Rule{Kind: RuleTimed, Anchor: AnchorSolved, Hours: 1}, false},
+		{"any: one is enough", Rule{Kind: RuleTrigger, MatchAny: true, Conditions: []Condition{{CondStatus, OpIs, "pending"}, {CondPriority, OpIs, "low"}}}, true},
+		{"any: none holds", Rule{Kind: RuleTrigger, MatchAny: true, Conditions: []Condition{{CondStatus, OpIs, "open"}, {CondPriority, OpIs, "low"}}}, false},
+		{"any with no conditions", Rule{Kind: RuleTrigger, MatchAny: true}, true},
+		{"pending 24 h: due", Rule{Kind: RuleTimed, Anchor: AnchorPending, Minutes: 24 * 60}, true},
+		{"pending 48 h: not yet", Rule{Kind: RuleTimed, Anchor: AnchorPending, Minutes: 48 * 60}, false},
+		{"updated 1 h", Rule{Kind: RuleTimed, Anchor: AnchorUpdated, Minutes: 1 * 60}, true},
+		{"updated 3 h", Rule{Kind: RuleTimed, Anchor: AnchorUpdated, Minutes: 3 * 60}, false},
+		{"created 72 h, exactly", Rule{Kind: RuleTimed, Anchor: AnchorCreated, Minutes: 72 * 60}, true},
+		{"solved anchor on a pending ticket", Rule{Kind: RuleTimed, Anchor: AnchorSolved, Minutes: 1 * 60}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

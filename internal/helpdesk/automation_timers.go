@@ -15,9 +15,18 @@ import (
 // anchor.
 func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int) (int, error) {
 	var rules []Rule
+	cals := map[CalendarID]*Calendar{}
 	err := s.store.InTx(ctx, tenant, func(tx Store) error {
 		var err error
-		rules, err = tx.ActiveRules(ctx, tenant, RuleTimed)
+		if rules, err = tx.ActiveRules(ctx, tenant, RuleTimed); err != nil || !usesCalendar(rules) {
+			return err
+		}
+		all, err := tx.SLACalendars(ctx, tenant)
+		for i := range all {
+			if all[i].Prepare() == nil {
+				cals[all[i].ID] = &all[i]
+			}
+		}
 		return err
 	})
 	if err != nil {
@@ -26,7 +35,11 @@ func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int)
 	done := 0
 	var errs []error
 	for _, r := range rules {
-		threshold := s.now().Add(-time.Duration(r.Hours) * time.Hour)
+		cal := cals[r.Calendar]
+		threshold, ok := r.DueSince(s.now(), cal)
+		if !ok {
+			continue // its calendar never opens: nothing can be due
+		}
 		var cands []TimedCandidate
 		err := s.store.InTx(ctx, tenant, func(tx Store) error {
 			var err error
@@ -38,7 +51,7 @@ func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int)
 			continue
 		}
 		for _, c := range cands {
-			ran, err := s.runTimed(ctx, tenant, r, c)
+			ran, err := s.runTimed(ctx, tenant, r, cal, c)
 			if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
 				errs = append(errs, err)
 				continue
@@ -64,7 +77,7 @@ func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int)
 // the locked ticket must still be at the anchor it was found at, due, and
 // match; the run is keyed by the anchor instant, so it happens once per
 // anchor even with two servers.
-func (s *Service) runTimed(ctx context.Context, tenant TenantID, r Rule, c TimedCandidate) (bool, error) {
+func (s *Service) runTimed(ctx context.Context, tenant TenantID, r Rule, cal *Calendar, c TimedCandidate) (bool, error) {
 	ran := false
 	err := s.store.InTx(ctx, tenant, func(tx Store) error {
 		t, err := tx.TicketForUpdate(ctx, tenant, c.Number)
@@ -75,7 +88,7 @@ func (s *Service) runTimed(ctx context.Context, tenant TenantID, r Rule, c Timed
 		if !ok || !at.Equal(c.At) {
 			return nil
 		}
-		in := MatchInput{Now: s.now()}
+		in := MatchInput{Now: s.now(), Calendar: cal}
 		if r.usesBody() {
 			if in.Body, err = tx.TicketDescription(ctx, tenant, t.ID); err != nil {
 				return fmt.Errorf("helpdesk: description of %s: %w", t.Number, err)
@@ -159,4 +172,14 @@ func (s *Service) RemindPendingDue(ctx context.Context, tenant TenantID, limit i
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// usesCalendar reports whether any rule counts business time.
+func usesCalendar(rules []Rule) bool {
+	for _, r := range rules {
+		if r.Calendar != 0 {
+			return true
+		}
+	}
+	return false
 }

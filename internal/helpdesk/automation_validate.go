@@ -12,6 +12,16 @@ type RuleRefs struct {
 	Groups     []Group
 	Agents     []User
 	Categories []Category
+	Calendars  []Calendar // business calendars time-based rules may count in
+}
+
+func (r RuleRefs) calendar(id CalendarID) bool {
+	for _, c := range r.Calendars {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (r RuleRefs) group(id int64) (Group, bool) {
@@ -51,7 +61,7 @@ func (r *Rule) Validate(refs RuleRefs) error {
 	checkName(&v, "name", r.Name)
 	switch r.Kind {
 	case RuleTrigger:
-		r.Anchor, r.Hours = "", 0
+		r.Anchor, r.Minutes, r.Calendar = "", 0, 0
 		if r.Event != OnCreated && r.Event != OnUpdated && r.Event != OnCreatedOrUpdated {
 			v.Add("event", "error.required")
 		}
@@ -64,8 +74,11 @@ func (r *Rule) Validate(refs RuleRefs) error {
 		if !valid {
 			v.Add("anchor", "error.required")
 		}
-		if r.Hours < 1 || r.Hours > MaxRuleHours {
-			v.Add("hours", "error.rule_hours")
+		if r.Minutes < 1 || r.Minutes > MaxRuleMinutes {
+			v.Add("minutes", "error.rule_minutes")
+		}
+		if r.Calendar != 0 && !refs.calendar(r.Calendar) {
+			v.Add("calendar", "error.invalid")
 		}
 	default:
 		v.Add("kind", "error.invalid")

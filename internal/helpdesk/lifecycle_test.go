@@ -616,9 +616,11 @@ func TestLifecycleProperties(t *testing.T) {
 	for _, k := range EventKinds() {
 		// Not lifecycle methods' doing: creation, the merge target's side,
 		// the requester change (ClaimGuest), satisfaction ratings, the SLA
-		// engine's records and automation's log and notification events.
+		// engine's records and automation's log, failure and notification
+		// events.
 		if k != EventCreated && k != EventMergeReceived && k != EventRequesterChanged && k != EventRated &&
-			k != EventSLABreached && k != EventSLAEscalated && k != EventAutomation && k != EventNotificationQueued {
+			k != EventSLABreached && k != EventSLAEscalated && k != EventAutomation && k != EventNotificationQueued &&
+			k != EventAutomationFailed {
 			assert.Positive(t, seen[k], "event %s never produced", k)
 		}
 	}

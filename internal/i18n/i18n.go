@@ -2,6 +2,13 @@
 // hard-code user-facing prose: they ask a Lang for a key. Spanish is the
 // default; English is complete. A missing key shows itself (the key in
 // brackets) and is caught by the catalogue tests.
+//
+// Style: Spanish speaks to the reader as tú everywhere (portal, mail,
+// console, admin: "tu solicitud", "tu referencia", "escribe"), never
+// usted. Counts go through N, which picks the plural form ("1 condición",
+// "2 condiciones"); instants through DateTime, in the desk's time zone
+// ("6 dic 2026, 18:54"); spans of minutes through Duration. No message
+// hard-codes a plural or a date layout.
 package i18n
 
 import (

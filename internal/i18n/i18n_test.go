@@ -38,6 +38,9 @@ func TestFormatVerbsMatchAcrossLanguages(t *testing.T) {
 // "error.…" keys the domain puts in ValidationError.
 var usedKey = regexp.MustCompile(`(?:\.T\(|\Wl\.T\()"([a-z0-9_.]+)"|"(error\.[a-z0-9_.]+)"`)
 
+// countedKey finds N("…") calls, whose keys need every plural form.
+var countedKey = regexp.MustCompile(`\.N\("([a-z0-9_.]+)"`)
+
 func TestEveryKeyUsedInTheCodeExists(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..")
@@ -56,6 +59,12 @@ func TestEveryKeyUsedInTheCodeExists(t *testing.T) {
 		src, err := os.ReadFile(p)
 		if err != nil {
 			return err
+		}
+		for _, m := range countedKey.FindAllStringSubmatch(string(src), -1) {
+			found++
+			for _, form := range []string{PluralOne, PluralOther} {
+				assert.True(t, ES.Has(m[1]+"."+form), "%s counts with %q, whose %s form is missing", p, m[1], form)
+			}
 		}
 		for _, m := range usedKey.FindAllStringSubmatch(string(src), -1) {
 			key := m[1] + m[2]

@@ -42,7 +42,7 @@ func seedTimers(t *testing.T, pool *pgxpool.Pool, slug string, now func() time.T
 	require.NoError(t, err)
 	require.NoError(t, svc.SetPendingReminder(ctx, admin.Actor(), 24))
 	_, err = svc.SaveRule(ctx, admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Sin tocar 48 h", Active: true,
-		Anchor: helpdesk.AnchorUpdated, Hours: 48,
+		Anchor: helpdesk.AnchorUpdated, Minutes: 48 * 60,
 		Conditions: []helpdesk.Condition{{Field: helpdesk.CondStatus, Op: helpdesk.OpIs, Value: "open"}},
 		Actions:    []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "olvidado"}}})
 	require.NoError(t, err)

@@ -26,18 +26,19 @@ type actionJSON struct {
 	Text  string `json:"x,omitempty"`
 }
 
-const ruleColumns = `id, kind, name, active, position, on_event, anchor, hours, conditions, actions, created_at, updated_at`
+const ruleColumns = `id, kind, name, active, position, on_event, anchor, minutes, coalesce(calendar_id, 0), match_any, conditions, actions, created_at, updated_at`
 
 func scanRule(row pgx.Row) (helpdesk.Rule, error) {
 	var r helpdesk.Rule
-	var id int64
+	var id, calendar int64
 	var kind, event, anchor string
 	var conds []conditionJSON
 	var acts []actionJSON
-	if err := row.Scan(&id, &kind, &r.Name, &r.Active, &r.Position, &event, &anchor, &r.Hours, &conds, &acts, &r.CreatedAt, &r.UpdatedAt); err != nil {
+	if err := row.Scan(&id, &kind, &r.Name, &r.Active, &r.Position, &event, &anchor, &r.Minutes, &calendar, &r.MatchAny, &conds, &acts, &r.CreatedAt, &r.UpdatedAt); err != nil {
 		return r, err
 	}
 	r.ID, r.Kind, r.Event, r.Anchor = helpdesk.RuleID(id), helpdesk.RuleKind(kind), helpdesk.RuleEvent(event), helpdesk.Anchor(anchor)
+	r.Calendar = helpdesk.CalendarID(calendar)
 	for _, c := range conds {
 		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: helpdesk.CondField(c.Field), Op: helpdesk.Operator(c.Op), Value: c.Value})
 	}
@@ -67,7 +68,8 @@ func ruleArgs(tenant helpdesk.TenantID, r helpdesk.Rule) (pgx.NamedArgs, error) 
 	}
 	return pgx.NamedArgs{
 		"tenant": int64(tenant), "id": int64(r.ID), "kind": string(r.Kind), "name": r.Name, "active": r.Active,
-		"position": r.Position, "event": string(r.Event), "anchor": string(r.Anchor), "hours": r.Hours,
+		"position": r.Position, "event": string(r.Event), "anchor": string(r.Anchor), "minutes": r.Minutes,
+		"calendar": nullID(int64(r.Calendar)), "match_any": r.MatchAny,
 		"conditions": string(cj), "actions": string(aj),
 	}, nil
 }
@@ -121,8 +123,8 @@ func (s *Store) CreateRule(ctx context.Context, tenant helpdesk.TenantID, r help
 	err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var err error
 		out, err = scanRule(tx.QueryRow(ctx, `INSERT INTO automation_rules
-			(tenant_id, kind, name, active, position, on_event, anchor, hours, conditions, actions)
-			VALUES (@tenant, @kind, @name, @active, @position, @event, @anchor, @hours, @conditions::jsonb, @actions::jsonb)
+			(tenant_id, kind, name, active, position, on_event, anchor, minutes, calendar_id, match_any, conditions, actions)
+			VALUES (@tenant, @kind, @name, @active, @position, @event, @anchor, @minutes, @calendar, @match_any, @conditions::jsonb, @actions::jsonb)
 			RETURNING `+ruleColumns, args))
 		return err
 	})
@@ -141,7 +143,7 @@ func (s *Store) UpdateRule(ctx context.Context, tenant helpdesk.TenantID, r help
 	err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var err error
 		out, err = scanRule(tx.QueryRow(ctx, `UPDATE automation_rules SET name = @name, active = @active,
-			position = @position, on_event = @event, anchor = @anchor, hours = @hours,
+			position = @position, on_event = @event, anchor = @anchor, minutes = @minutes, calendar_id = @calendar, match_any = @match_any,
 			conditions = @conditions::jsonb, actions = @actions::jsonb, cursor_at = NULL, cursor_id = 0, updated_at = now()
 			WHERE tenant_id = @tenant AND id = @id RETURNING `+ruleColumns, args))
 		return err

@@ -46,7 +46,7 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 		return tx.QueryRow(ctx, `SELECT min(id) FROM users WHERE tenant_id = $1 AND role = 'agent'`, int64(tn)).Scan(&agent)
 	}))
 	rule, err := big.svc.SaveRule(ctx, big.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "r", Anchor: helpdesk.AnchorUpdated,
-		Hours: 1, Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "x"}}})
+		Minutes: 1 * 60, Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "x"}}})
 	require.NoError(t, err)
 	threshold := time.Now().Add(-24 * time.Hour)
 	inTx := func(fn func(helpdesk.Store) error) func() {

@@ -163,7 +163,7 @@ func TestTimedRulesFireOncePerAnchor(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t, pgtest.New(t), "acme")
 	ctx := d.ctx()
-	d.rule(t, helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendiente 24 h", Anchor: helpdesk.AnchorPending, Hours: 24,
+	d.rule(t, helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendiente 24 h", Anchor: helpdesk.AnchorPending, Minutes: 24 * 60,
 		Conditions: []helpdesk.Condition{{Field: helpdesk.CondPriority, Op: helpdesk.OpIsNot, Value: "low"}},
 		Actions: []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: "esperando"},
 			{Type: helpdesk.ActNotify, Value: "assignee", Text: "Sigue pendiente"}}})
@@ -306,7 +306,7 @@ func TestRulePreviewAndValidation(t *testing.T) {
 	// are refused.
 	og, err := other.svc.CreateGroup(ctx, other.admin.Actor(), "Ajeno", 1, nil)
 	require.NoError(t, err)
-	_, err = d.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "", Anchor: "nope", Hours: 0,
+	_, err = d.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "", Anchor: "nope", Minutes: 0,
 		Conditions: []helpdesk.Condition{{Field: helpdesk.CondStatus, Op: helpdesk.OpContains, Value: "open"},
 			{Field: helpdesk.CondPriority, Op: helpdesk.OpIs, Value: "muy"}},
 		Actions: []helpdesk.Action{{Type: helpdesk.ActSetGroup, Value: strconv.FormatInt(int64(og.ID), 10)},
@@ -314,7 +314,7 @@ func TestRulePreviewAndValidation(t *testing.T) {
 	var ve *helpdesk.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, map[string]string{
-		"name": "error.required", "anchor": "error.required", "hours": "error.rule_hours",
+		"name": "error.required", "anchor": "error.required", "minutes": "error.rule_minutes",
 		"condition_0": "error.rule_operator", "condition_1": "error.rule_value",
 		"action_0": "error.rule_value", "action_2": "error.rule_one_note",
 	}, ve.Fields)

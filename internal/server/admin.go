@@ -130,46 +130,15 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 			{ID: "fields", Label: l.T("admin.stat.fields"), Value: n(sum.CustomFields), URL: adminPath(t, "/fields")},
 		},
 	}
+	words, err := s.auditWords(r, l)
+	if err != nil {
+		return err
+	}
 	loc := deskLocation(t)
 	for _, e := range sum.Recent {
-		vm.Recent = append(vm.Recent, auditRow(l, loc, e))
+		vm.Recent = append(vm.Recent, auditRow(words, loc, e))
 	}
 	return s.render(w, r, http.StatusOK, admin.HomePage(vm))
-}
-
-// auditRow shows an entry: translated action, kind and field names where
-// the catalogue has them, the raw keys otherwise (areas may add actions
-// before they add words for them).
-func auditRow(l i18n.Lang, loc *time.Location, e helpdesk.AuditEntry) admin.AuditRow {
-	row := admin.AuditRow{
-		When:    e.At.In(loc).Format("2006-01-02 15:04"),
-		WhenISO: e.At.Format(time.RFC3339),
-		Actor:   e.ActorName,
-		Action:  auditActionLabel(l, e.Action),
-		Object:  auditKindLabel(l, e.ObjectKind),
-	}
-	if e.ObjectLabel != "" {
-		row.Object += ": " + e.ObjectLabel
-	}
-	for _, c := range e.Changes() {
-		row.Changes = append(row.Changes, admin.AuditChange{Field: translated(l, "admin.audit.field."+c.Field, c.Field),
-			Before: auditValue(l, c.Before), After: auditValue(l, c.After)})
-	}
-	return row
-}
-
-// auditValue shows a logged value: yes and no for flags, the words of
-// known stored values (priorities, roles, modes, types), the rest as is.
-func auditValue(l i18n.Lang, v string) string {
-	switch v {
-	case "":
-		return ""
-	case "true":
-		return l.T("admin.yes")
-	case "false":
-		return l.T("admin.no")
-	}
-	return translated(l, "admin.audit.value."+v, v)
 }
 
 func auditActionLabel(l i18n.Lang, action string) string {

@@ -91,8 +91,12 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		id := strconv.FormatInt(int64(u.ID), 10)
 		vm.Actors = append(vm.Actors, admin.Option{Value: id, Label: u.Name, Selected: id == in.Get("actor")})
 	}
+	words, err := s.auditWords(r, l)
+	if err != nil {
+		return err
+	}
 	for _, e := range page.Entries {
-		vm.Rows = append(vm.Rows, auditRow(l, loc, e))
+		vm.Rows = append(vm.Rows, auditRow(words, loc, e))
 	}
 	if !page.Next.IsZero() {
 		next := url.Values{}

@@ -22,6 +22,7 @@ func (s *Server) adminAutomationRoutes(r chi.Router) {
 	r.Get("/automation/{rule}", s.h(s.automationEdit))
 	r.Post("/automation/{rule}", s.h(s.automationUpdate))
 	r.Post("/automation/{rule}/delete", s.h(s.automationDelete))
+	r.Get("/automation/{rule}/runs", s.h(s.automationRuns))
 }
 
 func automationPath(t helpdesk.Tenant, suffix string) string {
@@ -61,32 +62,35 @@ func (s *Server) renderAutomationList(w http.ResponseWriter, r *http.Request, st
 		}
 		hours = strconv.Itoa(int(st.PendingReminderAfter.Hours()))
 	}
+	refs, err := s.svc.RuleChoices(ctx, by)
+	if err != nil {
+		return err
+	}
+	words := ruleWords{l: l, refs: refs}
+	counts, err := s.svc.RuleCounters(ctx, by)
+	if err != nil {
+		return err
+	}
 	frame := s.adminFrame(r, l.T("routing.title"), "automation")
 	vm := automation.ListView{
 		Frame: frame, NewTriggerURL: automationPath(t, "/new?kind=trigger"), NewTimedURL: automationPath(t, "/new?kind=timed"),
 		SettingsURL: automationPath(t, "/settings"), ReminderHours: hours, ReminderError: hoursErr,
 	}
 	for _, rl := range triggers {
-		vm.Triggers = append(vm.Triggers, ruleRow(l, t, rl))
+		vm.Triggers = append(vm.Triggers, ruleRow(words, t, rl, counts[rl.ID]))
 	}
 	for _, rl := range timed {
-		vm.Timed = append(vm.Timed, ruleRow(l, t, rl))
+		vm.Timed = append(vm.Timed, ruleRow(words, t, rl, counts[rl.ID]))
 	}
 	return s.render(w, r, status, automation.ListPage(vm))
 }
 
-func ruleRow(l i18n.Lang, t helpdesk.Tenant, r helpdesk.Rule) automation.RuleRow {
-	when := l.T(msgKey("routing.event.", string(r.Event)))
-	if r.Kind == helpdesk.RuleTimed {
-		when = l.T("routing.timed_when", r.Hours, l.T(msgKey("routing.anchor.", string(r.Anchor))))
-	}
-	acts := make([]string, 0, len(r.Actions))
-	for _, a := range r.Actions {
-		acts = append(acts, l.T(msgKey("routing.act.", string(a.Type))))
-	}
+func ruleRow(w ruleWords, t helpdesk.Tenant, r helpdesk.Rule, c helpdesk.RuleCounts) automation.RuleRow {
+	counts := w.l.N("routing.conditions", len(r.Conditions)) + " · " + w.l.N("routing.actions_count", len(r.Actions))
 	return automation.RuleRow{
-		ID: strconv.FormatInt(int64(r.ID), 10), Name: r.Name, When: when, Active: r.Active, Position: r.Position,
-		Summary: l.T("routing.summary", len(r.Conditions), strings.Join(acts, ", ")),
+		ID: strconv.FormatInt(int64(r.ID), 10), Name: r.Name, When: w.when(r), Active: r.Active, Position: r.Position,
+		Summary: w.sentence(r), Counts: counts, Runs: w.counters(c),
+		RunsURL: automationPath(t, "/"+strconv.FormatInt(int64(r.ID), 10)+"/runs"),
 		EditURL: automationPath(t, "/"+strconv.FormatInt(int64(r.ID), 10)),
 	}
 }
@@ -114,9 +118,9 @@ func (s *Server) automationNew(w http.ResponseWriter, r *http.Request) error {
 	if kind != helpdesk.RuleTrigger && kind != helpdesk.RuleTimed {
 		kind = helpdesk.RuleTrigger
 	}
-	f := ruleForm{Kind: string(kind), Active: true, Position: "0"}
+	f := ruleForm{Kind: string(kind), Active: true, Position: "0", Match: "all"}
 	if kind == helpdesk.RuleTimed {
-		f.Hours = "24"
+		f.Amount, f.Unit, f.Calendar = "24", "hours", "0"
 	}
 	return s.renderRuleForm(w, r, http.StatusOK, 0, f, nil, nil)
 }
@@ -223,7 +227,7 @@ func (s *Server) automationDelete(w http.ResponseWriter, r *http.Request) error 
 }
 
 func previewView(l i18n.Lang, t helpdesk.Tenant, p helpdesk.RulePreview) *automation.Preview {
-	out := &automation.Preview{Summary: l.T("routing.preview_summary", len(p.Matches), p.Scanned)}
+	out := &automation.Preview{Summary: l.N("routing.preview_summary", p.Scanned, len(p.Matches))}
 	if p.Limited {
 		out.Summary += " " + l.T("routing.preview_limited")
 	}
@@ -246,7 +250,7 @@ func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, status i
 	title := l.T(msgKey("routing.new_", f.Kind))
 	vm := automation.FormView{
 		Title: title, Kind: f.Kind, ActionURL: automationPath(t, ""), BackURL: automationPath(t, ""),
-		Name: f.Name, Active: f.Active, Position: f.Position, Hours: f.Hours, Errors: errs, Preview: p,
+		Name: f.Name, Active: f.Active, Position: f.Position, Amount: f.Amount, Errors: errs, Preview: p,
 	}
 	if id != 0 {
 		vm.Title = l.T("routing.edit", f.Name)

@@ -19,10 +19,15 @@ const minRuleRows = 4
 // ruleForm is the rule form exactly as typed: nothing is lost when it is
 // shown again. Each row keeps its select values and its text.
 type ruleForm struct {
-	Kind, Name, Event, Anchor, Hours, Position string
-	Active                                     bool
-	Conds                                      []condInput
-	Acts                                       []actInput
+	Kind, Name, Event, Anchor, Position string
+	// A time-based rule's wait as typed: an amount of a unit (minutes,
+	// hours or days) and the calendar it counts in ("0": every minute).
+	Amount, Unit, Calendar string
+	// Match is "all" or "any": how the conditions combine.
+	Match  string
+	Active bool
+	Conds  []condInput
+	Acts   []actInput
 }
 
 type condInput struct{ Field, Op, Choice, Text string }
@@ -34,7 +39,8 @@ func decodeRuleForm(r *http.Request) ruleForm {
 	f := r.PostForm
 	out := ruleForm{
 		Kind: f.Get("kind"), Name: f.Get("name"), Event: f.Get("event"), Anchor: f.Get("anchor"),
-		Hours: f.Get("hours"), Position: f.Get("position"), Active: f.Get("active") != "",
+		Amount: f.Get("amount"), Unit: f.Get("unit"), Calendar: f.Get("calendar"), Match: f.Get("match"),
+		Position: f.Get("position"), Active: f.Get("active") != "",
 	}
 	if out.Kind != string(helpdesk.RuleTimed) {
 		out.Kind = string(helpdesk.RuleTrigger)
@@ -64,6 +70,9 @@ var condChoice = map[helpdesk.CondField]string{
 	helpdesk.CondCategory: "category", helpdesk.CondGroup: "group", helpdesk.CondAssignee: "assignee",
 }
 
+// unitMinutes are the units a time-based rule's wait is typed in.
+var unitMinutes = map[string]int{"minutes": 1, "hours": 60, "days": 24 * 60}
+
 // actChoice is the same for actions.
 var actChoice = map[helpdesk.ActionType]string{
 	helpdesk.ActSetStatus: "status", helpdesk.ActSetPriority: "priority", helpdesk.ActSetGroup: "group",
@@ -83,6 +92,9 @@ func pick(choice, want string) string {
 type rowMap struct{ conds, acts []int }
 
 func (m rowMap) formKey(k string) string {
+	if k == "minutes" { // the domain's wait is the form's amount and unit
+		return "amount"
+	}
 	for prefix, rows := range map[string][]int{"condition_": m.conds, "action_": m.acts} {
 		if n, ok := strings.CutPrefix(k, prefix); ok {
 			if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < len(rows) {
@@ -98,7 +110,8 @@ func (m rowMap) formKey(k string) string {
 // message keys.
 func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 	errs := map[string]string{}
-	r := helpdesk.Rule{Name: f.Name, Active: f.Active, Event: helpdesk.RuleEvent(f.Event), Anchor: helpdesk.Anchor(f.Anchor)}
+	r := helpdesk.Rule{Name: f.Name, Active: f.Active, Event: helpdesk.RuleEvent(f.Event), Anchor: helpdesk.Anchor(f.Anchor),
+		MatchAny: f.Match == "any"}
 	if p := strings.TrimSpace(f.Position); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
@@ -107,11 +120,17 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 		r.Position = n
 	}
 	if f.Kind == string(helpdesk.RuleTimed) {
-		n, err := strconv.Atoi(strings.TrimSpace(f.Hours))
-		if err != nil {
-			errs["hours"] = "error.rule_hours"
+		n, err := strconv.Atoi(strings.TrimSpace(f.Amount))
+		per, ok := unitMinutes[f.Unit]
+		if err != nil || !ok || n < 1 || n > helpdesk.MaxRuleMinutes/per {
+			errs["amount"] = "error.rule_minutes"
 		}
-		r.Hours = n
+		r.Minutes = n * per
+		cal, err := strconv.ParseInt(f.Calendar, 10, 64)
+		if err != nil && f.Calendar != "" {
+			errs["calendar"] = "error.invalid"
+		}
+		r.Calendar = helpdesk.CalendarID(cal)
 	}
 	var m rowMap
 	for i, c := range f.Conds {
@@ -150,9 +169,20 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 // formOf is a stored rule as its form shows it.
 func formOf(r helpdesk.Rule) ruleForm {
 	f := ruleForm{Kind: string(r.Kind), Name: r.Name, Event: string(r.Event), Anchor: string(r.Anchor),
-		Position: strconv.Itoa(r.Position), Active: r.Active}
+		Position: strconv.Itoa(r.Position), Active: r.Active, Match: "all"}
+	if r.MatchAny {
+		f.Match = "any"
+	}
 	if r.Kind == helpdesk.RuleTimed {
-		f.Hours = strconv.Itoa(r.Hours)
+		f.Unit = "minutes"
+		for _, u := range []string{"days", "hours"} {
+			if r.Minutes%unitMinutes[u] == 0 {
+				f.Unit = u
+				break
+			}
+		}
+		f.Amount = strconv.Itoa(r.Minutes / unitMinutes[f.Unit])
+		f.Calendar = strconv.FormatInt(int64(r.Calendar), 10)
 	}
 	for _, c := range r.Conditions {
 		ci := condInput{Field: string(c.Field), Op: string(c.Op), Text: c.Value}
@@ -187,6 +217,17 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 	}
 	for _, a := range helpdesk.Anchors() {
 		vm.Anchors = append(vm.Anchors, option(string(a), l.T(msgKey("routing.anchor.", string(a))), f.Anchor))
+	}
+	for _, m := range []string{"all", "any"} {
+		vm.Match = append(vm.Match, option(m, l.T(msgKey("automation.match.", m)), f.Match))
+	}
+	for _, u := range []string{"minutes", "hours", "days"} {
+		vm.Units = append(vm.Units, option(u, l.T(msgKey("automation.unit.", u)), f.Unit))
+	}
+	vm.Calendars = []admin.Option{option("0", l.T("automation.calendar_time"), f.Calendar)}
+	for _, c := range refs.Calendars {
+		id := strconv.FormatInt(int64(c.ID), 10)
+		vm.Calendars = append(vm.Calendars, option(id, l.T("automation.business_time", c.Name), f.Calendar))
 	}
 	conds := f.Conds
 	for len(conds) < minRuleRows || (len(conds) < helpdesk.MaxRuleConditions && conds[len(conds)-1].Field != "") {

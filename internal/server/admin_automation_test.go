@@ -94,7 +94,7 @@ func TestAutomationPagesCreatePreviewAndKeepTypedInput(t *testing.T) {
 
 	// The edit form shows the stored rule; the list links to it.
 	page = admin.get(ruleURL(d, ""))
-	assert.Equal(t, "Impresoras", text(page, `[data-testid="rule"] a`))
+	assert.Equal(t, "Impresoras", text(page, `[data-testid="rule"] .cell-subject a`))
 	edit := admin.get(ruleURL(d, "/"+strconv.FormatInt(int64(rules[0].ID), 10)))
 	require.Equal(t, http.StatusOK, edit.status, edit.body)
 	sel, _ = edit.doc.Find(`select[name="cond_choice_1"] option[selected]`).Attr("value")

@@ -247,5 +247,5 @@ func (s *Server) adminMergeCustomer(w http.ResponseWriter, r *http.Request) erro
 	into, moved, err := s.svc.MergeCustomer(r.Context(), adminActor(r), helpdesk.UserID(id), intoEmail)
 	return s.formDone(w, r, err, func(errs map[string]string) error {
 		return s.renderCustomer(w, r, http.StatusUnprocessableEntity, nil, intoEmail, errs)
-	}, l.T("admin.customer.merged_done", into.Email, moved), adminPath(t, "/customers/"+idString(into.ID)))
+	}, l.N("admin.customer.merged_done", moved, into.Email), adminPath(t, "/customers/"+idString(into.ID)))
 }

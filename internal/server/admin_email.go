@@ -65,7 +65,7 @@ func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
 			row.ViewURL = emailPath(t) + "/out/" + id
 		}
 		if m.Attempts > 1 || m.State == helpdesk.OutboundFailed || (m.State == helpdesk.OutboundQueued && m.Attempts > 0) {
-			row.Attempts = l.T("admin.email.attempts", m.Attempts)
+			row.Attempts = l.N("admin.email.attempts", m.Attempts)
 		}
 		if m.State == helpdesk.OutboundFailed {
 			row.Failed, row.RetryURL = true, emailPath(t)+"/out/"+id+"/retry"

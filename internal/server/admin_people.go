@@ -75,7 +75,7 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 	for _, inv := range invs {
 		vm.Invitations = append(vm.Invitations, admin.InvitationRow{
 			ID: idString(inv.ID), Email: inv.Email, Role: roleLabel(l, inv.Role),
-			Expires:   l.T("admin.people.expires", inv.ExpiresAt.In(loc).Format("2006-01-02 15:04")),
+			Expires:   l.T("admin.people.expires", formatTime(l, loc, inv.ExpiresAt)),
 			RevokeURL: adminPath(t, "/people/invitations/"+idString(inv.ID)+"/revoke"),
 		})
 	}
@@ -236,7 +236,7 @@ func (s *Server) adminPersonActive(w http.ResponseWriter, r *http.Request) error
 	if !u.Active {
 		msg = l.T("admin.people.deactivated", u.Name)
 		if len(open) > 0 {
-			msg += " " + l.T("admin.people.reassign_count", len(open))
+			msg += " " + l.N("admin.people.reassign_count", len(open))
 		}
 	}
 	s.flash(ctx, "success", msg)

@@ -174,7 +174,7 @@ func TestPeopleRolesDeactivationAndRouting(t *testing.T) {
 	res = c.post(agentPage+"/active", url.Values{})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	page := c.get(agentPage)
-	assert.Contains(t, text(page, `[data-testid="flash"]`), "1 tickets abiertos")
+	assert.Contains(t, text(page, `[data-testid="flash"]`), "1 ticket abierto por reasignar")
 	assert.Equal(t, 1, page.doc.Find(`[data-testid="open-ticket"]`).Length())
 	assert.Equal(t, 1, page.doc.Find(`[data-testid="inactive"]`).Length())
 	res = ag.get("/equipo/agent/")

@@ -126,9 +126,9 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 		added, removed := tagDiff(strings.Fields(e.From), strings.Fields(e.To))
 		switch {
 		case len(removed) == 0:
-			return l.T("console.event.tags_added", who, strings.Join(added, ", ")), true
+			return l.N("console.event.tags_added", len(added), who, strings.Join(added, ", ")), true
 		case len(added) == 0:
-			return l.T("console.event.tags_removed", who, strings.Join(removed, ", ")), true
+			return l.N("console.event.tags_removed", len(removed), who, strings.Join(removed, ", ")), true
 		}
 		return l.T("console.event.tags_changed", who, strings.Join(added, ", "), strings.Join(removed, ", ")), true
 	case helpdesk.EventFieldChanged:
@@ -165,6 +165,8 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 		return slaEventSentence(l, e), true
 	case helpdesk.EventAutomation:
 		return l.T("routing.event.rule", e.To), true
+	case helpdesk.EventAutomationFailed:
+		return l.T("automation.event.failed", e.To, l.T(msgKey("routing.act.", e.From)), failureReason(l, helpdesk.RunFailure(e.Field))), true
 	case helpdesk.EventNotificationQueued:
 		if e.From == string(helpdesk.IntentPendingReminder) {
 			return l.T("routing.event.reminder"), true

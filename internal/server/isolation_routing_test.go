@@ -15,5 +15,6 @@ func init() {
 		"GET /{tenant}/admin/automation/{rule}":         staffPage,
 		"POST /{tenant}/admin/automation/{rule}":        staffPage,
 		"POST /{tenant}/admin/automation/{rule}/delete": staffPage,
+		"GET /{tenant}/admin/automation/{rule}/runs":    staffPage,
 	})
 }

@@ -9,7 +9,7 @@ import (
 
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	c := s.chrome(r, "")
-	return s.render(w, r, http.StatusOK, landing.Page(landing.Landing{Chrome: c, BaseURL: s.cfg.BaseURL}))
+	return s.render(w, r, http.StatusOK, landing.Page(landing.Landing{Chrome: c, BaseURL: s.cfg.BaseURL, Extra: servedClaims(s.router)}))
 }
 
 // createDesk signs up a new help desk and signs its admin in.
@@ -34,7 +34,7 @@ func (s *Server) createDesk(w http.ResponseWriter, r *http.Request) error {
 		}
 		form.Errors = errs
 		c := s.chrome(r, l.T("landing.form.title"))
-		return s.render(w, r, http.StatusUnprocessableEntity, landing.Page(landing.Landing{Chrome: c, Form: form, BaseURL: s.cfg.BaseURL}))
+		return s.render(w, r, http.StatusUnprocessableEntity, landing.Page(landing.Landing{Chrome: c, Form: form, BaseURL: s.cfg.BaseURL, Extra: servedClaims(s.router)}))
 	}
 	if err := s.signIn(r.Context(), admin); err != nil {
 		return err

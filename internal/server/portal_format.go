@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -22,23 +21,11 @@ func tenantLocation(t helpdesk.Tenant) *time.Location {
 	return loc
 }
 
-var monthsShort = map[i18n.Lang][12]string{
-	i18n.ES: {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"},
-	i18n.EN: {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
-}
-
 // formatTime renders an instant for people, in the desk's time zone and
-// the reader's language: "22 nov 2026, 11:08". The zero time is "".
+// the reader's language: "22 nov 2026, 11:08". The zero time is "". It is
+// i18n's DateTime, the one date format of the product.
 func formatTime(l i18n.Lang, loc *time.Location, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	t = t.In(loc)
-	months, ok := monthsShort[l]
-	if !ok {
-		months = monthsShort[i18n.ES]
-	}
-	return fmt.Sprintf("%d %s %d, %02d:%02d", t.Day(), months[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	return l.DateTime(loc, t)
 }
 
 // isoTime is the machine-readable form for <time datetime>.

@@ -16,7 +16,8 @@ import (
 // list, a new trigger refused with row errors, its preview, the saved rule
 // and a time-based rule; each page is screenshotted at desktop and phone
 // width and checked with axe (serious and critical violations fail), in
-// the light and the dark scheme.
+// the light and the dark scheme. The saved trigger then runs on a new
+// ticket and its run log is checked the same way.
 func TestBrowserAutomationPages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -34,7 +35,7 @@ func TestBrowserAutomationPages(t *testing.T) {
 		e.openTicket(d.customer, s)
 	}
 	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendientes 48 h", Active: true,
-		Anchor: helpdesk.AnchorPending, Hours: 48, Actions: []helpdesk.Action{{Type: helpdesk.ActNotify, Value: "requester", Text: "¿Sigues necesitando ayuda?"}}})
+		Anchor: helpdesk.AnchorPending, Minutes: 48 * 60, Actions: []helpdesk.Action{{Type: helpdesk.ActNotify, Value: "requester", Text: "¿Sigues necesitando ayuda?"}}})
 	require.NoError(t, err)
 
 	dir := screenshotDir(t)
@@ -69,6 +70,7 @@ func TestBrowserAutomationPages(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`input[name="cond_text_0"]`), "impresora"),
 			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_1"]`), "priority"),
 			chromedp.SetValue(chromedp.CSS(`select[name="cond_op_1"]`), "contains"),
+			chromedp.SetValue(chromedp.CSS(`#rule-match`), "any"),
 			chromedp.SetValue(chromedp.CSS(`select[name="act_type_0"]`), "add_tag"),
 			chromedp.SendKeys(chromedp.CSS(`textarea[name="act_text_0"]`), "hardware"),
 		)
@@ -80,6 +82,11 @@ func TestBrowserAutomationPages(t *testing.T) {
 		check("trigger-preview", http.StatusOK, chromedp.Click(testID("rule-preview")))
 		check("saved", http.StatusOK, chromedp.Click(testID("rule-save")))
 		check("timed", http.StatusOK, chromedp.Click(chromedp.CSS(`[data-testid="timed"] a`)))
+		// The rule runs on a new ticket; its log says what it did.
+		e.openTicket(d.customer, "Impresora sin tóner "+scheme)
+		check("list-counted", http.StatusOK, chromedp.Navigate(base+"/admin/automation"))
+		check("runs", http.StatusOK, chromedp.Click(testID("rule-runs-link")))
+		require.Contains(t, b.text(testID("runs")), "añadir la etiqueta «hardware»")
 		b.navigate(chromedp.Click(testID("logout")))
 	}
 }
