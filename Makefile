@@ -23,16 +23,16 @@ help:
 # --- dependencies ----------------------------------------------------------
 
 # doctor lists what make test and make run need and whether each is present
-# (scripts/doctor). test, run and bench call it first with -install, which as
+# (cmd/devdb/doctor.sh). test, run and bench call it first with -install, which as
 # root installs what is missing with apt-get and otherwise says what to install.
 doctor:
-	@scripts/doctor test run
+	@cmd/devdb/doctor.sh test run
 
 deps-postgres:
-	@scripts/doctor -install postgres
+	@cmd/devdb/doctor.sh -install postgres
 
 deps-chromium:
-	@scripts/doctor -install chromium
+	@cmd/devdb/doctor.sh -install chromium
 
 # --- build and run ---------------------------------------------------------
 
@@ -46,7 +46,7 @@ build:
 # It listens on loopback only (127.0.0.1:8080, SMTP on 127.0.0.1:2525);
 # ATIENDE_ADDR and ATIENDE_SMTP_ADDR choose other addresses or ports.
 run:
-	@scripts/doctor -install run
+	@cmd/devdb/doctor.sh -install run
 	@$(MAKE) --no-print-directory build
 	@export ATIENDE_ADDR="$${ATIENDE_ADDR:-127.0.0.1:8080}" ATIENDE_SMTP_ADDR="$${ATIENDE_SMTP_ADDR:-127.0.0.1:2525}"; \
 	host="$$ATIENDE_ADDR"; case "$$host" in :* | 127.0.0.1:*) host="localhost:$${host##*:}" ;; esac; \
@@ -122,7 +122,7 @@ check-generated:
 # ATIENDE_TEST_DATABASE_URL names a server; they fail rather than skip when
 # PostgreSQL or Chromium is missing.
 test:
-	@scripts/doctor -install test
+	@cmd/devdb/doctor.sh -install test
 	@$(MAKE) --no-print-directory check-generated lint
 	ATIENDE_REQUIRE_DB=1 ATIENDE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 12m ./...
 

@@ -212,7 +212,7 @@ func (s *Service) PreviewRule(ctx context.Context, by Actor, r Rule) (RulePrevie
 		out.Limited = len(cands) == MaxPreviewScan
 		in := MatchInput{Now: s.now()}
 		for i := range refs.Calendars {
-			if c := &refs.Calendars[i]; c.ID == r.Calendar && c.Prepare() == nil {
+			if c := &refs.Calendars[i]; c.ID == r.Calendar {
 				in.Calendar = c
 			}
 		}

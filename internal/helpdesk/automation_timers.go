@@ -22,10 +22,9 @@ func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int)
 			return err
 		}
 		all, err := tx.SLACalendars(ctx, tenant)
+		// The store hands calendars back ready for arithmetic.
 		for i := range all {
-			if all[i].Prepare() == nil {
-				cals[all[i].ID] = &all[i]
-			}
+			cals[all[i].ID] = &all[i]
 		}
 		return err
 	})

@@ -11,7 +11,7 @@ import (
 func TestSubBusinessIsTheInverseOfAddBusiness(t *testing.T) {
 	t.Parallel()
 	c := Calendar{Name: "Oficina", TimeZone: "UTC", Week: [7][]Interval{1: {{540, 1080}}, 2: {{540, 1080}}, 3: {{540, 1080}}, 4: {{540, 1080}}, 5: {{540, 1080}}}}
-	require.NoError(t, c.Prepare())
+	require.NoError(t, c.prepare())
 	mon := time.Date(2025, 3, 17, 9, 15, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
@@ -30,7 +30,7 @@ func TestSubBusinessIsTheInverseOfAddBusiness(t *testing.T) {
 		assert.Equal(t, tc.d, c.BusinessBetween(got, tc.end), tc.name)
 	}
 	closed := Calendar{Name: "Cerrado", TimeZone: "UTC", Week: [7][]Interval{1: {{540, 541}}}}
-	require.NoError(t, closed.Prepare())
+	require.NoError(t, closed.prepare())
 	_, ok := closed.SubBusiness(mon, 1000*time.Hour)
 	assert.False(t, ok, "a calendar that never opens enough is never due")
 }

@@ -4,14 +4,14 @@
 # system with apt-get, it installs what is missing first; otherwise it says
 # exactly what to install and fails.
 #
-#   scripts/doctor [-install] [need...]
+#   cmd/devdb/doctor.sh [-install] [need...]
 #
 # Needs: go git cc postgres chromium tzdata; the groups test, run and bench
 # name the needs of those targets (the default is all of them). The README
 # assumes only Go, git and make; everything else is checked here so a
 # missing install step shows up before a long build, not after it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 install=0
 if [ "${1:-}" = "-install" ]; then install=1; shift; fi
