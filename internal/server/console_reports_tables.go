@@ -22,9 +22,11 @@ type reportTable struct {
 
 type tcell struct{ text, raw, url string }
 
-func txt(s string) tcell           { return tcell{text: s, raw: s} }
-func link(s, url string) tcell     { return tcell{text: s, raw: s, url: url} }
-func num(n int, url string) tcell  { return tcell{text: strconv.Itoa(n), raw: strconv.Itoa(n), url: url} }
+func txt(s string) tcell       { return tcell{text: s, raw: s} }
+func link(s, url string) tcell { return tcell{text: s, raw: s, url: url} }
+func num(n int, url string) tcell {
+	return tcell{text: strconv.Itoa(n), raw: strconv.Itoa(n), url: url}
+}
 func rawSecs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 
 // durCells are the median and p90 of st, calendar and business: four cells.
