@@ -77,18 +77,20 @@ CREATE TABLE bi_readers (
     tenant_id  bigint NOT NULL REFERENCES tenants (id)
 );
 
--- The tenant the current role is bound to, NULL for roles that are not BI
--- readers. SECURITY DEFINER so a BI role needs no right on bi_readers.
+-- The tenant role who is bound to, NULL for roles that are not BI readers.
+-- SECURITY DEFINER so a BI role needs no right on bi_readers; the role is
+-- an argument because inside the function current_user is its owner. The
+-- policies pass current_user, evaluated once per statement (a subquery).
 -- +goose StatementBegin
-CREATE FUNCTION bi_bound_tenant() RETURNS bigint
+CREATE FUNCTION bi_bound_tenant(who name) RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
-    AS $$SELECT tenant_id FROM public.bi_readers WHERE role_name = current_user$$;
+    AS $$SELECT tenant_id FROM public.bi_readers WHERE role_name = who$$;
 -- +goose StatementEnd
 
 CREATE POLICY bi_bound ON ticket_metrics AS RESTRICTIVE FOR SELECT
-    USING (tenant_id = coalesce((SELECT bi_bound_tenant()), tenant_id));
+    USING (tenant_id = coalesce((SELECT bi_bound_tenant(current_user)), tenant_id));
 CREATE POLICY bi_bound ON satisfaction_ratings AS RESTRICTIVE FOR SELECT
-    USING (tenant_id = coalesce((SELECT bi_bound_tenant()), tenant_id));
+    USING (tenant_id = coalesce((SELECT bi_bound_tenant(current_user)), tenant_id));
 
 -- One row per ticket with its metrics; seconds, NULL where not applicable.
 CREATE VIEW bi_ticket_metrics WITH (security_invoker = true) AS
@@ -129,6 +131,7 @@ DROP VIEW bi_sla_outcomes;
 DROP VIEW bi_replies;
 DROP VIEW bi_ticket_metrics;
 DROP POLICY bi_bound ON satisfaction_ratings;
-DROP FUNCTION bi_bound_tenant();
+DROP POLICY bi_bound ON ticket_metrics;
+DROP FUNCTION bi_bound_tenant(name);
 DROP TABLE bi_readers;
 DROP TABLE ticket_metrics;

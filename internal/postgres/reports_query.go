@@ -49,30 +49,30 @@ const flagged = `WITH m AS (
 	WHERE ` + metricFilter + ` AND (` + inCreated + ` OR ` + inSolved + ` OR ` + inFirstReply + `)
 )`
 
-// pct is the SQL of a median and a 90th percentile of col where cond.
+// pct is the SQL of the median and the 90th percentile of col where cond,
+// as one two-element array: one sort for both.
 func pct(col, cond string) string {
-	return fmt.Sprintf(`percentile_cont(0.5) WITHIN GROUP (ORDER BY %[1]s) FILTER (WHERE %[2]s),
-		percentile_cont(0.9) WITHIN GROUP (ORDER BY %[1]s) FILTER (WHERE %[2]s)`, col, cond)
+	return fmt.Sprintf(`percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %[1]s) FILTER (WHERE %[2]s)`, col, cond)
 }
 
-// stat2 is a Stat as scanned: calendar and business medians and p90s.
+// stat2 is a Stat as scanned: calendar and business [median, p90].
 type stat2 struct {
-	n                    int
-	med, p90, bmed, bp90 *float64
+	n        int
+	cal, biz []*float64
 }
 
-func (x *stat2) dest() []any { return []any{&x.n, &x.med, &x.p90, &x.bmed, &x.bp90} }
+func (x *stat2) dest() []any { return []any{&x.n, &x.cal, &x.biz} }
 
-func secs(v *float64) time.Duration {
-	if v == nil {
+func secs(v []*float64, i int) time.Duration {
+	if i >= len(v) || v[i] == nil {
 		return 0
 	}
-	return time.Duration(math.Round(*v)) * time.Second
+	return time.Duration(math.Round(*v[i])) * time.Second
 }
 
 func (x *stat2) stat() helpdesk.Stat {
-	return helpdesk.Stat{N: x.n, Median: helpdesk.Durations{Calendar: secs(x.med), Business: secs(x.bmed)},
-		P90: helpdesk.Durations{Calendar: secs(x.p90), Business: secs(x.bp90)}}
+	return helpdesk.Stat{N: x.n, Median: helpdesk.Durations{Calendar: secs(x.cal, 0), Business: secs(x.biz, 0)},
+		P90: helpdesk.Durations{Calendar: secs(x.cal, 1), Business: secs(x.biz, 1)}}
 }
 
 // statSQL counts rows where cond and takes the percentiles of col_s and
