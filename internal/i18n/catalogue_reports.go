@@ -4,6 +4,9 @@ package i18n
 // filters, charts and their text alternatives, tables and CSV links.
 func init() {
 	register(ES, map[string]string{
+		"reports.csat.panel":             "Satisfacción",
+		"reports.csat.rating":            "Resolución %d: %d de 5",
+		"reports.csat.requester":         "Valora la atención con %s de 5 de media (%d valoraciones).",
 		"nav.reports":                    "Informes",
 		"reports.title":                  "Informes",
 		"reports.tabs":                   "Secciones de informes",
@@ -157,6 +160,9 @@ func init() {
 		"reports.weekday_short.6":        "sáb",
 	})
 	register(EN, map[string]string{
+		"reports.csat.panel":             "Satisfaction",
+		"reports.csat.rating":            "Resolution %d: %d of 5",
+		"reports.csat.requester":         "Rates the help %s of 5 on average (%d ratings).",
 		"nav.reports":                    "Reports",
 		"reports.title":                  "Reports",
 		"reports.tabs":                   "Report sections",
