@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // TicketCSAT is what staff see of satisfaction on a ticket page: every
@@ -21,34 +22,13 @@ type CSATStore interface {
 	SLATicketStateCSAT(ctx context.Context, tenant TenantID, ticket TicketID, requester UserID) (SLASetup, []ClockEvent, TicketCSAT, error)
 }
 
-// StaffWorkspaceCSAT is StaffWorkspace plus the ticket's satisfaction, at
-// no extra round trip (staff only).
-func (s *Service) StaffWorkspaceCSAT(ctx context.Context, by Actor, n TicketNumber) (Ticket, []TimelineEntry, SLAClocks, TicketCSAT, error) {
-	if !by.IsStaff() {
-		return Ticket{}, nil, SLAClocks{}, TicketCSAT{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
-	}
-	var t Ticket
-	var tl []TimelineEntry
-	var sc SLAClocks
-	var cs TicketCSAT
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		if t, err = s.load(ctx, tx, by, n); err != nil {
-			return err
-		}
-		if tl, err = tx.Timeline(ctx, by.Tenant, t.ID, TimelineStaff); err != nil {
-			return fmt.Errorf("helpdesk: timeline of %s: %w", n, err)
-		}
-		setup, evs, csat, err := tx.SLATicketStateCSAT(ctx, by.Tenant, t.ID, t.Requester.User)
-		if err != nil {
-			return fmt.Errorf("helpdesk: SLA and CSAT of %s: %w", n, err)
-		}
-		p, _ := MatchPolicy(setup.Policies, &t)
-		sc, cs = deriveAll(&t, &setup, evs, p, s.now()), csat
-		return nil
-	})
+// ticketSLACSAT is ticketSLA plus the ticket's satisfaction, read in the
+// same round trip.
+func ticketSLACSAT(ctx context.Context, tx Store, tenant TenantID, t *Ticket, now time.Time) (SLAClocks, TicketCSAT, error) {
+	setup, evs, csat, err := tx.SLATicketStateCSAT(ctx, tenant, t.ID, t.Requester.User)
 	if err != nil {
-		return Ticket{}, nil, SLAClocks{}, TicketCSAT{}, err
+		return SLAClocks{}, TicketCSAT{}, fmt.Errorf("helpdesk: SLA and CSAT of %s: %w", t.Number, err)
 	}
-	return t, tl, sc, cs, nil
+	p, _ := MatchPolicy(setup.Policies, t)
+	return deriveAll(t, &setup, evs, p, now), csat, nil
 }

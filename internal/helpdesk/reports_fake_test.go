@@ -16,3 +16,7 @@ func (f *fakeStore) MetricEvents(_ context.Context, tenant TenantID, ticket Tick
 }
 
 func (f *fakeStore) SaveTicketMetrics(context.Context, TenantID, TicketMetrics) error { return nil }
+
+func (f *fakeStore) SLATicketStateCSAT(context.Context, TenantID, TicketID, UserID) (SLASetup, []ClockEvent, TicketCSAT, error) {
+	return SLASetup{}, nil, TicketCSAT{}, nil
+}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -24,5 +23,5 @@ func requesterCSAT(l i18n.Lang, cs helpdesk.TicketCSAT) string {
 	if cs.RequesterRated == 0 {
 		return ""
 	}
-	return l.T("reports.csat.requester", strconv.FormatFloat(cs.RequesterAvg, 'f', 1, 64), cs.RequesterRated)
+	return l.T("reports.csat.requester", decimal(l, cs.RequesterAvg, 1), cs.RequesterRated)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -135,4 +136,14 @@ func trend(d int, upIsGood bool) string {
 		return "good"
 	}
 	return "bad"
+}
+
+// decimal writes v with prec decimals as the reader writes numbers: a
+// decimal comma in Spanish.
+func decimal(l i18n.Lang, v float64, prec int) string {
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if l == i18n.ES {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

@@ -68,16 +68,16 @@ func (s *Server) overviewCards(r *http.Request, l i18n.Lang, rq reportQuery, cur
 		share("fcr", l.T("reports.fcr"), cur.FCR, cur.Solved, prev.FCR, prev.Solved, true, "fcr"),
 		share("reopen", l.T("reports.reopen_rate"), cur.Reopened, cur.Solved, prev.Reopened, prev.Solved, false, "reopened"),
 		count("escalated", l.T("reports.escalated"), cur.Escalated, prev.Escalated, false, "escalated"),
-		{ID: "touches", Label: l.T("reports.touches"), Value: strconv.FormatFloat(cur.Touches, 'f', 1, 64),
+		{ID: "touches", Label: l.T("reports.touches"), Value: decimal(l, cur.Touches, 1),
 			Sub: l.T("reports.touches_sub", cur.Reopens), URL: s.ticketsURL(r, rq, "solved")},
 	}
 	csat := console.ReportCard{ID: "csat", Label: l.T("reports.csat"), Value: "—", URL: s.ticketsURL(r, rq, "rated"),
 		Sub: l.T("reports.csat_rate", percent(l, helpdesk.Share(cur.Rated, cur.Solved)), cur.Rated)}
 	if cur.Rated > 0 {
-		csat.Value = strconv.FormatFloat(cur.CSAT(), 'f', 2, 64) + " / 5"
+		csat.Value = decimal(l, cur.CSAT(), 2) + " / 5"
 		if prev.Rated > 0 {
 			d := int((cur.CSAT()-prev.CSAT())*100 + 0.5)
-			csat.Delta, csat.Trend = l.T("reports.delta.csat", strconv.FormatFloat(prev.CSAT(), 'f', 2, 64)), trend(d, true)
+			csat.Delta, csat.Trend = l.T("reports.delta.csat", decimal(l, prev.CSAT(), 2)), trend(d, true)
 		}
 	}
 	return append(cards, csat)

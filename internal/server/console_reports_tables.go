@@ -113,7 +113,7 @@ func (s *Server) breakdownTable(r *http.Request, l i18n.Lang, rq reportQuery, di
 		csat := tcell{text: "—"}
 		if b.Rated > 0 {
 			avg := float64(b.CSATSum) / float64(b.Rated)
-			csat = tcell{text: strconv.FormatFloat(avg, 'f', 1, 64), raw: strconv.FormatFloat(avg, 'f', 2, 64),
+			csat = tcell{text: decimal(l, avg, 1), raw: strconv.FormatFloat(avg, 'f', 2, 64),
 				url: s.ticketsURL(r, rq, "rated", param, value)}
 		}
 		fcr := shareCell(l, b.FCR, b.Solved)

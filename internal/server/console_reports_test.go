@@ -67,3 +67,26 @@ func TestReportsOverviewAndCSV(t *testing.T) {
 		assert.Equal(t, http.StatusOK, admin.get("/alfa/agent/reports"+p).status, p)
 	}
 }
+
+// Staff see each rating's comment on the ticket page, and how the
+// requester rates the desk in the requester panel.
+func TestConsoleTicketShowsCSAT(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.newDesk("alfa")
+	ctx := context.Background()
+	tk := e.consoleOpen(a.customer, "La impresora no imprime")
+	_, err := e.svc.Reply(ctx, a.agent.Actor(), helpdesk.TicketVersion{Number: tk.Number},
+		helpdesk.ReplyInput{CommentInput: helpdesk.CommentInput{Body: "Cambiado el tóner"}, Public: true, Status: helpdesk.StatusSolved})
+	require.NoError(t, err)
+	_, err = e.svc.Rate(ctx, a.customer.Actor(), tk.Number, 4, "Bien, aunque tardasteis")
+	require.NoError(t, err)
+
+	ag := e.client()
+	ag.login(a, a.agent)
+	res := ag.get("/alfa/agent/tickets/" + strconv.FormatInt(int64(tk.Number), 10))
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "Bien, aunque tardasteis", strings.TrimSpace(res.doc.Find(`[data-testid="csat-comment"]`).Text()))
+	assert.Contains(t, res.doc.Find(`[data-testid="csat-rating"]`).Text(), "4 de 5")
+	assert.Contains(t, res.doc.Find(`[data-testid="requester-csat"]`).Text(), "4,0 de 5")
+}
