@@ -109,6 +109,9 @@ func Generate(ctx context.Context, url string, sc Scale, log io.Writer) (GenStat
 	if err := searchDocs(ctx, pool, tenants); err != nil {
 		return st, err
 	}
+	if err := metricRows(ctx, pool); err != nil {
+		return st, err
+	}
 	fmt.Fprintf(log, "bench: search documents in %s; rebuilding %d indexes\n", time.Since(start).Round(time.Second), len(indexes))
 	if err := finish(ctx, pool, indexes); err != nil {
 		return st, err

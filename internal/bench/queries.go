@@ -138,6 +138,9 @@ func pageQueries(ctx context.Context, dbURL string, w workload, sqlLog io.Writer
 		{"queue (mine)", "/" + w.slug + "/agent/"},
 		{fmt.Sprintf("ticket (%d comments)", LongTicketComments), fmt.Sprintf("/%s/agent/tickets/%d", w.slug, w.longTickets[0])},
 		{"ticket (typical)", fmt.Sprintf("/%s/agent/tickets/%d", w.slug, w.tickets[len(w.tickets)/2])},
+		// The agent's own figures: an agent who leads no group.
+		{"reports overview (30 days)", "/" + w.slug + "/agent/reports"},
+		{"reports by agent (30 days)", "/" + w.slug + "/agent/reports/breakdown?by=agent"},
 	}
 	var out []PageQueries
 	for _, p := range pages {

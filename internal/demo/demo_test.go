@@ -25,9 +25,11 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	clock := demo.NewClock(now.Add(-demo.Span() - time.Hour))
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 2), clock.Now)
 
+	began := time.Now()
 	res, err := demo.Load(ctx, svc, clock, "demo-password")
 	require.NoError(t, err)
 	require.True(t, res.Created)
+	t.Logf("demo loaded in %s", time.Since(began))
 	assert.False(t, clock.Now().After(now), "no demo activity lies in the future")
 
 	admin, err := svc.Authenticate(ctx, res.Tenant.ID, "admin@demo.example", "demo-password")
@@ -63,6 +65,22 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 		richest = max(richest, len(tl))
 	}
 	assert.GreaterOrEqual(t, richest, 5)
+
+	// Months of history: every report has figures.
+	loc, err := time.LoadLocation("Europe/Madrid")
+	require.NoError(t, err)
+	ov, err := svc.ReportOverview(ctx, admin.Actor(), helpdesk.ReportFilter{From: clock.Now().AddDate(0, 0, -60), To: clock.Now(), Location: loc})
+	require.NoError(t, err)
+	s := ov.Current
+	t.Logf("last 60 days: %+v", s)
+	assert.Greater(t, s.Created, 80)
+	assert.Greater(t, s.Solved, 60)
+	assert.Greater(t, s.FCR, 10)
+	assert.Positive(t, s.Reopened)
+	assert.Positive(t, s.Escalated)
+	assert.Positive(t, s.Rated)
+	assert.Positive(t, s.SLA[helpdesk.MetricFirstReply].Breached, "some breaches")
+	assert.Greater(t, s.SLA[helpdesk.MetricFirstReply].Achieved, s.SLA[helpdesk.MetricFirstReply].Breached)
 
 	again, err := demo.Load(ctx, svc, clock, "demo-password")
 	require.NoError(t, err)

@@ -79,7 +79,7 @@ func gap(i int) time.Duration { return time.Duration(3+i%4) * time.Hour }
 // before now, so the latest demo activity is recent and none is in the
 // future.
 func Span() time.Duration {
-	var d time.Duration
+	d := HistoryDays * 24 * time.Hour
 	for i, sc := range scenarios {
 		d += gap(i)
 		for _, st := range sc.steps {
@@ -236,6 +236,13 @@ func loadTickets(ctx context.Context, svc *helpdesk.Service, clock *Clock, admin
 			return fmt.Errorf("demo: category %q: %w", dc.name, err)
 		}
 		cats[dc.name] = c.ID
+	}
+	cal, err := loadSLA(ctx, svc, admin)
+	if err != nil {
+		return err
+	}
+	if err := loadHistory(ctx, svc, clock, cal, []helpdesk.User{agent, admin}, people, cats, level1.ID, level2.ID); err != nil {
+		return err
 	}
 	for i, sc := range scenarios {
 		clock.advance(gap(i))

@@ -162,6 +162,9 @@ func writeClocks(ctx context.Context, tx Store, tenant TenantID, t *Ticket, setu
 	if err := tx.SaveClocks(ctx, tenant, t.ID, clocks, sc.NextDue(), history); err != nil {
 		return SLAClocks{}, fmt.Errorf("helpdesk: save SLA clocks of %s: %w", t.Number, err)
 	}
+	if err := refreshMetrics(ctx, tx, tenant, t, evs, p, sc.Cal); err != nil {
+		return SLAClocks{}, err
+	}
 	return sc, nil
 }
 

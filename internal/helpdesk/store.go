@@ -32,6 +32,7 @@ type Store interface {
 	RoutingStore
 	AutomationStore
 	MailStore
+	ReportStore
 	IdempotencyStore
 	DeviceStore
 }

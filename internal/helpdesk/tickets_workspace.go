@@ -15,6 +15,7 @@ type Workspace struct {
 	Ticket   Ticket
 	Timeline []TimelineEntry // everything: public replies, notes and events
 	SLA      SLAClocks       // as they stand now
+	CSAT     TicketCSAT      // its ratings and its requester's average
 	// RequesterTickets are the requester's most recent other tickets, at
 	// most RequesterTicketsShown; none for a guest.
 	RequesterTickets []TicketSummary
@@ -49,7 +50,7 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 		if w.Timeline, err = tx.Timeline(ctx, by.Tenant, t.ID, TimelineStaff); err != nil {
 			return fmt.Errorf("helpdesk: timeline of %s: %w", n, err)
 		}
-		if w.SLA, err = ticketSLA(ctx, tx, by.Tenant, t, s.now()); err != nil {
+		if w.SLA, w.CSAT, err = ticketSLACSAT(ctx, tx, by.Tenant, t, s.now()); err != nil {
 			return err
 		}
 		if w.RequesterTickets, err = s.requesterTickets(ctx, tx, by, t); err != nil {

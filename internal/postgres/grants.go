@@ -94,6 +94,10 @@ func GrantApp(ctx context.Context, owner *pgxpool.Pool, appRole string) error {
 				stmts = append(stmts, `REVOKE USAGE, UPDATE ON SEQUENCE `+*tb.Seq+` FROM `+app)
 			}
 		}
+		// Which tenant a BI role reads is the owner's decision alone
+		// (migrations/00017_reports.sql): the application may not rebind one.
+		stmts = append(stmts, `DO $$BEGIN IF to_regclass('public.bi_readers') IS NOT NULL THEN
+			EXECUTE 'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.bi_readers FROM `+app+`'; END IF; END$$`)
 		for _, sql := range stmts {
 			if _, err := tx.Exec(ctx, sql); err != nil {
 				return fmt.Errorf("postgres: grant %s: %s: %w", appRole, sql, err)

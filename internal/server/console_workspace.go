@@ -104,7 +104,9 @@ func (s *Server) workspaceView(r *http.Request, frame console.Frame, ws helpdesk
 		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
 		RelateOther:   st.relateOther,
 		SLA:           slaPanel(l, loc, s.now(), ws.SLA, slaAdminLink(t, u)),
+		CSAT:          csatPanel(l, loc, ws.CSAT),
 	}
+	vm.Requester.CSAT = requesterCSAT(l, ws.CSAT)
 	if tk.Status.Unsolved() {
 		vm.SLABadge = slaBadge(l, loc, s.now(), ws.SLA.NextDue())
 	}
