@@ -19,6 +19,7 @@ import (
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
 	"github.com/atiende/atiende/internal/password"
@@ -252,6 +253,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil)
+	svc.EnableKB(markdown.New())
 	channel, err := emailChannel(cfg, log, svc, store)
 	if err != nil {
 		return err
@@ -419,6 +421,7 @@ func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	// The demo's history unfolds on its own clock and ends about now.
 	clock := demo.NewClock(time.Now().Add(-demo.Span() - time.Hour))
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), clock.Now)
+	svc.EnableKB(markdown.New())
 	res, err := demo.Load(ctx, svc, clock, cfg.DemoPassword)
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ type Service struct {
 	// secrets and checkHost serve IMAP settings (see EnableIMAP).
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error
+	kbRender  KBRenderer // see EnableKB
 }
 
 // NewService wires the domain to its store and password hasher. now may be

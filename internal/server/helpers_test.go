@@ -20,6 +20,7 @@ import (
 
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
@@ -57,6 +58,7 @@ func newEnvWith(t *testing.T, vars map[string]string) *env {
 	// Cheap hashing keeps the tests fast; production parameters are tested
 	// in internal/password.
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil)
+	svc.EnableKB(markdown.New())
 	cfg, err := config.Load("test", nil, func(k string) string { return vars[k] }, io.Discard)
 	require.NoError(t, err)
 	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
