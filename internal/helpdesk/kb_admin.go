@@ -24,7 +24,7 @@ func (s *Service) HelpSection(ctx context.Context, by Actor, id KBSectionID, lan
 		}
 		cat, sec = p.Category, p.Section
 		var err error
-		arts, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Section: id, Audiences: by.kbAudiences(),
+		arts, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Section: id, Audiences: by.helpAudiences(),
 			States: published(), Lang: lang, Limit: 500})
 		return err
 	})
@@ -231,7 +231,7 @@ func (s *Service) KBImage(ctx context.Context, by Actor, id KBImageID) (KBImage,
 			return nil
 		}
 		a, err := tx.KBArticle(ctx, by.Tenant, img.Article)
-		if err != nil || !a.visibleTo(by) {
+		if err != nil || !a.visibleTo(by.helpAudiences()) {
 			return fmt.Errorf("helpdesk: kb image %d: %w", id, ErrNotFound)
 		}
 		return nil

@@ -2,6 +2,7 @@ package helpdesk
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -148,19 +149,20 @@ func (a KBArticle) Group() KBArticleID {
 	return a.ID
 }
 
-// visibleTo reports whether by may read a in the help centre or the
-// console's search: published and for by's audience (staff also read
-// drafts and archived articles in the console's editor, not here).
-func (a KBArticle) visibleTo(by Actor) bool {
-	if a.State != KBPublished {
-		return false
+// helpAudiences are what by reads in the portal's help centre: as
+// kbAudiences, but internal articles never show there, not even to staff
+// (the console is where the team reads its playbook).
+func (a Actor) helpAudiences() []KBAudience {
+	if a.IsStaff() {
+		return []KBAudience{KBPublic, KBCustomers}
 	}
-	for _, au := range by.kbAudiences() {
-		if au == a.Audience {
-			return true
-		}
-	}
-	return false
+	return a.kbAudiences()
+}
+
+// visibleTo reports whether a is published and for one of auds (staff
+// read drafts and archived articles in the console's editor, not here).
+func (a KBArticle) visibleTo(auds []KBAudience) bool {
+	return a.State == KBPublished && slices.Contains(auds, a.Audience)
 }
 
 // KBArticleInput is what an editor submits.

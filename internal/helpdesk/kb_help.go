@@ -60,7 +60,7 @@ func (s *Service) HelpCentre(ctx context.Context, by Actor, lang string) (KBHome
 		if out.Categories, err = tx.KBCategories(ctx, by.Tenant); err != nil {
 			return err
 		}
-		out.Popular, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Audiences: by.kbAudiences(), States: published(),
+		out.Popular, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Audiences: by.helpAudiences(), States: published(),
 			Lang: lang, Popular: true, Limit: 8})
 		return err
 	})
@@ -80,7 +80,7 @@ func (s *Service) HelpCategory(ctx context.Context, by Actor, id KBCategoryID, l
 		if cat, err = kbCategory(ctx, tx, by.Tenant, id); err != nil {
 			return err
 		}
-		arts, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Category: id, Audiences: by.kbAudiences(),
+		arts, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Category: id, Audiences: by.helpAudiences(),
 			States: published(), Lang: lang, Limit: 500})
 		return err
 	})
@@ -110,7 +110,7 @@ func (s *Service) HelpArticle(ctx context.Context, by Actor, id KBArticleID, lan
 			return err
 		}
 		a, err := tx.KBArticle(ctx, by.Tenant, id)
-		if err != nil || !a.visibleTo(by) {
+		if err != nil || !a.visibleTo(by.helpAudiences()) {
 			return fmt.Errorf("helpdesk: kb article %d: %w", id, ErrNotFound)
 		}
 		tr, err := tx.KBTranslations(ctx, by.Tenant, a.Group())
@@ -118,7 +118,7 @@ func (s *Service) HelpArticle(ctx context.Context, by Actor, id KBArticleID, lan
 			return err
 		}
 		for _, t := range tr {
-			if t.ID != a.ID && t.visibleTo(by) {
+			if t.ID != a.ID && t.visibleTo(by.helpAudiences()) {
 				out.Translations = append(out.Translations, t)
 			}
 		}
@@ -127,7 +127,7 @@ func (s *Service) HelpArticle(ctx context.Context, by Actor, id KBArticleID, lan
 		if err := s.kbPlace(ctx, tx, by.Tenant, &out); err != nil {
 			return err
 		}
-		out.Related, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Section: a.Section, Audiences: by.kbAudiences(),
+		out.Related, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Section: a.Section, Audiences: by.helpAudiences(),
 			States: published(), Lang: lang, Exclude: a.ID, Tags: a.Tags, Limit: 5})
 		if err != nil {
 			return err
@@ -210,7 +210,11 @@ func (s *Service) SearchHelp(ctx context.Context, by Actor, text, lang string, f
 			}
 		}
 		var err error
-		out, err = tx.SearchKB(ctx, by.Tenant, KBSearchQuery{Text: text, Audiences: by.kbAudiences(), Lang: lang, Limit: limit})
+		auds := by.helpAudiences()
+		if from == KBFromConsole {
+			auds = by.kbAudiences()
+		}
+		out, err = tx.SearchKB(ctx, by.Tenant, KBSearchQuery{Text: text, Audiences: auds, Lang: lang, Limit: limit})
 		if err != nil {
 			return fmt.Errorf("helpdesk: kb search: %w", err)
 		}
@@ -234,7 +238,7 @@ func (s *Service) VoteKB(ctx context.Context, by Actor, id KBArticleID, helpful 
 			return err
 		}
 		a, err := tx.KBArticle(ctx, by.Tenant, id)
-		if err != nil || !a.visibleTo(by) {
+		if err != nil || !a.visibleTo(by.helpAudiences()) {
 			return fmt.Errorf("helpdesk: kb article %d: %w", id, ErrNotFound)
 		}
 		v := KBVote{Article: id, Helpful: helpful, Comment: comment, At: s.now()}
@@ -254,7 +258,7 @@ func (s *Service) OpenedSuggestion(ctx context.Context, by Actor, formKey string
 	}
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		a, err := tx.KBArticle(ctx, by.Tenant, id)
-		if err != nil || !a.visibleTo(by) {
+		if err != nil || !a.visibleTo(by.helpAudiences()) {
 			return nil // nothing to count
 		}
 		return tx.RecordKBSuggestionOpen(ctx, by.Tenant, formKey, id, s.now())
@@ -268,4 +272,36 @@ func (s *Service) KBFormSubmitted(ctx context.Context, tenant TenantID, formKey 
 		return nil
 	}
 	return s.store.InTx(ctx, tenant, func(tx Store) error { return tx.MarkKBFormSubmitted(ctx, tenant, formKey) })
+}
+
+// HelpCentreOn reports whether tenant's help centre is on.
+func (s *Service) HelpCentreOn(ctx context.Context, tenant TenantID) (bool, error) {
+	var on bool
+	err := s.store.InTx(ctx, tenant, func(tx Store) error {
+		set, err := tx.KBSettings(ctx, tenant)
+		on = set.HelpEnabled
+		return err
+	})
+	return on, err
+}
+
+// HelpSitemap lists what search engines may index: the categories and
+// every published public article, in each of its languages. Nothing when
+// the help centre is off.
+func (s *Service) HelpSitemap(ctx context.Context, tenant TenantID) ([]KBCategory, []KBArticle, error) {
+	var cats []KBCategory
+	var arts []KBArticle
+	guest := Actor{Kind: ActorGuest, Tenant: tenant}
+	err := s.store.InTx(ctx, tenant, func(tx Store) error {
+		if err := s.helpReader(ctx, tx, guest); err != nil {
+			return err
+		}
+		var err error
+		if cats, err = tx.KBCategories(ctx, tenant); err != nil {
+			return err
+		}
+		arts, err = tx.KBArticles(ctx, tenant, KBListQuery{Audiences: []KBAudience{KBPublic}, States: published(), Limit: 500})
+		return err
+	})
+	return cats, arts, err
 }
