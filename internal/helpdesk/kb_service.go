@@ -105,6 +105,13 @@ func (s *Service) SaveKBArticle(ctx context.Context, by Actor, id KBArticleID, i
 	}
 	var out KBArticle
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var old KBArticle
+		if id != 0 {
+			var err error
+			if old, err = tx.KBArticle(ctx, by.Tenant, id); err != nil {
+				return fmt.Errorf("helpdesk: kb article %d: %w", id, err)
+			}
+		}
 		if err := s.kbCheckSection(ctx, tx, by.Tenant, a.Section); err != nil {
 			return err
 		}
@@ -115,11 +122,7 @@ func (s *Service) SaveKBArticle(ctx context.Context, by Actor, id KBArticleID, i
 		if err != nil {
 			return err
 		}
-		var old KBArticle
 		if id != 0 {
-			if old, err = tx.KBArticle(ctx, by.Tenant, id); err != nil {
-				return fmt.Errorf("helpdesk: kb article %d: %w", id, err)
-			}
 			if old.Version != a.Version {
 				return fmt.Errorf("helpdesk: kb article %d: %w", id, ErrConflict)
 			}
@@ -233,16 +236,16 @@ func (s *Service) DeleteKBArticle(ctx context.Context, by Actor, id KBArticleID)
 		return err
 	}
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		a, err := tx.KBArticle(ctx, by.Tenant, id)
+		if err != nil {
+			return fmt.Errorf("helpdesk: kb article %d: %w", id, err)
+		}
 		ok, err := s.kbCanPublish(ctx, tx, by)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return fmt.Errorf("helpdesk: delete kb article: %w", ErrForbidden)
-		}
-		a, err := tx.KBArticle(ctx, by.Tenant, id)
-		if err != nil {
-			return fmt.Errorf("helpdesk: kb article %d: %w", id, err)
 		}
 		if err := tx.DeleteKBArticle(ctx, by.Tenant, id); err != nil {
 			return fmt.Errorf("helpdesk: delete kb article %d: %w", id, err)

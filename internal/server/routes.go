@@ -55,6 +55,7 @@ func (s *Server) routes() chi.Router {
 				r.Get("/", s.h(s.consoleHome))
 				s.consoleTicketRoutes(r)
 				s.consoleRoutingRoutes(r)
+				s.consoleKBRoutes(r)
 			})
 			// Admin pages: admins only.
 			r.Route("/admin", s.adminRoutes)
