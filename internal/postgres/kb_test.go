@@ -78,8 +78,8 @@ func TestKBSearchRelevance(t *testing.T) {
 		{"portatil", "es", guest, 6},
 		{"impresora", "es", guest, -1}, // customers only
 		{"impresora", "es", d.cust.Actor(), 4},
-		{"reembolsos", "es", d.cust.Actor(), -1}, // internal
-		{"reembolsos", "es", d.agent.Actor(), -1}, // internal: never in the help centre
+		{"reembolsos", "es", d.cust.Actor(), -1},         // internal
+		{"reembolsos", "es", d.agent.Actor(), -1},        // internal: never in the help centre
 		{"reembolsos console", "es", d.agent.Actor(), 5}, // but in the console
 		{"'); DROP TABLE kb_articles;--", "es", guest, -1},
 		{strings.Repeat("factura ", 2000), "es", guest, 0},

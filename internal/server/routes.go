@@ -75,4 +75,3 @@ func robots(w http.ResponseWriter, r *http.Request) {
 
 const robotsTxt = "User-agent: *\nAllow: /$\nAllow: /*/help$\nAllow: /*/help/\nAllow: /*/sitemap.xml$\n" +
 	"Disallow: /*/help/suggest\nDisallow: /*/help/search\nDisallow: /\n"
-
