@@ -31,6 +31,26 @@ func init() {
 		"POST /{tenant}/help/articles/{ref}/vote": publicForm,
 		"GET /{tenant}/help/images/{id}":          publicForm,
 		"GET /{tenant}/sitemap.xml":               publicPage,
+
+		"GET /{tenant}/agent/kb":                               staffPage,
+		"GET /{tenant}/agent/kb/new":                           staffPage,
+		"POST /{tenant}/agent/kb/new":                          staffPage,
+		"GET /{tenant}/agent/kb/search":                        staffPage,
+		"POST /{tenant}/agent/kb/from-ticket/{number}":         staffPage,
+		"GET /{tenant}/agent/kb/{id}":                          staffPage,
+		"POST /{tenant}/agent/kb/{id}":                         staffPage,
+		"POST /{tenant}/agent/kb/{id}/delete":                  staffPage,
+		"POST /{tenant}/agent/kb/{id}/images":                  staffPage,
+		"GET /{tenant}/agent/kb/{id}/revisions":                staffPage,
+		"POST /{tenant}/agent/kb/{id}/revisions/{rev}/restore": staffPage,
+
+		"GET /{tenant}/admin/kb":                  staffPage,
+		"POST /{tenant}/admin/kb/settings":        staffPage,
+		"POST /{tenant}/admin/kb/categories":      staffPage,
+		"POST /{tenant}/admin/kb/categories/{id}": staffPage,
+		"POST /{tenant}/admin/kb/sections":        staffPage,
+		"POST /{tenant}/admin/kb/sections/{id}":   staffPage,
+		"POST /{tenant}/admin/kb/editors":         staffPage,
 	})
 }
 
