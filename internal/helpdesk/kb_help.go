@@ -214,7 +214,13 @@ func (s *Service) SearchHelp(ctx context.Context, by Actor, text, lang string, f
 		if from == KBFromConsole {
 			auds = by.kbAudiences()
 		}
-		out, err = tx.SearchKB(ctx, by.Tenant, KBSearchQuery{Text: text, Audiences: auds, Lang: lang, Limit: limit})
+		q := KBSearchQuery{Text: text, Audiences: auds, Lang: lang, Limit: limit, AnyWord: from == KBFromSuggest}
+		out, err = tx.SearchKB(ctx, by.Tenant, q)
+		if err == nil && len(out) == 0 && !q.AnyWord {
+			// Nothing has every word: the articles with some of them.
+			q.AnyWord = true
+			out, err = tx.SearchKB(ctx, by.Tenant, q)
+		}
 		if err != nil {
 			return fmt.Errorf("helpdesk: kb search: %w", err)
 		}

@@ -72,6 +72,10 @@ type KBSearchQuery struct {
 	Audiences []KBAudience
 	Lang      string // preferred language of a translation group
 	Limit     int
+	// AnyWord matches articles with any of the words rather than all of
+	// them: for suggestions, whose text is a sentence ("no puedo descargar
+	// la factura"), and as the help search's second try.
+	AnyWord bool
 }
 
 // KBHit is a search result: the article, its score and a plain-text

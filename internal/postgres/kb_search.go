@@ -67,6 +67,9 @@ func (s *Store) SearchKB(ctx context.Context, tenant helpdesk.TenantID, q helpde
 	if q.Limit <= 0 || q.Limit > 50 {
 		q.Limit = 20
 	}
+	if q.AnyWord {
+		text = anyWord(text)
+	}
 	args := pgx.NamedArgs{"tenant": int64(tenant), "audiences": kbStrings(q.Audiences), "lang": q.Lang, "limit": q.Limit}
 	sql := strings.Replace(kbSearchSQL, "{{cols}}", kbCols(false), 1)
 	var out []helpdesk.KBHit
@@ -89,4 +92,19 @@ func (s *Store) SearchKB(ctx context.Context, tenant helpdesk.TenantID, q helpde
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return out, mapErr(err, "kb search")
+}
+
+// anyWord rewrites text for websearch_to_tsquery as its words joined by
+// "or" (quotes and leading minus signs, which would change the meaning,
+// dropped).
+func anyWord(text string) string {
+	words := strings.Fields(strings.NewReplacer(`"`, " ", "(", " ", ")", " ").Replace(text))
+	out := words[:0]
+	for _, w := range words {
+		w = strings.TrimLeft(w, "-")
+		if w != "" && !strings.EqualFold(w, "or") {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " or ")
 }

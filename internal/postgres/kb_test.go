@@ -65,6 +65,7 @@ func TestKBSearchRelevance(t *testing.T) {
 		{"facutra", "es", guest, 0},     // typo
 		{"FACTURACIÓN", "es", guest, 0}, // accent and case
 		{"descargar pdf", "es", guest, 0},
+		{"no puedo descargar mi factura de marzo", "es", guest, 0}, // a sentence: any word
 		{"invoice", "en", guest, 1},  // English words
 		{"invoices", "en", guest, 1}, // English plural
 		{"invoice", "es", guest, 0},  // found through the English version, shown in the reader's language
