@@ -66,10 +66,10 @@ func TestKBSearchRelevance(t *testing.T) {
 		{"FACTURACIÓN", "es", guest, 0}, // accent and case
 		{"descargar pdf", "es", guest, 0},
 		{"no puedo descargar mi factura de marzo", "es", guest, 0}, // a sentence: any word
-		{"invoice", "en", guest, 1},  // English words
-		{"invoices", "en", guest, 1}, // English plural
-		{"invoice", "es", guest, 0},  // found through the English version, shown in the reader's language
-		{"factura", "en", guest, 1},  // and the other way round
+		{"invoice", "en", guest, 1},                                // English words
+		{"invoices", "en", guest, 1},                               // English plural
+		{"invoice", "es", guest, 0},                                // found through the English version, shown in the reader's language
+		{"factura", "en", guest, 1},                                // and the other way round
 		{"contrasena", "es", guest, 3},
 		{"contraseñas olvidadas", "es", guest, 3},
 		{"restablecer", "es", guest, 3},
