@@ -86,11 +86,15 @@ func scrubRequester(s string, r Requester) string {
 		if len([]rune(name)) < 3 {
 			continue
 		}
-		re, err := regexp.Compile(`(?i)\b` + regexp.QuoteMeta(name) + `\b`)
+		// Word boundaries by Unicode letters: \b is ASCII-only and would
+		// cut "mañana" into "mañ" + "ana".
+		re, err := regexp.Compile(`(?i)(^|[^\p{L}\p{N}])` + regexp.QuoteMeta(name) + `($|[^\p{L}\p{N}])`)
 		if err != nil {
 			return s
 		}
-		s = re.ReplaceAllString(s, "[cliente]")
+		// Twice: adjacent matches share the separator between them.
+		s = re.ReplaceAllString(s, "${1}[cliente]${2}")
+		s = re.ReplaceAllString(s, "${1}[cliente]${2}")
 	}
 	return s
 }
