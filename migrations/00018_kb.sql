@@ -83,6 +83,7 @@ CREATE TABLE kb_articles (
     FOREIGN KEY (tenant_id, author_id) REFERENCES users (tenant_id, id)
 );
 CREATE UNIQUE INDEX kb_articles_translation ON kb_articles (tenant_id, coalesce(translation_of, id), locale);
+CREATE INDEX kb_articles_translations ON kb_articles (tenant_id, translation_of) WHERE translation_of IS NOT NULL;
 CREATE INDEX kb_articles_section ON kb_articles (tenant_id, section_id, state, position, id);
 CREATE INDEX kb_articles_popular ON kb_articles (tenant_id, view_count DESC, id) WHERE state = 'published';
 

@@ -33,14 +33,18 @@ const kbSearchSQL = `WITH q AS (
 	FROM m JOIN kb_articles a ON a.tenant_id = @tenant AND a.id = m.article_id AND a.version = m.version
 	WHERE a.state = 'published' AND a.audience = ANY (@audiences)
 	GROUP BY 1
-), pick AS (
-	-- Shown in the reader's language when the group has it.
-	SELECT DISTINCT ON (h.grp) a.id, h.score
-	FROM hits h JOIN kb_articles a ON a.tenant_id = @tenant AND coalesce(a.translation_of, a.id) = h.grp
-	WHERE a.state = 'published' AND a.audience = ANY (@audiences)
-	ORDER BY h.grp, (a.locale = @lang) DESC, a.id
+), top AS (
+	SELECT grp, score FROM hits ORDER BY score DESC, grp LIMIT @limit
 ), page AS (
-	SELECT * FROM pick ORDER BY score DESC, id LIMIT @limit
+	-- Each group of the page shown in the reader's language when it has
+	-- one: a lookup per row of the page only.
+	SELECT t.score, p.id FROM top t CROSS JOIN LATERAL (
+		SELECT a.id FROM kb_articles a
+		WHERE a.tenant_id = @tenant AND (a.id = t.grp OR a.translation_of = t.grp)
+			AND a.state = 'published' AND a.audience = ANY (@audiences)
+		ORDER BY (a.locale = @lang) DESC, a.id
+		LIMIT 1
+	) p
 )
 SELECT ` + "{{cols}}" + `, page.score::float8,
 	CASE WHEN q.tsq IS NOT NULL AND a.body_text <> ''
