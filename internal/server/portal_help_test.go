@@ -3,11 +3,14 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
 )
 
 // TestHelpSuggestionsOnTheNewTicketForms: both new-ticket forms suggest
@@ -66,4 +69,65 @@ func TestHelpSuggestionsOnTheNewTicketForms(t *testing.T) {
 	res = cust.get("/alfa/tickets/new?subject=factura")
 	assert.Zero(t, res.doc.Find(`[data-testid="help-suggestions"]`).Length())
 	assert.Equal(t, http.StatusNotFound, cust.get("/alfa/help/suggest?subject=factura").status)
+}
+
+// TestHelpCentreLanguages: an English visitor reads the English version of
+// a translated article, the Spanish one of an untranslated article with a
+// note, and category names in English.
+func TestHelpCentreLanguages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.newDesk("alfa")
+	ka := e.kbSeed(a)
+	ctx := context.Background()
+	en, err := e.svc.SaveKBArticle(ctx, a.admin.Actor(), 0, helpdesk.KBSave{To: helpdesk.KBPublished, TranslationOf: ka.public.ID,
+		Input: helpdesk.KBArticleInput{Section: ka.public.Section, Locale: "en", Title: "Public invoice", Body: "How to download the invoice.", Audience: "public"}})
+	require.NoError(t, err)
+
+	c := e.client()
+	res := c.post("/lang", url.Values{"lang": {"en"}, "next": {"/alfa/help"}})
+	require.Equal(t, http.StatusSeeOther, res.status)
+	res = c.get("/alfa/help")
+	assert.Contains(t, text(res, `[data-testid="help-popular"]`), "Public invoice")
+	assert.NotContains(t, text(res, `[data-testid="help-popular"]`), ka.public.Title)
+	// The Spanish article in English: its translation is offered, no note.
+	res = c.get(articlePath(a, en))
+	assert.Equal(t, "Public invoice", text(res, "h1"))
+	assert.Zero(t, res.doc.Find(`[data-testid="help-fallback"]`).Length())
+	assert.Equal(t, "es", res.doc.Find(`[data-testid="help-translations"] a`).AttrOr("hreflang", ""))
+	// An untranslated one: shown in Spanish, with a note and lang="es".
+	res = c.get(articlePath(a, ka.customers))
+	assert.Equal(t, http.StatusNotFound, res.status, "customers only")
+	draft, err := e.svc.SaveKBArticle(ctx, a.admin.Actor(), 0, helpdesk.KBSave{To: helpdesk.KBPublished,
+		Input: helpdesk.KBArticleInput{Section: ka.public.Section, Locale: "es", Title: "Solo en español", Body: "Texto.", Audience: "public"}})
+	require.NoError(t, err)
+	res = c.get(articlePath(a, draft))
+	assert.Contains(t, text(res, `[data-testid="help-fallback"]`), "Spanish")
+	assert.Equal(t, "es", res.doc.Find(`[data-testid="help-article"]`).AttrOr("lang", ""))
+}
+
+// TestConsoleKBRevisions: the revisions page diffs two saves and restores
+// the first.
+func TestConsoleKBRevisions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.newDesk("alfa")
+	ka := e.kbSeed(a)
+	ctx := context.Background()
+	in := helpdesk.KBArticleInput{Section: ka.public.Section, Locale: "es", Title: ka.public.Title, Body: "Cuerpo nuevo.", Audience: "public", Version: ka.public.Version}
+	_, err := e.svc.SaveKBArticle(ctx, a.admin.Actor(), ka.public.ID, helpdesk.KBSave{Input: in})
+	require.NoError(t, err)
+	c := e.adminClient(a)
+	res := c.get(kbEditPath(a, ka.public, "/revisions?from=1&to=2"))
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, 2, res.doc.Find(`[data-testid="kb-revision-table"] tbody tr`).Length())
+	assert.Contains(t, text(res, `[data-testid="kb-diff"] ins`), "Cuerpo nuevo.")
+	assert.Contains(t, text(res, `[data-testid="kb-diff"] del`), "Cómo descargar la factura")
+	res = c.post(kbEditPath(a, ka.public, "/revisions/1/restore"), url.Values{})
+	require.Equal(t, http.StatusSeeOther, res.status)
+	got, _, err := e.svc.KBEditArticle(ctx, a.admin.Actor(), ka.public.ID)
+	require.NoError(t, err)
+	assert.Contains(t, got.Body, "Cómo descargar la factura")
+	assert.Equal(t, 3, got.Version)
+	assert.Equal(t, http.StatusNotFound, c.post(kbEditPath(a, ka.public, "/revisions/9/restore"), url.Values{}).status)
 }
