@@ -167,10 +167,14 @@ CREATE TABLE kb_votes (
     helpful    boolean NOT NULL,
     comment    text NOT NULL DEFAULT '' CHECK (length(comment) <= 2000),
     user_id    bigint,
+    -- The vote form's one-time key: a resubmitted form (a double click,
+    -- a retry) is one vote.
+    form_key   text NOT NULL CHECK (length(form_key) BETWEEN 1 AND 64),
     at         timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, form_key),
     FOREIGN KEY (tenant_id, article_id) REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) 
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
 );
 CREATE INDEX kb_votes_article ON kb_votes (tenant_id, article_id, at);
 

@@ -138,7 +138,7 @@ func loadKB(ctx context.Context, svc *helpdesk.Service, admin helpdesk.User) err
 				return fmt.Errorf("demo: kb view: %w", err)
 			}
 		}
-		if err := svc.VoteKB(ctx, guest, a.ID, i%3 != 2, ""); err != nil {
+		if err := svc.VoteKB(ctx, guest, a.ID, fmt.Sprintf("demo-vote-%d", i), i%3 != 2, ""); err != nil {
 			return fmt.Errorf("demo: kb vote: %w", err)
 		}
 	}

@@ -234,8 +234,11 @@ func (s *Service) SearchHelp(ctx context.Context, by Actor, text, lang string, f
 
 // VoteKB records whether an article helped (and what the reader said).
 // The article must be one by may read.
-func (s *Service) VoteKB(ctx context.Context, by Actor, id KBArticleID, helpful bool, comment string) error {
+func (s *Service) VoteKB(ctx context.Context, by Actor, id KBArticleID, key string, helpful bool, comment string) error {
 	comment = CleanText(comment)
+	if key == "" || len(key) > 64 {
+		return invalid("key", "error.form")
+	}
 	if utf8.RuneCountInString(comment) > 2000 {
 		return invalid("comment", "error.too_long")
 	}
@@ -247,7 +250,7 @@ func (s *Service) VoteKB(ctx context.Context, by Actor, id KBArticleID, helpful 
 		if err != nil || !a.visibleTo(by.helpAudiences()) {
 			return fmt.Errorf("helpdesk: kb article %d: %w", id, ErrNotFound)
 		}
-		v := KBVote{Article: id, Helpful: helpful, Comment: comment, At: s.now()}
+		v := KBVote{Article: id, Helpful: helpful, Comment: comment, Key: key, At: s.now()}
 		if by.Kind == ActorUser {
 			v.User = by.User
 		}

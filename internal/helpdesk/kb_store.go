@@ -114,7 +114,9 @@ type KBVote struct {
 	Helpful bool
 	Comment string
 	User    UserID // zero for a guest
-	At      time.Time
+	// Key is the vote form's one-time key: the same key twice is one vote.
+	Key string
+	At  time.Time
 }
 
 // KBImage is an image uploaded into an article.

@@ -23,11 +23,12 @@ func (s *Store) RecordKBView(ctx context.Context, tenant helpdesk.TenantID, id h
 	return mapErr(err, "record kb view")
 }
 
-// RecordKBVote keeps a helpful / not helpful vote.
+// RecordKBVote keeps a helpful / not helpful vote, once per form key.
 func (s *Store) RecordKBVote(ctx context.Context, tenant helpdesk.TenantID, v helpdesk.KBVote) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO kb_votes (tenant_id, article_id, helpful, comment, user_id, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			int64(tenant), int64(v.Article), v.Helpful, v.Comment, nullID(int64(v.User)), v.At)
+		_, err := tx.Exec(ctx, `INSERT INTO kb_votes (tenant_id, article_id, helpful, comment, user_id, form_key, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, form_key) DO NOTHING`,
+			int64(tenant), int64(v.Article), v.Helpful, v.Comment, nullID(int64(v.User)), v.Key, v.At)
 		return err
 	})
 	return mapErr(err, "record kb vote")

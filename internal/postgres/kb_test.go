@@ -173,7 +173,8 @@ func TestKBIsolationRevisionsAndDeflection(t *testing.T) {
 	require.NoError(t, a.svc.OpenedSuggestion(ctx, guest, "form-2", arts[0].ID))
 	require.NoError(t, a.svc.KBFormSubmitted(ctx, a.tenant.ID, "form-2"))
 	require.NoError(t, a.svc.OpenedSuggestion(ctx, guest, "form-3", arts[5].ID)) // internal: not counted
-	require.NoError(t, a.svc.VoteKB(ctx, guest, arts[0].ID, true, ""))
+	require.NoError(t, a.svc.VoteKB(ctx, guest, arts[0].ID, "vote-1", true, ""))
+	require.NoError(t, a.svc.VoteKB(ctx, guest, arts[0].ID, "vote-1", true, ""), "the same form again: one vote")
 	_, err = a.svc.HelpArticle(ctx, guest, arts[0].ID, "es")
 	require.NoError(t, err)
 	_, err = a.svc.SearchHelp(ctx, guest, "cancelar suscripción", "es", helpdesk.KBFromHelp)

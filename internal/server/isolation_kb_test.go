@@ -159,7 +159,7 @@ func TestHelpCentreAudiences(t *testing.T) {
 			// The other desk's articles at this desk's address: not found.
 			res := c.c.get("/alfa/help/articles/" + strconv.FormatInt(int64(kb.public.ID), 10))
 			assert.Equal(t, http.StatusNotFound, res.status)
-			res = c.c.post("/alfa/help/articles/"+strconv.FormatInt(int64(kb.public.ID), 10)+"/vote", url.Values{"helpful": {"yes"}})
+			res = c.c.post("/alfa/help/articles/"+strconv.FormatInt(int64(kb.public.ID), 10)+"/vote", url.Values{"helpful": {"yes"}, "key": {"AAAAAAAAAAAAAAAAAAAAAAAA"}})
 			assert.Equal(t, http.StatusNotFound, res.status)
 		})
 	}
@@ -194,8 +194,11 @@ func TestHelpCentrePages(t *testing.T) {
 	assert.Contains(t, res.doc.Find(`[data-testid="help-open-ticket"]`).AttrOr("href", ""), "/alfa/tickets/new?subject=")
 
 	// A vote, with a comment.
-	res = c.post(articlePath(a, ka.public)+"/vote", url.Values{"helpful": {"no"}, "comment": {"Falta un paso"}})
-	require.Equal(t, http.StatusSeeOther, res.status)
+	key := res.doc.Find(`[data-testid="help-vote"] input[name="key"]`).AttrOr("value", "")
+	for range 2 { // a double click is one vote
+		res = c.post(articlePath(a, ka.public)+"/vote", url.Values{"key": {key}, "helpful": {"no"}, "comment": {"Falta un paso"}})
+		require.Equal(t, http.StatusSeeOther, res.status)
+	}
 	var comment string
 	e.asTenant(a, func(tx pgx.Tx) {
 		require.NoError(t, tx.QueryRow(context.Background(), `SELECT comment FROM kb_votes WHERE tenant_id = $1`, int64(a.tenant.ID)).Scan(&comment))

@@ -227,6 +227,7 @@ func (s *Server) helpArticle(w http.ResponseWriter, r *http.Request) error {
 		Updated:   l.T("kb.article.updated", formatTime(l, tenantLocation(t), a.UpdatedAt)),
 		Related:   helpLinks(t, l, p.Related),
 		VoteURL:   helpArticleURL(t, a) + "/vote",
+		VoteKey:   newFormKey(),
 		Voted:     r.URL.Query().Get("voted"),
 		NewTicket: helpNewTicketURL(t, a.Title),
 	}
@@ -265,7 +266,11 @@ func (s *Server) helpVote(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	by := helpActor(r)
-	if err := s.svc.VoteKB(r.Context(), by, helpdesk.KBArticleID(id), helpful == "yes", r.PostFormValue("comment")); err != nil {
+	key := r.PostFormValue("key")
+	if !validFormKey(key) {
+		return errNotFound
+	}
+	if err := s.svc.VoteKB(r.Context(), by, helpdesk.KBArticleID(id), key, helpful == "yes", r.PostFormValue("comment")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, tenantPath(t, "/help/articles/"+strconv.FormatInt(id, 10))+"?voted="+helpful+"#feedback", http.StatusSeeOther)
