@@ -33,4 +33,6 @@ type Store interface {
 	AutomationStore
 	MailStore
 	KBStore
+	IdempotencyStore
+	DeviceStore
 }
