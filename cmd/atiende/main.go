@@ -21,6 +21,7 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
@@ -265,7 +266,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		helpdesk.WithEmail(signer),
 		// IMAP settings name a tenant's server: never an internal address.
 		helpdesk.WithIMAP(mail.NewSecretBox(secret), mail.CheckHost),
-		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}))
+		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}),
+		helpdesk.WithKB(markdown.New()))
 	channel := emailChannel(cfg, log, svc, store, signer)
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
@@ -431,7 +433,7 @@ func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout i
 	store := postgres.New(pool)
 	// The demo's history unfolds on its own clock and ends about now.
 	clock := demo.NewClock(time.Now().Add(-demo.Span() - time.Hour))
-	svc := helpdesk.NewService(store, password.New(password.Default, 0), clock.Now)
+	svc := helpdesk.NewService(store, password.New(password.Default, 0), clock.Now, helpdesk.WithKB(markdown.New()))
 	res, err := demo.Load(ctx, svc, clock, cfg.DemoPassword)
 	if err != nil {
 		return err

@@ -72,6 +72,9 @@ func Load(ctx context.Context, svc *helpdesk.Service, clock *Clock, password str
 	if err := loadAutomation(ctx, svc, admin); err != nil {
 		return res, err
 	}
+	if err := loadKB(ctx, svc, admin); err != nil {
+		return res, err
+	}
 	res.Tenant, res.Created = t, true
 	return res, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
@@ -23,13 +24,31 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	store := postgres.New(pgtest.New(t))
 	now := time.Now()
 	clock := demo.NewClock(now.Add(-demo.Span() - time.Hour))
-	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 2), clock.Now)
+	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 2), clock.Now, helpdesk.WithKB(markdown.New()))
 
 	began := time.Now()
 	res, err := demo.Load(ctx, svc, clock, "demo-password")
 	require.NoError(t, err)
 	require.True(t, res.Created)
 	t.Logf("demo loaded in %s", time.Since(began))
+
+	// The help centre answers what the tickets ask, in Spanish and English.
+	guest := helpdesk.Actor{Kind: helpdesk.ActorGuest, Tenant: res.Tenant.ID}
+	home, err := svc.HelpCentre(ctx, guest, "es")
+	require.NoError(t, err)
+	assert.Len(t, home.Categories, 3)
+	staff, err := svc.Authenticate(ctx, res.Tenant.ID, "agente@demo.example", "demo-password")
+	require.NoError(t, err)
+	arts, err := svc.KBAdminArticles(ctx, staff.Actor(), helpdesk.KBListQuery{})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(arts), 16, "a dozen articles plus translations")
+	for q, lang := range map[string]string{"facutra": "es", "contraseña": "es", "vpn": "en", "impresora": "es"} {
+		hits, err := svc.SearchHelp(ctx, guest, q, lang, helpdesk.KBFromSuggest)
+		require.NoError(t, err)
+		if assert.NotEmpty(t, hits, q) {
+			assert.Equal(t, lang, hits[0].Article.Locale, q)
+		}
+	}
 	assert.False(t, clock.Now().After(now), "no demo activity lies in the future")
 
 	admin, err := svc.Authenticate(ctx, res.Tenant.ID, "admin@demo.example", "demo-password")

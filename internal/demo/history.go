@@ -76,7 +76,8 @@ type history struct {
 // loadHistory plays HistoryDays of tickets from the clock's current instant.
 func loadHistory(ctx context.Context, svc *helpdesk.Service, clock *Clock, cal helpdesk.Calendar, agents, people []helpdesk.User,
 	cats map[string]helpdesk.CategoryID, level1, level2 helpdesk.GroupID) error {
-	if err := cal.Prepare(); err != nil {
+	cal, err := helpdesk.NewCalendar(cal.Name, cal.TimeZone, cal.Week, cal.Holidays)
+	if err != nil {
 		return fmt.Errorf("demo: calendar: %w", err)
 	}
 	h := &history{svc: svc, rng: rand.New(rand.NewPCG(2026, 13)), cal: &cal, agents: agents, people: people,

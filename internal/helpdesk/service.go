@@ -31,6 +31,7 @@ type Service struct {
 	// secrets and checkHost serve IMAP settings (see WithIMAP).
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error
+	kbRender  KBRenderer // see WithKB
 }
 
 // Option configures a Service at construction.

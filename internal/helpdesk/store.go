@@ -33,6 +33,7 @@ type Store interface {
 	AutomationStore
 	MailStore
 	ReportStore
+	KBStore
 	IdempotencyStore
 	DeviceStore
 }

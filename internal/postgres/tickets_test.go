@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
@@ -60,7 +61,7 @@ func newDesk(t *testing.T, pool *pgxpool.Pool, slug string) *desk {
 	t.Helper()
 	s := postgres.New(pool)
 	d := &desk{pool: pool, s: s, clock: newClock()}
-	d.svc = helpdesk.NewService(s, testHasher, d.clock.Now)
+	d.svc = helpdesk.NewService(s, testHasher, d.clock.Now, helpdesk.WithKB(markdown.New()))
 	d.tenant, d.admin = newTenant(t, s, slug)
 	d.agent = d.user(t, "agente@"+slug+".example", "Ana Agente", helpdesk.RoleAgent, 0)
 	d.cust = d.user(t, "cliente@"+slug+".example", "Carlos Cliente", helpdesk.RoleCustomer, 0)

@@ -35,6 +35,7 @@ var adminSections = []adminSection{
 	{"automation", "/admin/automation", "admin.nav.automation"},
 	{"email", "/admin/email", "admin.nav.email"},
 	{"macros", "/agent/macros", "admin.nav.macros"},
+	{"kb", "/admin/kb", "admin.nav.kb"},
 	{"settings", "/admin/settings", "admin.nav.settings"},
 	{"audit", "/admin/audit", "admin.nav.audit"},
 }
@@ -54,6 +55,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminSLARoutes(r)
 	s.adminAutomationRoutes(r)
 	s.adminEmailRoutes(r)
+	s.adminKBRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

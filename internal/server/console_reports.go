@@ -171,14 +171,7 @@ func reportLabels(l i18n.Lang) console.ReportLabels {
 }
 
 // formatDate is a local date for people: "25 mar 2025".
-func formatDate(l i18n.Lang, loc *time.Location, t time.Time) string {
-	t = t.In(loc)
-	months, ok := monthsShort[l]
-	if !ok {
-		months = monthsShort[i18n.ES]
-	}
-	return strconv.Itoa(t.Day()) + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
-}
+func formatDate(l i18n.Lang, loc *time.Location, t time.Time) string { return l.Date(loc, t) }
 
 // renderReports writes a reports page: 422 when the filter had a bad date.
 func (s *Server) renderReports(w http.ResponseWriter, r *http.Request, rq reportQuery, p console.ReportsPage) error {

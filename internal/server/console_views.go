@@ -160,7 +160,7 @@ func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.
 		return console.Sidebar{}, errors.New("server: count tickets: wrong number of counts")
 	}
 	sb := console.Sidebar{L: l, CountsURL: tenantPath(t, "/agent/counts"), ManageURL: tenantPath(t, "/agent/views"),
-		ProfileURL: tenantPath(t, "/agent/profile")}
+		ProfileURL: tenantPath(t, "/agent/profile"), KBURL: tenantPath(t, "/agent/kb")}
 	q := url.Values{}
 	if current != "" {
 		q.Set("view", current)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
@@ -64,7 +65,8 @@ func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string, opts ...
 	store := postgres.New(pool)
 	// Cheap hashing keeps the tests fast; production parameters are tested
 	// in internal/password.
-	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil, opts...)
+	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil,
+		append([]helpdesk.Option{helpdesk.WithKB(markdown.New())}, opts...)...)
 	cfg, err := config.Load("test", nil, func(k string) string { return vars[k] }, io.Discard)
 	require.NoError(t, err)
 	errs := &errorLines{}

@@ -80,7 +80,8 @@ func (s *Server) guestTicketForm() func(http.Handler) http.Handler {
 			}
 			switch r.Method {
 			case http.MethodGet, http.MethodHead:
-				form := portal.GuestTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium)}
+				form := portal.GuestTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium),
+					Subject: prefillSubject(r)}
 				return s.renderGuestForm(w, r, http.StatusOK, form)
 			case http.MethodPost:
 				post.ServeHTTP(w, r)
@@ -110,7 +111,12 @@ func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	fields := customFields(defs)
+	help, err := s.helpSuggestions(r, form.Key, form.Subject)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, status, portal.GuestNewTicketPage(portal.GuestNewTicket{
+		Help:       help,
 		Chrome:     c,
 		Form:       form,
 		Categories: categoryOptions(cats),
@@ -154,6 +160,7 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 	if !validFormKey(key) {
 		key, form.Key = "", newFormKey()
 	}
+	s.helpFormSubmitted(ctx, t.ID, key)
 	if key != "" {
 		if n := s.sessions.GetInt64(ctx, sessGuestOpened+key); n > 0 {
 			return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{

@@ -66,7 +66,8 @@ func attachmentLimits() helpdesk.AttachmentLimits {
 }
 
 func (s *Server) portalNewTicket(w http.ResponseWriter, r *http.Request) error {
-	form := portal.NewTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium)}
+	form := portal.NewTicketForm{Key: newFormKey(), Urgency: string(helpdesk.UrgencyMedium), Impact: string(helpdesk.ImpactMedium),
+		Subject: prefillSubject(r)}
 	return s.renderNewTicket(w, r, http.StatusOK, form)
 }
 
@@ -83,7 +84,12 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	fields := customFields(defs)
+	help, err := s.helpSuggestions(r, form.Key, form.Subject)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, status, portal.NewTicketPage(portal.NewTicket{
+		Help:       help,
 		Chrome:     c,
 		Form:       form,
 		Categories: categoryOptions(cats),
@@ -226,6 +232,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 		if !validFormKey(key) {
 			key = ""
 		}
+		s.helpFormSubmitted(ctx, t.ID, key)
 		if key != "" {
 			if n := s.sessions.GetInt64(ctx, sessOpened+key); n > 0 {
 				http.Redirect(w, r, ticketPath(t, helpdesk.TicketNumber(n), "/received"), http.StatusSeeOther)

@@ -46,6 +46,7 @@ func (s *Server) routes() chi.Router {
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
 			s.portalGuestRoutes(r)
+			s.portalHelpRoutes(r)
 			s.invitationRoutes(r)
 			s.brandingRoutes(r)
 			// Console: agents and admins only.
@@ -55,6 +56,7 @@ func (s *Server) routes() chi.Router {
 				s.consoleTicketRoutes(r)
 				s.consoleRoutingRoutes(r)
 				s.consoleReportRoutes(r)
+				s.consoleKBRoutes(r)
 			})
 			// Admin pages: admins only.
 			r.Route("/admin", s.adminRoutes)
@@ -65,6 +67,12 @@ func (s *Server) routes() chi.Router {
 
 func robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	// Help desks are private: nothing here is for search engines but the landing page.
-	_, _ = w.Write([]byte("User-agent: *\nAllow: /$\nDisallow: /\n"))
+	// Help desks are private: nothing here is for search engines but the
+	// landing page and each desk's help centre and sitemap (see
+	// docs/knowledge-base.md). Wildcards are understood by the major
+	// crawlers; the longest matching rule wins over "Disallow: /".
+	_, _ = w.Write([]byte(robotsTxt))
 }
+
+const robotsTxt = "User-agent: *\nAllow: /$\nAllow: /*/help$\nAllow: /*/help/\nAllow: /*/sitemap.xml$\n" +
+	"Disallow: /*/help/suggest\nDisallow: /*/help/search\nDisallow: /\n"

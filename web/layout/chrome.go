@@ -25,6 +25,10 @@ type Chrome struct {
 	Flash  *Flash
 	// Path is the current path, where the language switch returns to.
 	Path string
+	// Description and Canonical are the page's meta description and
+	// canonical URL path, for pages meant to be indexed (the help centre).
+	Description string
+	Canonical   string
 }
 
 // Tenant is what the shell shows of the current help desk.
