@@ -241,9 +241,9 @@ func (s *Service) TenantBySlug(ctx context.Context, slug string) (Tenant, error)
 
 // RegisterCustomer creates a customer account through the portal.
 //
-// A taken email is reported as such: until the email channel can send a
-// verification link, answering "check your inbox" for both cases is not
-// possible. Sign-up is rate limited to slow down address probing.
+// An address that has an account already gets a set-password link by mail
+// and the call returns ErrLinkMailed (account_reset.go). Sign-up is rate
+// limited to slow down address probing.
 func (s *Service) RegisterCustomer(ctx context.Context, tenant TenantID, c NewCustomer) (User, error) {
 	if err := c.Validate(); err != nil {
 		return User{}, err
@@ -261,7 +261,13 @@ func (s *Service) RegisterCustomer(ctx context.Context, tenant TenantID, c NewCu
 		Email: c.Email, Name: c.Name, Role: RoleCustomer, PasswordHash: hash, Language: c.Language, Active: true, Organisation: org,
 	})
 	if errors.Is(err, ErrConflict) {
-		return User{}, &ValidationError{Fields: map[string]string{"email": "error.email_taken"}}
+		// The address has an account (perhaps made by email, without a
+		// password): its owner gets a link to set one, by mail, rather
+		// than a refusal that tells anyone the address is known here.
+		if err := s.RequestPasswordLink(ctx, tenant, c.Email, c.Language); err != nil {
+			return User{}, err
+		}
+		return User{}, ErrLinkMailed
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("helpdesk: register customer: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,20 @@ type profileFake struct {
 	Store
 	users map[UserID]User
 	calls int // writes
+	mails []AccountMail
+}
+
+func (f *profileFake) InTx(ctx context.Context, tenant TenantID, fn func(Store) error) error {
+	return fn(f)
+}
+
+func (f *profileFake) VoidPasswordTokens(context.Context, TenantID, UserID, time.Time) error {
+	return nil
+}
+
+func (f *profileFake) QueueAccountMail(ctx context.Context, tenant TenantID, m AccountMail) (AccountMailID, error) {
+	f.mails = append(f.mails, m)
+	return AccountMailID(len(f.mails)), nil
 }
 
 func (f *profileFake) user(tenant TenantID, id UserID) (User, error) {

@@ -124,6 +124,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.svc.RegisterCustomer(r.Context(), t.ID, in)
+	if errors.Is(err, helpdesk.ErrLinkMailed) {
+		c := s.chrome(r, l.T("auth.signup.mailed_title"))
+		return s.render(w, r, http.StatusOK, portal.ForgotPage(portal.Forgot{Chrome: c, Sent: true, FromSignup: true}))
+	}
 	if err != nil {
 		errs, ok := fieldErrors(l, err)
 		if !ok {

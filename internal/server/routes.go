@@ -42,6 +42,7 @@ func (s *Server) routes() chi.Router {
 			r.Post("/logout", s.h(s.logout))
 			r.Get("/signup", s.h(s.signupForm))
 			r.Post("/signup", s.h(s.signup))
+			s.authResetRoutes(r)
 			s.portalTicketRoutes(r)
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)

@@ -1,0 +1,14 @@
+package server_test
+
+// Account access pages are public like login. The forgot form records a
+// request only for a well-formed address, so an empty submission changes
+// nothing; a set-password link answers 404 to anything but a live token
+// of its own tenant (TestPasswordLinksVoidAndExpire tries another desk's).
+func init() {
+	classify(map[string]routeClass{
+		"GET /{tenant}/forgot":         publicPage,
+		"POST /{tenant}/forgot":        publicForm,
+		"GET /{tenant}/reset/{token}":  publicForm,
+		"POST /{tenant}/reset/{token}": publicForm,
+	})
+}
