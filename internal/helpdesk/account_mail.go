@@ -110,6 +110,8 @@ type AccountMailStore interface {
 	// SetInvitationMailToken replaces the invitation's mailed link (the
 	// on-screen one keeps working) and records when it was mailed.
 	SetInvitationMailToken(ctx context.Context, tenant TenantID, id InvitationID, hash []byte, at time.Time) error
+	// RenewInvitation sets a pending invitation's expiry.
+	RenewInvitation(ctx context.Context, tenant TenantID, id InvitationID, expires time.Time) error
 	// GuestTicketNumbers lists the guest tickets opened with email.
 	GuestTicketNumbers(ctx context.Context, tenant TenantID, email string) ([]TicketNumber, error)
 }

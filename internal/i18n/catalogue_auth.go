@@ -26,6 +26,14 @@ func init() {
 		"auth.claim.title":         "Crea tu contraseña",
 		"auth.claim.lead":          "Para la cuenta %s. Con ella verás todas tus solicitudes en el portal.",
 
+		"auth.invite.language":      "Idioma de la invitación",
+		"auth.invite.language_help": "El del correo y el de su cuenta; podrá cambiarlo después.",
+		"auth.invite.resend":        "Reenviar",
+		"auth.invite.resend_named":  "Reenviar la invitación a %s",
+		"auth.invite.resent":        "Enviamos de nuevo la invitación a %s, con un enlace nuevo que caduca en 7 días.",
+		"auth.invite.mail_queued":   "correo en camino",
+		"auth.invite.mailed":        "enviada por correo el %s",
+
 		"auth.signup.mailed_title": "Revisa tu correo",
 		"auth.signup.mailed":       "Ya hay una cuenta con esa dirección. Te enviamos un enlace para elegir tu contraseña: con él entrarás y verás todas tus solicitudes.",
 
@@ -85,6 +93,14 @@ func init() {
 		"auth.reset.ask_again":     "Ask for a new link",
 		"auth.claim.title":         "Create your password",
 		"auth.claim.lead":          "For the account %s. With it you'll see all your requests in the portal.",
+
+		"auth.invite.language":      "Invitation language",
+		"auth.invite.language_help": "Used for the email and their account; they can change it later.",
+		"auth.invite.resend":        "Resend",
+		"auth.invite.resend_named":  "Resend the invitation to %s",
+		"auth.invite.resent":        "We sent the invitation to %s again, with a new link that expires in 7 days.",
+		"auth.invite.mail_queued":   "email on its way",
+		"auth.invite.mailed":        "emailed on %s",
 
 		"auth.signup.mailed_title": "Check your email",
 		"auth.signup.mailed":       "There is an account with that address already. We sent you a link to choose your password: with it you'll get in and see all your requests.",

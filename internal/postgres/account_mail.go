@@ -213,6 +213,15 @@ func (s *Store) SetInvitationMailToken(ctx context.Context, tenant helpdesk.Tena
 	return mapErr(err, "invitation %d mail token", id)
 }
 
+// RenewInvitation implements helpdesk.AccountMailStore.
+func (s *Store) RenewInvitation(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.InvitationID, expires time.Time) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return accountOneRow(tx.Exec(ctx, `UPDATE invitations SET expires_at = $3
+			WHERE tenant_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL`, int64(tenant), int64(id), expires))
+	})
+	return mapErr(err, "renew invitation %d", id)
+}
+
 // GuestTicketNumbers implements helpdesk.AccountMailStore.
 func (s *Store) GuestTicketNumbers(ctx context.Context, tenant helpdesk.TenantID, email string) ([]helpdesk.TicketNumber, error) {
 	var out []helpdesk.TicketNumber

@@ -49,7 +49,7 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.flash(ctx, "success", l.T("admin.invitation.welcome", u.Name))
-	http.Redirect(w, r, tenantPath(t, "/agent/"), http.StatusSeeOther)
+	http.Redirect(w, r, homeOf(t, u), http.StatusSeeOther)
 	return nil
 }
 

@@ -10,5 +10,7 @@ func init() {
 		"POST /{tenant}/forgot":        publicForm,
 		"GET /{tenant}/reset/{token}":  publicForm,
 		"POST /{tenant}/reset/{token}": publicForm,
+		// Admins only; another desk's admin gets the login page.
+		"POST /{tenant}/admin/people/invitations/{id}/resend": staffPage,
 	})
 }
