@@ -25,15 +25,15 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	clock := demo.NewClock(now.Add(-demo.Span() - time.Hour))
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 2), clock.Now)
 
-	res, err := demo.Load(ctx, svc, clock, "demo-password")
+	res, err := demo.Load(ctx, svc, clock, "faro-verde-costa")
 	require.NoError(t, err)
 	require.True(t, res.Created)
 	assert.False(t, clock.Now().After(now), "no demo activity lies in the future")
 
-	admin, err := svc.Authenticate(ctx, res.Tenant.ID, "admin@demo.example", "demo-password")
+	admin, err := svc.Authenticate(ctx, res.Tenant.ID, "admin@demo.example", "faro-verde-costa")
 	require.NoError(t, err)
 	for _, l := range demo.Logins {
-		u, err := svc.Authenticate(ctx, res.Tenant.ID, l.Email, "demo-password")
+		u, err := svc.Authenticate(ctx, res.Tenant.ID, l.Email, "faro-verde-costa")
 		require.NoError(t, err, l.Email)
 		assert.Equal(t, l.Role, u.Role)
 	}
@@ -64,7 +64,7 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, richest, 5)
 
-	again, err := demo.Load(ctx, svc, clock, "demo-password")
+	again, err := demo.Load(ctx, svc, clock, "faro-verde-costa")
 	require.NoError(t, err)
 	assert.False(t, again.Created, "loading twice changes nothing")
 	counts2, err := svc.CountTickets(ctx, admin.Actor(), views)

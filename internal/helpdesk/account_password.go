@@ -1,5 +1,7 @@
 package helpdesk
 
+import "errors"
+
 // PasswordStrength estimates how hard a password is to guess. The
 // password hasher (internal/password) implements it with zxcvbn; the
 // domain asks it through this interface so that it stays standard
@@ -25,4 +27,19 @@ func (s *Service) checkPasswordAgainst(v *ValidationError, field, pw string, inp
 	if key := st.Weakness(pw, inputs...); key != "" {
 		v.Add(field, key)
 	}
+}
+
+// strengthen adds the strength verdict on pw to err, the result of a
+// form's Validate (nil or a ValidationError), so every problem is reported
+// at once; any other error is returned as it is.
+func (s *Service) strengthen(err error, field, pw string, inputs ...string) error {
+	var v *ValidationError
+	switch {
+	case err == nil:
+		v = &ValidationError{}
+	case !errors.As(err, &v):
+		return err
+	}
+	s.checkPasswordAgainst(v, field, pw, inputs...)
+	return v.Err()
 }

@@ -193,6 +193,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, tenant TenantID, token s
 		if err != nil {
 			return err
 		}
+		s.checkPasswordAgainst(&v, "password", in.Password, inv.Email, in.Name)
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -131,6 +131,7 @@ func (s *Service) ChangePassword(ctx context.Context, by Actor, current, newPass
 		if !ok {
 			v.Add("current_password", "error.current_password")
 		}
+		s.checkPasswordAgainst(&v, "new_password", newPassword, u.Email, u.Name)
 	}
 	if err := v.Err(); err != nil {
 		return 0, err

@@ -93,6 +93,18 @@ func (h *plainHasher) Verify(ctx context.Context, pw, hash string) (bool, error)
 	return hash == "h:"+pw, nil
 }
 
+// Weakness stands in for the zxcvbn estimate (tested in internal/password):
+// the domain must ask it, with the user's own words.
+func (h *plainHasher) Weakness(pw string, inputs ...string) string {
+	switch {
+	case pw == "Password123":
+		return "error.password_common"
+	case len(inputs) > 0 && strings.Contains(strings.ToLower(pw), strings.Split(inputs[0], "@")[0]):
+		return "error.password_personal"
+	}
+	return ""
+}
+
 const (
 	profTenant   TenantID = 7
 	profRosa     UserID   = 70
@@ -222,6 +234,8 @@ func TestChangePassword(t *testing.T) {
 			want: map[string]string{"new_password": "error.password_short"}, verified: 1},
 		{name: "new common", current: oldPassword, newPass: "Password123",
 			want: map[string]string{"new_password": "error.password_common"}, verified: 1},
+		{name: "new holds the user's name", current: oldPassword, newPass: "luis luis luis luis",
+			want: map[string]string{"new_password": "error.password_personal"}, verified: 1},
 		{name: "new equals current", current: oldPassword, newPass: oldPassword,
 			want: map[string]string{"new_password": "error.password_same"}, verified: 1},
 		{name: "both wrong", current: "no es esta", newPass: "",
