@@ -14,6 +14,12 @@
 --   * password_tokens back the set-password links. Only the SHA-256 of a
 --     token is stored. A token works once, until it expires, and is voided
 --     by a newer token of the same user and by any password change.
+--   * user_sessions lists a user's signed-in sessions ("Mis sesiones"):
+--     the session store's key of each (the hash of its cookie token, as
+--     the sessions table keys it), the device and address it signed in
+--     from, and when it was last seen. Ending one deletes its row in
+--     sessions. device_hash is the hash of a long-lived browser cookie, to
+--     tell a new device (a "new sign-in" notice) from a known one.
 --   * invitations gain the invitee's language, a second token for the
 --     mailed link (the on-screen one keeps working), the time of the last
 --     mail, and may invite customers too.
@@ -78,6 +84,24 @@ CREATE INDEX password_tokens_live ON password_tokens (tenant_id, user_id)
     WHERE used_at IS NULL AND voided_at IS NULL;
 SELECT isolate_by_tenant('password_tokens');
 
+CREATE TABLE user_sessions (
+    tenant_id    bigint NOT NULL REFERENCES tenants (id),
+    id           bigint GENERATED ALWAYS AS IDENTITY,
+    user_id      bigint NOT NULL,
+    store_key    text NOT NULL CHECK (length(store_key) BETWEEN 1 AND 100),
+    device_hash  bytea NOT NULL CHECK (octet_length(device_hash) = 32),
+    device       text NOT NULL DEFAULT '' CHECK (length(device) <= 100),
+    address      text NOT NULL DEFAULT '' CHECK (length(address) <= 100),
+    epoch        integer NOT NULL,
+    created_at   timestamptz NOT NULL,
+    last_seen_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, store_key),
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
+);
+CREATE INDEX user_sessions_user ON user_sessions (tenant_id, user_id, last_seen_at DESC);
+SELECT isolate_by_tenant('user_sessions');
+
 -- Claiming an account takes over the guest tickets opened with its address.
 CREATE INDEX tickets_guest_email ON tickets (tenant_id, lower(guest_email)) WHERE requester_id IS NULL;
 
@@ -91,6 +115,7 @@ ALTER TABLE invitations ADD CONSTRAINT invitations_role_check CHECK (role IN ('a
 
 -- +goose Down
 DROP INDEX tickets_guest_email;
+DROP TABLE user_sessions;
 DROP TABLE password_tokens;
 DROP TABLE account_requests;
 DROP TABLE account_mail;

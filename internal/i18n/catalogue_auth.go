@@ -34,6 +34,18 @@ func init() {
 		"auth.invite.mail_queued":   "correo en camino",
 		"auth.invite.mailed":        "enviada por correo el %s",
 
+		"auth.sessions.title":          "Mis sesiones",
+		"auth.sessions.lead":           "Dónde tienes la sesión iniciada ahora. Si no reconoces alguna, ciérrala y cambia la contraseña.",
+		"auth.sessions.device":         "Dispositivo",
+		"auth.sessions.address":        "Dirección",
+		"auth.sessions.last_seen":      "Última actividad",
+		"auth.sessions.actions":        "Acciones",
+		"auth.sessions.current":        "Esta sesión",
+		"auth.sessions.end":            "Cerrar",
+		"auth.sessions.end_named":      "Cerrar la sesión de %s (última actividad %s)",
+		"auth.sessions.ended":          "Cerramos esa sesión.",
+		"auth.sessions.unknown_device": "Navegador desconocido",
+
 		"auth.signup.mailed_title": "Revisa tu correo",
 		"auth.signup.mailed":       "Ya hay una cuenta con esa dirección. Te enviamos un enlace para elegir tu contraseña: con él entrarás y verás todas tus solicitudes.",
 
@@ -101,6 +113,18 @@ func init() {
 		"auth.invite.resent":        "We sent the invitation to %s again, with a new link that expires in 7 days.",
 		"auth.invite.mail_queued":   "email on its way",
 		"auth.invite.mailed":        "emailed on %s",
+
+		"auth.sessions.title":          "My sessions",
+		"auth.sessions.lead":           "Where you are signed in right now. If you don't recognise one, end it and change your password.",
+		"auth.sessions.device":         "Device",
+		"auth.sessions.address":        "Address",
+		"auth.sessions.last_seen":      "Last active",
+		"auth.sessions.actions":        "Actions",
+		"auth.sessions.current":        "This session",
+		"auth.sessions.end":            "End",
+		"auth.sessions.end_named":      "End the session on %s (last active %s)",
+		"auth.sessions.ended":          "That session has ended.",
+		"auth.sessions.unknown_device": "Unknown browser",
 
 		"auth.signup.mailed_title": "Check your email",
 		"auth.signup.mailed":       "There is an account with that address already. We sent you a link to choose your password: with it you'll get in and see all your requests.",

@@ -81,6 +81,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.signIn(r.Context(), u); err != nil {
 		return err
 	}
+	if err := s.noteSignIn(w, r, u, true); err != nil {
+		return err
+	}
 	if next == "" || (!u.Role.IsStaff() && isConsolePath(t, next)) {
 		next = homeOf(t, u)
 	}
@@ -138,6 +141,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusUnprocessableEntity, portal.SignupPage(portal.Signup{Chrome: c, Form: form}))
 	}
 	if err := s.signIn(r.Context(), u); err != nil {
+		return err
+	}
+	if err := s.noteSignIn(w, r, u, true); err != nil {
 		return err
 	}
 	s.flash(r.Context(), "success", l.T("signup.done", u.Name))

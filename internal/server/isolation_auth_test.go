@@ -10,6 +10,8 @@ func init() {
 		"POST /{tenant}/forgot":        publicForm,
 		"GET /{tenant}/reset/{token}":  publicForm,
 		"POST /{tenant}/reset/{token}": publicForm,
+		// The signed-in user's own sessions; the id is checked against them.
+		"POST /{tenant}/account/sessions/{id}/end": customerPage,
 		// Admins only; another desk's admin gets the login page.
 		"POST /{tenant}/admin/people/invitations/{id}/resend": staffPage,
 	})

@@ -43,6 +43,7 @@ func (s *Server) routes() chi.Router {
 			r.Get("/signup", s.h(s.signupForm))
 			r.Post("/signup", s.h(s.signup))
 			s.authResetRoutes(r)
+			s.authSessionRoutes(r)
 			s.portalTicketRoutes(r)
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)

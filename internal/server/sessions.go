@@ -72,6 +72,9 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		if now.Sub(last) > sessionTouch {
 			s.sessions.Put(ctx, sessLastSeen, now.Unix())
+			if err := s.svc.TouchSession(ctx, t.ID, s.storeKey(r)); err != nil {
+				return err
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyUser, u)))
 		return nil
