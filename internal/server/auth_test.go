@@ -71,7 +71,7 @@ func TestCreateDeskErrorsKeepWhatWasTyped(t *testing.T) {
 		{"taken slug", "slug", "tomada", "a@b.example", testPassword, "ya está en uso"},
 		{"bad slug", "slug", "-Mal Slug-", "a@b.example", testPassword, "minúsculas"},
 		{"bad email", "email", "nueva", "no-es-correo", testPassword, "correo válido"},
-		{"short password", "password", "nueva", "a@b.example", "corta", "al menos 8"},
+		{"short password", "password", "nueva", "a@b.example", "corta", "al menos 10"},
 		{"common password", "password", "nueva", "a@b.example", "password123", "común"},
 	}
 	for _, tt := range tests {
