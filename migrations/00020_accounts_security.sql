@@ -20,6 +20,10 @@
 --     from, and when it was last seen. Ending one deletes its row in
 --     sessions. device_hash is the hash of a long-lived browser cookie, to
 --     tell a new device (a "new sign-in" notice) from a known one.
+--   * user_factors holds a user's TOTP secret, sealed (AES-GCM under a key
+--     derived from ATIENDE_MAIL_SECRET with a label of its own), whether
+--     it was confirmed, and the last time step used (no code is accepted
+--     twice). recovery_codes keeps the SHA-256 of each recovery code.
 --   * invitations gain the invitee's language, a second token for the
 --     mailed link (the on-screen one keeps working), the time of the last
 --     mail, and may invite customers too.
@@ -102,6 +106,29 @@ CREATE TABLE user_sessions (
 CREATE INDEX user_sessions_user ON user_sessions (tenant_id, user_id, last_seen_at DESC);
 SELECT isolate_by_tenant('user_sessions');
 
+CREATE TABLE user_factors (
+    tenant_id    bigint NOT NULL REFERENCES tenants (id),
+    user_id      bigint NOT NULL,
+    kind         text NOT NULL CHECK (kind IN ('totp')),
+    secret_enc   bytea NOT NULL,
+    confirmed_at timestamptz,
+    last_step    bigint NOT NULL DEFAULT 0,
+    created_at   timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, user_id, kind),
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
+);
+SELECT isolate_by_tenant('user_factors');
+
+CREATE TABLE recovery_codes (
+    tenant_id bigint NOT NULL REFERENCES tenants (id),
+    user_id   bigint NOT NULL,
+    code_hash bytea NOT NULL CHECK (octet_length(code_hash) = 32),
+    used_at   timestamptz,
+    PRIMARY KEY (tenant_id, user_id, code_hash),
+    FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id)
+);
+SELECT isolate_by_tenant('recovery_codes');
+
 -- Claiming an account takes over the guest tickets opened with its address.
 CREATE INDEX tickets_guest_email ON tickets (tenant_id, lower(guest_email)) WHERE requester_id IS NULL;
 
@@ -116,6 +143,8 @@ ALTER TABLE invitations ADD CONSTRAINT invitations_role_check CHECK (role IN ('a
 -- +goose Down
 DROP INDEX tickets_guest_email;
 DROP TABLE user_sessions;
+DROP TABLE recovery_codes;
+DROP TABLE user_factors;
 DROP TABLE password_tokens;
 DROP TABLE account_requests;
 DROP TABLE account_mail;

@@ -24,6 +24,7 @@ import (
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
+	"github.com/atiende/atiende/internal/totp"
 )
 
 func main() {
@@ -341,6 +342,7 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	svc.EnableEmail(signer)
 	// IMAP settings name a tenant's server: never an internal address.
 	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
+	svc.EnableTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1"))
 	svc.SetSLANotifier(helpdesk.MailSLANotifier{})
 	var out *mail.SMTPConfig
 	if cfg.SMTPHost != "" {

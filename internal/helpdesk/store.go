@@ -34,4 +34,5 @@ type Store interface {
 	MailStore
 	AccountMailStore
 	SessionStore
+	FactorStore
 }

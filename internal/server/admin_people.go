@@ -17,6 +17,7 @@ func (s *Server) adminPeopleRoutes(r chi.Router) {
 	r.Post("/people/invite", s.h(s.adminInvite))
 	r.Post("/people/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
 	r.Post("/people/invitations/{id}/resend", s.h(s.adminResendInvitation))
+	r.Post("/people/{id}/2fa/reset", s.h(s.adminResetFactors))
 	r.Get("/people/{id}", s.h(s.adminPerson))
 	r.Post("/people/{id}/role", s.h(s.adminPersonRole))
 	r.Post("/people/{id}/active", s.h(s.adminPersonActive))
@@ -154,7 +155,8 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 	vm := admin.PersonView{
 		Frame: s.adminFrame(r, u.Name, "people"), BackURL: adminPath(t, "/people"), Name: u.Name, Email: u.Email,
 		Active: u.Active, Self: u.ID == by.User, RoleURL: adminPath(t, base+"/role"), ActiveURL: adminPath(t, base+"/active"),
-		RoutingURL: adminPath(t, base+"/routing"), Roles: roleOptions(l, u.Role.String()), Errors: errs,
+		ResetFactorsURL: adminPath(t, base+"/2fa/reset"),
+		RoutingURL:      adminPath(t, base+"/routing"), Roles: roleOptions(l, u.Role.String()), Errors: errs,
 		TicketsCapped: len(open) >= 100,
 	}
 	skills, member, capText := map[string]bool{}, map[string]bool{}, ""

@@ -78,6 +78,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if held, err := s.secondStep(w, r, u, next); held || err != nil {
+		return err
+	}
 	if err := s.signIn(r.Context(), u); err != nil {
 		return err
 	}

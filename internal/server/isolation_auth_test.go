@@ -10,6 +10,16 @@ func init() {
 		"POST /{tenant}/forgot":        publicForm,
 		"GET /{tenant}/reset/{token}":  publicForm,
 		"POST /{tenant}/reset/{token}": publicForm,
+		// The second step of a sign-in: only a session holding a pending
+		// sign-in of its own tenant gets past the redirect to login.
+		"GET /{tenant}/login/2fa":  publicForm,
+		"POST /{tenant}/login/2fa": publicForm,
+		// The signed-in user's own factor; no id in the path.
+		"GET /{tenant}/account/2fa":                  customerPage,
+		"POST /{tenant}/account/2fa/start":           customerPage,
+		"POST /{tenant}/account/2fa/confirm":         customerPage,
+		"POST /{tenant}/account/2fa/disable":         customerPage,
+		"POST /{tenant}/admin/people/{id}/2fa/reset": staffPage,
 		// The signed-in user's own sessions; the id is checked against them.
 		"POST /{tenant}/account/sessions/{id}/end": customerPage,
 		// Admins only; another desk's admin gets the login page.

@@ -73,6 +73,7 @@ func (s *Server) account(r *http.Request, u helpdesk.User) portal.Account {
 		Profile:      portal.ProfileForm{Name: u.Name, Phone: u.Phone, Language: u.Language},
 		DeskLanguage: desk,
 		Sessions:     sessions,
+		TwoFactorOn:  s.twoFactorOn(r, u),
 	}
 }
 

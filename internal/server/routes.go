@@ -44,6 +44,7 @@ func (s *Server) routes() chi.Router {
 			r.Post("/signup", s.h(s.signup))
 			s.authResetRoutes(r)
 			s.authSessionRoutes(r)
+			s.authTwoFactorRoutes(r)
 			s.portalTicketRoutes(r)
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
