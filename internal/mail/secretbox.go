@@ -16,7 +16,9 @@ import (
 type SecretBox struct{ aead cipher.AEAD }
 
 // NewSecretBox derives the box's key for IMAP passwords from secret.
-func NewSecretBox(secret []byte) *SecretBox { return NewSecretBoxFor(secret, "atiende-imap-password-v1") }
+func NewSecretBox(secret []byte) *SecretBox {
+	return NewSecretBoxFor(secret, "atiende-imap-password-v1")
+}
 
 // NewSecretBoxFor derives a box's key from secret and label: each kind of
 // secret (IMAP passwords, TOTP secrets) gets a key of its own, so one kind
