@@ -24,6 +24,8 @@
 --     derived from ATIENDE_MAIL_SECRET with a label of its own), whether
 --     it was confirmed, and the last time step used (no code is accepted
 --     twice). recovery_codes keeps the SHA-256 of each recovery code.
+--   * tenant_security holds a desk's access rules: whether staff must use
+--     two-step verification (forced enrolment at their next sign-in).
 --   * invitations gain the invitee's language, a second token for the
 --     mailed link (the on-screen one keeps working), the time of the last
 --     mail, and may invite customers too.
@@ -129,6 +131,13 @@ CREATE TABLE recovery_codes (
 );
 SELECT isolate_by_tenant('recovery_codes');
 
+CREATE TABLE tenant_security (
+    tenant_id         bigint PRIMARY KEY REFERENCES tenants (id),
+    require_staff_2fa boolean NOT NULL DEFAULT false,
+    updated_at        timestamptz NOT NULL
+);
+SELECT isolate_by_tenant('tenant_security');
+
 -- Claiming an account takes over the guest tickets opened with its address.
 CREATE INDEX tickets_guest_email ON tickets (tenant_id, lower(guest_email)) WHERE requester_id IS NULL;
 
@@ -143,6 +152,7 @@ ALTER TABLE invitations ADD CONSTRAINT invitations_role_check CHECK (role IN ('a
 -- +goose Down
 DROP INDEX tickets_guest_email;
 DROP TABLE user_sessions;
+DROP TABLE tenant_security;
 DROP TABLE recovery_codes;
 DROP TABLE user_factors;
 DROP TABLE password_tokens;

@@ -80,6 +80,16 @@ func init() {
 		"auth.2fa.reset_done":       "Quitamos su verificación en dos pasos.",
 		"error.totp_code":           "Ese código no es el que muestra la aplicación ahora. Espera al siguiente y vuelve a probar.",
 
+		"admin.audit.action.person.resend_invite":        "Invitación reenviada",
+		"admin.audit.action.person.reset_factors":        "Verificación en dos pasos quitada",
+		"admin.audit.action.settings.require_two_factor": "Verificación en dos pasos exigida al equipo",
+		"auth.require.title":                             "Verificación en dos pasos del equipo",
+		"auth.require.label":                             "Exigir la verificación en dos pasos a agentes y administradores",
+		"auth.require.help":                              "Quien no la tenga deberá activarla la próxima vez que inicie sesión, antes de usar la consola.",
+		"auth.require.submit":                            "Guardar",
+		"auth.require.saved":                             "Guardamos la regla de la verificación en dos pasos.",
+		"auth.require.enrol_now":                         "Este centro de ayuda exige la verificación en dos pasos al equipo. Actívala para continuar.",
+
 		"auth.signup.mailed_title": "Revisa tu correo",
 		"auth.signup.mailed":       "Ya hay una cuenta con esa dirección. Te enviamos un enlace para elegir tu contraseña: con él entrarás y verás todas tus solicitudes.",
 
@@ -193,6 +203,16 @@ func init() {
 		"auth.2fa.reset_help":       "If they lost their phone and recovery codes. Their sessions end and they are told by email; it goes in the change log.",
 		"auth.2fa.reset_done":       "Their two-step verification was removed.",
 		"error.totp_code":           "That's not the code the app shows now. Wait for the next one and try again.",
+
+		"admin.audit.action.person.resend_invite":        "Invitation resent",
+		"admin.audit.action.person.reset_factors":        "Two-step verification removed",
+		"admin.audit.action.settings.require_two_factor": "Two-step verification required of staff",
+		"auth.require.title":                             "Team two-step verification",
+		"auth.require.label":                             "Require two-step verification of agents and admins",
+		"auth.require.help":                              "Whoever doesn't have it must turn it on at their next sign-in, before using the console.",
+		"auth.require.submit":                            "Save",
+		"auth.require.saved":                             "The two-step verification rule is saved.",
+		"auth.require.enrol_now":                         "This help desk requires two-step verification of its team. Turn it on to continue.",
 
 		"auth.signup.mailed_title": "Check your email",
 		"auth.signup.mailed":       "There is an account with that address already. We sent you a link to choose your password: with it you'll get in and see all your requests.",

@@ -96,3 +96,27 @@ func (s *Store) DeleteFactors(ctx context.Context, tenant helpdesk.TenantID, use
 	})
 	return had, mapErr(err, "delete factors of %d", user)
 }
+
+// StaffTwoFactorRequired implements helpdesk.FactorStore.
+func (s *Store) StaffTwoFactorRequired(ctx context.Context, tenant helpdesk.TenantID) (bool, error) {
+	var on bool
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT require_staff_2fa FROM tenant_security WHERE tenant_id = $1`, int64(tenant)).Scan(&on)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return on, mapErr(err, "two-factor rule")
+}
+
+// SetStaffTwoFactorRequired implements helpdesk.FactorStore.
+func (s *Store) SetStaffTwoFactorRequired(ctx context.Context, tenant helpdesk.TenantID, on bool, at time.Time) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tenant_security (tenant_id, require_staff_2fa, updated_at) VALUES ($1, $2, $3)
+			ON CONFLICT (tenant_id) DO UPDATE SET require_staff_2fa = excluded.require_staff_2fa, updated_at = excluded.updated_at`,
+			int64(tenant), on, at)
+		return err
+	})
+	return mapErr(err, "set two-factor rule")
+}

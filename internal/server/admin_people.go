@@ -18,6 +18,7 @@ func (s *Server) adminPeopleRoutes(r chi.Router) {
 	r.Post("/people/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
 	r.Post("/people/invitations/{id}/resend", s.h(s.adminResendInvitation))
 	r.Post("/people/{id}/2fa/reset", s.h(s.adminResetFactors))
+	r.Post("/people/require-2fa", s.h(s.adminRequireTwoFactor))
 	r.Get("/people/{id}", s.h(s.adminPerson))
 	r.Post("/people/{id}/role", s.h(s.adminPersonRole))
 	r.Post("/people/{id}/active", s.h(s.adminPersonActive))
@@ -53,7 +54,11 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	vm := admin.PeopleView{
+	required, err := s.svc.StaffTwoFactorRequired(ctx, by)
+	if err != nil {
+		return err
+	}
+	vm := admin.PeopleView{RequireTwoFactor: required, RequireURL: adminPath(t, "/people/require-2fa"),
 		Frame: s.adminFrame(r, l.T("admin.nav.people"), "people"), InviteURL: adminPath(t, "/people/invite"),
 		Form: form, Errors: errs, Roles: inviteRoleOptions(l, form.Role), NewLink: link, NewEmail: email,
 		Languages: inviteLanguageOptions(l, t, form.Language),

@@ -87,6 +87,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.noteSignIn(w, r, u, true); err != nil {
 		return err
 	}
+	if enrol, err := s.enrolIfRequired(r, u); err != nil {
+		return err
+	} else if enrol != "" {
+		next = enrol
+	}
 	if next == "" || (!u.Role.IsStaff() && isConsolePath(t, next)) {
 		next = homeOf(t, u)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -25,6 +26,9 @@ const (
 	sessPendingTenant = "pending_tenant_id"
 	sessPendingAt     = "pending_at"
 	sessPendingNext   = "pending_next"
+	// sessMustEnrol marks a staff session that may only enrol a second
+	// factor: the desk requires one and the user has none.
+	sessMustEnrol = "must_enrol"
 )
 
 // pendingTTL bounds the second step: after it, start again.
@@ -204,6 +208,7 @@ func (s *Server) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error 
 	if err := s.signIn(r.Context(), u); err != nil {
 		return err
 	}
+	s.sessions.Remove(r.Context(), sessMustEnrol)
 	if err := s.noteSignIn(w, r, u, false); err != nil {
 		return err
 	}
@@ -261,4 +266,40 @@ func (s *Server) twoFactorOn(r *http.Request, u helpdesk.User) bool {
 		s.log.ErrorContext(r.Context(), "account: two-factor status", "err", err)
 	}
 	return on
+}
+
+// enrolIfRequired marks a new session of u as held until u turns
+// two-step verification on, when the desk requires it of u; it returns
+// where to go then.
+func (s *Server) enrolIfRequired(r *http.Request, u helpdesk.User) (string, error) {
+	must, err := s.svc.MustEnrol(r.Context(), u)
+	if err != nil || !must {
+		return "", err
+	}
+	s.sessions.Put(r.Context(), sessMustEnrol, true)
+	s.flash(r.Context(), "info", s.lang(r).T("auth.require.enrol_now"))
+	return tenantPath(tenantFrom(r), "/account/2fa"), nil
+}
+
+// heldForEnrolment reports whether this request must go to the
+// enrolment page instead: a held session may reach only that page, its
+// forms and sign-out.
+func (s *Server) heldForEnrolment(r *http.Request) bool {
+	if !s.sessions.GetBool(r.Context(), sessMustEnrol) {
+		return false
+	}
+	p := strings.TrimPrefix(r.URL.Path, tenantPath(tenantFrom(r), ""))
+	return !strings.HasPrefix(p, "/account/2fa") && p != "/logout"
+}
+
+func (s *Server) adminRequireTwoFactor(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	if err := s.svc.RequireStaffTwoFactor(r.Context(), adminActor(r), r.PostForm.Get("require") == "on"); err != nil {
+		return err
+	}
+	s.flash(r.Context(), "success", s.lang(r).T("auth.require.saved"))
+	http.Redirect(w, r, adminPath(tenantFrom(r), "/people"), http.StatusSeeOther)
+	return nil
 }

@@ -76,3 +76,41 @@ func TestTwoStepSignIn(t *testing.T) {
 	ag.login(d, d.customer)
 	assert.Equal(t, http.StatusNotFound, ag.post("/acme/admin/people/"+itoa(int64(d.agent.ID))+"/2fa/reset", nil).status)
 }
+
+// TestRequiredTwoStepForcesEnrolment: once an admin requires two-step
+// verification of staff, an agent without it signs in to the enrolment
+// page and can reach nothing else until it is on; customers are not held.
+func TestRequiredTwoStepForcesEnrolment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("acme")
+	gen := totp.Generator{}
+	e.svc.EnableTwoFactor(gen, mail.NewSecretBoxFor([]byte(strings.Repeat("z", 32)), "atiende-totp-secret-v1"))
+	admin := e.client()
+	admin.login(d, d.admin)
+	res := admin.post("/acme/admin/people/require-2fa", url.Values{"require": {"on"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	_, checked := admin.get("/acme/admin/people").doc.Find(`[data-testid="require-2fa"]`).Attr("checked")
+	assert.True(t, checked)
+
+	c := e.client()
+	res = c.post("/acme/login", url.Values{"email": {d.agent.Email}, "password": {testPassword}})
+	require.Equal(t, http.StatusSeeOther, res.status)
+	assert.Equal(t, "/acme/account/2fa", res.header.Get("Location"))
+	for _, p := range []string{"/acme/agent/", "/acme/account", "/acme/tickets"} {
+		res = c.get(p)
+		assert.Equal(t, http.StatusSeeOther, res.status, p)
+		assert.Equal(t, "/acme/account/2fa", res.header.Get("Location"), p)
+	}
+	require.Equal(t, http.StatusSeeOther, c.post("/acme/account/2fa/start", nil).status)
+	secret := text(c.get("/acme/account/2fa"), `[data-testid="twofactor-secret"]`)
+	code, err := gen.Code(secret, gen.Step(time.Now()))
+	require.NoError(t, err)
+	res = c.post("/acme/account/2fa/confirm", url.Values{"code": {code}})
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Equal(t, http.StatusOK, c.get("/acme/agent/").status, "enrolled: free to go")
+
+	cust := e.client()
+	cust.login(d, d.customer)
+	assert.Equal(t, http.StatusOK, cust.get("/acme/account").status, "customers are not held")
+}

@@ -20,6 +20,7 @@ func init() {
 		"POST /{tenant}/account/2fa/confirm":         customerPage,
 		"POST /{tenant}/account/2fa/disable":         customerPage,
 		"POST /{tenant}/admin/people/{id}/2fa/reset": staffPage,
+		"POST /{tenant}/admin/people/require-2fa":    staffPage,
 		// The signed-in user's own sessions; the id is checked against them.
 		"POST /{tenant}/account/sessions/{id}/end": customerPage,
 		// Admins only; another desk's admin gets the login page.

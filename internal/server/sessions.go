@@ -76,6 +76,10 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 				return err
 			}
 		}
+		if s.heldForEnrolment(r) {
+			http.Redirect(w, r, tenantPath(t, "/account/2fa"), http.StatusSeeOther)
+			return nil
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyUser, u)))
 		return nil
 	})
