@@ -44,9 +44,9 @@ type SessionStore interface {
 	RecordSession(ctx context.Context, tenant TenantID, user UserID, s Session, deviceHash []byte, epoch int) (knownDevice, first bool, err error)
 	// TouchSession records that the session with key was used at at.
 	TouchSession(ctx context.Context, tenant TenantID, key string, at time.Time) error
-	// Sessions lists user's sessions signed in at epoch and seen since
+	// UserSessions lists user's sessions signed in at epoch and seen since
 	// since that the store still holds, most recent first.
-	Sessions(ctx context.Context, tenant TenantID, user UserID, epoch int, since time.Time) ([]Session, error)
+	UserSessions(ctx context.Context, tenant TenantID, user UserID, epoch int, since time.Time) ([]Session, error)
 	// EndSession removes user's session id from the session store.
 	EndSession(ctx context.Context, tenant TenantID, user UserID, id int64) error
 }
@@ -98,7 +98,7 @@ func (s *Service) Sessions(ctx context.Context, by Actor, current string) ([]Ses
 		if err != nil {
 			return err
 		}
-		if out, err = tx.Sessions(ctx, by.Tenant, by.User, u.SessionEpoch, s.now().Add(-SessionIdle)); err != nil {
+		if out, err = tx.UserSessions(ctx, by.Tenant, by.User, u.SessionEpoch, s.now().Add(-SessionIdle)); err != nil {
 			return err
 		}
 		for i := range out {
@@ -120,7 +120,7 @@ func (s *Service) EndSession(ctx context.Context, by Actor, id int64, current st
 		if err != nil {
 			return err
 		}
-		list, err := tx.Sessions(ctx, by.Tenant, by.User, u.SessionEpoch, s.now().Add(-SessionIdle))
+		list, err := tx.UserSessions(ctx, by.Tenant, by.User, u.SessionEpoch, s.now().Add(-SessionIdle))
 		if err != nil {
 			return err
 		}

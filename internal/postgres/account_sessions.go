@@ -49,8 +49,8 @@ func (s *Store) TouchSession(ctx context.Context, tenant helpdesk.TenantID, key 
 	return mapErr(err, "touch session")
 }
 
-// Sessions implements helpdesk.SessionStore.
-func (s *Store) Sessions(ctx context.Context, tenant helpdesk.TenantID, user helpdesk.UserID, epoch int, since time.Time) ([]helpdesk.Session, error) {
+// UserSessions implements helpdesk.SessionStore.
+func (s *Store) UserSessions(ctx context.Context, tenant helpdesk.TenantID, user helpdesk.UserID, epoch int, since time.Time) ([]helpdesk.Session, error) {
 	var out []helpdesk.Session
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT us.id, us.store_key, us.device, us.address, us.created_at, us.last_seen_at
