@@ -55,13 +55,11 @@ func (h *Hasher) Weakness(pw string, inputs ...string) string {
 func explain(m *match.Match, personal []string) string {
 	switch m.Pattern {
 	case "dictionary":
+		if isPersonal(m.MatchedWord, personal) {
+			return "error.password_personal"
+		}
 		switch m.DictionaryName {
-		case "user_inputs":
-			if isPersonal(m.MatchedWord, personal) {
-				return "error.password_personal"
-			}
-			return "error.password_common"
-		case "passwords":
+		case "user_inputs", "passwords":
 			return "error.password_common"
 		}
 		return "error.password_words"
@@ -94,7 +92,8 @@ func personalWords(inputs []string) []string {
 func mostlyPersonal(pw string, seq []*match.Match, personal []string) bool {
 	n := 0
 	for _, m := range seq {
-		if m.Pattern == "dictionary" && m.DictionaryName == "user_inputs" && isPersonal(m.MatchedWord, personal) {
+		// Any dictionary: a surname may match zxcvbn's own list first.
+		if m.Pattern == "dictionary" && isPersonal(m.MatchedWord, personal) {
 			n += len([]rune(m.Token))
 		}
 	}
