@@ -25,6 +25,7 @@ import (
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
+	"github.com/atiende/atiende/internal/totp"
 )
 
 func main() {
@@ -267,7 +268,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		// IMAP settings name a tenant's server: never an internal address.
 		helpdesk.WithIMAP(mail.NewSecretBox(secret), mail.CheckHost),
 		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}),
-		helpdesk.WithKB(markdown.New()))
+		helpdesk.WithKB(markdown.New()),
+		helpdesk.WithTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1")))
 	channel := emailChannel(cfg, log, svc, store, signer)
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)

@@ -170,7 +170,7 @@ var options = []option{
 			c.WorkerConcurrency = n
 			return nil
 		}},
-	{"ATIENDE_DEMO_PASSWORD", "demo-password", "demo-password", "password of the demo users created by `atiende demo`",
+	{"ATIENDE_DEMO_PASSWORD", "demo-password", "faro-verde-costa", "password of the demo users created by `atiende demo`",
 		func(c *Config, v string) error { c.DemoPassword = v; return nil }},
 	{"ATIENDE_SMTP_ADDR", "smtp-addr", ":2525", "address the inbound SMTP server listens on (off: no inbound mail)",
 		func(c *Config, v string) error {

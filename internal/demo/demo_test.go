@@ -27,7 +27,7 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 2), clock.Now, helpdesk.WithKB(markdown.New()))
 
 	began := time.Now()
-	res, err := demo.Load(ctx, svc, clock, "demo-password")
+	res, err := demo.Load(ctx, svc, clock, "faro-verde-costa")
 	require.NoError(t, err)
 	require.True(t, res.Created)
 	t.Logf("demo loaded in %s", time.Since(began))
@@ -37,7 +37,7 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	home, err := svc.HelpCentre(ctx, guest, "es")
 	require.NoError(t, err)
 	assert.Len(t, home.Categories, 3)
-	staff, err := svc.Authenticate(ctx, res.Tenant.ID, "agente@demo.example", "demo-password")
+	staff, err := svc.Authenticate(ctx, res.Tenant.ID, "agente@demo.example", "faro-verde-costa")
 	require.NoError(t, err)
 	arts, err := svc.KBAdminArticles(ctx, staff.Actor(), helpdesk.KBListQuery{})
 	require.NoError(t, err)
@@ -51,10 +51,10 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	}
 	assert.False(t, clock.Now().After(now), "no demo activity lies in the future")
 
-	admin, err := svc.Authenticate(ctx, res.Tenant.ID, "admin@demo.example", "demo-password")
+	admin, err := svc.Authenticate(ctx, res.Tenant.ID, "admin@demo.example", "faro-verde-costa")
 	require.NoError(t, err)
 	for _, l := range demo.Logins {
-		u, err := svc.Authenticate(ctx, res.Tenant.ID, l.Email, "demo-password")
+		u, err := svc.Authenticate(ctx, res.Tenant.ID, l.Email, "faro-verde-costa")
 		require.NoError(t, err, l.Email)
 		assert.Equal(t, l.Role, u.Role)
 	}
@@ -101,7 +101,7 @@ func TestDemoHasTicketsInEveryStatusAndLoadsOnce(t *testing.T) {
 	assert.Positive(t, s.SLA[helpdesk.MetricFirstReply].Breached, "some breaches")
 	assert.Greater(t, s.SLA[helpdesk.MetricFirstReply].Achieved, s.SLA[helpdesk.MetricFirstReply].Breached)
 
-	again, err := demo.Load(ctx, svc, clock, "demo-password")
+	again, err := demo.Load(ctx, svc, clock, "faro-verde-costa")
 	require.NoError(t, err)
 	assert.False(t, again.Created, "loading twice changes nothing")
 	counts2, err := svc.CountTickets(ctx, admin.Actor(), views)

@@ -82,6 +82,9 @@ type MailContent struct {
 	// a fresh survey link for a solved notice. Empty otherwise.
 	TrackToken  string
 	RatingToken string
+	// ClaimToken is a fresh first-password link for an acknowledgement to
+	// a requester whose account has no password yet (account_reset.go).
+	ClaimToken string
 	// Templates holds the desk's own text for this kind of notice, by
 	// language ("es", "en"); empty when it has none.
 	Templates map[string]string
@@ -127,6 +130,11 @@ func (s *Service) MailContent(ctx context.Context, tenant TenantID, m OutboundMa
 			m.Kind == MailRuleNotice && m.Recipient == 0
 		if toRequester && t.Requester.IsGuest() && NormaliseEmail(t.Requester.Email) == NormaliseEmail(m.To) {
 			if out.TrackToken, err = s.newGuestLink(ctx, tx, tenant, t.ID, t.Requester.Email, s.now()); err != nil {
+				return err
+			}
+		}
+		if m.Kind == MailAck && !t.Requester.IsGuest() && t.Requester.User == m.Recipient {
+			if out.ClaimToken, err = s.claimLink(ctx, tx, tenant, m.Recipient); err != nil {
 				return err
 			}
 		}

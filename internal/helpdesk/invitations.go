@@ -25,6 +25,11 @@ type Invitation struct {
 	RevokedAt  time.Time
 	User       UserID // the account made when accepted
 	TokenHash  []byte // set when creating; never read back
+	// Language is the invitee's: their mail's and their account's ("" is
+	// the desk's).
+	Language string
+	// MailedAt is when the invitation was last mailed; zero if never.
+	MailedAt time.Time
 }
 
 // Pending reports whether inv may still be accepted at now.
@@ -50,14 +55,15 @@ type InvitationStore interface {
 
 // InviteInput is the invitation form.
 type InviteInput struct {
-	Email string
-	Name  string
-	Role  string
+	Email    string
+	Name     string
+	Role     string
+	Language string // "es", "en" or "" for the desk's
 }
 
-// Invite creates an invitation and returns it with the token for its link
-// (shown once to the admin until email sends it). An email that already
-// has an account is refused.
+// Invite creates an invitation, queues its mail (account_invite.go) and
+// returns it with the token of its on-screen link, shown once to the
+// admin as a fallback. An email that already has an account is refused.
 func (s *Service) Invite(ctx context.Context, by Actor, in InviteInput) (Invitation, string, error) {
 	inv := Invitation{Email: NormaliseEmail(in.Email), Name: CleanLine(in.Name), InvitedBy: by.User}
 	var v ValidationError
@@ -66,10 +72,16 @@ func (s *Service) Invite(ctx context.Context, by Actor, in InviteInput) (Invitat
 		v.Add("name", "error.too_long")
 	}
 	r, err := ParseRole(in.Role)
-	if err != nil || !r.IsStaff() {
+	if err != nil {
 		v.Add("role", "error.invalid")
 	}
 	inv.Role = r
+	switch in.Language {
+	case "", "es", "en":
+		inv.Language = in.Language
+	default:
+		v.Add("language", "error.invalid")
+	}
 	if err := v.Err(); err != nil {
 		// An outsider learns nothing from the validation of a form they
 		// cannot reach: check the actor first.
@@ -91,6 +103,9 @@ func (s *Service) Invite(ctx context.Context, by Actor, in InviteInput) (Invitat
 		now := s.now()
 		inv.CreatedAt, inv.ExpiresAt = now, now.Add(invitationTTL)
 		if inv, err = tx.CreateInvitation(ctx, by.Tenant, inv); err != nil {
+			return err
+		}
+		if err := queueInvitationMail(ctx, tx, by.Tenant, inv, now); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, by, AuditEntry{Action: "person.invite", ObjectKind: "invitation", ObjectID: int64(inv.ID), ObjectLabel: inv.Email,
@@ -178,6 +193,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, tenant TenantID, token s
 		if err != nil {
 			return err
 		}
+		s.checkPasswordAgainst(&v, "password", in.Password, inv.Email, in.Name)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -185,8 +201,10 @@ func (s *Service) AcceptInvitation(ctx context.Context, tenant TenantID, token s
 		if err != nil {
 			return fmt.Errorf("helpdesk: hash password: %w", err)
 		}
-		lang := ""
-		if in.Language == "es" || in.Language == "en" {
+		// The language the admin chose for the invitee, else the one
+		// they read the invitation page in.
+		lang := inv.Language
+		if lang == "" && (in.Language == "es" || in.Language == "en") {
 			lang = in.Language
 		}
 		out, err = tx.CreateUser(ctx, tenant, User{Email: inv.Email, Name: in.Name, Role: inv.Role, PasswordHash: hash, Language: lang, Active: true})

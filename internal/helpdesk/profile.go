@@ -131,6 +131,7 @@ func (s *Service) ChangePassword(ctx context.Context, by Actor, current, newPass
 		if !ok {
 			v.Add("current_password", "error.current_password")
 		}
+		s.checkPasswordAgainst(&v, "new_password", newPassword, u.Email, u.Name)
 	}
 	if err := v.Err(); err != nil {
 		return 0, err
@@ -139,11 +140,14 @@ func (s *Service) ChangePassword(ctx context.Context, by Actor, current, newPass
 	if err != nil {
 		return 0, fmt.Errorf("helpdesk: hash password: %w", err)
 	}
-	epoch, err := s.store.SetPassword(ctx, by.Tenant, by.User, hash)
-	if err != nil {
-		return 0, fmt.Errorf("helpdesk: change password: %w", err)
-	}
-	return epoch, nil
+	var epoch int
+	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		if epoch, err = tx.SetPassword(ctx, by.Tenant, by.User, hash); err != nil {
+			return fmt.Errorf("helpdesk: change password: %w", err)
+		}
+		return afterPasswordChange(ctx, tx, by.Tenant, by.User, s.now())
+	})
+	return epoch, err
 }
 
 // SignOutEverywhere ends every session of the acting user and returns the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,20 @@ type profileFake struct {
 	Store
 	users map[UserID]User
 	calls int // writes
+	mails []AccountMail
+}
+
+func (f *profileFake) InTx(ctx context.Context, tenant TenantID, fn func(Store) error) error {
+	return fn(f)
+}
+
+func (f *profileFake) VoidPasswordTokens(context.Context, TenantID, UserID, time.Time) error {
+	return nil
+}
+
+func (f *profileFake) QueueAccountMail(ctx context.Context, tenant TenantID, m AccountMail) (AccountMailID, error) {
+	f.mails = append(f.mails, m)
+	return AccountMailID(len(f.mails)), nil
 }
 
 func (f *profileFake) user(tenant TenantID, id UserID) (User, error) {
@@ -76,6 +91,18 @@ func (h *plainHasher) Hash(ctx context.Context, pw string) (string, error) { ret
 func (h *plainHasher) Verify(ctx context.Context, pw, hash string) (bool, error) {
 	h.verified++
 	return hash == "h:"+pw, nil
+}
+
+// Weakness stands in for the zxcvbn estimate (tested in internal/password):
+// the domain must ask it, with the user's own words.
+func (h *plainHasher) Weakness(pw string, inputs ...string) string {
+	switch {
+	case pw == "Password123":
+		return "error.password_common"
+	case len(inputs) > 0 && strings.Contains(strings.ToLower(pw), strings.Split(inputs[0], "@")[0]):
+		return "error.password_personal"
+	}
+	return ""
 }
 
 const (
@@ -207,6 +234,8 @@ func TestChangePassword(t *testing.T) {
 			want: map[string]string{"new_password": "error.password_short"}, verified: 1},
 		{name: "new common", current: oldPassword, newPass: "Password123",
 			want: map[string]string{"new_password": "error.password_common"}, verified: 1},
+		{name: "new holds the user's name", current: oldPassword, newPass: "luis luis luis luis",
+			want: map[string]string{"new_password": "error.password_personal"}, verified: 1},
 		{name: "new equals current", current: oldPassword, newPass: oldPassword,
 			want: map[string]string{"new_password": "error.password_same"}, verified: 1},
 		{name: "both wrong", current: "no es esta", newPass: "",

@@ -32,6 +32,8 @@ type Service struct {
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error
 	kbRender  KBRenderer // see WithKB
+	// twoFactor makes and checks TOTP codes (see WithTwoFactor).
+	twoFactor *twoFactor
 }
 
 // Option configures a Service at construction.

@@ -36,4 +36,7 @@ type Store interface {
 	KBStore
 	IdempotencyStore
 	DeviceStore
+	AccountMailStore
+	SessionStore
+	FactorStore
 }

@@ -70,7 +70,7 @@ func Render(m Message) (Rendered, error) {
 	}
 	t := m.Content.Ticket
 	subject := "[" + t.Number.String() + "] " + t.Subject
-	b := compose(m, lang)
+	b := withClaimLink(compose(m, lang), m, lang)
 
 	var text strings.Builder
 	if b.Greeting != "" {

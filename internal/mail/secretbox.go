@@ -15,10 +15,17 @@ import (
 // unreadable: admins then type them again.
 type SecretBox struct{ aead cipher.AEAD }
 
-// NewSecretBox derives the box's key from secret.
+// NewSecretBox derives the box's key for IMAP passwords from secret.
 func NewSecretBox(secret []byte) *SecretBox {
+	return NewSecretBoxFor(secret, "atiende-imap-password-v1")
+}
+
+// NewSecretBoxFor derives a box's key from secret and label: each kind of
+// secret (IMAP passwords, TOTP secrets) gets a key of its own, so one kind
+// of sealed value never opens as another.
+func NewSecretBoxFor(secret []byte, label string) *SecretBox {
 	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("atiende-imap-password-v1"))
+	m.Write([]byte(label))
 	block, err := aes.NewCipher(m.Sum(nil))
 	if err != nil {
 		panic(err) // a 32-byte key never fails

@@ -97,6 +97,15 @@ func (w *Worker) Handle(ctx context.Context, j jobs.MailJob, attempt int) (err e
 				return err // retried: Deliver sees the state and sends nothing twice unless the record failed
 			}
 		}
+	case "account":
+		return w.handleAccount(ctx, j.Tenant, j.ID, attempt)
+	case "account_request":
+		if err := w.Outbound.Service.ResolveAccountRequest(ctx, j.Tenant, j.ID); err != nil {
+			if attempt >= w.MaxInbound {
+				return river.JobCancel(err)
+			}
+			return err
+		}
 	case "guest_request":
 		if err := w.Inbound.Service.ResolveGuestLinkRequest(ctx, j.Tenant, j.ID); err != nil {
 			if attempt >= w.MaxInbound {

@@ -119,15 +119,20 @@ func (s *Store) SetAgentRouting(ctx context.Context, tenant helpdesk.TenantID, i
 	return mapErr(err, "set agent routing %d", id)
 }
 
-const invitationColumns = `id, email, name, role, invited_by, created_at, expires_at, accepted_at, revoked_at, coalesce(user_id, 0)`
+const invitationColumns = `id, email, name, role, invited_by, created_at, expires_at, accepted_at, revoked_at, coalesce(user_id, 0),
+	language, mailed_at`
 
 func scanInvitation(row pgx.Row) (helpdesk.Invitation, error) {
 	var inv helpdesk.Invitation
 	var id, by, user int64
 	var role string
-	var accepted, revoked *time.Time
-	if err := row.Scan(&id, &inv.Email, &inv.Name, &role, &by, &inv.CreatedAt, &inv.ExpiresAt, &accepted, &revoked, &user); err != nil {
+	var accepted, revoked, mailed *time.Time
+	if err := row.Scan(&id, &inv.Email, &inv.Name, &role, &by, &inv.CreatedAt, &inv.ExpiresAt, &accepted, &revoked, &user,
+		&inv.Language, &mailed); err != nil {
 		return inv, err
+	}
+	if mailed != nil {
+		inv.MailedAt = mailed.UTC()
 	}
 	inv.ID, inv.Role, inv.InvitedBy, inv.User = helpdesk.InvitationID(id), helpdesk.Role(role), helpdesk.UserID(by), helpdesk.UserID(user)
 	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()
@@ -150,10 +155,10 @@ func (s *Store) CreateInvitation(ctx context.Context, tenant helpdesk.TenantID, 
 			return err
 		}
 		var err error
-		out, err = scanInvitation(tx.QueryRow(ctx, `INSERT INTO invitations (tenant_id, token_hash, email, name, role, invited_by, created_at, expires_at)
-			VALUES (@tenant, @hash, @email, @name, @role, @by, @created, @expires) RETURNING `+invitationColumns, pgx.NamedArgs{
+		out, err = scanInvitation(tx.QueryRow(ctx, `INSERT INTO invitations (tenant_id, token_hash, email, name, role, invited_by, created_at, expires_at, language)
+			VALUES (@tenant, @hash, @email, @name, @role, @by, @created, @expires, @language) RETURNING `+invitationColumns, pgx.NamedArgs{
 			"tenant": int64(tenant), "hash": inv.TokenHash, "email": inv.Email, "name": inv.Name, "role": inv.Role.String(),
-			"by": int64(inv.InvitedBy), "created": inv.CreatedAt, "expires": inv.ExpiresAt,
+			"by": int64(inv.InvitedBy), "created": inv.CreatedAt, "expires": inv.ExpiresAt, "language": inv.Language,
 		}))
 		return err
 	})
@@ -166,7 +171,7 @@ func (s *Store) InvitationByHash(ctx context.Context, tenant helpdesk.TenantID, 
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var err error
 		out, err = scanInvitation(tx.QueryRow(ctx, `SELECT `+invitationColumns+` FROM invitations
-			WHERE tenant_id = $1 AND token_hash = $2 FOR UPDATE`, int64(tenant), hash))
+			WHERE tenant_id = $1 AND (token_hash = $2 OR mail_token_hash = $2) FOR UPDATE`, int64(tenant), hash))
 		return err
 	})
 	return out, mapErr(err, "invitation")

@@ -16,6 +16,9 @@ func (s *Server) adminPeopleRoutes(r chi.Router) {
 	r.Get("/people", s.h(s.adminPeople))
 	r.Post("/people/invite", s.h(s.adminInvite))
 	r.Post("/people/invitations/{id}/revoke", s.h(s.adminRevokeInvitation))
+	r.Post("/people/invitations/{id}/resend", s.h(s.adminResendInvitation))
+	r.Post("/people/{id}/2fa/reset", s.h(s.adminResetFactors))
+	r.Post("/people/require-2fa", s.h(s.adminRequireTwoFactor))
 	r.Get("/people/{id}", s.h(s.adminPerson))
 	r.Post("/people/{id}/role", s.h(s.adminPersonRole))
 	r.Post("/people/{id}/active", s.h(s.adminPersonActive))
@@ -51,9 +54,14 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	vm := admin.PeopleView{
+	required, err := s.svc.StaffTwoFactorRequired(ctx, by)
+	if err != nil {
+		return err
+	}
+	vm := admin.PeopleView{RequireTwoFactor: required, RequireURL: adminPath(t, "/people/require-2fa"),
 		Frame: s.adminFrame(r, l.T("admin.nav.people"), "people"), InviteURL: adminPath(t, "/people/invite"),
-		Form: form, Errors: errs, Roles: roleOptions(l, form.Role), NewLink: link, NewEmail: email,
+		Form: form, Errors: errs, Roles: inviteRoleOptions(l, form.Role), NewLink: link, NewEmail: email,
+		Languages: inviteLanguageOptions(l, t, form.Language),
 	}
 	loc := deskLocation(t)
 	for _, u := range people {
@@ -77,6 +85,8 @@ func (s *Server) renderPeople(w http.ResponseWriter, r *http.Request, status int
 			ID: idString(inv.ID), Email: inv.Email, Role: roleLabel(l, inv.Role),
 			Expires:   l.T("admin.people.expires", formatTime(l, loc, inv.ExpiresAt)),
 			RevokeURL: adminPath(t, "/people/invitations/"+idString(inv.ID)+"/revoke"),
+			ResendURL: adminPath(t, "/people/invitations/"+idString(inv.ID)+"/resend"),
+			Mailed:    invitationMailed(l, inv, loc),
 		})
 	}
 	return s.render(w, r, status, admin.PeoplePage(vm))
@@ -90,8 +100,9 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, l := tenantFrom(r), s.lang(r)
 	f := r.PostForm
-	form := admin.InviteForm{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role")}
-	inv, token, err := s.svc.Invite(r.Context(), adminActor(r), helpdesk.InviteInput{Email: form.Email, Name: form.Name, Role: form.Role})
+	form := admin.InviteForm{Email: f.Get("email"), Name: f.Get("name"), Role: f.Get("role"), Language: f.Get("language")}
+	inv, token, err := s.svc.Invite(r.Context(), adminActor(r), helpdesk.InviteInput{Email: form.Email, Name: form.Name, Role: form.Role,
+		Language: form.Language})
 	if err != nil {
 		errs, ok := fieldErrors(l, err)
 		if !ok {
@@ -102,7 +113,7 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 	link := s.cfg.BaseURL + tenantPath(t, "/invitations/"+token)
 	// The flash is shown on this very page.
 	s.flash(r.Context(), "success", l.T("admin.people.invited", inv.Email))
-	return s.renderPeople(w, r, http.StatusOK, admin.InviteForm{Role: form.Role}, nil, link, inv.Email)
+	return s.renderPeople(w, r, http.StatusOK, admin.InviteForm{Role: form.Role, Language: form.Language}, nil, link, inv.Email)
 }
 
 func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) error {
@@ -149,7 +160,8 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, status int
 	vm := admin.PersonView{
 		Frame: s.adminFrame(r, u.Name, "people"), BackURL: adminPath(t, "/people"), Name: u.Name, Email: u.Email,
 		Active: u.Active, Self: u.ID == by.User, RoleURL: adminPath(t, base+"/role"), ActiveURL: adminPath(t, base+"/active"),
-		RoutingURL: adminPath(t, base+"/routing"), Roles: roleOptions(l, u.Role.String()), Errors: errs,
+		ResetFactorsURL: adminPath(t, base+"/2fa/reset"),
+		RoutingURL:      adminPath(t, base+"/routing"), Roles: roleOptions(l, u.Role.String()), Errors: errs,
 		TicketsCapped: len(open) >= 100,
 	}
 	skills, member, capText := map[string]bool{}, map[string]bool{}, ""

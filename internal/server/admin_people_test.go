@@ -35,8 +35,8 @@ func TestInvitationFlowAndTokens(t *testing.T) {
 	other := e.newDesk("otro")
 	c := e.adminClient(d)
 
-	// Refused: bad email, a role that is not staff, an email with an account.
-	res := c.post(adminPath(d, "/people/invite"), url.Values{"email": {"no es correo"}, "role": {"customer"}})
+	// Refused: bad email, an unknown role, an email with an account.
+	res := c.post(adminPath(d, "/people/invite"), url.Values{"email": {"no es correo"}, "role": {"superuser"}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.NotEmpty(t, text(res, `[data-testid="error-email"]`))
 	assert.NotEmpty(t, text(res, `[data-testid="error-role"]`))

@@ -69,11 +69,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if held, err := s.secondStep(w, r, u, next); held || err != nil {
+		return err
+	}
 	if err := s.signIn(r.Context(), u); err != nil {
 		return err
 	}
 	if err := s.rememberDevice(w, r, t, u); err != nil {
 		return err
+	}
+	if err := s.noteSignIn(w, r, u, true); err != nil {
+		return err
+	}
+	if enrol, err := s.enrolIfRequired(r, u); err != nil {
+		return err
+	} else if enrol != "" {
+		next = enrol
 	}
 	if next == "" || (!u.Role.IsStaff() && isConsolePath(t, next)) {
 		next = homeOf(t, u)
@@ -118,6 +129,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.svc.RegisterCustomer(r.Context(), t.ID, in)
+	if errors.Is(err, helpdesk.ErrLinkMailed) {
+		c := s.chrome(r, l.T("auth.signup.mailed_title"))
+		return s.render(w, r, http.StatusOK, portal.ForgotPage(portal.Forgot{Chrome: c, Sent: true, FromSignup: true}))
+	}
 	if err != nil {
 		errs, ok := fieldErrors(l, err)
 		if !ok {
@@ -128,6 +143,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusUnprocessableEntity, portal.SignupPage(portal.Signup{Chrome: c, Form: form}))
 	}
 	if err := s.signIn(r.Context(), u); err != nil {
+		return err
+	}
+	if err := s.noteSignIn(w, r, u, true); err != nil {
 		return err
 	}
 	s.flash(r.Context(), "success", l.T("signup.done", u.Name))

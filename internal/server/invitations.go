@@ -48,8 +48,11 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 	if err := s.signIn(ctx, u); err != nil {
 		return err
 	}
+	if err := s.noteSignIn(w, r, u, true); err != nil {
+		return err
+	}
 	s.flash(ctx, "success", l.T("admin.invitation.welcome", u.Name))
-	http.Redirect(w, r, tenantPath(t, "/agent/"), http.StatusSeeOther)
+	http.Redirect(w, r, homeOf(t, u), http.StatusSeeOther)
 	return nil
 }
 

@@ -39,6 +39,9 @@ func (s *Server) createDesk(w http.ResponseWriter, r *http.Request) error {
 	if err := s.signIn(r.Context(), admin); err != nil {
 		return err
 	}
+	if err := s.noteSignIn(w, r, admin, true); err != nil {
+		return err
+	}
 	s.flash(r.Context(), "success", l.T("landing.created", t.Name))
 	http.Redirect(w, r, tenantPath(t, "/agent/"), http.StatusSeeOther)
 	return nil

@@ -62,11 +62,18 @@ func (s *Server) account(r *http.Request, u helpdesk.User) portal.Account {
 	if !ok {
 		desk = i18n.Default
 	}
+	sessions, err := s.sessionRows(r, u)
+	if err != nil {
+		// The list is a convenience on a page whose forms must still work.
+		s.log.ErrorContext(r.Context(), "account: list sessions", "err", err)
+	}
 	return portal.Account{
 		Chrome:       s.chrome(r, l.T("account.title")),
 		Email:        u.Email,
 		Profile:      portal.ProfileForm{Name: u.Name, Phone: u.Phone, Language: u.Language},
 		DeskLanguage: desk,
+		Sessions:     sessions,
+		TwoFactorOn:  s.twoFactorOn(r, u),
 	}
 }
 
@@ -176,6 +183,9 @@ func (s *Server) accountSessions(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) resignIn(w http.ResponseWriter, r *http.Request, u helpdesk.User, epoch int, msgKey string) error {
 	u.SessionEpoch = epoch
 	if err := s.signIn(r.Context(), u); err != nil {
+		return err
+	}
+	if err := s.noteSignIn(w, r, u, false); err != nil {
 		return err
 	}
 	s.flash(r.Context(), "success", s.lang(r).T(msgKey))

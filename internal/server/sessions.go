@@ -72,6 +72,13 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		if now.Sub(last) > sessionTouch {
 			s.sessions.Put(ctx, sessLastSeen, now.Unix())
+			if err := s.svc.TouchSession(ctx, t.ID, s.storeKey(r)); err != nil {
+				return err
+			}
+		}
+		if s.heldForEnrolment(r) {
+			http.Redirect(w, r, tenantPath(t, "/account/2fa"), http.StatusSeeOther)
+			return nil
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyUser, u)))
 		return nil

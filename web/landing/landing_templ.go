@@ -238,7 +238,7 @@ func Page(vm Landing) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "password", Label: vm.Chrome.L.T("form.password"), Type: "password", Error: vm.Form.Errors["password"], Required: true, MinLength: 8, MaxLength: 128, Autocomplete: "new-password", Help: vm.Chrome.L.T("form.password_help")}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "password", Label: vm.Chrome.L.T("form.password"), Type: "password", Error: vm.Form.Errors["password"], Required: true, MinLength: 10, MaxLength: 128, Autocomplete: "new-password", Help: vm.Chrome.L.T("form.password_help")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
