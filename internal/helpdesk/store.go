@@ -32,4 +32,5 @@ type Store interface {
 	RoutingStore
 	AutomationStore
 	MailStore
+	APIStore
 }

@@ -34,6 +34,7 @@ var adminSections = []adminSection{
 	{"sla", "/admin/sla", "admin.nav.sla"},
 	{"automation", "/admin/automation", "admin.nav.automation"},
 	{"email", "/admin/email", "admin.nav.email"},
+	{"api", "/admin/api", "admin.nav.api"},
 	{"macros", "/agent/macros", "admin.nav.macros"},
 	{"settings", "/admin/settings", "admin.nav.settings"},
 	{"audit", "/admin/audit", "admin.nav.audit"},
@@ -54,6 +55,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminSLARoutes(r)
 	s.adminAutomationRoutes(r)
 	s.adminEmailRoutes(r)
+	s.adminAPIRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

@@ -33,6 +33,8 @@ type Server struct {
 	router   chi.Router
 	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
 	changes *changeHub
+	// apiLimits counts API requests per token (see apiLimiter).
+	apiLimits *apiLimiter
 }
 
 // Deps are what New needs.
@@ -51,7 +53,7 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
-		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub()}
+		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter()}
 	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
 	// off; the maintenance job (internal/jobs) does that work once for all servers.
 	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
