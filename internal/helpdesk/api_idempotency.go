@@ -22,10 +22,10 @@ var ErrInFlight = errors.New("a request with this idempotency key is in progress
 // after idempotencyStale; a concurrent retry waits up to idempotencyWait
 // for the first answer.
 const (
-	IdempotencyTTL   = 24 * time.Hour
-	idempotencyStale = 2 * time.Minute
-	idempotencyWait  = 10 * time.Second
-	idempotencyPoll  = 25 * time.Millisecond
+	IdempotencyTTL    = 24 * time.Hour
+	idempotencyStale  = 2 * time.Minute
+	idempotencyWait   = 10 * time.Second
+	idempotencyPoll   = 25 * time.Millisecond
 	maxIdempotencyKey = 255
 )
 

@@ -107,4 +107,3 @@ func (s *Server) apiDocs(w http.ResponseWriter, r *http.Request) error {
 		SpecURL: tenantPath(t, "/api/v1/openapi.json"), Ops: ops}
 	return s.render(w, r, http.StatusOK, admin.APIDocsPage(vm))
 }
-

@@ -303,4 +303,3 @@ func mergeInvalid(v *helpdesk.ValidationError, err error) {
 		}
 	}
 }
-

@@ -127,7 +127,9 @@ func (s *Server) patchSteps(r *http.Request, c *apiCall, in apiTicketPatch) ([]t
 		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.SetTags(ctx, by, at, tags) })
 	}
 	if len(in.AddTags) > 0 {
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.AddTags(ctx, by, at, in.AddTags) })
+		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) {
+			return s.svc.AddTags(ctx, by, at, in.AddTags)
+		})
 	}
 	if in.Status != nil {
 		st, err := helpdesk.ParseStatus(*in.Status)
