@@ -63,6 +63,11 @@ func init() {
 		"api.problem.media_type":      "Envía Content-Type: application/json",
 		"api.problem.server":          "Algo ha fallado; inténtalo de nuevo",
 		"api.docs.title":              "Referencia de la API",
+		"api.call.caller":             "Llamada de",
+		"api.call.start":              "Inicio de la llamada",
+		"api.call.duration":           "Duración",
+		"api.call.min_sec":            "%d min %d s",
+		"api.call.agent":              "Atendida por",
 	})
 	register(EN, map[string]string{
 		"admin.nav.api":               "API",
@@ -124,5 +129,10 @@ func init() {
 		"api.problem.media_type":      "Send Content-Type: application/json",
 		"api.problem.server":          "Something failed; please try again",
 		"api.docs.title":              "API reference",
+		"api.call.caller":             "Call from",
+		"api.call.start":              "Call started",
+		"api.call.duration":           "Duration",
+		"api.call.min_sec":            "%d min %d s",
+		"api.call.agent":              "Taken by",
 	})
 }

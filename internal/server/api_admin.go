@@ -116,7 +116,7 @@ func (s *Server) renderAPIPage(w http.ResponseWriter, r *http.Request, status in
 		vm.Rows = append(vm.Rows, row)
 	}
 	for _, sc := range helpdesk.APIScopes() {
-		vm.Scopes = append(vm.Scopes, admin.Option{Value: string(sc), Label: l.T("api.scope." + string(sc))})
+		vm.Scopes = append(vm.Scopes, admin.Option{Value: string(sc), Label: l.T(msgKey("api.scope.", string(sc)))})
 	}
 	vm.ActingAs = []admin.Option{{Value: "integration", Label: l.T("api.admin.integration"), Selected: form.ActingAs == "integration"}}
 	for _, u := range agents {

@@ -50,6 +50,9 @@ func TestAPIOpensPhoneTicketAndReadsItBack(t *testing.T) {
 	page := admin.get("/demo/agent/tickets/" + n)
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Contains(t, page.body, "Centralita")
+	assert.Equal(t, "+34 600 000 000", text(page, `[data-testid="call-caller"]`))
+	assert.Equal(t, "4 min 0 s", text(page, `[data-testid="call-duration"]`))
+	assert.Equal(t, "Agent demo", text(page, `[data-testid="call-agent"]`))
 
 	list := c.call(http.MethodGet, apiBase(d)+"/tickets?channel=phone&limit=1", nil)
 	require.Equal(t, http.StatusOK, list.status)

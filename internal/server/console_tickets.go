@@ -144,6 +144,9 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	if err := s.liveWorkspace(r, tk, st, &vm); err != nil {
 		return err
 	}
+	if err := s.apiCallWorkspace(r, tk, &vm); err != nil {
+		return err
+	}
 	var macros []helpdesk.Macro
 	if !tk.Status.Final() {
 		if macros, err = s.assignmentOptions(r, tk, &vm); err != nil {
