@@ -80,6 +80,7 @@ CREATE TABLE webhook_subscriptions (
     active          boolean NOT NULL DEFAULT true,
     failures        integer NOT NULL DEFAULT 0,
     disabled_reason text NOT NULL DEFAULT '',
+    lease_until     timestamptz,
     created_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, group_id) REFERENCES groups (tenant_id, id),

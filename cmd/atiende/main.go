@@ -21,6 +21,7 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
+	"github.com/atiende/atiende/internal/netguard"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
@@ -342,6 +343,8 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	// IMAP settings name a tenant's server: never an internal address.
 	svc.EnableIMAP(mail.NewSecretBox(secret), mail.CheckHost)
 	svc.SetSLANotifier(helpdesk.MailSLANotifier{})
+	// Webhook targets are a tenant's too: guarded unless the operator says.
+	svc.EnableWebhooks(jobs.NewHTTPSender(cfg.WebhookAllowPrivate), netguard.CheckHost(cfg.WebhookAllowPrivate))
 	var out *mail.SMTPConfig
 	if cfg.SMTPHost != "" {
 		out = &mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, User: cfg.SMTPUser, Password: cfg.SMTPPassword,

@@ -296,6 +296,9 @@ func (s *Service) rate(ctx context.Context, tx Store, tenant TenantID, t *Ticket
 	if err := tx.SaveSatisfactionRating(ctx, tenant, r, evs...); err != nil {
 		return Rating{}, fmt.Errorf("helpdesk: save rating of %s: %w", t.Number, err)
 	}
+	if err := queueWebhooks(ctx, tx, *t, evs, r.UpdatedAt); err != nil {
+		return Rating{}, err
+	}
 	return r, nil
 }
 

@@ -31,6 +31,8 @@ type Service struct {
 	// secrets and checkHost serve IMAP settings (see EnableIMAP).
 	secrets   SecretBox
 	checkHost func(ctx context.Context, host string) error
+	// hooks sends webhook deliveries (see EnableWebhooks).
+	hooks webhookConfig
 }
 
 // NewService wires the domain to its store and password hasher. now may be

@@ -269,6 +269,9 @@ func (s *Service) scanTicket(ctx context.Context, d DueClock, now time.Time) (Sc
 			if _, err := tx.SaveTicket(ctx, d.Tenant, TicketUpdate{Ticket: t, Expected: base, Events: tevs}); err != nil {
 				return fmt.Errorf("helpdesk: save escalated %s: %w", t.Number, err)
 			}
+			if err := queueWebhooks(ctx, tx, t, tevs, now); err != nil {
+				return err
+			}
 			p, _ = MatchPolicy(setup.Policies, &t) // a raised priority may select another policy
 			if planned := planClocks(&t, tevs, evs, p); len(planned) > 0 {
 				added, err := tx.AppendClockEvents(ctx, d.Tenant, planned)

@@ -33,4 +33,5 @@ type Store interface {
 	AutomationStore
 	MailStore
 	APIStore
+	WebhookStore
 }
