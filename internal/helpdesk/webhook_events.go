@@ -31,17 +31,17 @@ func newEventID() string {
 
 // hookTicket is a ticket as deliveries show it.
 type hookTicket struct {
-	Number   int64    `json:"number"`
-	Subject  string   `json:"subject"`
-	Status   string   `json:"status"`
-	Priority string   `json:"priority"`
-	Channel  string   `json:"channel"`
-	Group    int64    `json:"group_id,omitempty"`
-	Assignee int64    `json:"assignee_id,omitempty"`
-	Category int64    `json:"category_id,omitempty"`
-	Tags     []string `json:"tags"`
-	Version  int      `json:"version"`
-	Updated  string   `json:"updated_at"`
+	Number    int64    `json:"number"`
+	Subject   string   `json:"subject"`
+	Status    string   `json:"status"`
+	Priority  string   `json:"priority"`
+	Channel   string   `json:"channel"`
+	Group     int64    `json:"group_id,omitempty"`
+	Assignee  int64    `json:"assignee_id,omitempty"`
+	Category  int64    `json:"category_id,omitempty"`
+	Tags      []string `json:"tags"`
+	Version   int      `json:"version"`
+	Updated   string   `json:"updated_at"`
 	Requester struct {
 		ID    int64  `json:"id,omitempty"`
 		Name  string `json:"name"`

@@ -134,4 +134,3 @@ func CheckHost(allowPrivate bool) func(ctx context.Context, host string) error {
 		return err
 	}
 }
-
