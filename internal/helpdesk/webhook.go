@@ -42,7 +42,7 @@ const (
 	// WebhookMaxAge is how long a delivery is retried before it fails.
 	WebhookMaxAge = 24 * time.Hour
 	// WebhookDisableAfter consecutive failed attempts disable a
-	// subscription (about a day of backoff, or a burst of dead events).
+	// subscription, as does a delivery given up after WebhookMaxAge.
 	WebhookDisableAfter = 15
 	// WebhookSecretOverlap is how long the previous secret still signs
 	// after a rotation, so receivers can switch without losing events.

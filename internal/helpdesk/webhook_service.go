@@ -285,7 +285,9 @@ func (s *Service) deliverNext(ctx context.Context, tenant TenantID, id WebhookID
 		d.NextAt = now.Add(webhookBackoff(d.Attempts))
 		wait = d.NextAt.Sub(now)
 	}
-	disable := w.Failures >= WebhookDisableAfter && w.Active
+	// A receiver that failed a whole day, or that many times in a row, is
+	// switched off: its deliveries wait until an admin turns it back on.
+	disable := w.Active && (w.Failures >= WebhookDisableAfter || d.State == "failed")
 	if disable {
 		w.Active, w.DisabledReason = false, "failures:"+strconv.Itoa(w.Failures)
 	}
