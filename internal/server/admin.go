@@ -35,6 +35,7 @@ var adminSections = []adminSection{
 	{"automation", "/admin/automation", "admin.nav.automation"},
 	{"email", "/admin/email", "admin.nav.email"},
 	{"api", "/admin/api", "admin.nav.api"},
+	{"webhooks", "/admin/webhooks", "admin.nav.webhooks"},
 	{"macros", "/agent/macros", "admin.nav.macros"},
 	{"settings", "/admin/settings", "admin.nav.settings"},
 	{"audit", "/admin/audit", "admin.nav.audit"},
@@ -56,6 +57,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminAutomationRoutes(r)
 	s.adminEmailRoutes(r)
 	s.adminAPIRoutes(r)
+	s.adminWebhookRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the
