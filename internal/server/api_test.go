@@ -92,8 +92,14 @@ func TestAPIUpdatesWithIfMatchAndAnswersProblems(t *testing.T) {
 
 	com := c.call(http.MethodPost, path+"/comments", `{"body":"Revisado","public":false}`)
 	require.Equal(t, http.StatusCreated, com.status, string(com.body))
+	relay := c.call(http.MethodPost, path+"/comments", `{"body":"Sigo sin factura","public":true,"as_requester":true,"channel":"chat"}`)
+	require.Equal(t, http.StatusCreated, relay.status, string(relay.body))
 	cl := c.call(http.MethodGet, path+"/comments", nil)
-	assert.Len(t, cl.json(t)["data"], 2)
+	data := cl.json(t)["data"].([]any)
+	require.Len(t, data, 3)
+	last := data[2].(map[string]any)
+	assert.Equal(t, "customer", last["author"].(map[string]any)["kind"], "a relayed message is the requester's")
+	assert.Equal(t, d.customer.Name, last["author"].(map[string]any)["name"])
 
 	assert.Equal(t, http.StatusUnauthorized, e.apiClient("").call(http.MethodGet, apiBase(d)+"/tickets", nil).status)
 	assert.Equal(t, http.StatusUnauthorized, e.apiClient("atd_nope").call(http.MethodGet, apiBase(d)+"/tickets", nil).status)

@@ -250,6 +250,10 @@ type apiCommentIn struct {
 	Public  *bool  `json:"public"`
 	Status  string `json:"status"`
 	Channel string `json:"channel"`
+	// AsRequester relays the requester's own message (a chatbot or a
+	// messaging app speaking for the customer): the reply is theirs, with
+	// the lifecycle rules of a requester's reply.
+	AsRequester bool `json:"as_requester"`
 }
 
 func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, c *apiCall) error {
@@ -288,12 +292,35 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, c *apiCal
 			return err
 		}
 	}
-	res, err := s.svc.Reply(r.Context(), c.by, at, helpdesk.ReplyInput{
+	by := c.by
+	if in.AsRequester {
+		if by, err = s.requesterActor(r, c, n); err != nil {
+			return err
+		}
+	}
+	res, err := s.svc.Reply(r.Context(), by, at, helpdesk.ReplyInput{
 		CommentInput: helpdesk.CommentInput{Body: in.Body, Channel: ch}, Public: *in.Public, Status: st})
 	if err != nil {
 		return err
 	}
 	return s.answerTicket(w, r, c, http.StatusCreated, res.Ticket.Number)
+}
+
+// requesterActor is ticket n's requester as the actor of a relayed
+// message; a guest requester (no account) cannot be spoken for.
+func (s *Server) requesterActor(r *http.Request, c *apiCall, n helpdesk.TicketNumber) (helpdesk.Actor, error) {
+	t, err := s.svc.Ticket(r.Context(), c.by, n)
+	if err != nil {
+		return helpdesk.Actor{}, err
+	}
+	if t.Requester.IsGuest() {
+		return helpdesk.Actor{}, &helpdesk.ValidationError{Fields: map[string]string{"as_requester": "error.invalid"}}
+	}
+	u, err := s.svc.User(r.Context(), c.tenant.ID, t.Requester.User)
+	if err != nil {
+		return helpdesk.Actor{}, err
+	}
+	return u.Actor(), nil
 }
 
 func mergeInvalid(v *helpdesk.ValidationError, err error) {
