@@ -56,6 +56,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 		r.Use(s.apiAuth)
 		s.apiTicketRoutes(r)
 		s.apiDirectoryRoutes(r)
+		s.apiWebhookRoutes(r)
 	})
 }
 

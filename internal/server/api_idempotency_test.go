@@ -117,6 +117,7 @@ func TestAPIAdminPageCreatesAndRevokesTokens(t *testing.T) {
 	rv := admin.post("/demo/admin/api/"+id+"/revoke", nil)
 	require.Equal(t, http.StatusSeeOther, rv.status)
 	assert.Equal(t, http.StatusUnauthorized, c.call(http.MethodGet, apiBase(d)+"/tickets", nil).status)
+	assert.NotContains(t, admin.get("/demo/admin/people").body, "@api.invalid", "integration identities are not people")
 	audit := admin.get("/demo/admin/audit")
 	assert.Contains(t, audit.body, "api_token.create")
 	assert.Contains(t, audit.body, "api_token.revoke")

@@ -109,3 +109,26 @@ func TestAPIUpdatesWithIfMatchAndAnswersProblems(t *testing.T) {
 	assert.Equal(t, "insufficient_scope", forb.json(t)["code"])
 	assert.Equal(t, http.StatusNotFound, ro.call(http.MethodGet, apiBase(d)+"/tickets/99999", nil).status)
 }
+
+// An integration with webhooks:admin subscribes itself and reads the log.
+func TestAPIManagesWebhooks(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("demo")
+	c := e.apiClient(e.apiToken(d, "CRM", helpdesk.ScopeWebhooksAdmin))
+	res := c.call(http.MethodPost, apiBase(d)+"/webhooks", `{"url":"https://crm.example.com/hooks","events":["ticket.created","ticket.replied"]}`)
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	hook := res.json(t)
+	assert.NotEmpty(t, hook["secret"])
+	path := apiBase(d) + "/webhooks/" + strconv.Itoa(int(hook["id"].(float64)))
+	assert.Equal(t, http.StatusAccepted, c.call(http.MethodPost, path+"/test", nil).status)
+	got := c.call(http.MethodGet, path, nil).json(t)
+	assert.Nil(t, got["secret"], "the secret is shown once")
+	require.Len(t, got["deliveries"], 1)
+	up := c.call(http.MethodPatch, path, `{"active":false}`)
+	require.Equal(t, http.StatusOK, up.status)
+	assert.Equal(t, false, up.json(t)["active"])
+	bad := c.call(http.MethodPost, apiBase(d)+"/webhooks", `{"url":"ftp://x","events":[]}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, bad.status)
+	assert.Len(t, c.call(http.MethodGet, apiBase(d)+"/webhooks", nil).json(t)["data"], 1)
+}

@@ -46,6 +46,8 @@ var apiRoutes = []string{
 	"GET /{tenant}/api/v1/organisations/{id}", "PATCH /{tenant}/api/v1/organisations/{id}",
 	"GET /{tenant}/api/v1/agents", "GET /{tenant}/api/v1/groups", "GET /{tenant}/api/v1/categories",
 	"GET /{tenant}/api/v1/custom-fields",
+	"GET /{tenant}/api/v1/webhooks", "POST /{tenant}/api/v1/webhooks", "GET /{tenant}/api/v1/webhooks/{id}",
+	"PATCH /{tenant}/api/v1/webhooks/{id}", "POST /{tenant}/api/v1/webhooks/{id}/test",
 }
 
 // apiBodies are bodies that would act if the route let them through.
@@ -59,6 +61,8 @@ var apiBodies = map[string]string{
 	"PATCH /{tenant}/api/v1/customers/{id}":           `{"name":"Robado"}`,
 	"POST /{tenant}/api/v1/organisations":             `{"name":"Robada"}`,
 	"PATCH /{tenant}/api/v1/organisations/{id}":       `{"name":"Robada"}`,
+	"POST /{tenant}/api/v1/webhooks":                  `{"url":"https://example.com/robado","events":["ticket.created"]}`,
+	"PATCH /{tenant}/api/v1/webhooks/{id}":            `{"url":"https://example.com/robado"}`,
 }
 
 func bodyFor(key string) any {
@@ -118,6 +122,9 @@ func TestAPIRoutesAreIsolated(t *testing.T) {
 	}
 	org, err := e.svc.SaveOrganisation(ctx, b.admin.Actor(), 0, helpdesk.OrganisationInput{Name: "Beta SA"})
 	require.NoError(t, err)
+	hook, _, err := e.svc.CreateWebhook(ctx, b.admin.Actor(), helpdesk.WebhookInput{URL: "https://example.com/beta",
+		Events: []string{helpdesk.HookTicketCreated}, Active: true})
+	require.NoError(t, err)
 	tokenA := e.apiClient(e.apiToken(a, "Intrusa", allScopes()...))
 	before := snapshot(t, e, b)
 	for _, key := range apiRoutes {
@@ -125,6 +132,9 @@ func TestAPIRoutesAreIsolated(t *testing.T) {
 		id := strconv.FormatInt(int64(b.customer.ID), 10)
 		if strings.Contains(pattern, "/organisations/") {
 			id = strconv.FormatInt(int64(org.ID), 10)
+		}
+		if strings.Contains(pattern, "/webhooks/") {
+			id = strconv.FormatInt(int64(hook.ID), 10)
 		}
 		fill := func(d desk) string {
 			p := strings.ReplaceAll(pattern, "{tenant}", d.tenant.Slug)
