@@ -115,6 +115,9 @@ func (s *Service) OpenAPITicket(ctx context.Context, by Actor, in APITicketInput
 		var callErr error
 		if in.Call != nil {
 			callErr = checkCall(in.Call, now)
+			if in.Ticket.Channel != ChannelPhone {
+				callErr = joinInvalid(callErr, invalid("channel", "api.error.phone_channel"))
+			}
 			if in.Call.Agent != 0 {
 				u, err := tx.User(ctx, by.Tenant, in.Call.Agent)
 				if err != nil && !errors.Is(err, ErrNotFound) {
@@ -167,6 +170,18 @@ func joinInvalid(a, b error) error {
 		return b
 	}
 	return a
+}
+
+// ticketCall is the ticket's call, or nil when it has none.
+func ticketCall(ctx context.Context, tx Store, tenant TenantID, id TicketID) (*PhoneCall, error) {
+	c, err := tx.TicketCall(ctx, tenant, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("helpdesk: call of ticket %d: %w", id, err)
+	}
+	return &c, nil
 }
 
 // TicketCall returns the phone call behind ticket n, for staff; ok is false

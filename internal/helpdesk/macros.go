@@ -186,17 +186,6 @@ func (s *Service) Macros(ctx context.Context, by Actor) ([]Macro, error) {
 	return s.store.Macros(ctx, by.Tenant, by.User)
 }
 
-// WorkspaceChoices lists, for staff, what the workspace's forms offer: the
-// groups and agents a ticket may be assigned to (as AssignmentChoices) and
-// the macros the actor may insert (as Macros), read in one round trip.
-func (s *Service) WorkspaceChoices(ctx context.Context, by Actor) ([]Group, []User, []Macro, error) {
-	if !by.IsStaff() || by.User == 0 {
-		return nil, nil, nil, fmt.Errorf("helpdesk: workspace choices: %w", ErrNotFound)
-	}
-	gs, us, ms, err := s.store.ReplyChoices(ctx, by.Tenant, by.User)
-	return activeGroups(gs), us, ms, err
-}
-
 // Macro loads a macro the actor may use: a shared one or their own. Another
 // agent's private macro is reported as not found.
 func (s *Service) Macro(ctx context.Context, by Actor, id MacroID) (Macro, error) {

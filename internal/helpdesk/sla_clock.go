@@ -1,7 +1,6 @@
 package helpdesk
 
 import (
-	"slices"
 	"sort"
 	"time"
 )
@@ -275,111 +274,6 @@ func eventsOf(evs []ClockEvent, m SLAMetric) []ClockEvent {
 	for _, e := range evs {
 		if e.Metric == m {
 			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// planClocks turns one ticket operation's events into clock events, given
-// the clocks' events so far and the policy that applies after it. It is
-// pure: the rules of docs/sla.md in one place.
-func planClocks(t *Ticket, evs []Event, past []ClockEvent, p *SLAPolicy) []ClockEvent {
-	state := map[SLAMetric]*clockFold{}
-	for _, m := range SLAMetrics() {
-		f := fold(eventsOf(past, m))
-		state[m] = &f
-	}
-	var out []ClockEvent
-	add := func(m SLAMetric, k ClockEventKind, at time.Time) {
-		f := state[m]
-		if k == ClockActivate {
-			f.cycle++
-		}
-		e := ClockEvent{Ticket: t.ID, Metric: m, Kind: k, At: at, Cycle: f.cycle}
-		out = append(out, e)
-		all := append(eventsOf(past, m), eventsOf(out, m)...)
-		*f = fold(all)
-	}
-	running := func(m SLAMetric) bool { return state[m].state == ClockRunning }
-	pauseOnHold := p != nil && p.PauseOnHold
-	// A ticket from before the SLA engine (no clock yet, and this is not
-	// its creation) gets its clocks started from its creation the first
-	// time anything syncs it, as they would have run.
-	created := slices.ContainsFunc(evs, func(e Event) bool { return e.Kind == EventCreated })
-	if !created && state[MetricResolution].cycle == 0 && !t.CreatedAt.IsZero() &&
-		t.Status != StatusSolved && t.Status != StatusClosed {
-		if t.FirstReplyAt.IsZero() {
-			add(MetricFirstReply, ClockActivate, t.CreatedAt)
-		}
-		add(MetricResolution, ClockActivate, t.CreatedAt)
-		if t.Status == StatusPending || (t.Status == StatusOnHold && pauseOnHold) {
-			add(MetricResolution, ClockPause, t.StatusChangedAt)
-		}
-	}
-	for _, e := range evs {
-		switch {
-		case e.Kind == EventCreated:
-			if state[MetricFirstReply].cycle == 0 {
-				add(MetricFirstReply, ClockActivate, e.At)
-			}
-			if state[MetricResolution].cycle == 0 {
-				add(MetricResolution, ClockActivate, e.At)
-			}
-		case e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent:
-			for _, m := range []SLAMetric{MetricFirstReply, MetricNextReply} {
-				if running(m) {
-					add(m, ClockFulfil, e.At)
-				}
-			}
-		case e.Kind == EventCommentAdded && e.Actor.Kind == AuthorCustomer:
-			if !running(MetricFirstReply) && !running(MetricNextReply) && !t.Status.Final() {
-				add(MetricNextReply, ClockActivate, e.At)
-			}
-		}
-		from, to, ok := e.StatusChange()
-		if !ok {
-			continue
-		}
-		res := state[MetricResolution]
-		switch {
-		case to == StatusPending || (to == StatusOnHold && pauseOnHold):
-			if res.state == ClockRunning {
-				add(MetricResolution, ClockPause, e.At)
-			}
-		case to == StatusSolved:
-			if res.state == ClockRunning || res.state == ClockPaused {
-				add(MetricResolution, ClockFulfil, e.At)
-			}
-			for _, m := range []SLAMetric{MetricFirstReply, MetricNextReply} {
-				if running(m) {
-					add(m, ClockStop, e.At)
-				}
-			}
-		case to == StatusClosed:
-			for _, m := range SLAMetrics() {
-				if s := state[m].state; s == ClockRunning || s == ClockPaused {
-					add(m, ClockStop, e.At)
-				}
-			}
-		case to == StatusOpen || to == StatusNew || to == StatusOnHold:
-			// Leaving a waiting status, or a reopen after Resuelto.
-			if res.state == ClockPaused || (res.state == ClockFulfilled && from == StatusSolved) {
-				add(MetricResolution, ClockResume, e.At)
-			}
-		}
-	}
-	var pid SLAPolicyID
-	if p != nil {
-		pid = p.ID
-	}
-	for _, m := range SLAMetrics() {
-		if f := state[m]; f.cycle > 0 && f.policy != pid {
-			at := t.UpdatedAt
-			if len(evs) > 0 {
-				at = evs[len(evs)-1].At
-			}
-			out = append(out, ClockEvent{Ticket: t.ID, Metric: m, Kind: ClockApply, At: at, Cycle: f.cycle, Policy: pid})
-			f.policy = pid
 		}
 	}
 	return out

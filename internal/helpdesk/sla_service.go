@@ -453,30 +453,3 @@ func ticketSLA(ctx context.Context, tx Store, tenant TenantID, t *Ticket, now ti
 	p, _ := MatchPolicy(setup.Policies, t)
 	return deriveAll(t, &setup, evs, p, now), nil
 }
-
-// StaffWorkspace returns what the console's ticket page shows, in one
-// transaction: ticket n, its whole timeline and its SLA clocks as they
-// stand now (staff only).
-func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) (Ticket, []TimelineEntry, SLAClocks, error) {
-	if !by.IsStaff() {
-		return Ticket{}, nil, SLAClocks{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
-	}
-	var t Ticket
-	var tl []TimelineEntry
-	var sc SLAClocks
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		if t, err = s.load(ctx, tx, by, n); err != nil {
-			return err
-		}
-		if tl, err = tx.Timeline(ctx, by.Tenant, t.ID, TimelineStaff); err != nil {
-			return fmt.Errorf("helpdesk: timeline of %s: %w", n, err)
-		}
-		sc, err = ticketSLA(ctx, tx, by.Tenant, &t, s.now())
-		return err
-	})
-	if err != nil {
-		return Ticket{}, nil, SLAClocks{}, err
-	}
-	return t, tl, sc, nil
-}

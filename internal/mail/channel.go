@@ -4,13 +4,12 @@ import (
 	"log/slog"
 
 	"github.com/atiende/atiende/internal/helpdesk"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 // Options configure the email channel of one server process.
 type Options struct {
 	Service  *helpdesk.Service
-	Store    *postgres.Store
+	Store    Store
 	Log      *slog.Logger
 	Signer   helpdesk.ThreadSigner
 	Domain   string // inbound domain

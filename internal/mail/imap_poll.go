@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
-	"github.com/atiende/atiende/internal/postgres"
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
@@ -22,7 +21,7 @@ import (
 // duplicate).
 type Poller struct {
 	Service *helpdesk.Service
-	Store   *postgres.Store
+	Store   MailboxStore
 	Log     *slog.Logger
 	// AllowPrivate lets mailboxes be on internal addresses. Off in
 	// production: the server is a tenant's setting. Tests turn it on for

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 // NullSender is how a message received with an empty MAIL FROM (<>) is
@@ -26,7 +25,7 @@ var SenderLimit = struct {
 // Processor turns a stored inbound message into its outcome.
 type Processor struct {
 	Service *helpdesk.Service
-	Store   *postgres.Store
+	Store   IntakeStore
 	Log     *slog.Logger
 }
 

@@ -17,7 +17,6 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/netguard"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 // TLS modes of an SMTP connection.
@@ -197,7 +196,7 @@ func Permanent(err error) bool {
 // Deliverer renders and sends outbox messages.
 type Deliverer struct {
 	Service *helpdesk.Service
-	Store   *postgres.Store
+	Store   OutboxStore
 	Signer  helpdesk.ThreadSigner
 	Domain  string // inbound domain: addresses and Message-IDs
 	BaseURL string

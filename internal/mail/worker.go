@@ -10,10 +10,9 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/jobs"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
-// Worker works the mail jobs (postgres.MailJob) on River: it processes
+// Worker works the mail jobs (jobs.MailJob) on River: it processes
 // received messages and delivers the outbox. Each job is inserted in the
 // transaction that wrote its row, so it exists exactly when the row does;
 // River works it once even with several servers, and a job whose server
@@ -24,7 +23,7 @@ import (
 type Worker struct {
 	Inbound  *Processor
 	Outbound *Deliverer
-	Store    *postgres.Store
+	Store    OutcomeStore
 	Log      *slog.Logger
 	// Backoff is the delay before retry n (0-based); nil uses DefaultBackoff.
 	Backoff func(attempt int) time.Duration
@@ -44,7 +43,7 @@ func DefaultBackoff(attempt int) time.Duration {
 
 // NewWorker returns a worker with the default limits: 5 attempts to process
 // a received message, 12 to deliver one (about a day of retries).
-func NewWorker(store *postgres.Store, in *Processor, out *Deliverer, log *slog.Logger) *Worker {
+func NewWorker(store OutcomeStore, in *Processor, out *Deliverer, log *slog.Logger) *Worker {
 	return &Worker{Store: store, Inbound: in, Outbound: out, Log: log, MaxInbound: 5, MaxOutbound: 12}
 }
 
@@ -54,15 +53,15 @@ func RegisterJobs(reg *jobs.Registry, w *Worker) {
 }
 
 type riverWorker struct {
-	river.WorkerDefaults[postgres.MailJob]
+	river.WorkerDefaults[jobs.MailJob]
 	w *Worker
 }
 
-func (rw *riverWorker) Work(ctx context.Context, j *river.Job[postgres.MailJob]) error {
+func (rw *riverWorker) Work(ctx context.Context, j *river.Job[jobs.MailJob]) error {
 	return rw.w.Handle(ctx, j.Args, j.Attempt)
 }
 
-func (rw *riverWorker) NextRetry(j *river.Job[postgres.MailJob]) time.Time {
+func (rw *riverWorker) NextRetry(j *river.Job[jobs.MailJob]) time.Time {
 	return time.Now().Add(rw.w.backoff(j.Attempt - 1))
 }
 
@@ -76,7 +75,7 @@ func (w *Worker) backoff(attempt int) time.Duration {
 // Handle works one mail job; attempt counts from 1. An error asks River to
 // retry; a cancelled job (the last attempt, or a permanent failure) has
 // already been recorded as failed.
-func (w *Worker) Handle(ctx context.Context, j postgres.MailJob, attempt int) (err error) {
+func (w *Worker) Handle(ctx context.Context, j jobs.MailJob, attempt int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = w.fail(ctx, j, attempt, fmt.Errorf("panic: %v", r), false)
@@ -112,7 +111,7 @@ func (w *Worker) Handle(ctx context.Context, j postgres.MailJob, attempt int) (e
 
 // fail records a failed attempt and returns what River should do: retry,
 // or stop (the message is then failed for good; an admin may retry it).
-func (w *Worker) fail(ctx context.Context, j postgres.MailJob, attempt int, cause error, permanent bool) error {
+func (w *Worker) fail(ctx context.Context, j jobs.MailJob, attempt int, cause error, permanent bool) error {
 	if ctx.Err() != nil {
 		return cause // shutting down: River retries it later
 	}

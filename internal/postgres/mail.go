@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
 )
 
 // The email channel's tables (migrations/00012_email.sql): mail_inbound
@@ -76,17 +77,6 @@ func clip(s string, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// MailJob is the background job of one mail: processing a received
-// message or delivering an outbox message. It carries ids only.
-type MailJob struct {
-	Tenant helpdesk.TenantID `json:"tenant"`
-	Mail   string            `json:"mail"` // "inbound", "outbound" or "guest_request"
-	ID     int64             `json:"id"`
-}
-
-// Kind names the job in the queue.
-func (MailJob) Kind() string { return "mail" }
-
 // mailJobAttempts is River's limit; the mail worker gives up earlier on
 // its own terms (and records why), so this only bounds a runaway.
 const mailJobAttempts = 50
@@ -94,7 +84,7 @@ const mailJobAttempts = 50
 // enqueueMail inserts the job of a mail in tx, so it exists exactly when
 // the row it names commits.
 func (s *Store) enqueueMail(ctx context.Context, tx pgx.Tx, tenant helpdesk.TenantID, kind string, id int64) error {
-	_, err := s.jobs.InsertTx(ctx, tx, MailJob{Tenant: tenant, Mail: kind, ID: id}, &river.InsertOpts{MaxAttempts: mailJobAttempts})
+	_, err := s.jobs.InsertTx(ctx, tx, jobs.MailJob{Tenant: tenant, Mail: kind, ID: id}, &river.InsertOpts{MaxAttempts: mailJobAttempts})
 	return err
 }
 

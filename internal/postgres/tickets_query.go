@@ -113,6 +113,21 @@ func (w *where) sql() string { return strings.Join(w.conds, "\n\tAND ") }
 // filter adds the conditions of f. It checks what it inlines and what the
 // domain's Validate should already have refused.
 func (w *where) filter(f *helpdesk.TicketFilter) error {
+	// The parts add their conditions, and number their arguments, in this
+	// order.
+	for _, part := range []func(*helpdesk.TicketFilter) error{
+		w.statusFilter, w.assigneeFilter, w.groupFilter, w.rangeFilter, w.fieldFilter,
+	} {
+		if err := part(f); err != nil {
+			return err
+		}
+	}
+	w.textFilter(f)
+	return w.customerFilter(f)
+}
+
+// statusFilter keeps the tickets in any of f's statuses.
+func (w *where) statusFilter(f *helpdesk.TicketFilter) error {
 	if len(f.Statuses) > 0 {
 		lits := make([]string, 0, len(f.Statuses))
 		seen := map[helpdesk.Status]bool{}
@@ -128,6 +143,11 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 		}
 		w.add("t.status IN (" + strings.Join(lits, ", ") + ")")
 	}
+	return nil
+}
+
+// assigneeFilter keeps the tickets of f's assignee condition.
+func (w *where) assigneeFilter(f *helpdesk.TicketFilter) error {
 	switch f.Assignee.Mode {
 	case helpdesk.AssigneeAny:
 	case helpdesk.AssigneeNobody:
@@ -142,6 +162,12 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 	default: // "me" must have been resolved by the Service
 		return invalidField("assignee")
 	}
+	return nil
+}
+
+// groupFilter keeps the tickets of f's groups, or of the groups of one
+// agent.
+func (w *where) groupFilter(f *helpdesk.TicketFilter) error {
 	if len(f.Groups) > 0 {
 		ids := make([]int64, len(f.Groups))
 		for i, g := range f.Groups {
@@ -154,6 +180,11 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 	} else if f.MyGroups || f.GroupsOf < 0 {
 		return invalidField("group") // the Service resolves MyGroups
 	}
+	return nil
+}
+
+// rangeFilter keeps the tickets created and updated in f's ranges.
+func (w *where) rangeFilter(f *helpdesk.TicketFilter) error {
 	for _, r := range []struct {
 		col string
 		rng helpdesk.TimeRange
@@ -165,6 +196,12 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 			w.add(r.col + " < " + w.arg(r.rng.To))
 		}
 	}
+	return nil
+}
+
+// fieldFilter keeps the tickets of f's priorities, category, SLA state,
+// tag, channel, requester and organisation.
+func (w *where) fieldFilter(f *helpdesk.TicketFilter) error {
 	if len(f.Priorities) > 0 {
 		ranks := make([]int32, len(f.Priorities))
 		for i, p := range f.Priorities {
@@ -193,6 +230,12 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 	if f.Organisation != 0 {
 		w.add("t.organisation_id = " + w.arg(int64(f.Organisation)))
 	}
+	return nil
+}
+
+// textFilter keeps the tickets whose subject matches f's text, or whose
+// number it is.
+func (w *where) textFilter(f *helpdesk.TicketFilter) {
 	if text := truncateRunes(f.Text, helpdesk.MaxQueryLen); text != "" {
 		// The subject by trigram (through ticket_search, whose policy does
 		// the indexed match; the current subject only), or the number.
@@ -204,6 +247,11 @@ func (w *where) filter(f *helpdesk.TicketFilter) error {
 		w.add(cond)
 		w.words = text
 	}
+}
+
+// customerFilter keeps what a customer may see: their own tickets, those
+// they follow and, when it shares them, their organisation's.
+func (w *where) customerFilter(f *helpdesk.TicketFilter) error {
 	if c := f.Customer; c != nil {
 		if c.User <= 0 {
 			return invalidField("filter")

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 func emailPath(d desk, p string) string { return "/" + d.tenant.Slug + "/admin/email" + p }
@@ -100,8 +100,8 @@ func TestAdminMailLog(t *testing.T) {
 	assert.NotContains(t, res.body, "rosa@example.com")
 }
 
-func postgresJob(tenant helpdesk.TenantID, kind string, id int64) postgres.MailJob {
-	return postgres.MailJob{Tenant: tenant, Mail: kind, ID: id}
+func postgresJob(tenant helpdesk.TenantID, kind string, id int64) jobs.MailJob {
+	return jobs.MailJob{Tenant: tenant, Mail: kind, ID: id}
 }
 
 // TestConsoleFoldsQuotedHistoryOfMail: a mailed reply shows its new text;

@@ -9,12 +9,11 @@ import (
 )
 
 // apiCallWorkspace adds the phone call behind a ticket (opened by a phone
-// system through the API) to the console's ticket page.
-func (s *Server) apiCallWorkspace(r *http.Request, tk helpdesk.Ticket, vm *console.Workspace) error {
-	u, _ := userFrom(r)
-	call, ok, err := s.svc.TicketCall(r.Context(), u.Actor(), tk.Number)
-	if err != nil || !ok {
-		return err
+// system through the API) to the console's ticket page; the workspace read
+// brought it.
+func (s *Server) apiCallWorkspace(r *http.Request, call *helpdesk.PhoneCall, vm *console.Workspace) {
+	if call == nil {
+		return
 	}
 	l, loc := s.lang(r), tenantLocation(tenantFrom(r))
 	vm.Call = append(vm.Call, console.CallLine{ID: "caller", Label: l.T("api.call.caller"), Value: call.CallerNumber})
@@ -29,5 +28,4 @@ func (s *Server) apiCallWorkspace(r *http.Request, tk helpdesk.Ticket, vm *conso
 	if call.Agent != 0 {
 		vm.Call = append(vm.Call, console.CallLine{ID: "agent", Label: l.T("api.call.agent"), Value: call.AgentName})
 	}
-	return nil
 }

@@ -112,12 +112,15 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request, c *apiC
 	nt := helpdesk.NewTicket{Subject: in.Subject, Description: in.Description, Channel: helpdesk.ChannelAPI,
 		Category: helpdesk.CategoryID(in.CategoryID), Priority: helpdesk.Priority(in.Priority),
 		Urgency: helpdesk.Urgency(in.Urgency), Impact: helpdesk.Impact(in.Impact), Tags: in.Tags}
-	if in.Channel != "" {
+	switch {
+	case in.Channel != "":
 		ch, err := helpdesk.ParseChannel(in.Channel)
 		if err != nil {
 			v.Add("channel", "error.invalid")
 		}
 		nt.Channel = ch
+	case in.Phone != nil:
+		nt.Channel = helpdesk.ChannelPhone // a call is a phone ticket
 	}
 	fields, err := s.customFields(r, c, in.CustomFields)
 	var ve *helpdesk.ValidationError

@@ -11,9 +11,6 @@ import (
 	"github.com/atiende/atiende/web/console"
 )
 
-// maxBulk bounds one bulk submission: a page of the queue.
-const maxBulk = helpdesk.MaxPageSize
-
 // bulkOptions are what a queue's bulk form offers, as "kind:value":
 // take, assign to an agent, move to a group, status, priority, add a tag
 // and merge into one ticket (the last two take the form's extra field).
@@ -38,17 +35,15 @@ func bulkOptions(l i18n.Lang, agents []helpdesk.User, groups []helpdesk.Group) [
 	return opts
 }
 
-// consoleBulk applies one action to the selected tickets of a queue. Each
-// ticket goes through the domain on its own, with the version the agent
-// saw, so each ticket's rules apply; the flash says how many changed and
-// which were refused and why.
+// consoleBulk applies one action to the selected tickets of a queue
+// (helpdesk.Service.Bulk); the flash says how many changed and which were
+// refused and why.
 func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
 	ctx := r.Context()
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
-	by := u.Actor()
+	t, l := tenantFrom(r), s.lang(r)
 	next, ok := consoleNext(t, r.PostForm.Get("next"))
 	if !ok {
 		next = tenantPath(t, "/agent/")
@@ -58,118 +53,76 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-
-	kind, value, _ := strings.Cut(r.PostForm.Get("action"), ":")
-	var apply func(at helpdesk.TicketVersion) error
-	var skip helpdesk.TicketNumber // a selected ticket the action leaves alone
-	switch kind {
-	case "take":
-		me := u.ID
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.Assign(ctx, by, at, helpdesk.Assignment{Agent: &me})
-			return err
-		}
-	case "status":
-		st, err := helpdesk.ParseStatus(value)
-		if err != nil {
-			return back("error", l.T("console.bulk.bad_action"))
-		}
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.ChangeStatus(ctx, by, at, st)
-			return err
-		}
-	case "priority":
-		p, err := helpdesk.ParsePriority(value)
-		if err != nil {
-			return back("error", l.T("console.bulk.bad_action"))
-		}
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.SetPriority(ctx, by, at, p)
-			return err
-		}
-	case "assign":
-		id, err := formID(value)
-		if err != nil || id == 0 {
-			return back("error", l.T("console.bulk.bad_action"))
-		}
-		agent := helpdesk.UserID(id)
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.Assign(ctx, by, at, helpdesk.Assignment{Agent: &agent})
-			return err
-		}
-	case "group":
-		id, err := formID(value)
-		if err != nil || id == 0 {
-			return back("error", l.T("console.bulk.bad_action"))
-		}
-		group := helpdesk.GroupID(id)
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.Assign(ctx, by, at, helpdesk.Assignment{Group: &group})
-			return err
-		}
-	case "tag":
-		tags, err := helpdesk.NormaliseTags([]string{r.PostForm.Get("arg")})
-		if err != nil || len(tags) != 1 {
-			return back("error", l.T("console.bulk.bad_tag"))
-		}
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.AddTags(ctx, by, at, tags)
-			return err
-		}
-	case "merge":
-		target, err := helpdesk.ParseTicketNumber(strings.TrimSpace(r.PostForm.Get("arg")))
-		if err != nil {
-			return back("error", l.T("console.bulk.bad_target"))
-		}
-		if _, err := s.svc.Ticket(ctx, by, target); err != nil {
-			if errors.Is(err, helpdesk.ErrNotFound) {
-				return back("error", l.T("console.bulk.bad_target"))
-			}
-			return err
-		}
-		apply = func(at helpdesk.TicketVersion) error {
-			_, err := s.svc.Merge(ctx, by, at, target)
-			return err
-		}
-		skip = target // the target stays: the others merge into it
-	default:
-		return back("error", l.T("console.bulk.bad_action"))
+	req, selected := bulkRequest(r)
+	res, err := s.svc.Bulk(ctx, agent(r).Actor(), req)
+	var v *helpdesk.ValidationError
+	if errors.As(err, &v) {
+		return back("error", bulkRefusedRequest(l, v))
 	}
-
-	selected := r.PostForm["ticket"]
-	if len(selected) == 0 {
-		return back("error", l.T("console.bulk.none"))
+	if err != nil {
+		return err
 	}
-	if len(selected) > maxBulk {
-		return back("error", l.T("console.bulk.too_many", maxBulk))
-	}
-	done := 0
-	var refused []string
-	for _, raw := range selected {
-		at, ok := parseTicketVersion(raw)
-		if !ok {
-			refused = append(refused, l.T("console.bulk.refused_one", raw, l.T("console.bulk.why_invalid")))
+	refused := make([]string, 0, len(res.Tickets))
+	for i, o := range res.Tickets {
+		if o.Outcome != helpdesk.BulkRefused {
 			continue
 		}
-		if at.Number == skip {
-			continue
+		which := selected[i] // an unreadable selection is named as sent
+		if o.Ticket.Number > 0 {
+			which = o.Ticket.Number.String()
 		}
-		err := apply(at)
-		if err == nil {
-			done++
-			continue
-		}
-		why, known := bulkReason(l, err)
-		if !known {
-			return err
-		}
-		refused = append(refused, l.T("console.bulk.refused_one", at.Number.String(), why))
+		refused = append(refused, l.T("console.bulk.refused_one", which, bulkReason(l, o.Err)))
 	}
-	msg := l.T("console.bulk.done", done)
+	msg := l.T("console.bulk.done", res.Done())
 	if len(refused) == 0 {
 		return back("success", msg)
 	}
 	return back("error", msg+" "+l.T("console.bulk.refused", strings.Join(refused, "; ")))
+}
+
+// bulkRequest reads the bulk form: the action as "kind:value" (the tag and
+// the merge target in the extra field "arg") and the selected tickets as
+// "number:version", returned as sent too. What does not parse is passed on
+// as zero, for the domain to refuse.
+func bulkRequest(r *http.Request) (helpdesk.BulkRequest, []string) {
+	kind, value, _ := strings.Cut(r.PostForm.Get("action"), ":")
+	req := helpdesk.BulkRequest{Action: helpdesk.BulkAction(kind)}
+	switch req.Action {
+	case helpdesk.BulkAssign:
+		id, _ := formID(value)
+		req.Agent = helpdesk.UserID(id)
+	case helpdesk.BulkGroup:
+		id, _ := formID(value)
+		req.Group = helpdesk.GroupID(id)
+	case helpdesk.BulkStatus:
+		req.Status = helpdesk.Status(value)
+	case helpdesk.BulkPriority:
+		req.Priority = helpdesk.Priority(value)
+	case helpdesk.BulkTag:
+		req.Tag = r.PostForm.Get("arg")
+	case helpdesk.BulkMerge:
+		req.Target, _ = helpdesk.ParseTicketNumber(strings.TrimSpace(r.PostForm.Get("arg")))
+	}
+	selected := r.PostForm["ticket"]
+	for _, raw := range selected {
+		at, _ := parseTicketVersion(raw)
+		req.Tickets = append(req.Tickets, at)
+	}
+	return req, selected
+}
+
+// bulkRefusedRequest words a bulk request the domain refused as a whole.
+func bulkRefusedRequest(l i18n.Lang, v *helpdesk.ValidationError) string {
+	for _, f := range []string{"action", "tag", "target", "tickets"} {
+		switch key := v.Fields[f]; key {
+		case "":
+		case "console.bulk.too_many":
+			return l.T(key, helpdesk.MaxBulk)
+		default:
+			return l.T(key)
+		}
+	}
+	return l.T("console.bulk.bad_action")
 }
 
 // parseTicketVersion reads a bulk checkbox value, "number:version".
@@ -185,29 +138,26 @@ func parseTicketVersion(s string) (helpdesk.TicketVersion, bool) {
 	return helpdesk.TicketVersion{Number: helpdesk.TicketNumber(n), Version: formVersion(ver)}, true
 }
 
-// bulkReason says why the domain refused one ticket of a bulk action;
-// known is false for an unexpected failure.
-func bulkReason(l i18n.Lang, err error) (why string, known bool) {
+// bulkReason says why the domain refused one ticket of a bulk action.
+func bulkReason(l i18n.Lang, err error) string {
 	switch {
 	case errors.Is(err, helpdesk.ErrNotFound):
-		return l.T("console.bulk.why_not_found"), true
+		return l.T("console.bulk.why_not_found")
 	case errors.Is(err, helpdesk.ErrConflict):
-		return l.T("console.bulk.why_conflict"), true
+		return l.T("console.bulk.why_conflict")
 	case errors.Is(err, helpdesk.ErrTicketClosed):
-		return l.T("console.bulk.why_closed"), true
+		return l.T("console.bulk.why_closed")
 	case errors.Is(err, helpdesk.ErrInvalidTransition):
-		return l.T("console.bulk.why_transition"), true
+		return l.T("console.bulk.why_transition")
 	case errors.Is(err, helpdesk.ErrForbidden):
-		return l.T("console.bulk.why_forbidden"), true
+		return l.T("console.bulk.why_forbidden")
 	}
-	if errs, ok := fieldErrors(l, err); ok {
-		msgs := make([]string, 0, len(errs))
-		for _, m := range errs {
-			msgs = append(msgs, m)
-		}
-		return strings.Join(msgs, " "), true
+	errs, _ := fieldErrors(l, err)
+	msgs := make([]string, 0, len(errs))
+	for _, m := range errs {
+		msgs = append(msgs, m)
 	}
-	return "", false
+	return strings.Join(msgs, " ")
 }
 
 // consoleRelate links the ticket to another, marks it as a duplicate of

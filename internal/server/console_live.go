@@ -26,31 +26,27 @@ import (
 //     change replaces the list on the first page, or shows a notice on a
 //     later page or while tickets are selected.
 
-// liveWorkspace fills the live part of a workspace: the agent is now on
-// the ticket; the others there; and, when the page is a plain load, the
-// agent's saved draft in the reply box.
-func (s *Server) liveWorkspace(r *http.Request, tk helpdesk.Ticket, st wsState, vm *console.Workspace) error {
-	t, u, l := tenantFrom(r), agent(r), s.lang(r)
+// liveWorkspace fills the live part of a workspace: the others on the
+// ticket and, when the page is a plain load, the agent's saved draft in the
+// reply box. Opening the workspace recorded the agent there.
+func (s *Server) liveWorkspace(r *http.Request, ws helpdesk.Workspace, st wsState, vm *console.Workspace) {
+	t, l := tenantFrom(r), s.lang(r)
+	tk := ws.Ticket
 	// A re-rendered form (a refusal, a conflict) carries what the agent
 	// submitted; only a fresh page takes the saved draft.
 	fresh := r.Method == http.MethodGet && st.reply.Body == "" && !tk.Status.Final()
-	res, err := s.svc.Heartbeat(r.Context(), u.Actor(), helpdesk.Heartbeat{Number: tk.Number, WithDraft: fresh})
-	if err != nil {
-		return err
-	}
 	vm.Live = console.WorkspaceLive{
 		L:           l,
 		PresenceURL: consoleTicketPath(t, tk.Number, "/presence"),
 		Version:     tk.Version,
 		Seen:        vm.Seen,
-		Others:      presenceLines(res.Others),
+		Others:      presenceLines(ws.Others),
 		ReloadURL:   consoleTicketPath(t, tk.Number, ""),
 	}
-	if fresh && res.Draft != nil {
-		vm.Reply.Body, vm.Reply.Public = res.Draft.Body, res.Draft.Public
+	if fresh && ws.Draft != nil {
+		vm.Reply.Body, vm.Reply.Public = ws.Draft.Body, ws.Draft.Public
 		vm.Live.DraftSaved = true
 	}
-	return nil
 }
 
 func presenceLines(ps []helpdesk.Presence) []console.PresenceLine {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
-
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 // healthz answers as long as the process serves HTTP.
@@ -24,7 +22,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database"})
 		return
 	}
-	pending, err := postgres.Pending(ctx, s.store.Pool())
+	pending, err := s.store.PendingMigrations(ctx)
 	if err != nil || pending > 0 {
 		s.log.WarnContext(ctx, "readyz: schema not current", "pending", pending, "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "schema"})

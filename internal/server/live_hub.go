@@ -4,21 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
-	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/atiende/atiende/internal/helpdesk"
 )
-
-// ticketChannel is the NOTIFY channel of migrations/00014: its payload is
-// the id of a tenant whose tickets changed.
-const ticketChannel = "atiende_tickets"
 
 // changeHub turns PostgreSQL's ticket notifications into a per-tenant
 // change counter, so a console poll can answer "nothing changed" without a
@@ -69,11 +61,11 @@ func (h *changeHub) setListening(on bool) {
 	}
 }
 
-// run listens on one pooled connection until ctx ends, reconnecting after a
-// failure. While it is down, tokens are empty and polls query as before.
-func (h *changeHub) run(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+// run listens until ctx ends, reconnecting after a failure. While it is
+// down, tokens are empty and polls query as before.
+func (h *changeHub) run(ctx context.Context, src TicketChanges, log *slog.Logger) {
 	for ctx.Err() == nil {
-		err := h.listen(ctx, pool)
+		err := src.ListenTicketChanges(ctx, func() { h.setListening(true) }, h.bump)
 		h.setListening(false)
 		if ctx.Err() != nil {
 			return
@@ -87,34 +79,7 @@ func (h *changeHub) run(ctx context.Context, pool *pgxpool.Pool, log *slog.Logge
 	}
 }
 
-func (h *changeHub) listen(ctx context.Context, pool *pgxpool.Pool) error {
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("acquire: %w", err)
-	}
-	// The connection has been in LISTEN: never hand it back to the pool.
-	defer func() {
-		_ = conn.Conn().Close(context.Background())
-		conn.Release()
-	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+ticketChannel); err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	h.setListening(true)
-	for {
-		n, err := conn.Conn().WaitForNotification(ctx)
-		if err != nil {
-			return fmt.Errorf("wait: %w", err)
-		}
-		id, err := strconv.ParseInt(strings.TrimSpace(n.Payload), 10, 64)
-		if err != nil || id <= 0 {
-			continue
-		}
-		h.bump(helpdesk.TenantID(id))
-	}
-}
-
 // Listen keeps the live-update hub listening for ticket changes until ctx
 // ends; `atiende serve` runs it beside the HTTP server. Without it (tests,
 // or while the connection is down) polls simply query every time.
-func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store.Pool(), s.log) }
+func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store, s.log) }

@@ -11,13 +11,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/atiende/atiende/internal/config"
 	"github.com/atiende/atiende/internal/helpdesk"
-	"github.com/atiende/atiende/internal/postgres"
 )
 
 // Server holds the dependencies of every handler.
@@ -25,7 +23,7 @@ type Server struct {
 	log      *slog.Logger
 	cfg      config.Config
 	svc      *helpdesk.Service
-	store    *postgres.Store
+	store    Store
 	sessions *scs.SessionManager
 	limits   limits
 	uploads  chan struct{} // upload slots, see uploadGate
@@ -42,7 +40,10 @@ type Deps struct {
 	Log     *slog.Logger
 	Config  config.Config
 	Service *helpdesk.Service
-	Store   *postgres.Store
+	// Store is the database below the domain: rate limits, readiness,
+	// ticket-change notifications and sessions (cmd/atiende passes
+	// *postgres.Store).
+	Store Store
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -54,9 +55,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
 		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter()}
-	// pgxstore's own sweeper goroutine races with its StopCleanup, so it is
-	// off; the maintenance job (internal/jobs) does that work once for all servers.
-	s.sessions = newSessionManager(pgxstore.NewWithCleanupInterval(d.Store.Pool(), 0), d.Config.Secure())
+	s.sessions = newSessionManager(d.Store.Sessions(), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()
 	return s
