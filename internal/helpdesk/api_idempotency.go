@@ -45,9 +45,9 @@ type IdempotencyRecord struct {
 	Response    StoredResponse
 }
 
-// IdempotencyStore keeps the API's idempotency records. Each call commits
+// APIIdempotencyStore keeps the API's idempotency records. Each call commits
 // on its own, so a concurrent retry sees the claim at once.
-type IdempotencyStore interface {
+type APIIdempotencyStore interface {
 	// ClaimIdempotency inserts a pending record for (token, key) and
 	// reports true, or returns the record already there and false. A
 	// pending record claimed before stale, or any record created before

@@ -113,7 +113,7 @@ type APIStore interface {
 	// TouchAPIToken records a use, writing only when the address changed
 	// or the last record is a minute old.
 	TouchAPIToken(ctx context.Context, tenant TenantID, id APITokenID, at time.Time, ip string) error
-	IdempotencyStore
+	APIIdempotencyStore
 	CallStore
 }
 

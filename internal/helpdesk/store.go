@@ -34,4 +34,6 @@ type Store interface {
 	MailStore
 	APIStore
 	WebhookStore
+	IdempotencyStore
+	DeviceStore
 }
