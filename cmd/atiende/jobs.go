@@ -18,5 +18,6 @@ func registerJobs(store *postgres.Store, svc *helpdesk.Service, channel *mail.Ch
 	jobs.RegisterTicketTimers(reg, store, svc, time.Minute)
 	mail.RegisterJobs(reg, channel.Worker)
 	mail.RegisterIMAP(reg, channel.IMAP, time.Minute)
+	jobs.RegisterWebhooks(reg, svc)
 	return reg
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
 	"github.com/atiende/atiende/internal/markdown"
+	"github.com/atiende/atiende/internal/netguard"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
@@ -269,7 +270,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		helpdesk.WithIMAP(mail.NewSecretBox(secret), mail.CheckHost),
 		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}),
 		helpdesk.WithKB(markdown.New()),
-		helpdesk.WithTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1")))
+		helpdesk.WithTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1")),
+		// Webhook targets are a tenant's too: guarded unless the operator says.
+		helpdesk.WithWebhooks(jobs.NewHTTPSender(cfg.WebhookAllowPrivate), netguard.CheckHost(cfg.WebhookAllowPrivate)))
 	channel := emailChannel(cfg, log, svc, store, signer)
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)

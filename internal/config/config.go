@@ -63,6 +63,9 @@ type Config struct {
 	// SMTPAllowPrivate lets the configured outgoing server be on a
 	// loopback or private address (it is the operator's own setting).
 	SMTPAllowPrivate bool
+	// WebhookAllowPrivate lets webhook targets be loopback or private
+	// addresses: for a developer's local receiver only (docs/api.md).
+	WebhookAllowPrivate bool
 
 	// PprofAddr, when set, serves net/http/pprof on this loopback address
 	// (for the performance harness and for diagnosing a live server). Off
@@ -234,6 +237,8 @@ var options = []option{
 		func(c *Config, v string) error { c.SMTPFrom = strings.TrimSpace(v); return nil }},
 	{"ATIENDE_SMTP_ALLOW_PRIVATE", "smtp-allow-private", "true", "let ATIENDE_SMTP_HOST be a loopback or private address (a tenant's own mail settings never may)",
 		func(c *Config, v string) (err error) { c.SMTPAllowPrivate, err = strconv.ParseBool(v); return err }},
+	{"ATIENDE_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhook targets be loopback or private addresses (a local receiver in development; never in production)",
+		func(c *Config, v string) (err error) { c.WebhookAllowPrivate, err = strconv.ParseBool(v); return err }},
 	{"ATIENDE_PPROF_ADDR", "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; empty: off",
 		func(c *Config, v string) error {
 			if v == "" {
@@ -298,6 +303,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("database_url", maskURL(c.DatabaseURL)),
 		slog.String("migration_database_url", maskURL(c.MigrationDatabaseURL)),
 		slog.Bool("allow_owner_role", c.AllowOwnerRole),
+		slog.Bool("webhook_allow_private", c.WebhookAllowPrivate),
 		slog.String("addr", c.Addr),
 		slog.String("base_url", c.BaseURL),
 		slog.Bool("auto_migrate", c.AutoMigrate),

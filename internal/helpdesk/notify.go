@@ -109,6 +109,9 @@ const MaxAcksPerHour = 5
 
 // notifyCreated queues the acknowledgement of a new ticket.
 func (s *Service) notifyCreated(ctx context.Context, tx Store, t Ticket) error {
+	if err := queueWebhooks(ctx, tx, t, []Event{{Kind: EventCreated, At: t.CreatedAt}}, t.CreatedAt); err != nil {
+		return err
+	}
 	if quiet, _ := ctx.Value(quietKey{}).(bool); quiet {
 		return nil
 	}
@@ -126,6 +129,9 @@ func (s *Service) notifyCreated(ctx context.Context, tx Store, t Ticket) error {
 
 // notifyChanged queues what a saved change tells people.
 func notifyChanged(ctx context.Context, tx Store, t Ticket, evs []Event, comment CommentID, c *NewComment) error {
+	if err := queueWebhooks(ctx, tx, t, evs, t.UpdatedAt); err != nil {
+		return err
+	}
 	var agentReply bool
 	for _, e := range evs {
 		if e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent {

@@ -299,6 +299,9 @@ func (s *Service) rate(ctx context.Context, tx Store, tenant TenantID, t *Ticket
 	if err := refreshMetricsOf(ctx, tx, tenant, t); err != nil {
 		return Rating{}, err
 	}
+	if err := queueWebhooks(ctx, tx, *t, evs, r.UpdatedAt); err != nil {
+		return Rating{}, err
+	}
 	return r, nil
 }
 

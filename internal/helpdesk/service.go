@@ -34,6 +34,8 @@ type Service struct {
 	kbRender  KBRenderer // see WithKB
 	// twoFactor makes and checks TOTP codes (see WithTwoFactor).
 	twoFactor *twoFactor
+	// hooks sends webhook deliveries (see WithWebhooks).
+	hooks webhookConfig
 }
 
 // Option configures a Service at construction.

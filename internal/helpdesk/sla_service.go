@@ -269,6 +269,9 @@ func (s *Service) scanTicket(ctx context.Context, d DueClock, now time.Time) (Sc
 			if _, err := tx.SaveTicket(ctx, d.Tenant, TicketUpdate{Ticket: t, Expected: base, Events: tevs}); err != nil {
 				return fmt.Errorf("helpdesk: save escalated %s: %w", t.Number, err)
 			}
+			if err := queueWebhooks(ctx, tx, t, tevs, now); err != nil {
+				return err
+			}
 			p, _ = MatchPolicy(setup.Policies, &t) // a raised priority may select another policy
 			if planned := planClocks(&t, tevs, evs, p); len(planned) > 0 {
 				added, err := tx.AppendClockEvents(ctx, d.Tenant, planned)
@@ -422,6 +425,24 @@ func (s *Service) recomputeSLA(ctx context.Context, tx Store, tenant TenantID, n
 			return nil
 		}
 	}
+}
+
+// TicketSLA returns the SLA clocks of ticket n as staff see them (the API's
+// ticket read; the console reads them with the workspace).
+func (s *Service) TicketSLA(ctx context.Context, by Actor, n TicketNumber) (SLAClocks, error) {
+	if !by.IsStaff() {
+		return SLAClocks{}, fmt.Errorf("helpdesk: ticket SLA: %w", ErrNotFound)
+	}
+	var out SLAClocks
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		t, err := s.load(ctx, tx, by, n)
+		if err != nil {
+			return err
+		}
+		out, err = ticketSLA(ctx, tx, by.Tenant, &t, s.now())
+		return err
+	})
+	return out, err
 }
 
 func ticketSLA(ctx context.Context, tx Store, tenant TenantID, t *Ticket, now time.Time) (SLAClocks, error) {

@@ -34,6 +34,8 @@ type Store interface {
 	MailStore
 	ReportStore
 	KBStore
+	APIStore
+	WebhookStore
 	IdempotencyStore
 	DeviceStore
 	AccountMailStore

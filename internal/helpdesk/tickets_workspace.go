@@ -31,6 +31,9 @@ type Workspace struct {
 	Groups []Group
 	Agents []User
 	Macros []Macro
+	// Call is the phone call behind a ticket a phone system opened
+	// (api_tickets.go); nil for every other ticket.
+	Call *PhoneCall
 }
 
 // StaffWorkspace returns the workspace of ticket n for staff member by, in
@@ -55,6 +58,11 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 		}
 		if w.RequesterTickets, err = s.requesterTickets(ctx, tx, by, t); err != nil {
 			return err
+		}
+		if t.Channel == ChannelPhone { // only phone tickets have calls: no read for the others
+			if w.Call, err = ticketCall(ctx, tx, by.Tenant, t.ID); err != nil {
+				return err
+			}
 		}
 		v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final())
 		if err != nil {

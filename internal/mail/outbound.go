@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/netguard"
 )
 
 // TLS modes of an SMTP connection.
@@ -49,30 +50,9 @@ type SMTPConfig struct {
 // configuration may not reach.
 var ErrForbiddenHost = errors.New("mail: SMTP host resolves to a loopback, private, link-local or metadata address")
 
-// metadata are cloud metadata endpoints outside the link-local range.
-var metadata = []netip.Addr{netip.MustParseAddr("fd00:ec2::254")}
-
-// forbidden reports whether ip is not a public unicast address.
-func forbidden(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
-		return true
-	}
-	for _, m := range metadata {
-		if ip == m {
-			return true
-		}
-	}
-	// 100.64.0.0/10 (carrier-grade NAT) and 0.0.0.0/8 are not public either.
-	if ip.Is4() {
-		b := ip.As4()
-		if b[0] == 0 || (b[0] == 100 && b[1]&0xC0 == 64) {
-			return true
-		}
-	}
-	return false
-}
+// forbidden reports whether ip is not a public unicast address; the one
+// guard is internal/netguard's, shared with webhooks.
+func forbidden(ip netip.Addr) bool { return netguard.Forbidden(ip) }
 
 // dial connects to the configured server through the guard.
 func (c SMTPConfig) dial(ctx context.Context) (net.Conn, error) {

@@ -9,7 +9,9 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// People lists the users with one of roles, active or not, by name.
+// People lists the users with one of roles, active or not, by name. The
+// identities of integration API tokens (migrations/00019_api.sql) are not
+// people: the API page manages them.
 func (s *Store) People(ctx context.Context, tenant helpdesk.TenantID, roles []helpdesk.Role) ([]helpdesk.User, error) {
 	rs := make([]string, 0, len(roles))
 	for _, r := range roles {
@@ -17,7 +19,9 @@ func (s *Store) People(ctx context.Context, tenant helpdesk.TenantID, roles []he
 	}
 	var out []helpdesk.User
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND role = ANY ($2) ORDER BY name, id`, int64(tenant), rs)
+		rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND role = ANY ($2)
+			AND NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.tenant_id = users.tenant_id AND t.acting_user_id = users.id AND t.integration)
+			ORDER BY name, id`, int64(tenant), rs)
 		if err != nil {
 			return err
 		}

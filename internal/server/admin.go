@@ -34,6 +34,8 @@ var adminSections = []adminSection{
 	{"sla", "/admin/sla", "admin.nav.sla"},
 	{"automation", "/admin/automation", "admin.nav.automation"},
 	{"email", "/admin/email", "admin.nav.email"},
+	{"api", "/admin/api", "admin.nav.api"},
+	{"webhooks", "/admin/webhooks", "admin.nav.webhooks"},
 	{"macros", "/agent/macros", "admin.nav.macros"},
 	{"kb", "/admin/kb", "admin.nav.kb"},
 	{"settings", "/admin/settings", "admin.nav.settings"},
@@ -56,6 +58,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminAutomationRoutes(r)
 	s.adminEmailRoutes(r)
 	s.adminKBRoutes(r)
+	s.adminAPIRoutes(r)
+	s.adminWebhookRoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

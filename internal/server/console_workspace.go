@@ -48,6 +48,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	}
 	vm := s.workspaceView(r, frame, ws, st)
 	s.liveWorkspace(r, ws, st, &vm)
+	s.apiCallWorkspace(r, ws.Call, &vm)
 	if !tk.Status.Final() {
 		assignmentOptions(l, tk, ws.Groups, ws.Agents, &vm)
 	}

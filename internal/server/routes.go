@@ -27,6 +27,9 @@ func (s *Server) routes() chi.Router {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(s.h(func(w http.ResponseWriter, r *http.Request) error { return errCrossOrigin }))
 
+	// The JSON API: bearer tokens, no session, no cookies.
+	r.Route("/{tenant}/api/v1", s.apiRoutes)
+
 	r.Group(func(r chi.Router) {
 		r.Use(csrf.Handler, s.sessions.LoadAndSave, markSession)
 		r.Get("/", s.h(s.landing))

@@ -33,6 +33,8 @@ type Server struct {
 	router        chi.Router
 	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
 	changes *changeHub
+	// apiLimits counts API requests per token (see apiLimiter).
+	apiLimits *apiLimiter
 	// desks remembers the desks served, for the page shown while the
 	// database is unreachable.
 	desks knownDesks
@@ -57,7 +59,7 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
-		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub()}
+		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter()}
 	s.sessions = newSessionManager(d.Store.Sessions(), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()

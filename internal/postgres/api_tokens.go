@@ -1,0 +1,241 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+const apiTokenColumns = `t.id, t.name, t.hint, t.scopes, t.acting_user_id, u.name, t.integration, t.language,
+	t.rate_per_min, t.expires_at, t.created_at, t.revoked_at, t.last_used_at, t.last_used_ip`
+
+const apiTokenFrom = ` FROM api_tokens t JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.acting_user_id`
+
+func scanAPIToken(row pgx.Row) (helpdesk.APIToken, error) {
+	var t helpdesk.APIToken
+	var id, user int64
+	var scopes []string
+	var expires, revoked, used *time.Time
+	err := row.Scan(&id, &t.Name, &t.Hint, &scopes, &user, &t.ActingName, &t.Integration, &t.Language,
+		&t.RatePerMin, &expires, &t.CreatedAt, &revoked, &used, &t.LastUsedIP)
+	if err != nil {
+		return helpdesk.APIToken{}, err
+	}
+	t.ID, t.ActingUser = helpdesk.APITokenID(id), helpdesk.UserID(user)
+	for _, s := range scopes {
+		t.Scopes = append(t.Scopes, helpdesk.APIScope(s))
+	}
+	t.ExpiresAt, t.RevokedAt, t.LastUsedAt = deref(expires), deref(revoked), deref(used)
+	t.CreatedAt = t.CreatedAt.UTC()
+	return t, nil
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// InsertAPIToken stores t; an integration token first gets its own
+// identity: an inactive staff row named after the token, with an address
+// under the reserved .invalid domain that no one can receive mail at.
+func (s *Store) InsertAPIToken(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.APIToken, hash []byte) (helpdesk.APIToken, error) {
+	const user = `INSERT INTO users (tenant_id, email, name, role, active) VALUES ($1, $2, $3, $4, false) RETURNING id`
+	const q = `WITH t AS (INSERT INTO api_tokens (tenant_id, name, secret_hash, hint, scopes, acting_user_id, integration,
+			language, rate_per_min, expires_at, created_at)
+		VALUES (@tenant, @name, @hash, @hint, @scopes, @user, @integration, @language, @rate, @expires, @created)
+		RETURNING *) SELECT ` + apiTokenColumns + ` FROM t JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.acting_user_id`
+	var out helpdesk.APIToken
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		if t.Integration {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			email := "integration-" + hex.EncodeToString(b) + "@api.invalid"
+			role := helpdesk.RoleAgent
+			if t.NeedsAdmin() {
+				role = helpdesk.RoleAdmin
+			}
+			var id int64
+			if err := tx.QueryRow(ctx, user, int64(tenant), email, t.Name, role.String()).Scan(&id); err != nil {
+				return err
+			}
+			t.ActingUser = helpdesk.UserID(id)
+		}
+		scopes := make([]string, len(t.Scopes))
+		for i, sc := range t.Scopes {
+			scopes[i] = string(sc)
+		}
+		var err error
+		out, err = scanAPIToken(tx.QueryRow(ctx, q, pgx.NamedArgs{
+			"tenant": int64(tenant), "name": t.Name, "hash": hash, "hint": t.Hint, "scopes": scopes,
+			"user": int64(t.ActingUser), "integration": t.Integration, "language": t.Language, "rate": t.RatePerMin,
+			"expires": nullTime(t.ExpiresAt), "created": t.CreatedAt,
+		}))
+		return err
+	})
+	return out, mapErr(err, "insert API token")
+}
+
+// APITokens lists the tenant's tokens, newest first.
+func (s *Store) APITokens(ctx context.Context, tenant helpdesk.TenantID) ([]helpdesk.APIToken, error) {
+	const q = `SELECT ` + apiTokenColumns + apiTokenFrom + ` WHERE t.tenant_id = $1 ORDER BY t.created_at DESC, t.id DESC`
+	var out []helpdesk.APIToken
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, q, int64(tenant))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.APIToken, error) { return scanAPIToken(r) })
+		return err
+	})
+	return out, mapErr(err, "API tokens")
+}
+
+// APIToken loads one token.
+func (s *Store) APIToken(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.APITokenID) (helpdesk.APIToken, error) {
+	const q = `SELECT ` + apiTokenColumns + apiTokenFrom + ` WHERE t.tenant_id = $1 AND t.id = $2`
+	var out helpdesk.APIToken
+	err := s.readRow(ctx, tenant, q, []any{int64(tenant), int64(id)}, func(row pgx.Row) error {
+		var err error
+		out, err = scanAPIToken(row)
+		return err
+	})
+	return out, mapErr(err, "API token %d", id)
+}
+
+// APITokenByHash finds a token by its secret's hash.
+func (s *Store) APITokenByHash(ctx context.Context, tenant helpdesk.TenantID, hash []byte) (helpdesk.APIToken, error) {
+	const q = `SELECT ` + apiTokenColumns + apiTokenFrom + ` WHERE t.tenant_id = $1 AND t.secret_hash = $2`
+	var out helpdesk.APIToken
+	err := s.readRow(ctx, tenant, q, []any{int64(tenant), hash}, func(row pgx.Row) error {
+		var err error
+		out, err = scanAPIToken(row)
+		return err
+	})
+	return out, mapErr(err, "API token by hash")
+}
+
+// RevokeAPIToken marks a token revoked at at.
+func (s *Store) RevokeAPIToken(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.APITokenID, at time.Time) (helpdesk.APIToken, error) {
+	const q = `UPDATE api_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, int64(tenant), int64(id), at)
+		return err
+	})
+	if err != nil {
+		return helpdesk.APIToken{}, mapErr(err, "revoke API token %d", id)
+	}
+	return s.APIToken(ctx, tenant, id)
+}
+
+// TouchAPIToken records a use at most once a minute per address, so a
+// busy integration does not rewrite its token row on every request.
+func (s *Store) TouchAPIToken(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.APITokenID, at time.Time, ip string) error {
+	const q = `UPDATE api_tokens SET last_used_at = $3, last_used_ip = left($4, 64)
+		WHERE tenant_id = $1 AND id = $2
+		AND (last_used_at IS NULL OR last_used_at < $3::timestamptz - interval '1 minute' OR last_used_ip <> left($4, 64))`
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, int64(tenant), int64(id), at, ip)
+		return err
+	})
+	return mapErr(err, "touch API token %d", id)
+}
+
+// ClaimIdempotency inserts a pending record, or returns the one there. A
+// stale pending claim or an expired record is taken over in the same
+// statement.
+func (s *Store) ClaimIdempotency(ctx context.Context, tenant helpdesk.TenantID, token helpdesk.APITokenID, key string, fp []byte, now, stale, expired time.Time) (helpdesk.IdempotencyRecord, bool, error) {
+	const claim = `INSERT INTO api_idempotency AS a (tenant_id, token_id, key, fingerprint, created_at)
+		VALUES (@tenant, @token, @key, @fp, @now)
+		ON CONFLICT (tenant_id, token_id, key) DO UPDATE
+			SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at,
+				status = NULL, content_type = '', location = '', body = NULL
+			WHERE (a.status IS NULL AND a.created_at < @stale) OR a.created_at < @expired
+		RETURNING true`
+	const read = `SELECT fingerprint, status, content_type, location, body FROM api_idempotency
+		WHERE tenant_id = $1 AND token_id = $2 AND key = $3`
+	var rec helpdesk.IdempotencyRecord
+	claimed := false
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, claim, pgx.NamedArgs{"tenant": int64(tenant), "token": int64(token), "key": key,
+			"fp": fp, "now": now, "stale": stale, "expired": expired}).Scan(&claimed)
+		if err == nil || err != pgx.ErrNoRows {
+			return err
+		}
+		var status *int32
+		err = tx.QueryRow(ctx, read, int64(tenant), int64(token), key).Scan(&rec.Fingerprint, &status,
+			&rec.Response.ContentType, &rec.Response.Location, &rec.Response.Body)
+		if status != nil {
+			rec.Done, rec.Response.Status = true, int(*status)
+		}
+		return err
+	})
+	return rec, claimed, mapErr(err, "claim idempotency key")
+}
+
+// FinishIdempotency stores the answer of a claimed key.
+func (s *Store) FinishIdempotency(ctx context.Context, tenant helpdesk.TenantID, token helpdesk.APITokenID, key string, r helpdesk.StoredResponse) error {
+	const q = `UPDATE api_idempotency SET status = $4, content_type = $5, location = $6, body = $7
+		WHERE tenant_id = $1 AND token_id = $2 AND key = $3`
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, int64(tenant), int64(token), key, r.Status, r.ContentType, r.Location, r.Body)
+		return err
+	})
+	return mapErr(err, "finish idempotency key")
+}
+
+// ReleaseIdempotency deletes a pending claim.
+func (s *Store) ReleaseIdempotency(ctx context.Context, tenant helpdesk.TenantID, token helpdesk.APITokenID, key string) error {
+	const q = `DELETE FROM api_idempotency WHERE tenant_id = $1 AND token_id = $2 AND key = $3 AND status IS NULL`
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, int64(tenant), int64(token), key)
+		return err
+	})
+	return mapErr(err, "release idempotency key")
+}
+
+// SaveCall records the phone call behind a ticket.
+func (s *Store) SaveCall(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, c helpdesk.PhoneCall) error {
+	const q = `INSERT INTO ticket_calls (tenant_id, ticket_id, caller_number, started_at, duration_seconds, agent_id)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, 0))
+		ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET caller_number = EXCLUDED.caller_number,
+			started_at = EXCLUDED.started_at, duration_seconds = EXCLUDED.duration_seconds, agent_id = EXCLUDED.agent_id`
+	var dur *int
+	if c.Duration >= 0 {
+		d := int(c.Duration / time.Second)
+		dur = &d
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, int64(tenant), int64(ticket), c.CallerNumber, nullTime(c.StartedAt), dur, int64(c.Agent))
+		return err
+	})
+	return mapErr(err, "save call")
+}
+
+// TicketCall loads the call behind a ticket.
+func (s *Store) TicketCall(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID) (helpdesk.PhoneCall, error) {
+	const q = `SELECT c.caller_number, c.started_at, c.duration_seconds, coalesce(c.agent_id, 0), coalesce(u.name, '')
+		FROM ticket_calls c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
+		WHERE c.tenant_id = $1 AND c.ticket_id = $2`
+	var c helpdesk.PhoneCall
+	err := s.readRow(ctx, tenant, q, []any{int64(tenant), int64(ticket)}, func(row pgx.Row) error {
+		var started *time.Time
+		var dur *int32
+		var agent int64
+		if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
+			return err
+		}
+		c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
+		if dur != nil {
+			c.Duration = time.Duration(*dur) * time.Second
+		}
+		return nil
+	})
+	return c, mapErr(err, "call of ticket %d", ticket)
+}
