@@ -118,7 +118,10 @@
         startReply('public');
         break;
       case 'n':
-        startReply('internal');
+        // A new ticket (a call, a walk-in), from any console page.
+        var add = document.querySelector('[data-new-ticket]');
+        if (!add) return;
+        add.click();
         break;
       case 'u':
         var back = document.querySelector('[data-back]');

@@ -1,0 +1,11 @@
+package server_test
+
+// The console's new-ticket form needs a staff session of the tenant; the
+// requester search reads only the tenant's customers.
+func init() {
+	classify(map[string]routeClass{
+		"GET /{tenant}/agent/tickets/new":            staffPage,
+		"POST /{tenant}/agent/tickets/new":           staffPage,
+		"GET /{tenant}/agent/tickets/new/requesters": staffPage,
+	})
+}
