@@ -68,3 +68,25 @@ func init() {
 		"error.requester_staff":       "That address belongs to a staff member, not a customer.",
 	})
 }
+
+// Messages of the desk's default group (admin groups page).
+func init() {
+	register(ES, map[string]string{
+		"admin.default_group.title":   "Grupo por defecto",
+		"admin.default_group.label":   "Grupo para los tickets sin enrutar",
+		"admin.default_group.help":    "Los tickets nuevos que su categoría no envía a ningún grupo (por ejemplo, los que llegan por correo) van a este grupo.",
+		"admin.default_group.none":    "Ninguno (se quedan sin grupo)",
+		"admin.default_group.save":    "Guardar grupo por defecto",
+		"admin.default_group.saved":   "Grupo por defecto guardado.",
+		"admin.default_group.refused": "No se guardó el grupo por defecto: %s",
+	})
+	register(EN, map[string]string{
+		"admin.default_group.title":   "Default group",
+		"admin.default_group.label":   "Group for unrouted tickets",
+		"admin.default_group.help":    "New tickets their category sends to no group (mailed tickets, for instance) go to this group.",
+		"admin.default_group.none":    "None (they stay without a group)",
+		"admin.default_group.save":    "Save default group",
+		"admin.default_group.saved":   "Default group saved.",
+		"admin.default_group.refused": "The default group was not saved: %s",
+	})
+}

@@ -9,3 +9,8 @@ func init() {
 		"GET /{tenant}/agent/tickets/new/requesters": staffPage,
 	})
 }
+
+// The desk's default group is set on the admin groups page.
+func init() {
+	classify(map[string]routeClass{"POST /{tenant}/admin/groups/default": staffPage})
+}
