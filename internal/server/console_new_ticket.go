@@ -20,7 +20,7 @@ import (
 func (s *Server) consoleNewTicketRoutes(r chi.Router) {
 	opener := newTicketOpener()
 	r.Get("/tickets/new", s.h(s.consoleNewTicket))
-	r.Post("/tickets/new", s.h(s.consoleOpenTicket(opener)))
+	r.With(withBodyLimit(uploadBodyBytes), s.uploadGate).Post("/tickets/new", s.h(s.consoleOpenTicket(opener)))
 	r.Get("/tickets/new/requesters", s.h(s.consoleRequesterMatches))
 }
 

@@ -24,7 +24,7 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Get("/counts", s.h(s.consoleCounts))
 	r.Post("/bulk", s.h(s.consoleBulk))
 	r.Get("/tickets/{number}", s.h(s.consoleTicket))
-	r.Post("/tickets/{number}/reply", s.h(s.consoleReply))
+	r.With(withBodyLimit(uploadBodyBytes), s.uploadGate).Post("/tickets/{number}/reply", s.h(s.consoleReply))
 	r.Post("/tickets/{number}/status", s.h(s.consoleSetStatus))
 	r.Post("/tickets/{number}/priority", s.h(s.consoleSetPriority))
 	r.Post("/tickets/{number}/assign", s.h(s.consoleAssign))

@@ -46,6 +46,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	if err != nil {
 		return err
 	}
+	st.reply.Limits = limitsText(l, attachmentLimits())
 	vm := s.workspaceView(r, frame, ws, st)
 	s.liveWorkspace(r, ws, st, &vm)
 	if !tk.Status.Final() {
