@@ -90,3 +90,27 @@ func init() {
 		"admin.default_group.refused": "The default group was not saved: %s",
 	})
 }
+
+// Messages of the workspace's "Escalar" form.
+func init() {
+	register(ES, map[string]string{
+		"console.escalate.title":    "Escalar",
+		"console.escalate.group":    "Escalar al grupo",
+		"console.escalate.target":   "%s (nivel %d)",
+		"console.escalate.override": "%s — fuera de orden, solo administradores",
+		"console.escalate.reason":   "Motivo (nota interna)",
+		"console.escalate.submit":   "Escalar",
+		"console.escalate.done":     "Ticket escalado.",
+		"console.keys.escalate":     "Escalar",
+	})
+	register(EN, map[string]string{
+		"console.escalate.title":    "Escalate",
+		"console.escalate.group":    "Escalate to group",
+		"console.escalate.target":   "%s (tier %d)",
+		"console.escalate.override": "%s — out of order, admins only",
+		"console.escalate.reason":   "Reason (internal note)",
+		"console.escalate.submit":   "Escalate",
+		"console.escalate.done":     "Ticket escalated.",
+		"console.keys.escalate":     "Escalate",
+	})
+}

@@ -14,3 +14,8 @@ func init() {
 func init() {
 	classify(map[string]routeClass{"POST /{tenant}/admin/groups/default": staffPage})
 }
+
+// Escalating is a workspace write: staff of the tenant, foreign tickets 404.
+func init() {
+	classify(map[string]routeClass{"POST /{tenant}/agent/tickets/{number}/escalate": staffPage})
+}

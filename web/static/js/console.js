@@ -123,6 +123,14 @@
         if (!add) return;
         add.click();
         break;
+      case 'e':
+        // The workspace's "Escalar" form.
+        var esc = document.getElementById('escalate');
+        if (!esc) return;
+        esc.open = true;
+        var to = document.getElementById('escalate_group');
+        if (to) to.focus();
+        break;
       case 'u':
         var back = document.querySelector('[data-back]');
         if (!back) return;
