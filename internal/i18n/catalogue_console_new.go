@@ -114,3 +114,27 @@ func init() {
 		"console.keys.escalate":     "Escalate",
 	})
 }
+
+// Messages of the workspace's followers panel.
+func init() {
+	register(ES, map[string]string{
+		"console.followers.title":     "Seguidores",
+		"console.followers.none":      "Nadie sigue este ticket.",
+		"console.followers.others":    "y %d en copia",
+		"console.followers.follow":    "Seguir este ticket",
+		"console.followers.unfollow":  "Dejar de seguir",
+		"console.followers.add_label": "Añadir a",
+		"console.followers.add":       "Añadir seguidor",
+		"console.followers.done":      "Seguidores actualizados.",
+	})
+	register(EN, map[string]string{
+		"console.followers.title":     "Followers",
+		"console.followers.none":      "Nobody follows this ticket.",
+		"console.followers.others":    "and %d copied in",
+		"console.followers.follow":    "Follow this ticket",
+		"console.followers.unfollow":  "Unfollow",
+		"console.followers.add_label": "Add",
+		"console.followers.add":       "Add follower",
+		"console.followers.done":      "Followers updated.",
+	})
+}

@@ -52,6 +52,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	vm := s.workspaceView(r, frame, ws, st)
 	s.liveWorkspace(r, ws, st, &vm)
 	escalateView(r, l, ws, st, &vm)
+	followersView(r, l, ws, &vm)
 	if !tk.Status.Final() {
 		assignmentOptions(l, tk, ws.Groups, ws.Agents, &vm)
 	}

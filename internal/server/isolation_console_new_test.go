@@ -19,3 +19,8 @@ func init() {
 func init() {
 	classify(map[string]routeClass{"POST /{tenant}/agent/tickets/{number}/escalate": staffPage})
 }
+
+// Following is a workspace write: staff of the tenant, foreign tickets 404.
+func init() {
+	classify(map[string]routeClass{"POST /{tenant}/agent/tickets/{number}/followers": staffPage})
+}
