@@ -86,7 +86,7 @@ func (s *Server) renderAgentNewTicket(w http.ResponseWriter, r *http.Request, st
 // newTicketChoices fills the form's selects, with the typed choice selected.
 func newTicketChoices(l i18n.Lang, ch helpdesk.AgentTicketChoices, form console.NewTicketForm, vm *console.NewTicket) {
 	for _, c := range agentChannels {
-		vm.Channels = append(vm.Channels, console.Option{Value: string(c), Label: l.T("console.channel." + string(c)), Selected: form.Channel == string(c)})
+		vm.Channels = append(vm.Channels, console.Option{Value: string(c), Label: l.T(msgKey("console.channel.", string(c))), Selected: form.Channel == string(c)})
 	}
 	for _, c := range ch.Categories {
 		id := strconv.FormatInt(int64(c.ID), 10)

@@ -20,3 +20,7 @@ func sortedKeys(m map[string]string) []string {
 func hasLine(value, o string) bool {
 	return slices.Contains(strings.Split(value, "\n"), o)
 }
+
+// msgKey joins a message key's prefix and a value (the catalogue test
+// reads literal keys; prefixes are checked through their values).
+func msgKey(prefix, value string) string { return prefix + value }
