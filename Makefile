@@ -9,7 +9,7 @@ BIN := bin/atiende
 PG_BINS := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb 2>/dev/null))
 CHROMIUM := $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
 
-.PHONY: help run stop test test-short build generate fmt lint check-generated deps-postgres deps-chromium migrate-new clean bench
+.PHONY: help run stop test test-short build generate fmt lint check-generated deps-postgres deps-chromium migrate-new clean bench chaos
 
 help:
 	@echo "make run     start a local database, load the demo desk and serve on :8080"
@@ -17,6 +17,7 @@ help:
 	@echo "make test    vet, staticcheck, format and generated-code checks, then every test with -race"
 	@echo "make build   build $(BIN)"
 	@echo "make fmt     format Go and templ sources"
+	@echo "make chaos   fault injection: kill -9 and PostgreSQL crashes under load; counts lost and duplicated work"
 	@echo "make bench   performance harness (BENCH_SCALE=small|medium|large, default medium); writes docs/benchmarks.md"
 
 # --- dependencies ----------------------------------------------------------
@@ -77,6 +78,19 @@ bench: build deps-postgres
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/bench ./cmd/bench
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/benchload ./cmd/benchload
 	bin/bench run -scale $(BENCH_SCALE) -atiende $(BIN) -driver bin/benchload -out docs/benchmarks.md
+
+# --- fault injection -------------------------------------------------------
+
+# chaos runs atiende over its own durable PostgreSQL cluster while killing
+# the server (SIGKILL) and crashing PostgreSQL (immediate stop) under
+# concurrent portal tickets, inbound mail and outbound notifications; it
+# prints tried / acknowledged / lost / duplicated and fails on any loss or
+# duplicate. About three minutes; CHAOS_ARGS passes flags (-duration,
+# -fault-every, -portal, -mailers, -v). Not part of make test: it takes
+# longer than a minute.
+CHAOS_ARGS ?=
+chaos: build deps-postgres
+	$(GO) run ./cmd/chaos -atiende $(BIN) $(CHAOS_ARGS)
 
 # --- quality gates ---------------------------------------------------------
 

@@ -140,6 +140,11 @@ func connect(ctx context.Context, connString, setting string, maxConns int32, ap
 		return nil, fmt.Errorf("%s: %w", setting, err)
 	}
 	pc.MaxConns = maxConns
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		// An unreachable host answers the user's request with the 503 page
+		// within seconds rather than when the request gives up.
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	pc.ConnConfig.RuntimeParams["jit"] = "off"
 	pc.ConnConfig.RuntimeParams["application_name"] = appName
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
@@ -269,7 +274,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// Background jobs (mail included) stop after HTTP and SMTP have
 	// drained, before the pool closes.
 	if cfg.Workers {
-		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency})
+		runner, err := jobs.Start(ctx, pool, log, registerJobs(store, svc, channel), jobs.Options{Concurrency: cfg.WorkerConcurrency,
+			JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter})
 		if err != nil {
 			return err
 		}

@@ -40,8 +40,12 @@ type Config struct {
 	// Workers runs the background jobs (SLA scans, auto-close, mail) in
 	// this process. Turn it off for web-only replicas.
 	Workers bool
-	// WorkerConcurrency is how many jobs this process works at once.
+	// WorkerConcurrency is how many jobs this process works at once on
+	// each job queue.
 	WorkerConcurrency int
+	// JobTimeout cancels a background job; JobRescueAfter is when a job
+	// whose server died is retried.
+	JobTimeout, JobRescueAfter time.Duration
 
 	// Email (docs/email.md).
 	SMTPAddr      string // inbound SMTP listener; empty (ATIENDE_SMTP_ADDR=off) turns it off
@@ -153,7 +157,11 @@ var options = []option{
 		func(c *Config, v string) error { c.TrustedProxyHeader = v; return nil }},
 	{"ATIENDE_WORKERS", "workers", "true", "run background jobs (SLA scans, auto-close, mail delivery) in this process; false for a web-only replica",
 		func(c *Config, v string) (err error) { c.Workers, err = strconv.ParseBool(v); return err }},
-	{"ATIENDE_WORKER_CONCURRENCY", "worker-concurrency", "4", "background jobs worked at once by this process",
+	{"ATIENDE_JOB_TIMEOUT", "job-timeout", "1m", "how long a background job may run before it is cancelled",
+		func(c *Config, v string) error { return positiveDuration(&c.JobTimeout, v) }},
+	{"ATIENDE_JOB_RESCUE_AFTER", "job-rescue-after", "90s", "when a job left running by a dead server is retried (more than the job timeout)",
+		func(c *Config, v string) error { return positiveDuration(&c.JobRescueAfter, v) }},
+	{"ATIENDE_WORKER_CONCURRENCY", "worker-concurrency", "4", "background jobs worked at once by this process on each job queue",
 		func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 100 {
@@ -320,4 +328,14 @@ func maskURL(s string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// positiveDuration parses v into d, refusing zero and negative durations.
+func positiveDuration(d *time.Duration, v string) error {
+	x, err := time.ParseDuration(v)
+	if err != nil || x <= 0 {
+		return fmt.Errorf("must be a positive duration such as 90s, got %q", v)
+	}
+	*d = x
+	return nil
 }

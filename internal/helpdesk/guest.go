@@ -139,6 +139,9 @@ type GuestTicketInput struct {
 	Fields map[CustomFieldID]string
 	// Attachments go with the first comment, under Open's rules.
 	Attachments []NewAttachment
+	// Once, when set, makes a resubmission of the same form open nothing:
+	// OpenGuestTicket then returns the first ticket's number and no token.
+	Once IdempotencyKey
 }
 
 // GuestTicketOrder is the order of the form's fields, for error summaries;
@@ -249,7 +252,9 @@ func (s *Service) guest(ctx context.Context, tx Store, tenant TenantID, token st
 
 // OpenGuestTicket opens a ticket from the public form of tenant and issues
 // its tracking link; it returns the ticket as the guest sees it and the
-// link's token. A desk that takes no guests refuses with ErrForbidden.
+// link's token. A desk that takes no guests refuses with ErrForbidden. A
+// resubmission under in.Once returns the first ticket's number and an
+// empty token: the link was shown once, to whoever sent the form first.
 func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTicketInput) (Ticket, string, error) {
 	if !tenant.GuestTickets {
 		return Ticket{}, "", fmt.Errorf("helpdesk: desk %q takes no guest tickets: %w", tenant.Slug, ErrForbidden)
@@ -257,6 +262,10 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 	var out Ticket
 	var token string
 	err := s.store.InTx(ctx, tenant.ID, func(tx Store) error {
+		if n, claimed, err := claimOnce(ctx, tx, tenant.ID, in.Once); err != nil || !claimed {
+			out = Ticket{Number: n}
+			return err
+		}
 		st, err := settings(ctx, tx, tenant.ID)
 		if err != nil {
 			return err
@@ -290,8 +299,10 @@ func (s *Service) OpenGuestTicket(ctx context.Context, tenant Tenant, in GuestTi
 			return err
 		}
 		by := guestActor(tenant.ID, GuestLink{Ticket: created.ID, Email: created.Requester.Email})
-		out, err = present(ctx, tx, by, created)
-		return err
+		if out, err = present(ctx, tx, by, created); err != nil {
+			return err
+		}
+		return finishOnce(ctx, tx, tenant.ID, in.Once, out.Number)
 	})
 	if err != nil {
 		return Ticket{}, "", err

@@ -39,7 +39,7 @@ func (h Holiday) String() string {
 // Calendar is a desk's business hours: a time zone, weekly opening hours
 // (indexed by time.Weekday, each day's intervals sorted and disjoint) and
 // holidays. Arithmetic happens on local wall-clock days: each interval's
-// boundaries are converted with time.Date in the location, so a day with a
+// boundaries are converted with wallInstant in the location, so a day with a
 // daylight-saving change counts the hours it really had.
 //
 // The zero Calendar, and CalendarHours(), count every minute ("calendar
@@ -156,10 +156,7 @@ func (c *Calendar) walk(from time.Time, fn func(span) bool) bool {
 		day := time.Date(y, m, d, 12, 0, 0, 0, loc) // noon exists every day
 		if !c.holiday(y, m, d) {
 			for _, iv := range c.Week[day.Weekday()] {
-				sp := span{
-					open:  time.Date(y, m, d, iv.Start/60, iv.Start%60, 0, 0, loc),
-					close: time.Date(y, m, d, iv.End/60, iv.End%60, 0, 0, loc),
-				}
+				sp := span{open: wallInstant(y, m, d, iv.Start, loc), close: wallInstant(y, m, d, iv.End, loc)}
 				if sp.open.Before(last) {
 					sp.open = last
 				}
@@ -179,6 +176,48 @@ func (c *Calendar) walk(from time.Time, fn func(span) bool) bool {
 		}
 		y, m, d = day.AddDate(0, 0, 1).Date()
 	}
+}
+
+// zoneMargin is how far from a time-zone change a wall-clock time must be
+// for time.Date's answer to be unambiguous; no zone changes its offset
+// twice within a day.
+const zoneMargin = 26 * time.Hour
+
+// wallInstant is the instant at which the clock in loc shows minute
+// (minutes after midnight, 1440 being the next midnight) of the local date.
+// Two daylight-saving cases have a rule of their own, because time.Date's
+// choice there is unspecified:
+//   - a time the clock skips (02:30 on the night Madrid jumps from 02:00
+//     to 03:00) is the instant of the change: the clock jumps over it,
+//     so the boundary is where the jump happens;
+//   - a time the clock shows twice (02:30 on the night Madrid goes back
+//     from 03:00 to 02:00) is its first occurrence, as in RFC 5545.
+//
+// The mapping never goes backwards: a later wall-clock time is never an
+// earlier instant, so intervals stay ordered.
+func wallInstant(y int, m time.Month, d, minute int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, minute/60, minute%60, 0, 0, loc)
+	start, end := t.ZoneBounds()
+	if (start.IsZero() || t.Sub(start) > zoneMargin) && (end.IsZero() || end.Sub(t) > zoneMargin) {
+		return t // far from any change: the common case
+	}
+	naive := time.Date(y, m, d, minute/60, minute%60, 0, 0, time.UTC)
+	var best time.Time
+	for _, probe := range []time.Duration{-zoneMargin, zoneMargin} {
+		_, off := naive.Add(probe).In(loc).Zone()
+		c := naive.Add(-time.Duration(off) * time.Second)
+		if _, got := c.In(loc).Zone(); got == off && (best.IsZero() || c.Before(best)) {
+			best = c // the clock shows the wanted time at c
+		}
+	}
+	if !best.IsZero() {
+		return best
+	}
+	// In the gap: read with the offset from before the change, the time
+	// lies after the change; the zone in force there began at the change.
+	_, before := naive.Add(-zoneMargin).In(loc).Zone()
+	changed, _ := naive.Add(-time.Duration(before) * time.Second).In(loc).ZoneBounds()
+	return changed
 }
 
 // AddBusinessMinutes returns the instant at which n minutes of opening time

@@ -90,10 +90,11 @@ func TestCalendarAddBusinessMinutes(t *testing.T) {
 		{"longer than a week past a holiday", "madrid", "2026-12-21 09:00", 2401, "2026-12-29 09:01"},
 		{"Madrid spring forward skips 02:00-03:00", "madrid24", "2026-03-29 01:30", 60, "2026-03-29 03:30"},
 		{"Madrid fall back repeats an hour", "madrid24", "2026-10-25 01:30", 120, "2026-10-25 02:30"},
-		// 02:30 does not exist that night: a boundary in the skipped hour keeps
-		// the offset from before the change, so the shift ends at 03:30 CEST.
-		{"split shift in the night of the change", "madridnite", "2026-03-29 00:00", 150, "2026-03-29 03:30"},
-		{"the next shift opens after the skipped hour", "madridnite", "2026-03-29 00:00", 151, "2026-03-29 03:46"},
+		// 02:30 and 02:45 do not exist that night: a boundary in the skipped
+		// hour is the instant of the change, so the first shift ends and the
+		// second opens at 03:00 CEST, back to back.
+		{"split shift in the night of the change", "madridnite", "2026-03-29 00:00", 120, "2026-03-29 03:00"},
+		{"the next shift opens at the change", "madridnite", "2026-03-29 00:00", 150, "2026-03-29 03:30"},
 		{"Santiago Saturday half-day", "santiago", "2026-11-21 11:00", 90, "2026-11-23 09:00"},
 		{"Santiago split shift", "santiago", "2026-11-23 12:30", 60, "2026-11-23 14:30"},
 		{"Santiago fall back at midnight", "santiago24", "2026-04-04 22:00", 180, "2026-04-05 00:00"},
@@ -130,7 +131,7 @@ func TestCalendarBusinessMinutesBetween(t *testing.T) {
 		{"Santiago fall back Saturday has 25 hours", "santiago24", "2026-04-04 00:00", "2026-04-05 00:00", 25 * 60},
 		{"Santiago spring forward Sunday has 23 hours", "santiago24", "2026-09-06 02:00", "2026-09-07 00:00", 22 * 60},
 		{"Santiago weekend across the change", "santiago24", "2026-09-05 00:00", "2026-09-07 00:00", 47 * 60},
-		{"night shifts on the change", "madridnite", "2026-03-28 00:00", "2026-03-30 00:00", 120 + 240 + 150 + 195 - 60},
+		{"night shifts on the change", "madridnite", "2026-03-28 00:00", "2026-03-30 00:00", 120 + 240 + 120 + 180},
 		{"Mexico City has no daylight saving", "mexico", "2026-04-06 00:00", "2026-04-13 00:00", 5*600 + 300},
 		{"Bogota week", "bogota", "2026-11-23 00:00", "2026-11-30 00:00", 5 * 540},
 	}

@@ -32,4 +32,6 @@ type Store interface {
 	RoutingStore
 	AutomationStore
 	MailStore
+	IdempotencyStore
+	DeviceStore
 }

@@ -58,8 +58,14 @@ func (r *Registry) Every(id string, interval time.Duration, args func() river.Jo
 
 // Options tune the runner.
 type Options struct {
-	// Concurrency is how many jobs this process works at once (default 4).
+	// Concurrency is how many jobs this process works at once on each
+	// queue (default 4): every queue has workers of its own.
 	Concurrency int
+	// JobTimeout cancels a job's context (default DefaultJobTimeout).
+	JobTimeout time.Duration
+	// RescueAfter is when a job still "running" is taken for orphaned and
+	// retried (default DefaultRescueAfter; at least JobTimeout).
+	RescueAfter time.Duration
 	// PollInterval is the fallback fetch interval when LISTEN/NOTIFY is
 	// quiet (default 1s; tests shorten it).
 	PollInterval time.Duration
@@ -79,18 +85,28 @@ func Start(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, reg *Regis
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
 	}
+	if o.JobTimeout <= 0 {
+		o.JobTimeout = DefaultJobTimeout
+	}
+	if o.RescueAfter <= 0 {
+		o.RescueAfter = DefaultRescueAfter
+	}
+	o.RescueAfter = max(o.RescueAfter, o.JobTimeout+time.Second)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:            log.With("component", "jobs"),
 		Workers:           reg.workers,
 		PeriodicJobs:      reg.periodic,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.Concurrency}},
+		Queues:            queues(o.Concurrency),
 		FetchPollInterval: o.PollInterval,
 		FetchCooldown:     min(100*time.Millisecond, o.PollInterval),
 		// The application role owns no index, so it cannot REINDEX; the
 		// operator's maintenance does that (docs/operations.md).
 		ReindexerSchedule: river.NeverSchedule(),
 		MaxAttempts:       10,
-		JobTimeout:        2 * time.Minute,
+		JobTimeout:        o.JobTimeout,
+		// River's default is an hour; a crashed server's jobs should be
+		// worked again within minutes (see DefaultRescueAfter).
+		RescueStuckJobsAfter: o.RescueAfter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: new client: %w", err)

@@ -200,7 +200,11 @@ func (c SMTPConfig) Send(ctx context.Context, from, to string, raw []byte) error
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("mail: end of data: %w", err)
 	}
-	return cl.Quit()
+	// The relay's 250 to the data is the hand-off: the message is its
+	// responsibility now. A QUIT that fails changes nothing, and reporting
+	// it would send the message again.
+	_ = cl.Quit()
+	return nil
 }
 
 // Permanent reports whether a delivery error will not go away by retrying:
@@ -275,5 +279,31 @@ func (d *Deliverer) Deliver(ctx context.Context, tenant helpdesk.TenantID, id he
 	if err := d.SMTP.Send(ctx, inbound, m.To, bytes.Clone(m.Raw)); err != nil {
 		return "", err
 	}
-	return helpdesk.OutboundSent, nil
+	return helpdesk.OutboundSent, d.recordHandOff(ctx, tenant, id)
+}
+
+// handOffRecordTime bounds how long a confirmed hand-off keeps trying to
+// record itself while the database is unreachable.
+const handOffRecordTime = 30 * time.Second
+
+// recordHandOff marks the message sent as soon as the relay has accepted
+// it, before anything else can interrupt the job: neither the job's end
+// (a timeout, a shutdown) nor a database that is briefly unreachable may
+// make a retry send it again. Only when the record is impossible for
+// handOffRecordTime does the job fail, and the retry resends the same
+// bytes with the same Message-ID.
+func (d *Deliverer) recordHandOff(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.OutboundMailID) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handOffRecordTime)
+	defer cancel()
+	for {
+		err := d.Store.FinishOutboundMail(ctx, tenant, id, helpdesk.OutboundSent, "", d.now())
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("mail: record hand-off of %d: %w", id, err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }

@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"net/textproto"
 	"strings"
 
@@ -89,11 +88,7 @@ func Parse(raw []byte, nullSender bool) (in helpdesk.InboundEmail, err error) {
 	}
 	in.MessageID = MessageID(raw)
 	in.Subject = cleanString(env.GetHeader("Subject"))
-	if addrs, err := env.AddressList("From"); err == nil && len(addrs) > 0 {
-		in.From = helpdesk.MailAddress{Name: cleanString(addrs[0].Name), Email: cleanString(addrs[0].Address)}
-	} else if a, err := mail.ParseAddress(env.GetHeader("From")); err == nil {
-		in.From = helpdesk.MailAddress{Name: cleanString(a.Name), Email: cleanString(a.Address)}
-	}
+	in.From = parseFrom(raw, env.GetHeader("From"))
 	in.References = append(msgIDs(env.GetHeader("In-Reply-To")), msgIDs(env.GetHeader("References"))...)
 	if len(in.References) > maxReferences {
 		in.References = in.References[:maxReferences]

@@ -152,8 +152,8 @@ func Summary(raw []byte) (from, subject string) {
 	} else {
 		subject = cleanString(msg.Header.Get("Subject"))
 	}
-	if a, err := mail.ParseAddress(msg.Header.Get("From")); err == nil {
-		from = cleanString(a.Address)
+	if a := parseFrom(raw, ""); a.Email != "" {
+		from = a.Email
 	} else {
 		from = cleanString(msg.Header.Get("From"))
 	}

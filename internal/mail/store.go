@@ -33,6 +33,9 @@ type OutboxStore interface {
 	// SaveRenderedMail records the rendered message once; a second call
 	// returns the first rendering.
 	SaveRenderedMail(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.OutboundMailID, messageID, subject string, raw []byte) (helpdesk.OutboundMail, error)
+	// FinishOutboundMail records the relay's hand-off the moment it
+	// happens (see Deliverer.recordHandOff).
+	FinishOutboundMail(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.OutboundMailID, state helpdesk.OutboundState, cause string, at time.Time) error
 }
 
 // OutcomeStore records how a mail job ended: the Worker's writes.

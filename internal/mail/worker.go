@@ -91,7 +91,8 @@ func (w *Worker) Handle(ctx context.Context, j jobs.MailJob, attempt int) (err e
 		if err != nil {
 			return w.fail(ctx, j, attempt, err, Permanent(err))
 		}
-		if state == helpdesk.OutboundSent || state == helpdesk.OutboundLocal {
+		// A sent message was recorded by Deliver the moment the relay took it.
+		if state == helpdesk.OutboundLocal {
 			if err := w.Store.FinishOutboundMail(ctx, j.Tenant, helpdesk.OutboundMailID(j.ID), state, "", time.Now().UTC()); err != nil {
 				return err // retried: Deliver sees the state and sends nothing twice unless the record failed
 			}

@@ -42,17 +42,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next}))
 	}
 	ip := s.clientIP(r)
-	account := t.Slug + "\x00" + email
 	if err := s.allow(r.Context(), "login-ip", ip, s.limits.loginIP); err != nil {
 		return fail(http.StatusTooManyRequests, l.T("login.rate_limited"))
 	}
-	for _, c := range []struct {
-		scope, subject string
-		limit          limit
-	}{
-		{"login-fail-client", account + "\x00" + ip, s.limits.loginFailClient},
-		{"login-fail-account", account, s.limits.loginFailAccount},
-	} {
+	counters, err := s.loginCounters(r, t, email, ip)
+	if err != nil {
+		return err
+	}
+	for _, c := range counters {
 		if out, err := s.exhausted(r.Context(), c.scope, c.subject, c.limit); err != nil {
 			return err
 		} else if out {
@@ -61,14 +58,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.svc.Authenticate(r.Context(), t.ID, email, r.PostForm.Get("password"))
 	if errors.Is(err, helpdesk.ErrUnauthenticated) {
-		// Only failures count against the account.
-		for _, c := range []struct {
-			scope, subject string
-			limit          limit
-		}{
-			{"login-fail-client", account + "\x00" + ip, s.limits.loginFailClient},
-			{"login-fail-account", account, s.limits.loginFailAccount},
-		} {
+		// Only failures count against the account (or the known device).
+		for _, c := range counters {
 			if err := s.allow(r.Context(), c.scope, c.subject, c.limit); err != nil && !errors.Is(err, helpdesk.ErrRateLimited) {
 				return err
 			}
@@ -79,6 +70,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.signIn(r.Context(), u); err != nil {
+		return err
+	}
+	if err := s.rememberDevice(w, r, t, u); err != nil {
 		return err
 	}
 	if next == "" || (!u.Role.IsStaff() && isConsolePath(t, next)) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -37,6 +38,21 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	var invalid *helpdesk.ValidationError
 	switch {
+	case errors.Is(err, errSlowBody):
+		// Before clientGone: the read deadline that cut the body also
+		// cancelled the request's context.
+		status = http.StatusRequestTimeout
+	case clientGone(r, err):
+		// Nobody is listening: no page, and no server error in the log.
+		s.log.InfoContext(r.Context(), "client closed request", "request_id", middleware.GetReqID(r.Context()), "route", routeOf(r), "err", err)
+		w.WriteHeader(statusClientClosed)
+		return
+	case errors.Is(err, errUploadsBusy):
+		status = http.StatusServiceUnavailable
+	case errors.Is(err, errTooManyUploads):
+		status = http.StatusTooManyRequests
+	case dbUnavailable(err):
+		status = http.StatusServiceUnavailable
 	case errors.Is(err, helpdesk.ErrNotFound):
 		status = http.StatusNotFound
 	case errors.Is(err, helpdesk.ErrForbidden), errors.Is(err, errCrossOrigin):
@@ -54,16 +70,37 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &maxBytes):
 		status = http.StatusRequestEntityTooLarge
 	}
+	if r.ContentLength != 0 && status != http.StatusUnprocessableEntity && status != http.StatusNotFound {
+		// The rest of a refused body is not worth reading: net/http would
+		// otherwise wait for it before answering, to reuse the connection.
+		w.Header().Set("Connection", "close")
+	}
+	if status == http.StatusServiceUnavailable {
+		// Expected while PostgreSQL restarts; the pool reconnects by itself.
+		s.log.WarnContext(r.Context(), "database unavailable", "request_id", middleware.GetReqID(r.Context()), "route", routeOf(r), "err", err)
+		unavailableHeaders(w)
+	}
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", "request_id", middleware.GetReqID(r.Context()), "route", routeOf(r), "err", err)
 	}
+	// A body cut off by its read deadline cancels the request's context;
+	// the page is still worth writing.
+	r = r.WithContext(context.WithoutCancel(r.Context()))
 	c := s.chrome(r, "")
 	key := errorKey(status)
 	c.Title = c.L.T(key + ".title")
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "60")
 	}
-	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.L.T(key+".title"), c.L.T(key+".message"), errorRef(r, status))); rerr != nil {
+	if errors.Is(err, errUploadsBusy) {
+		key = "error.uploads_busy"
+		c.Title = c.L.T(key + ".title")
+	}
+	msg := c.L.T(key + ".message")
+	if m, ok := inputMessage(c.L, err); ok {
+		msg = m
+	}
+	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.Title, msg, errorRef(r, status))); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}
@@ -85,6 +122,10 @@ func errorKey(status int) string {
 		return "error.405"
 	case http.StatusRequestEntityTooLarge:
 		return "error.413"
+	case http.StatusServiceUnavailable:
+		return "error.503"
+	case http.StatusRequestTimeout:
+		return "error.408"
 	}
 	return "error.500"
 }

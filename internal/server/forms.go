@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -22,16 +23,35 @@ func fieldErrors(l i18n.Lang, err error) (map[string]string, bool) {
 	return out, true
 }
 
-// parseForm reads a urlencoded body within the size limit.
+// parseForm reads a urlencoded body within the size limit and passes its
+// values through the input gate (checkValues).
 func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return err
 		}
-		return &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
+		return bodyError(r, err)
 	}
-	return nil
+	return checkValues(r.PostForm)
+}
+
+// bodyError is what a body that could not be read means: a slow or
+// abandoned body or a full upload queue keeps its own error (a 408, a 499,
+// a 503), anything else is a form that could not be read. The body's
+// guard is asked too, because parsers report a cut-off body as a syntax
+// error of their own.
+func bodyError(r *http.Request, err error) error {
+	if g, ok := r.Context().Value(keyRawBody).(*bodyGuard); ok {
+		if gerr := g.failed(); gerr != nil {
+			return gerr
+		}
+	}
+	if errors.Is(err, errSlowBody) || errors.Is(err, errUploadsBusy) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, errClientAborted) {
+		return err
+	}
+	return &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
 }
 
 // formDone finishes a form handler after the domain call that returned err:

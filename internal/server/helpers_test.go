@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,6 +40,8 @@ type env struct {
 	store *postgres.Store
 	svc   *helpdesk.Service
 	srv   *server.Server
+	// errorLines counts the server's error-level log lines.
+	errorLines *errorLines
 }
 
 // desk is a tenant with one user of each role.
@@ -52,18 +55,24 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
 // newEnvWith is newEnv with configuration variables set.
 func newEnvWith(t *testing.T, vars map[string]string) *env {
 	t.Helper()
-	pool := pgtest.New(t)
+	return newEnvOn(t, pgtest.New(t), vars)
+}
+
+// newEnvOn is newEnvWith over a pool the test built itself.
+func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string) *env {
+	t.Helper()
 	store := postgres.New(pool)
 	// Cheap hashing keeps the tests fast; production parameters are tested
 	// in internal/password.
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil)
 	cfg, err := config.Load("test", nil, func(k string) string { return vars[k] }, io.Discard)
 	require.NoError(t, err)
-	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	errs := &errorLines{}
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(testLog{t}, errs), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &env{t: t, url: ts.URL, pool: pool, store: store, svc: svc, srv: srv}
+	return &env{t: t, url: ts.URL, pool: pool, store: store, svc: svc, srv: srv, errorLines: errs}
 }
 
 // newDesk creates tenant slug with an admin, an agent and a customer.
@@ -179,5 +188,15 @@ type testLog struct{ t *testing.T }
 
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// errorLines counts log lines at level ERROR.
+type errorLines struct{ n atomic.Int64 }
+
+func (e *errorLines) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), "level=ERROR") {
+		e.n.Add(1)
+	}
 	return len(p), nil
 }

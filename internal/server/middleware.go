@@ -19,6 +19,9 @@ import (
 // larger limit on their own routes.
 const maxBodyBytes = 1 << 20
 
+// maxDeclaredBody is the largest Content-Length worth reading at all.
+const maxDeclaredBody = 4 * uploadBodyBytes
+
 type ctxKey int
 
 const (
@@ -94,14 +97,23 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps every request body at n. It keeps the unwrapped body in
-// the context so that withBodyLimit can give one route (an upload) a larger
-// cap; a MaxBytesReader can only lower a limit, never raise it.
-func limitBody(n int64) func(http.Handler) http.Handler {
+// limitBody caps every request body at n and paces it (bodyGuard). It
+// keeps the uncapped body in the context so that withBodyLimit can give one
+// route (an upload) a larger cap; a MaxBytesReader can only lower a limit,
+// never raise it. A body announcing far more than any route accepts
+// (maxDeclaredBody) is refused before a byte of it is read; one a little
+// over a route's cap is read up to it, so that an upload form can keep its
+// text and say which files to choose again.
+func (s *Server) limitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r = r.WithContext(context.WithValue(r.Context(), keyRawBody, r.Body))
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			if r.ContentLength > maxDeclaredBody {
+				s.serveError(w, r, &http.MaxBytesError{Limit: uploadBodyBytes})
+				return
+			}
+			g := newBodyGuard(w, r)
+			r = r.WithContext(context.WithValue(r.Context(), keyRawBody, io.ReadCloser(g)))
+			r.Body = http.MaxBytesReader(w, g, n)
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -125,8 +137,14 @@ func (s *Server) resolveTenant(next http.Handler) http.Handler {
 	return s.h(func(w http.ResponseWriter, r *http.Request) error {
 		t, err := s.svc.TenantBySlug(r.Context(), chi.URLParam(r, "tenant"))
 		if err != nil {
+			if known, ok := s.desks.get(chi.URLParam(r, "tenant")); ok && dbUnavailable(err) {
+				// The 503 page in the desk's language and with its name.
+				s.serveError(w, r.WithContext(context.WithValue(r.Context(), keyTenant, known)), err)
+				return nil
+			}
 			return err
 		}
+		s.desks.put(t)
 		if info, ok := r.Context().Value(keyInfo).(*requestInfo); ok {
 			info.tenant = t.Slug
 		}

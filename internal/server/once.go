@@ -7,10 +7,10 @@ import (
 )
 
 // once makes concurrent submissions of one form (a double click) do their
-// work once: the second waits for the first and shares its result. The
-// session remembers a form's key once the first response is written; this
-// covers the moment before, within one server process. Results stay for a
-// minute, longer than a session write takes.
+// work once within this process: the second waits for the first and shares
+// its result. It is a shortcut: the guarantee is the key claimed in the
+// ticket's own transaction (helpdesk.IdempotencyKey), which holds across
+// processes and crashes. Results stay for a minute.
 type once[T any] struct {
 	mu    sync.Mutex
 	calls map[string]*onceCall[T]

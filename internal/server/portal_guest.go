@@ -161,6 +161,7 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 			}))
 		}
 	}
+	in.Once = helpdesk.GuestKey(key)
 	refuse := func(status int, errs map[string]string) error {
 		form.Errors = errs
 		return s.renderGuestForm(w, r, status, form)
@@ -189,6 +190,13 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 			return err
 		}
 		return refuse(http.StatusUnprocessableEntity, customFieldErrors(l, errs, defs, in.Fields))
+	}
+	if res.token == "" {
+		// This form was received before (the first response was lost):
+		// the number, never the tracking link, which was shown once.
+		return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{
+			Chrome: s.chrome(r, l.T("guest.received.generic_title")), Number: res.number.String(),
+		}))
 	}
 	if key != "" {
 		s.sessions.Put(ctx, sessGuestOpened+key, int64(res.number))

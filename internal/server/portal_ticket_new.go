@@ -245,14 +245,18 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 		// Once started, opening runs to its end even if the browser gives up
 		// on the request (a double click cancels the first one): the second
 		// submission then finds the ticket instead of a half-known outcome.
+		// The key is claimed in the ticket's own transaction: a
+		// resubmission after a crash, or on another server, finds the first
+		// ticket (the in-process once and the session are only shortcuts).
 		octx := context.WithoutCancel(ctx)
+		once := helpdesk.PortalKey(u.ID, key)
 		open := func() (openResult, error) {
-			created, err := s.svc.OpenTicket(octx, u.Actor(), in)
+			created, _, err := s.svc.OpenTicketOnce(octx, u.Actor(), once, in)
 			var v *helpdesk.ValidationError
 			if errors.As(err, &v) && onlyField(v, attachmentsField) {
 				dropped := v.Fields[attachmentsField]
 				in.Attachments = nil
-				created, err = s.svc.OpenTicket(octx, u.Actor(), in)
+				created, _, err = s.svc.OpenTicketOnce(octx, u.Actor(), once, in)
 				return openResult{number: created.Number, dropped: dropped}, err
 			}
 			return openResult{number: created.Number}, err

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -105,7 +106,7 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 			return up, nil // what was read is kept; the rest never arrived
 		}
 		if err != nil {
-			return nil, &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
+			return nil, bodyError(r, err)
 		}
 		name := p.FormName()
 		if p.FileName() != "" && name == attachmentsField {
@@ -114,7 +115,7 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 					up.rejected = append(up.rejected, rejectedFile{Name: helpdesk.CleanLine(p.FileName()), Reason: "portal.upload.request_too_large"})
 					return up, nil
 				}
-				return nil, &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
+				return nil, bodyError(r, err)
 			}
 			continue
 		}
@@ -127,7 +128,10 @@ func readUpload(w http.ResponseWriter, r *http.Request, lim helpdesk.AttachmentL
 			return up, nil
 		}
 		if err != nil {
-			return nil, &helpdesk.ValidationError{Fields: map[string]string{"form": "error.form"}}
+			return nil, bodyError(r, err)
+		}
+		if err := checkValues(url.Values{name: {string(b)}}); err != nil {
+			return nil, err
 		}
 		if _, dup := up.fields[name]; !dup {
 			up.fields[name] = string(b)

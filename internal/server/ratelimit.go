@@ -24,9 +24,10 @@ type limit struct {
 type limits struct {
 	loginIP, signupIP, deskIP limit
 	// Failed sign-ins per account from one client, and per account from
-	// anywhere. Only failures count, and the per-client limit is the tight
-	// one, so nobody can lock a user out by failing on purpose from
-	// elsewhere short of a distributed attack on that one account.
+	// any unknown device. Only failures count. A browser that signed in to
+	// the account before is held to its own per-client allowance only
+	// (loginCounters), so even a distributed attack locks out unknown
+	// devices, never the owner's.
 	loginFailClient, loginFailAccount limit
 }
 

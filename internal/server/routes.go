@@ -13,7 +13,7 @@ import (
 // by the isolation test, which fails for a route it cannot classify.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanic, securityHeaders, limitBody(maxBodyBytes))
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanic, securityHeaders, s.limitBody(maxBodyBytes), s.inputGate)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
 

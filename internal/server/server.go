@@ -27,10 +27,15 @@ type Server struct {
 	sessions *scs.SessionManager
 	limits   limits
 	uploads  chan struct{} // upload slots, see uploadGate
-	now      func() time.Time
-	router   chi.Router
+	// uploadClients counts each client's uploads in flight.
+	uploadClients uploadClients
+	now           func() time.Time
+	router        chi.Router
 	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
 	changes *changeHub
+	// desks remembers the desks served, for the page shown while the
+	// database is unreachable.
+	desks knownDesks
 }
 
 // Deps are what New needs.
@@ -71,8 +76,9 @@ func (s *Server) HTTPServer(ctx context.Context) *http.Server {
 		Addr:              s.cfg.Addr,
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
-		// Long enough for a 25 MB upload on a slow line; ReadHeaderTimeout
-		// still cuts slow-header clients short.
+		// The outer bound of a request; bodies are paced more tightly by
+		// bodyGuard's per-read deadlines, and ReadHeaderTimeout cuts
+		// slow-header clients short.
 		ReadTimeout:    90 * time.Second,
 		WriteTimeout:   90 * time.Second,
 		IdleTimeout:    2 * time.Minute,

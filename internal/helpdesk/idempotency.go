@@ -1,0 +1,94 @@
+package helpdesk
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+)
+
+// IdempotencyKey names one submission of a creating form (or one API
+// request): Scope says whose key it is, Key is the value the client sent.
+// Claimed in the transaction that creates the ticket, under a unique
+// constraint, it makes a resubmission (a double click, a browser retrying
+// after a crash, another server) return the ticket the first one created.
+type IdempotencyKey struct {
+	Scope string
+	Key   string
+}
+
+// MaxIdempotencyKeyLen bounds a client's key.
+const MaxIdempotencyKeyLen = 200
+
+// PortalKey is the scope of the signed-in portal form of user u.
+func PortalKey(u UserID, key string) IdempotencyKey {
+	return IdempotencyKey{Scope: "portal:" + strconv.FormatInt(int64(u), 10), Key: key}
+}
+
+// GuestKey is the scope of the guest form. Its keys are random and
+// unguessable, served with the form; a replay shows only the ticket's
+// number, never its tracking link.
+func GuestKey(key string) IdempotencyKey { return IdempotencyKey{Scope: "guest", Key: key} }
+
+// valid reports whether k can be claimed; an invalid key means "no key".
+func (k IdempotencyKey) valid() bool {
+	return k.Scope != "" && k.Key != "" && len(k.Key) <= MaxIdempotencyKeyLen && len(k.Scope) <= 100
+}
+
+// IdempotencyStore keeps the claimed keys.
+type IdempotencyStore interface {
+	// ClaimIdempotencyKey records k in the current transaction. When k was
+	// used before, claimed is false and n is the ticket its first use
+	// created; a first use still in progress elsewhere is waited for.
+	ClaimIdempotencyKey(ctx context.Context, tenant TenantID, k IdempotencyKey) (n TicketNumber, claimed bool, err error)
+	// SetIdempotencyResult records the ticket a claimed key created.
+	SetIdempotencyResult(ctx context.Context, tenant TenantID, k IdempotencyKey, n TicketNumber) error
+}
+
+// claimOnce claims k in tx; a replay returns the first ticket's number
+// and false. An invalid k is always "go ahead".
+func claimOnce(ctx context.Context, tx Store, tenant TenantID, k IdempotencyKey) (TicketNumber, bool, error) {
+	if !k.valid() {
+		return 0, true, nil
+	}
+	n, claimed, err := tx.ClaimIdempotencyKey(ctx, tenant, k)
+	if err != nil {
+		return 0, false, fmt.Errorf("helpdesk: claim idempotency key: %w", err)
+	}
+	return n, claimed, nil
+}
+
+// finishOnce records what a claimed k created.
+func finishOnce(ctx context.Context, tx Store, tenant TenantID, k IdempotencyKey, n TicketNumber) error {
+	if !k.valid() {
+		return nil
+	}
+	if err := tx.SetIdempotencyResult(ctx, tenant, k, n); err != nil {
+		return fmt.Errorf("helpdesk: record idempotency result: %w", err)
+	}
+	return nil
+}
+
+// OpenTicketOnce is OpenTicket under an idempotency key: the first call
+// with k opens the ticket; any later one, even after a crash or on
+// another server, opens nothing and returns the first ticket's number
+// with replay true. A call that fails releases k.
+func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey, in NewTicket) (t Ticket, replay bool, err error) {
+	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		n, claimed, err := claimOnce(ctx, tx, by.Tenant, k)
+		if err != nil {
+			return err
+		}
+		if !claimed {
+			t, replay = Ticket{Number: n}, true
+			return nil
+		}
+		if t, err = s.openTicket(ctx, tx, by, in); err != nil {
+			return err
+		}
+		return finishOnce(ctx, tx, by.Tenant, k, t.Number)
+	})
+	if err != nil {
+		return Ticket{}, false, err
+	}
+	return t, replay, nil
+}
