@@ -283,5 +283,10 @@ func loadTickets(ctx context.Context, svc *helpdesk.Service, clock *Clock, admin
 			}
 		}
 	}
+	// Tickets opened from now on without a routing category (mailed ones)
+	// go to level one, like the portal's; the history above is unchanged.
+	if err := svc.SetDefaultGroup(ctx, admin.Actor(), level1.ID); err != nil {
+		return fmt.Errorf("demo: default group: %w", err)
+	}
 	return nil
 }

@@ -158,6 +158,13 @@ func (s *Service) route(ctx context.Context, tx Store, t *Ticket, evs []Event, h
 			evs = append(evs, more...)
 		}
 	}
+	if t.Group == 0 {
+		more, err := deskDefaultGroup(ctx, tx, t, sys, now)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, more...)
+	}
 	more, err := s.autoAssign(ctx, tx, t, now)
 	if err != nil {
 		return nil, err

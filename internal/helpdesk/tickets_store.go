@@ -120,6 +120,9 @@ type TicketSettings struct {
 	// requester is reminded; zero turns it off.
 	PendingRemindAfter time.Duration
 	Attachments        AttachmentLimits
+	// DefaultGroup is where routing puts a new ticket its category did not
+	// route (no category, or one without a default group); 0: none.
+	DefaultGroup GroupID
 }
 
 // DefaultTicketSettings are the settings of a new desk.

@@ -75,8 +75,8 @@ func scanUser(row pgx.Row) (helpdesk.User, error) {
 
 // CreateUser inserts u into tenant; a taken email is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, tenant helpdesk.TenantID, u helpdesk.User) (helpdesk.User, error) {
-	const q = `INSERT INTO users (tenant_id, email, name, role, password_hash, organisation_id, language, active)
-		VALUES (@tenant, @email, @name, @role, @hash, nullif(@org, 0), @language, @active)
+	const q = `INSERT INTO users (tenant_id, email, name, role, password_hash, organisation_id, language, active, phone)
+		VALUES (@tenant, @email, @name, @role, @hash, nullif(@org, 0), @language, @active, @phone)
 		RETURNING ` + userColumns
 	var out helpdesk.User
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
@@ -84,6 +84,7 @@ func (s *Store) CreateUser(ctx context.Context, tenant helpdesk.TenantID, u help
 		out, err = scanUser(tx.QueryRow(ctx, q, pgx.NamedArgs{
 			"tenant": int64(tenant), "email": u.Email, "name": u.Name, "role": u.Role.String(),
 			"hash": u.PasswordHash, "org": int64(u.Organisation), "language": u.Language, "active": u.Active,
+			"phone": u.Phone,
 		}))
 		return err
 	})

@@ -120,7 +120,7 @@ func (s *Store) Customers(ctx context.Context, tenant helpdesk.TenantID, q strin
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users
 			WHERE tenant_id = @tenant AND role = 'customer'
-			  AND (@pattern = '' OR name ILIKE @pattern OR email ILIKE @pattern)
+			  AND (@pattern = '' OR name ILIKE @pattern OR email ILIKE @pattern OR phone ILIKE @pattern)
 			  AND (@after_id = 0 OR (name, id) > (@after_name, @after_id))
 			ORDER BY name, id LIMIT @limit`, pgx.NamedArgs{
 			"tenant": int64(tenant), "pattern": pattern, "after_id": int64(afterID), "after_name": afterName, "limit": limit,

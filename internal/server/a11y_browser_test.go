@@ -188,6 +188,8 @@ func TestBrowserA11y(t *testing.T) {
 		check("console saved views", scheme, http.StatusOK, open(base+"/agent/views"))
 		check("console saved view edit", scheme, http.StatusOK, open(fmt.Sprintf("%s/agent/views/%d/edit", base, saved.ID)))
 		check("console profile", scheme, http.StatusOK, open(base+"/agent/profile"))
+		check("console new ticket", scheme, http.StatusOK, open(base+"/agent/tickets/new?q=cliente"))
+		check("console new ticket with errors", scheme, http.StatusUnprocessableEntity, chromedp.Click(testID("agent-new-ticket-submit")))
 		// The keyboard help ("?"), shown on wide screens only.
 		run(b, chromedp.Evaluate[bool](`document.getElementById('shortcut-help').open = true`))
 		b.checkA11yRules("console keyboard help, "+scheme+", desktop", axeSource, rules)

@@ -19,6 +19,7 @@ func (s *Server) adminGroupRoutes(r chi.Router) {
 	r.Post("/groups/{id}", s.h(s.adminUpdateGroup))
 	r.Post("/groups/{id}/archive", s.h(s.adminArchiveGroup(true)))
 	r.Post("/groups/{id}/restore", s.h(s.adminArchiveGroup(false)))
+	r.Post("/groups/default", s.h(s.adminSetDefaultGroup))
 }
 
 func (s *Server) adminGroups(w http.ResponseWriter, r *http.Request) error {
@@ -57,6 +58,9 @@ func (s *Server) adminGroups(w http.ResponseWriter, r *http.Request) error {
 			row.ArchiveURL = adminPath(t, "/groups/"+id+"/restore")
 		}
 		vm.Rows = append(vm.Rows, row)
+	}
+	if vm.Default, err = s.defaultGroupForm(r, groups); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, admin.GroupsPage(vm))
 }

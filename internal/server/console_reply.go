@@ -10,14 +10,21 @@ import (
 // consoleReply adds a public reply or an internal note, and optionally
 // leaves the ticket in another status ("submit as Pendiente").
 func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
+	up, err := readReplyForm(w, r)
+	if err != nil {
+		return err
+	}
 	at, seen, err := ticketForm(r)
 	if err != nil {
 		return err
 	}
 	l := s.lang(r)
 	f := r.PostForm
-	draft := console.ReplyDraft{Body: f.Get("body"), Public: f.Get("visibility") != "internal", SubmitAs: f.Get("status")}
+	draft := console.ReplyDraft{Body: f.Get("body"), Public: f.Get("visibility") != "internal", SubmitAs: f.Get("status"), Rechoose: up.fileNames()}
 	st := wsState{reply: draft, seen: seen}
+	if err := refusedFiles(up); err != nil {
+		return s.written(w, r, at, err, "", st)
+	}
 	var status helpdesk.Status
 	if draft.SubmitAs != "" {
 		if status, err = helpdesk.ParseStatus(draft.SubmitAs); err != nil {
@@ -32,7 +39,7 @@ func (s *Server) consoleReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.svc.Reply(r.Context(), agent(r).Actor(), at, helpdesk.ReplyInput{
-		CommentInput: helpdesk.CommentInput{Body: draft.Body, Channel: helpdesk.ChannelWeb},
+		CommentInput: helpdesk.CommentInput{Body: draft.Body, Channel: helpdesk.ChannelWeb, Attachments: up.files},
 		Public:       draft.Public,
 		Status:       status,
 		Signature:    true, // the agent's signature, if they set one, under public replies

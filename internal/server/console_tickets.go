@@ -24,19 +24,22 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Get("/counts", s.h(s.consoleCounts))
 	r.Post("/bulk", s.h(s.consoleBulk))
 	r.Get("/tickets/{number}", s.h(s.consoleTicket))
-	r.Post("/tickets/{number}/reply", s.h(s.consoleReply))
+	r.With(withBodyLimit(uploadBodyBytes), s.uploadGate).Post("/tickets/{number}/reply", s.h(s.consoleReply))
 	r.Post("/tickets/{number}/status", s.h(s.consoleSetStatus))
 	r.Post("/tickets/{number}/priority", s.h(s.consoleSetPriority))
 	r.Post("/tickets/{number}/assign", s.h(s.consoleAssign))
 	r.Post("/tickets/{number}/take", s.h(s.consoleTake))
 	r.Post("/tickets/{number}/tags", s.h(s.consoleSetTags))
 	r.Post("/tickets/{number}/relate", s.h(s.consoleRelate))
+	r.Post("/tickets/{number}/escalate", s.h(s.consoleEscalate))
+	r.Post("/tickets/{number}/followers", s.h(s.consoleFollowers))
 	r.Get("/tickets/{number}/attachments/{id}", s.h(s.consoleAttachment))
 	r.Post("/tickets/{number}/presence", s.h(s.consolePresence))
 	r.Get("/views/{view}/live", s.h(s.consoleQueueLive))
 	s.consoleMacroRoutes(r)
 	s.consoleSavedViewRoutes(r)
 	s.consoleProfileRoutes(r)
+	s.consoleNewTicketRoutes(r)
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.

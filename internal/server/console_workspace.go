@@ -22,6 +22,8 @@ type wsState struct {
 	seen   time.Time
 	// relateOther is the ticket number typed in the relate form.
 	relateOther string
+	// escalate is the escalation form as typed.
+	escalate console.EscalateForm
 }
 
 func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
@@ -46,9 +48,12 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	if err != nil {
 		return err
 	}
+	st.reply.Limits = limitsText(l, attachmentLimits())
 	vm := s.workspaceView(r, frame, ws, st)
 	s.liveWorkspace(r, ws, st, &vm)
 	s.apiCallWorkspace(r, ws.Call, &vm)
+	escalateView(r, l, ws, st, &vm)
+	followersView(r, l, ws, &vm)
 	if !tk.Status.Final() {
 		assignmentOptions(l, tk, ws.Groups, ws.Agents, &vm)
 	}

@@ -118,7 +118,18 @@
         startReply('public');
         break;
       case 'n':
-        startReply('internal');
+        // A new ticket (a call, a walk-in), from any console page.
+        var add = document.querySelector('[data-new-ticket]');
+        if (!add) return;
+        add.click();
+        break;
+      case 'e':
+        // The workspace's "Escalar" form.
+        var esc = document.getElementById('escalate');
+        if (!esc) return;
+        esc.open = true;
+        var to = document.getElementById('escalate_group');
+        if (to) to.focus();
         break;
       case 'u':
         var back = document.querySelector('[data-back]');
