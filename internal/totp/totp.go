@@ -1,5 +1,5 @@
 // Package totp makes and checks RFC 6238 time-based one-time codes with
-// github.com/pquerna/otp (ADR 0172) and draws their enrolment QR code as
+// github.com/pquerna/otp (ADR 0013) and draws their enrolment QR code as
 // SVG path data. The domain (helpdesk.CodeGenerator) decides which time
 // steps it accepts and remembers the last one used.
 package totp
