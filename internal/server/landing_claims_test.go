@@ -37,7 +37,8 @@ func TestLandingClaimsMatchTheRouteTable(t *testing.T) {
 		assert.True(t, has(prefix), "the landing page promises what %s serves", prefix)
 	}
 	for _, l := range i18n.Supported {
-		page := e.client().do(http.MethodGet, "/", nil, http.Header{"Accept-Language": {l.String()}})
+		// The language is the visitor's choice (the switch's cookie).
+		page := e.client().do(http.MethodGet, "/", nil, http.Header{"Cookie": {"atiende_lang=" + l.String()}})
 		require.Equal(t, http.StatusOK, page.status)
 		hero := text(page, `[data-testid="landing-hero"]`)
 		for _, claim := range []struct{ key, prefix string }{

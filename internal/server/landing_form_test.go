@@ -19,7 +19,7 @@ func TestDeskFormSummaryNamesTheFieldsAndRulesComeFirst(t *testing.T) {
 	page := c.get("/")
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Contains(t, page.body, "De 2 a 40 letras minúsculas")
-	assert.Contains(t, page.body, "Al menos 8 caracteres y que no sea una contraseña conocida")
+	assert.Contains(t, page.body, "Al menos 10 caracteres")
 
 	res := c.post("/", url.Values{"name": {""}, "slug": {""}, "admin_name": {""}, "email": {""}, "password": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/password"
 )
 
@@ -28,7 +29,8 @@ func TestBrowserReports(t *testing.T) {
 	require.NoError(t, err)
 	e := newEnv(t)
 	clock := demo.NewClock(time.Now().Add(-demo.Span() - time.Hour))
-	demoSvc := helpdesk.NewService(e.store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), clock.Now)
+	demoSvc := helpdesk.NewService(e.store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), clock.Now,
+		helpdesk.WithKB(markdown.New()))
 	_, err = demo.Load(context.Background(), demoSvc, clock, testPassword)
 	require.NoError(t, err)
 
