@@ -93,7 +93,7 @@ func Start(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger, reg *Regis
 	}
 	o.RescueAfter = max(o.RescueAfter, o.JobTimeout+time.Second)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Logger:            log.With("component", "jobs"),
+		Logger:            quietRiver(log),
 		Workers:           reg.workers,
 		PeriodicJobs:      reg.periodic,
 		Queues:            queues(o.Concurrency),
@@ -125,3 +125,19 @@ func (r *Runner) Stop(ctx context.Context) error {
 	}
 	return err
 }
+
+// quietRiver is the logger River gets: its info lines (producer job counts
+// every few seconds per queue) would drown the request log, so only its
+// warnings and errors pass; job outcomes are recorded where each job works.
+func quietRiver(log *slog.Logger) *slog.Logger {
+	return slog.New(warnOnly{log.Handler()}).With("component", "jobs")
+}
+
+// warnOnly passes records at warning level and above to its handler.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+func (h warnOnly) WithAttrs(a []slog.Attr) slog.Handler { return warnOnly{h.Handler.WithAttrs(a)} }
+func (h warnOnly) WithGroup(n string) slog.Handler      { return warnOnly{h.Handler.WithGroup(n)} }
