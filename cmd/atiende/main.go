@@ -17,7 +17,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/atiende/atiende/internal/config"
-	"github.com/atiende/atiende/internal/demo"
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/jobs"
 	"github.com/atiende/atiende/internal/mail"
@@ -199,31 +198,6 @@ func checkSameDatabase(ctx context.Context, owner, app *pgxpool.Pool) (string, e
 	return role, nil
 }
 
-// migrateUp applies every pending migration as the owner, then grants the
-// application role what it needs (postgres.GrantApp), so tables a migration
-// creates are usable at once.
-func migrateUp(ctx context.Context, log *slog.Logger, owner *pgxpool.Pool, app string) error {
-	if err := postgres.Migrate(ctx, owner); err != nil {
-		return err
-	}
-	log.Info("migrations applied")
-	ownerRole, err := postgres.CurrentUser(ctx, owner)
-	if err != nil {
-		return err
-	}
-	if ownerRole == app {
-		log.Warn("single-role mode: the application role owns the schema and could turn row-level security off; "+
-			"set ATIENDE_MIGRATION_DATABASE_URL to the owner role's URL and DATABASE_URL to an ordinary role's (see docs/database.md)",
-			"role", app)
-		return nil
-	}
-	if err := postgres.GrantApp(ctx, owner, app); err != nil {
-		return err
-	}
-	log.Info("application role granted", "owner", ownerRole, "role", app)
-	return nil
-}
-
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("starting atiende", "config", cfg)
 	pool, err := openPool(ctx, cfg)
@@ -371,86 +345,4 @@ func emailChannel(cfg config.Config, log *slog.Logger, svc *helpdesk.Service, st
 	}
 	return mail.NewChannel(mail.Options{Service: svc, Store: store, Log: log, Signer: signer, Domain: cfg.InboundDomain,
 		BaseURL: cfg.BaseURL, MaxBytes: cfg.MailMaxBytes, From: cfg.SMTPFrom, SMTP: out})
-}
-
-// autoMigrate is migrate up for serve: as the owner, with app (whose role
-// is role) as the owner too in single-role mode.
-func autoMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, app *pgxpool.Pool, role string) error {
-	owner := app
-	if separateOwner(cfg) {
-		var err error
-		if owner, err = openOwnerPool(ctx, cfg); err != nil {
-			return err
-		}
-		defer owner.Close()
-		if _, err := checkSameDatabase(ctx, owner, app); err != nil {
-			return err
-		}
-	}
-	return migrateUp(ctx, log, owner, role)
-}
-
-// migrate runs a migrate subcommand as the schema's owner.
-func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, sub string, stdout io.Writer) error {
-	pool, err := openOwnerPool(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	switch sub {
-	case "up":
-		app, err := appRole(ctx, cfg, pool)
-		if err != nil {
-			return err
-		}
-		if err := migrateUp(ctx, log, pool, app); err != nil {
-			return err
-		}
-	case "down":
-		if err := postgres.MigrateDown(ctx, pool); err != nil {
-			return err
-		}
-		log.Info("latest migration rolled back")
-	case "status":
-		st, err := postgres.Migrations(ctx, pool)
-		if err != nil {
-			return err
-		}
-		for _, m := range st {
-			state := "pending"
-			if m.Applied {
-				state = "applied"
-			}
-			fmt.Fprintf(stdout, "%05d  %-8s %s\n", m.Version, state, m.Source)
-		}
-	default:
-		return fmt.Errorf("unknown migrate command %q (up, down, status)", sub)
-	}
-	return nil
-}
-
-func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	pool, err := openPool(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	store := postgres.New(pool)
-	// The demo's history unfolds on its own clock and ends about now.
-	clock := demo.NewClock(time.Now().Add(-demo.Span() - time.Hour))
-	svc := helpdesk.NewService(store, password.New(password.Default, 0), clock.Now, helpdesk.WithKB(markdown.New()))
-	res, err := demo.Load(ctx, svc, clock, cfg.DemoPassword)
-	if err != nil {
-		return err
-	}
-	log.Info("demo ready", "tenant", res.Tenant.Slug, "created", res.Created)
-	fmt.Fprintf(stdout, "\nDemo help desk: %s/%s/\n", cfg.BaseURL, res.Tenant.Slug)
-	if cfg.SMTPAddr != "" {
-		fmt.Fprintf(stdout, "  email    send mail to %s@%s through SMTP on %s; replies appear at %s/%s/admin/email\n",
-			res.Tenant.Slug, cfg.InboundDomain, cfg.SMTPAddr, cfg.BaseURL, res.Tenant.Slug)
-	}
-	for _, u := range res.Users {
-		fmt.Fprintf(stdout, "  %-8s %-24s password: %s\n", u.Role, u.Email, cfg.DemoPassword)
-	}
-	return nil
 }
