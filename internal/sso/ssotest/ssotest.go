@@ -1,0 +1,126 @@
+// Package ssotest runs a real OpenID Connect provider on loopback for
+// tests: zitadel/oidc's OpenID Provider (pkg/op) over the in-memory
+// storage and login form of the module's example server. Tests sign in
+// through it the way a browser does: the authorization URL, the login
+// form, the redirect back with a code.
+package ssotest
+
+import (
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/zitadel/oidc/v3/example/server/exampleop"
+	"github.com/zitadel/oidc/v3/example/server/storage"
+)
+
+// Client registration the provider knows.
+const (
+	ClientID     = "atiende"
+	ClientSecret = "op-client-secret"
+	// Password of every user of the provider.
+	Password = "op-password"
+)
+
+// User is an account at the provider.
+type User struct {
+	ID            string // the subject
+	Email         string
+	EmailVerified bool
+	First, Last   string
+}
+
+// users implements the example storage's UserStore.
+type users map[string]*storage.User
+
+func (u users) GetUserByID(id string) *storage.User { return u[id] }
+
+func (u users) GetUserByUsername(name string) *storage.User {
+	for _, x := range u {
+		if x.Username == name {
+			return x
+		}
+	}
+	return nil
+}
+
+func (u users) ExampleClientID() string { return "service" }
+
+// Provider is a running OpenID Provider.
+type Provider struct {
+	Issuer string
+	t      *testing.T
+}
+
+// Start runs a provider on loopback that accepts redirectURIs for
+// ClientID; its users sign in with their ID as user name.
+func Start(t *testing.T, redirectURIs []string, people ...User) *Provider {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	issuer := "http://" + ln.Addr().String()
+	us := users{}
+	for _, p := range people {
+		us[p.ID] = &storage.User{ID: p.ID, Username: p.ID, Password: Password, FirstName: p.First, LastName: p.Last,
+			Email: p.Email, EmailVerified: p.EmailVerified}
+	}
+	clients := map[string]*storage.Client{ClientID: storage.WebClient(ClientID, ClientSecret, redirectURIs...)}
+	st := storage.NewStorageWithClients(us, clients)
+	srv := httptest.NewUnstartedServer(exampleop.SetupServer(issuer, st, nil, false))
+	require.NoError(t, srv.Listener.Close())
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &Provider{Issuer: issuer, t: t}
+}
+
+// SignIn follows authURL as a browser would, signs in as user at the
+// provider's login form, and returns the redirect back to the client
+// (the redirect URI with code and state).
+func (p *Provider) SignIn(authURL, user string) *url.URL {
+	t := p.t
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	loc := p.step(c, http.MethodGet, authURL, nil)
+	login, err := url.Parse(loc)
+	require.NoError(t, err)
+	id := login.Query().Get("authRequestID")
+	require.NotEmpty(t, id, "provider sent the browser to %s", loc)
+	loc = p.step(c, http.MethodPost, p.Issuer+"/login/username",
+		url.Values{"username": {user}, "password": {Password}, "id": {id}})
+	for !strings.HasPrefix(loc, "http") || strings.HasPrefix(loc, p.Issuer) {
+		if !strings.HasPrefix(loc, "http") {
+			loc = p.Issuer + loc
+		}
+		loc = p.step(c, http.MethodGet, loc, nil)
+	}
+	back, err := url.Parse(loc)
+	require.NoError(t, err)
+	return back
+}
+
+// step makes one request and returns where it redirects.
+func (p *Provider) step(c *http.Client, method, target string, form url.Values) string {
+	t := p.t
+	t.Helper()
+	var res *http.Response
+	var err error
+	if form != nil {
+		res, err = c.PostForm(target, form)
+	} else {
+		res, err = c.Get(target)
+	}
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Contains(t, []int{http.StatusFound, http.StatusSeeOther}, res.StatusCode, "%s %s", method, target)
+	return res.Header.Get("Location")
+}
