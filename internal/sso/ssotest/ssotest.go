@@ -1,11 +1,12 @@
 // Package ssotest runs a real OpenID Connect provider on loopback for
 // tests: zitadel/oidc's OpenID Provider (pkg/op) over the in-memory
-// storage and login form of the module's example server. Tests sign in
-// through it the way a browser does: the authorization URL, the login
-// form, the redirect back with a code.
+// storage of the module's example server, with a login form of a few
+// lines. Tests sign in through it the way a browser does: the
+// authorization URL, the login form, the redirect back with a code.
 package ssotest
 
 import (
+	"crypto/sha256"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,8 +17,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/zitadel/oidc/v3/example/server/exampleop"
 	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
 )
 
 // Client registration the provider knows.
@@ -72,7 +74,24 @@ func Start(t *testing.T, redirectURIs []string, people ...User) *Provider {
 	}
 	clients := map[string]*storage.Client{ClientID: storage.WebClient(ClientID, ClientSecret, redirectURIs...)}
 	st := storage.NewStorageWithClients(us, clients)
-	srv := httptest.NewUnstartedServer(exampleop.SetupServer(issuer, st, nil, false))
+	cfg := &op.Config{CryptoKey: sha256.Sum256([]byte("ssotest")), CodeMethodS256: true, AuthMethodPost: true,
+		SupportedUILocales: []language.Tag{language.English}}
+	p, err := op.NewProvider(cfg, st, op.StaticIssuer(issuer), op.WithAllowInsecure())
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	// The login form's answer: the provider's storage checks the
+	// password, then the provider finishes the authorization request.
+	callback := op.AuthCallbackURL(p)
+	mux.Handle("POST /login/username", op.NewIssuerInterceptor(p.IssuerFromRequest).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.FormValue("id")
+		if err := st.CheckUsernamePassword(r.FormValue("username"), r.FormValue("password"), id); err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+			return
+		}
+		http.Redirect(w, r, callback(r.Context(), id), http.StatusFound)
+	}))
+	mux.Handle("/", p)
+	srv := httptest.NewUnstartedServer(mux)
 	require.NoError(t, srv.Listener.Close())
 	srv.Listener = ln
 	srv.Start()
