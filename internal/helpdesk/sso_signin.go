@@ -111,8 +111,21 @@ func (s *Service) CompleteSSO(ctx context.Context, tenant TenantID, redirectURL,
 	if len(st.AllowedDomains) > 0 && !slices.Contains(st.AllowedDomains, emailDomain(email)) {
 		return User{}, ErrSSODomain
 	}
+	u, err := s.ssoSignIn(ctx, tenant, st, id, email)
+	if errors.Is(err, ErrConflict) {
+		// The same person's first sign-in in two browsers at once: the
+		// other one made the account or the link; this one finds it.
+		u, err = s.ssoSignIn(ctx, tenant, st, id, email)
+	}
+	return u, err
+}
+
+// ssoSignIn finds or makes the user, links the provider account and
+// records the sign-in, in one transaction.
+func (s *Service) ssoSignIn(ctx context.Context, tenant TenantID, st SSOSettings, id SSOIdentity, email string) (User, error) {
 	var u User
-	err = s.store.InTx(ctx, tenant, func(tx Store) error {
+	err := s.store.InTx(ctx, tenant, func(tx Store) error {
+		var err error
 		u, err = s.ssoUser(ctx, tx, tenant, st, id, email)
 		if err != nil {
 			return err

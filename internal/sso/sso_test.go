@@ -71,3 +71,27 @@ func TestDiscoverGoesThroughTheAddressGuard(t *testing.T) {
 	assert.NoError(t, sso.New(true).Discover(ctx, op.Issuer))
 	assert.Error(t, sso.New(true).Discover(ctx, op.Issuer+"/nothing-here"))
 }
+
+// BenchmarkIdentify measures the callback's work against the loopback
+// provider: the code exchange, the ID token's verification (keys cached)
+// and the userinfo request. The sign-in at the provider is not timed.
+func BenchmarkIdentify(b *testing.B) {
+	ctx := context.Background()
+	op := ssotest.Start(b, []string{redirect},
+		ssotest.User{ID: "u-1", Email: "ana@acme.test", EmailVerified: true, First: "Ana", Last: "Ruiz"})
+	sc := helpdesk.SSOClient{Issuer: op.Issuer, ClientID: ssotest.ClientID, ClientSecret: ssotest.ClientSecret, RedirectURL: redirect}
+	c := sso.New(true)
+	verifier := "v-0123456789012345678901234567890123456789abc"
+	for b.Loop() {
+		b.StopTimer()
+		u, err := c.AuthURL(ctx, sc, "st", "n", verifier)
+		if err != nil {
+			b.Fatal(err)
+		}
+		code := op.SignIn(u, "u-1").Query().Get("code")
+		b.StartTimer()
+		if _, err := c.Identify(ctx, sc, code, verifier, "n"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -57,12 +57,12 @@ func (u users) ExampleClientID() string { return "service" }
 // Provider is a running OpenID Provider.
 type Provider struct {
 	Issuer string
-	t      *testing.T
+	t      testing.TB
 }
 
 // Start runs a provider on loopback that accepts redirectURIs for
 // ClientID; its users sign in with their ID as user name.
-func Start(t *testing.T, redirectURIs []string, people ...User) *Provider {
+func Start(t testing.TB, redirectURIs []string, people ...User) *Provider {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
