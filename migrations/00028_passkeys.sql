@@ -43,8 +43,11 @@ CREATE TABLE webauthn_challenges (
     token_hash bytea NOT NULL CHECK (octet_length(token_hash) = 32),
     purpose    text NOT NULL CHECK (purpose IN ('register', 'second_step', 'sign_in')),
     user_id    bigint,
-    -- register: the name the user chose for the new passkey.
+    -- register: the name the user chose for the new passkey, and the
+    -- user handle given to the authenticator (a user's first passkey
+    -- gets a new one).
     label      text NOT NULL DEFAULT '' CHECK (length(label) <= 60),
+    user_handle bytea,
     session    jsonb NOT NULL,
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, token_hash),

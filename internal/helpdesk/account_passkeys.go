@@ -92,6 +92,7 @@ type PasskeyChallenge struct {
 	Purpose   PasskeyPurpose
 	User      UserID // zero for a passwordless sign-in
 	Label     string // the new passkey's name, when registering
+	Handle    []byte // the user handle offered, when registering
 	Session   []byte
 	ExpiresAt time.Time
 }
@@ -249,7 +250,7 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, by Actor, name s
 		token, hash = newCeremonyToken()
 		options = opts
 		return tx.SaveChallenge(ctx, PasskeyChallenge{Tenant: by.Tenant, TokenHash: hash, Purpose: PasskeyRegister, User: by.User,
-			Label: name, Session: session, ExpiresAt: s.now().Add(ChallengeTTL)})
+			Label: name, Handle: acc.Handle, Session: session, ExpiresAt: s.now().Add(ChallengeTTL)})
 	})
 	return options, token, err
 }
@@ -283,6 +284,8 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, by Actor, token
 		if err != nil {
 			return err
 		}
+		// The handle the authenticator was given, new for a first passkey.
+		acc.Handle = c.Handle
 		res, err := s.passkeys.FinishRegistration(acc, c.Session, response)
 		if err != nil {
 			return err

@@ -117,8 +117,8 @@ func (s *Store) SaveChallenge(ctx context.Context, c helpdesk.PasskeyChallenge) 
 			u := int64(c.User)
 			user = &u
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO webauthn_challenges (tenant_id, token_hash, purpose, user_id, label, session, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, int64(c.Tenant), c.TokenHash, string(c.Purpose), user, c.Label, c.Session, c.ExpiresAt)
+		_, err := tx.Exec(ctx, `INSERT INTO webauthn_challenges (tenant_id, token_hash, purpose, user_id, label, user_handle, session, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, int64(c.Tenant), c.TokenHash, string(c.Purpose), user, c.Label, c.Handle, c.Session, c.ExpiresAt)
 		return err
 	})
 	return mapErr(err, "save WebAuthn challenge")
@@ -130,8 +130,8 @@ func (s *Store) TakeChallenge(ctx context.Context, tenant helpdesk.TenantID, tok
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var user *int64
 		err := tx.QueryRow(ctx, `DELETE FROM webauthn_challenges WHERE tenant_id = $1 AND token_hash = $2 AND purpose = $3
-			RETURNING user_id, label, session, expires_at`, int64(tenant), tokenHash, string(purpose)).
-			Scan(&user, &c.Label, &c.Session, &c.ExpiresAt)
+			RETURNING user_id, label, user_handle, session, expires_at`, int64(tenant), tokenHash, string(purpose)).
+			Scan(&user, &c.Label, &c.Handle, &c.Session, &c.ExpiresAt)
 		if err == nil && user != nil {
 			c.User = helpdesk.UserID(*user)
 		}
