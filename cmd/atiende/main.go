@@ -22,6 +22,7 @@ import (
 	"github.com/atiende/atiende/internal/mail"
 	"github.com/atiende/atiende/internal/markdown"
 	"github.com/atiende/atiende/internal/netguard"
+	"github.com/atiende/atiende/internal/passkey"
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
@@ -239,6 +240,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	signer := helpdesk.NewThreadSigner(secret)
+	// Passkeys belong to the public host: ATIENDE_BASE_URL's host is the
+	// relying party, its origin the only one accepted.
+	rp, err := passkey.New(cfg.BaseURL, "Atiende")
+	if err != nil {
+		return err
+	}
 	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil,
 		helpdesk.WithEmail(signer),
 		// IMAP settings name a tenant's server: never an internal address.
@@ -246,6 +253,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}),
 		helpdesk.WithKB(markdown.New()),
 		helpdesk.WithTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1")),
+		helpdesk.WithPasskeys(rp),
 		// Webhook targets are a tenant's too: guarded unless the operator says.
 		helpdesk.WithWebhooks(jobs.NewHTTPSender(cfg.WebhookAllowPrivate), netguard.CheckHost(cfg.WebhookAllowPrivate)),
 		// So are single sign-on issuers; client secrets get a key of their own.

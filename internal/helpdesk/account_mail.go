@@ -35,6 +35,10 @@ const (
 	AccountMailNewSignIn       AccountMailKind = "new_signin"
 	AccountMailPasswordChanged AccountMailKind = "password_changed"
 	AccountMailTwoFactorOff    AccountMailKind = "twofa_off"
+	// Passkey notices: Detail is the passkey's name.
+	AccountMailPasskeyAdded   AccountMailKind = "passkey_added"
+	AccountMailPasskeyRemoved AccountMailKind = "passkey_removed"
+	AccountMailPasskeyClone   AccountMailKind = "passkey_clone"
 )
 
 // CarriesLink reports whether k's message holds a bearer link.

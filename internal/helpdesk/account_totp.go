@@ -246,18 +246,16 @@ func (s *Service) ConfirmTOTP(ctx context.Context, by Actor, code string) ([]str
 	return codes, epoch, err
 }
 
-// HasTwoFactor reports whether u must give a second factor to sign in.
+// HasTwoFactor reports whether u must give a second factor to sign in:
+// a confirmed TOTP factor or a passkey.
 func (s *Service) HasTwoFactor(ctx context.Context, u User) (bool, error) {
-	if s.twoFactor == nil {
+	if s.twoFactor == nil && s.passkeys == nil {
 		return false, nil
 	}
 	var on bool
 	err := s.store.InTx(ctx, u.Tenant, func(tx Store) error {
-		f, err := tx.TOTPFactor(ctx, u.Tenant, u.ID)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		on = err == nil && f.Confirmed
+		var err error
+		on, err = hasFactor(ctx, tx, u)
 		return err
 	})
 	return on, err
@@ -316,17 +314,31 @@ func (s *Service) DisableTOTP(ctx context.Context, by Actor, password string) (i
 		if !ok || len(password) > 4*MaxPasswordLen {
 			return invalid("password", "error.current_password")
 		}
-		return s.dropFactors(ctx, tx, u, &epoch)
+		if err := s.dropFactors(ctx, tx, u, &epoch, false); err != nil {
+			return err
+		}
+		return s.keepRequiredFactor(ctx, tx, u, "password")
 	})
 	return epoch, err
 }
 
-// dropFactors removes u's factor and codes; if there were any, u's other
-// sessions end and u is told.
-func (s *Service) dropFactors(ctx context.Context, tx Store, u User, epoch *int) error {
+// dropFactors removes u's TOTP factor and codes, and their passkeys too
+// when passkeys is set; if there were any, u's other sessions end and u
+// is told.
+func (s *Service) dropFactors(ctx context.Context, tx Store, u User, epoch *int, passkeys bool) error {
 	had, err := tx.DeleteFactors(ctx, u.Tenant, u.ID)
-	if err != nil || !had {
+	if err != nil {
 		return err
+	}
+	if passkeys {
+		n, err := tx.DeletePasskeys(ctx, u.Tenant, u.ID)
+		if err != nil {
+			return err
+		}
+		had = had || n > 0
+	}
+	if !had {
+		return nil
 	}
 	if *epoch, err = tx.BumpSessionEpoch(ctx, u.Tenant, u.ID); err != nil {
 		return err
@@ -335,8 +347,9 @@ func (s *Service) dropFactors(ctx context.Context, tx Store, u User, epoch *int)
 }
 
 // ResetFactors is an admin's way back in for someone who lost their
-// phone and their recovery codes: the user's factor and codes go, their
-// sessions end, they are told by mail, and the audit log says who did it.
+// phone, passkeys and recovery codes: their TOTP factor, codes and
+// passkeys go, their sessions end, they are told by mail, and the audit
+// log says who did it.
 func (s *Service) ResetFactors(ctx context.Context, by Actor, user UserID) error {
 	return s.adminTx(ctx, by, "reset factors", func(tx Store) error {
 		u, err := tx.User(ctx, by.Tenant, user)
@@ -344,7 +357,7 @@ func (s *Service) ResetFactors(ctx context.Context, by Actor, user UserID) error
 			return err
 		}
 		var epoch int
-		if err := s.dropFactors(ctx, tx, u, &epoch); err != nil {
+		if err := s.dropFactors(ctx, tx, u, &epoch, true); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, by, AuditEntry{Action: "person.reset_factors", ObjectKind: "person", ObjectID: int64(u.ID), ObjectLabel: u.Name,
@@ -396,7 +409,7 @@ func validBase32(s string) bool {
 // two-step verification on: the desk requires it of staff and u, staff,
 // has none.
 func (s *Service) MustEnrol(ctx context.Context, u User) (bool, error) {
-	if s.twoFactor == nil || !u.Role.IsStaff() {
+	if s.twoFactor == nil && s.passkeys == nil || !u.Role.IsStaff() {
 		return false, nil
 	}
 	var must bool
@@ -405,12 +418,8 @@ func (s *Service) MustEnrol(ctx context.Context, u User) (bool, error) {
 		if err != nil || !req {
 			return err
 		}
-		f, err := tx.TOTPFactor(ctx, u.Tenant, u.ID)
-		if errors.Is(err, ErrNotFound) {
-			must = true
-			return nil
-		}
-		must = err == nil && !f.Confirmed
+		on, err := hasFactor(ctx, tx, u)
+		must = !on
 		return err
 	})
 	return must, err

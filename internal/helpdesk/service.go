@@ -34,6 +34,8 @@ type Service struct {
 	kbRender  KBRenderer // see WithKB
 	// twoFactor makes and checks TOTP codes (see WithTwoFactor).
 	twoFactor *twoFactor
+	// passkeys runs WebAuthn ceremonies (see WithPasskeys).
+	passkeys PasskeyRP
 	// hooks sends webhook deliveries (see WithWebhooks).
 	hooks webhookConfig
 	// sso signs in through the desks' identity providers (see WithSSO).

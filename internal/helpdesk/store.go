@@ -42,4 +42,5 @@ type Store interface {
 	SessionStore
 	FactorStore
 	SSOStore
+	PasskeyStore
 }

@@ -163,6 +163,11 @@ func composeAccount(m AccountMessage, l i18n.Lang) (string, body) {
 		subject = l.T("mail.account.twofa_off.subject", desk)
 		b.Paras = []string{l.T("mail.account.twofa_off.body", desk), l.T("mail.account.if_not_you")}
 		b.LinkLabel, b.Link = l.T("mail.account.sessions_link"), base+"/account"
+	case helpdesk.AccountMailPasskeyAdded, helpdesk.AccountMailPasskeyRemoved, helpdesk.AccountMailPasskeyClone:
+		k := "mail.account." + string(c.Mail.Kind)
+		subject = l.T(k+".subject", desk)
+		b.Paras = []string{l.T(k+".body", desk, c.Mail.Detail), l.T("mail.account.if_not_you")}
+		b.LinkLabel, b.Link = l.T("mail.account.passkeys_link"), base+"/account/passkeys"
 	}
 	return subject, b
 }

@@ -16,7 +16,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := s.chrome(r, s.lang(r).T("login.title"))
 	next, _ := localNext(t, r.URL.Query().Get("next"))
-	return s.render(w, r, http.StatusOK, portal.LoginPage(portal.Login{Chrome: c, Next: next, SSO: s.ssoButton(r, next)}))
+	return s.render(w, r, http.StatusOK, portal.LoginPage(portal.Login{Chrome: c, Next: next, SSO: s.ssoButton(r, next), Passkeys: s.svc.PasskeysAvailable()}))
 }
 
 // homeOf is where a user lands after signing in.
@@ -39,7 +39,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	next, _ := localNext(t, r.PostForm.Get("next"))
 	fail := func(status int, msg string) error {
 		c := s.chrome(r, l.T("login.title"))
-		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next, SSO: s.ssoButton(r, next)}))
+		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next, SSO: s.ssoButton(r, next), Passkeys: s.svc.PasskeysAvailable()}))
 	}
 	ip := s.clientIP(r)
 	if err := s.allow(r.Context(), "login-ip", ip, s.limits.loginIP); err != nil {

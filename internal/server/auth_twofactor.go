@@ -86,12 +86,22 @@ func (s *Server) pendingUser(r *http.Request) (helpdesk.User, bool) {
 }
 
 func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := s.pendingUser(r); !ok {
+	u, ok := s.pendingUser(r)
+	if !ok {
 		http.Redirect(w, r, tenantPath(tenantFrom(r), "/login"), http.StatusSeeOther)
 		return nil
 	}
 	c := s.chrome(r, s.lang(r).T("auth.2fa.login_title"))
-	return s.render(w, r, http.StatusOK, portal.LoginCodePage(portal.LoginCode{Chrome: c}))
+	return s.render(w, r, http.StatusOK, portal.LoginCodePage(portal.LoginCode{Chrome: c, Passkey: s.hasPasskeys(r, u)}))
+}
+
+// hasPasskeys says whether u has passkeys, for the second step's page.
+func (s *Server) hasPasskeys(r *http.Request, u helpdesk.User) bool {
+	on, err := s.svc.HasPasskeys(r.Context(), u)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "login: passkey status", "err", err)
+	}
+	return on
 }
 
 // loginCode finishes a sign-in with a code from the app or a recovery
@@ -109,7 +119,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) error {
 	}
 	fail := func(status int, msg string) error {
 		c := s.chrome(r, l.T("auth.2fa.login_title"))
-		return s.render(w, r, status, portal.LoginCodePage(portal.LoginCode{Chrome: c, Error: msg}))
+		return s.render(w, r, status, portal.LoginCodePage(portal.LoginCode{Chrome: c, Error: msg, Passkey: s.hasPasskeys(r, u)}))
 	}
 	subject := strconv.FormatInt(int64(t.ID), 10) + ":" + strconv.FormatInt(int64(u.ID), 10)
 	if err := s.allow(ctx, "second-step", subject, secondStepLimit); errors.Is(err, helpdesk.ErrRateLimited) {
@@ -124,24 +134,35 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	next, err := s.completeSecondStep(w, r, u)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// completeSecondStep signs in u, whose second step was given, and
+// returns where to go.
+func (s *Server) completeSecondStep(w http.ResponseWriter, r *http.Request, u helpdesk.User) (string, error) {
+	ctx, t := r.Context(), tenantFrom(r)
 	next := s.sessions.PopString(ctx, sessPendingNext)
 	s.sessions.Remove(ctx, sessPendingUser)
 	s.sessions.Remove(ctx, sessPendingTenant)
 	s.sessions.Remove(ctx, sessPendingAt)
 	if err := s.signIn(ctx, u); err != nil {
-		return err
+		return "", err
 	}
 	if err := s.rememberDevice(w, r, t, u); err != nil {
-		return err
+		return "", err
 	}
 	if err := s.noteSignIn(w, r, u, true); err != nil {
-		return err
+		return "", err
 	}
 	if next == "" || (!u.Role.IsStaff() && isConsolePath(t, next)) {
 		next = homeOf(t, u)
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return next, nil
 }
 
 // twoFactorView builds the page for the signed-in user as stored.
@@ -292,7 +313,7 @@ func (s *Server) heldForEnrolment(r *http.Request) bool {
 		return false
 	}
 	p := strings.TrimPrefix(r.URL.Path, tenantPath(tenantFrom(r), ""))
-	return !strings.HasPrefix(p, "/account/2fa") && p != "/logout"
+	return !strings.HasPrefix(p, "/account/2fa") && !strings.HasPrefix(p, "/account/passkeys") && p != "/logout"
 }
 
 func (s *Server) adminRequireTwoFactor(w http.ResponseWriter, r *http.Request) error {

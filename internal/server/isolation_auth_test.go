@@ -27,3 +27,20 @@ func init() {
 		"POST /{tenant}/admin/people/invitations/{id}/resend": staffPage,
 	})
 }
+
+// Passkeys: the ceremonies' tokens live in the session of their own
+// tenant and name ceremonies of that tenant only
+// (TestPasskeySignInRefusals tries another desk's); a passkey's id is
+// checked against the signed-in user's own.
+func init() {
+	classify(map[string]routeClass{
+		"POST /{tenant}/login/passkey/begin":          publicForm,
+		"POST /{tenant}/login/passkey/finish":         publicForm,
+		"POST /{tenant}/login/2fa/passkey/begin":      publicForm,
+		"POST /{tenant}/login/2fa/passkey/finish":     publicForm,
+		"GET /{tenant}/account/passkeys":              customerPage,
+		"POST /{tenant}/account/passkeys/begin":       customerPage,
+		"POST /{tenant}/account/passkeys/finish":      customerPage,
+		"POST /{tenant}/account/passkeys/{id}/remove": customerPage,
+	})
+}

@@ -49,6 +49,7 @@ func (s *Server) routes() chi.Router {
 			s.authSessionRoutes(r)
 			s.authTwoFactorRoutes(r)
 			s.authSSORoutes(r)
+			s.authPasskeyRoutes(r)
 			s.portalTicketRoutes(r)
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
