@@ -14,3 +14,11 @@ func ReportSQLForTest(tenant helpdesk.TenantID, f helpdesk.ReportFilter) (map[st
 	a["ndays"], a["day0"] = len(days), days[0].Format("2006-01-02")
 	return map[string]string{"summary": summarySQL, "replies": repliesSQL, "backlog": backlogSQL, "series": seriesSQL}, a
 }
+
+// LiveReportsForTest returns a copy of s whose reports aggregate the
+// metric rows alone, never the daily rollup.
+func LiveReportsForTest(s *Store) *Store {
+	c := *s
+	c.liveReports = true
+	return &c
+}
