@@ -36,6 +36,9 @@ type Service struct {
 	twoFactor *twoFactor
 	// hooks sends webhook deliveries (see WithWebhooks).
 	hooks webhookConfig
+	// reports answers the report reads: store, or a replica (see
+	// WithReportReader).
+	reports ReportReader
 }
 
 // Option configures a Service at construction.
@@ -63,7 +66,7 @@ func NewService(store Store, hasher PasswordHasher, now func() time.Time, opts .
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{store: store, hasher: hasher, now: func() time.Time { return now().UTC() }}
+	s := &Service{store: store, hasher: hasher, now: func() time.Time { return now().UTC() }, reports: store}
 	for _, o := range opts {
 		o(s)
 	}
