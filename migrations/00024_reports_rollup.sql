@@ -12,8 +12,11 @@
 --     it left the backlog (done).
 --   * Statement triggers on ticket_metrics keep it exact in the ticket's
 --     own transaction: they add the new rows' contributions and take away
---     the old rows', in one upsert ordered by key (so two transactions lock
---     shared rollup rows in the same order). The metric rows are rewritten
+--     the old rows', in one upsert ordered by key (within a statement, rows
+--     are locked in one order). The cost: two transactions that change
+--     tickets counted in the same rollup row (same desk, day and
+--     dimensions) wait for each other's commit; a deadlock between
+--     multi-ticket transactions surfaces as helpdesk.ErrConflict. The metric rows are rewritten
 --     only by helpdesk.refreshMetrics, so the rollup is never behind them.
 --   * report_daily_rebuild(tenant) recomputes a tenant's rollup from its
 --     metric rows (atiende reports rebuild, and a change of the desk's time

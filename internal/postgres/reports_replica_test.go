@@ -69,7 +69,15 @@ func TestReportsReadFromAHotStandby(t *testing.T) {
 		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::bigint::text, true)`, int64(other.tenant.ID)); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `SELECT count(*) FROM ticket_metrics`).Scan(&n)
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM ticket_metrics`).Scan(&n); err != nil {
+			return err
+		}
+		var foreign, own int
+		err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE tenant_id <> $1), count(*) FROM report_daily`,
+			int64(other.tenant.ID)).Scan(&foreign, &own)
+		assert.Zero(t, foreign, "another desk's rollup rows")
+		assert.Positive(t, own)
+		return err
 	}))
 	assert.Equal(t, 1, n)
 }
