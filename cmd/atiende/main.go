@@ -52,6 +52,8 @@ Commands:
   migrate down     roll back the latest migration
   migrate status   list migrations and whether they are applied
   demo             load the demo help desk "demo" (idempotent)
+  reports rebuild  recompute the metric rows and daily report rollup of
+                   every desk, or of one with -tenant <slug> (idempotent)
   help [command]   show this help, or the flags of a command
 
 Every flag can also be set by the environment variable shown in
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return migrate(ctx, cfg, log, sub, stdout)
+	case "reports":
+		return reportsCommand(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		cfg, log, err := setup("demo", rest, getenv, stderr)
 		if err != nil {
@@ -246,7 +250,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil,
+	reports, closeReports, err := reportsReader(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeReports()
+	svc := helpdesk.NewService(store, password.New(password.Default, 0), nil, reports,
 		helpdesk.WithEmail(signer),
 		// IMAP settings name a tenant's server: never an internal address.
 		helpdesk.WithIMAP(mail.NewSecretBox(secret), mail.CheckHost),

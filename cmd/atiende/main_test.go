@@ -230,6 +230,7 @@ func TestDemoIsIdempotentAndServeShutsDownGracefully(t *testing.T) {
 	var tenants int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM tenants WHERE slug = 'demo'`).Scan(&tenants))
 	assert.Equal(t, 1, tenants)
+	assertReportsRebuildIsIdempotent(t, env, pool)
 
 	srvCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)

@@ -123,6 +123,9 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 	if res.Queries, err = pageQueries(ctx, db.AppURL(runDB), w, sqlLog); err != nil {
 		return err
 	}
+	if err := reportPlans(ctx, dir, w, filepath.Join(root, "docs", "bench"), sc.Name); err != nil {
+		return err
+	}
 	fmt.Fprintf(log, "bench: database floor\n")
 	agent, err := dir.firstAgent(ctx, helpdesk.TenantID(w.tenantID), w.slug)
 	if err != nil {

@@ -22,6 +22,9 @@ type Config struct {
 	// MigrationDatabaseURL connects as the role that owns the schema, for
 	// migrations; empty means DatabaseURL. See MigrationURL.
 	MigrationDatabaseURL string
+	// ReportsDatabaseURL, when set, is where the reports pages and exports
+	// read: a hot standby of DatabaseURL's database, as the same role.
+	ReportsDatabaseURL string
 	// AllowOwnerRole lets serve run as a role that owns the schema, which
 	// could then turn row-level security off (see docs/database.md).
 	AllowOwnerRole  bool
@@ -124,6 +127,8 @@ var options = []option{
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"ATIENDE_MIGRATION_DATABASE_URL", "migration-database-url", "", "connection string of the role that owns the schema; migrations run as it and grant the app role (DATABASE_URL's) what it needs (empty: use DATABASE_URL)",
 		func(c *Config, v string) error { c.MigrationDatabaseURL = v; return nil }},
+	{"ATIENDE_REPORTS_DATABASE_URL", "reports-database-url", "", "connection string the reports pages and exports read from, such as a hot standby of DATABASE_URL's database (same role and row-level security; empty: DATABASE_URL)",
+		func(c *Config, v string) error { c.ReportsDatabaseURL = v; return nil }},
 	{"ATIENDE_ALLOW_OWNER_ROLE", "allow-owner-role", "false", "let serve run as a role that owns the tables; weakens tenant isolation, since an owner can turn row-level security off (development only)",
 		func(c *Config, v string) (err error) { c.AllowOwnerRole, err = strconv.ParseBool(v); return err }},
 	{"ATIENDE_ADDR", "addr", ":8080", "address the HTTP server listens on",

@@ -34,15 +34,15 @@ func (s *Service) ReportOverview(ctx context.Context, by Actor, f ReportFilter) 
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		out.Current, errs[0] = s.store.ReportSummary(ctx, by.Tenant, f)
+		out.Current, errs[0] = s.reports.ReportSummary(ctx, by.Tenant, f)
 	}()
 	go func() {
 		defer wg.Done()
-		out.Previous, errs[1] = s.store.ReportSummary(ctx, by.Tenant, f.Previous())
+		out.Previous, errs[1] = s.reports.ReportSummary(ctx, by.Tenant, f.Previous())
 	}()
 	go func() {
 		defer wg.Done()
-		out.Series, errs[2] = s.store.ReportSeries(ctx, by.Tenant, f)
+		out.Series, errs[2] = s.reports.ReportSeries(ctx, by.Tenant, f)
 	}()
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -57,7 +57,7 @@ func (s *Service) ReportBreakdown(ctx context.Context, by Actor, f ReportFilter,
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.store.ReportBreakdown(ctx, by.Tenant, f, dim)
+	rows, err := s.reports.ReportBreakdown(ctx, by.Tenant, f, dim)
 	if err != nil {
 		return nil, fmt.Errorf("helpdesk: report by %s: %w", dim, err)
 	}
@@ -70,7 +70,7 @@ func (s *Service) ReportArrivals(ctx context.Context, by Actor, f ReportFilter) 
 	if err != nil {
 		return Arrivals{}, err
 	}
-	a, err := s.store.ReportArrivals(ctx, by.Tenant, f)
+	a, err := s.reports.ReportArrivals(ctx, by.Tenant, f)
 	if err != nil {
 		return a, fmt.Errorf("helpdesk: report arrivals: %w", err)
 	}
@@ -88,7 +88,7 @@ func (s *Service) ReportRatings(ctx context.Context, by Actor, f ReportFilter) (
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.store.ReportRatings(ctx, by.Tenant, f, MaxReportRows)
+	rows, err := s.reports.ReportRatings(ctx, by.Tenant, f, MaxReportRows)
 	if err != nil {
 		return nil, fmt.Errorf("helpdesk: report ratings: %w", err)
 	}
@@ -102,11 +102,11 @@ func (s *Service) ReportSLA(ctx context.Context, by Actor, f ReportFilter) ([]SL
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.store.ReportSLA(ctx, by.Tenant, f)
+	rows, err := s.reports.ReportSLA(ctx, by.Tenant, f)
 	if err != nil {
 		return nil, nil, fmt.Errorf("helpdesk: report SLA: %w", err)
 	}
-	breached, err := s.store.ReportTickets(ctx, by.Tenant, f, SetBreached, MaxReportRows)
+	breached, err := s.reports.ReportTickets(ctx, by.Tenant, f, SetBreached, MaxReportRows)
 	if err != nil {
 		return nil, nil, fmt.Errorf("helpdesk: report SLA breaches: %w", err)
 	}
@@ -123,7 +123,7 @@ func (s *Service) ReportTickets(ctx context.Context, by Actor, f ReportFilter, s
 	if metric != "" {
 		set = TicketSet(string(set) + ":" + string(metric))
 	}
-	rows, err := s.store.ReportTickets(ctx, by.Tenant, f, set, MaxReportRows)
+	rows, err := s.reports.ReportTickets(ctx, by.Tenant, f, set, MaxReportRows)
 	if err != nil {
 		return nil, fmt.Errorf("helpdesk: report tickets %s: %w", set, err)
 	}
@@ -136,7 +136,7 @@ func (s *Service) ExportTicketMetrics(ctx context.Context, by Actor, f ReportFil
 	if err != nil {
 		return err
 	}
-	if err := s.store.EachTicketMetrics(ctx, by.Tenant, f, fn); err != nil {
+	if err := s.reports.EachTicketMetrics(ctx, by.Tenant, f, fn); err != nil {
 		return fmt.Errorf("helpdesk: export metrics: %w", err)
 	}
 	return nil

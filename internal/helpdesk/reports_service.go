@@ -5,6 +5,27 @@ import (
 	"fmt"
 )
 
+// ReportReader answers the report queries. Its reads need no transaction
+// of the caller's and change nothing, so a hot standby may serve them
+// (WithReportReader).
+type ReportReader interface {
+	ReportSummary(ctx context.Context, tenant TenantID, f ReportFilter) (ReportSummary, error)
+	ReportSeries(ctx context.Context, tenant TenantID, f ReportFilter) ([]DayPoint, error)
+	ReportBreakdown(ctx context.Context, tenant TenantID, f ReportFilter, by Dimension) ([]BreakdownRow, error)
+	ReportArrivals(ctx context.Context, tenant TenantID, f ReportFilter) (Arrivals, error)
+	ReportRatings(ctx context.Context, tenant TenantID, f ReportFilter, limit int) ([]RatingRow, error)
+	ReportSLA(ctx context.Context, tenant TenantID, f ReportFilter) ([]SLARow, error)
+	// ReportTickets lists up to limit tickets of set under f, newest first.
+	ReportTickets(ctx context.Context, tenant TenantID, f ReportFilter, set TicketSet, limit int) ([]ReportTicket, error)
+	// EachTicketMetrics streams the metric rows of the tickets created in
+	// f's period, oldest first, to fn; an error from fn stops it.
+	EachTicketMetrics(ctx context.Context, tenant TenantID, f ReportFilter, fn func(MetricExportRow) error) error
+}
+
+// WithReportReader sends the report reads to r (say, a store over a hot
+// standby) instead of the service's store.
+func WithReportReader(r ReportReader) Option { return func(s *Service) { s.reports = r } }
+
 // ReportStore keeps the per-ticket metric rows and answers the report
 // queries over them. Each method takes the tenant right after ctx.
 type ReportStore interface {
@@ -19,20 +40,13 @@ type ReportStore interface {
 	// TicketNumbersAfter lists up to limit ticket numbers after after, in
 	// order, whatever their status.
 	TicketNumbersAfter(ctx context.Context, tenant TenantID, after TicketNumber, limit int) ([]TicketNumber, error)
+	// RebuildReportRollup recomputes the tenant's daily report rollup from
+	// its metric rows and returns how many rollup rows it holds.
+	RebuildReportRollup(ctx context.Context, tenant TenantID) (int64, error)
 	// IsGroupLead reports whether user leads any group.
 	IsGroupLead(ctx context.Context, tenant TenantID, user UserID) (bool, error)
 
-	ReportSummary(ctx context.Context, tenant TenantID, f ReportFilter) (ReportSummary, error)
-	ReportSeries(ctx context.Context, tenant TenantID, f ReportFilter) ([]DayPoint, error)
-	ReportBreakdown(ctx context.Context, tenant TenantID, f ReportFilter, by Dimension) ([]BreakdownRow, error)
-	ReportArrivals(ctx context.Context, tenant TenantID, f ReportFilter) (Arrivals, error)
-	ReportRatings(ctx context.Context, tenant TenantID, f ReportFilter, limit int) ([]RatingRow, error)
-	ReportSLA(ctx context.Context, tenant TenantID, f ReportFilter) ([]SLARow, error)
-	// ReportTickets lists up to limit tickets of set under f, newest first.
-	ReportTickets(ctx context.Context, tenant TenantID, f ReportFilter, set TicketSet, limit int) ([]ReportTicket, error)
-	// EachTicketMetrics streams the metric rows of the tickets created in
-	// f's period, oldest first, to fn; an error from fn stops it.
-	EachTicketMetrics(ctx context.Context, tenant TenantID, f ReportFilter, fn func(MetricExportRow) error) error
+	ReportReader
 }
 
 // refreshMetrics recomputes and stores t's metric row from its history, in
@@ -125,4 +139,18 @@ func (s *Service) RebuildMetrics(ctx context.Context, by Actor, after TicketNumb
 		return nil
 	})
 	return last, err
+}
+
+// RebuildReportRollup recomputes the tenant's daily report rollup from its
+// metric rows (run after RebuildMetrics; the rows keep it exact from then
+// on). Admins and the system only.
+func (s *Service) RebuildReportRollup(ctx context.Context, by Actor) (int64, error) {
+	if !by.IsAdmin() && by.Kind != ActorSystem {
+		return 0, fmt.Errorf("helpdesk: rebuild report rollup: %w", ErrNotFound)
+	}
+	n, err := s.store.RebuildReportRollup(ctx, by.Tenant)
+	if err != nil {
+		return 0, fmt.Errorf("helpdesk: rebuild report rollup: %w", err)
+	}
+	return n, nil
 }

@@ -40,6 +40,9 @@ type Service struct {
 	hooks webhookConfig
 	// sso signs in through the desks' identity providers (see WithSSO).
 	sso *ssoConfig
+	// reports answers the report reads: store, or a replica (see
+	// WithReportReader).
+	reports ReportReader
 }
 
 // Option configures a Service at construction.
@@ -67,7 +70,7 @@ func NewService(store Store, hasher PasswordHasher, now func() time.Time, opts .
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{store: store, hasher: hasher, now: func() time.Time { return now().UTC() }}
+	s := &Service{store: store, hasher: hasher, now: func() time.Time { return now().UTC() }, reports: store}
 	for _, o := range opts {
 		o(s)
 	}

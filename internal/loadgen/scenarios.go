@@ -36,6 +36,8 @@ var scenarios = map[string]op{
 	"mytickets":      (*driver).myTickets,
 	"search_console": (*driver).searchConsole,
 	"search_portal":  (*driver).searchPortal,
+	"reports":        (*driver).reports,
+	"reports_year":   (*driver).reportsYear,
 	"ceiling":        (*driver).ceiling,
 	"login":          (*driver).login,
 }
@@ -220,4 +222,17 @@ func (d *driver) login(ctx context.Context, v *vu, rec *recorder, start time.Tim
 		err = nil
 	}
 	d.record(rec, "login", r, err, http.StatusSeeOther, start)
+}
+
+// reports loads the reports overview over the default 30 days: the
+// agent's own figures (bench agents lead no group).
+func (d *driver) reports(ctx context.Context, v *vu, rec *recorder, start time.Time) {
+	d.get(ctx, rec, "reports", d.agent(v), d.tenantPath("/agent/reports"), http.StatusOK, start)
+}
+
+// reportsYear loads the reports overview over the last 365 days.
+func (d *driver) reportsYear(ctx context.Context, v *vu, rec *recorder, start time.Time) {
+	today := time.Now().UTC()
+	q := "?period=custom&from=" + today.AddDate(0, 0, -364).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly)
+	d.get(ctx, rec, "reports_year", d.agent(v), d.tenantPath("/agent/reports"+q), http.StatusOK, start)
 }

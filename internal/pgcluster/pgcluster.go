@@ -224,14 +224,19 @@ func (c *Cluster) startAttached(ctx context.Context) error {
 }
 
 // ready reports whether postmaster.pid says the server accepts connections
-// (its eighth line is the status, since PostgreSQL 10).
+// (its eighth line is the status, since PostgreSQL 10; a standby says
+// "standby", as pg_ctl also accepts).
 func (c *Cluster) ready() bool {
 	b, err := os.ReadFile(filepath.Join(c.Dir, "postmaster.pid"))
 	if err != nil {
 		return false
 	}
 	lines := strings.Split(string(b), "\n")
-	return len(lines) > 7 && strings.TrimSpace(lines[7]) == "ready"
+	if len(lines) <= 7 {
+		return false
+	}
+	status := strings.TrimSpace(lines[7])
+	return status == "ready" || status == "standby"
 }
 
 // childExited reports whether the attached server has exited.

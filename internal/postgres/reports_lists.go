@@ -11,17 +11,41 @@ import (
 )
 
 // dimension is how a breakdown groups: the key as text (an id, -1 for
-// none, or a channel or priority) and the table its names come from.
-type dimension struct{ key, names string }
+// none, or a channel or priority) over ticket_metrics m and over
+// report_daily d, and the table its names come from.
+type dimension struct{ key, rollupKey, names string }
 
 var dimensions = map[helpdesk.Dimension]dimension{
-	helpdesk.ByGroup:        {`coalesce(m.group_id, -1)::text`, "groups"},
-	helpdesk.ByAgent:        {`coalesce(m.assignee_id, -1)::text`, "users"},
-	helpdesk.ByCategory:     {`coalesce(m.category_id, -1)::text`, "categories"},
-	helpdesk.ByOrganisation: {`coalesce(m.organisation_id, -1)::text`, "organisations"},
-	helpdesk.ByChannel:      {`m.channel`, ""},
-	helpdesk.ByPriority:     {`m.priority`, ""},
+	helpdesk.ByGroup:        {`coalesce(m.group_id, -1)::text`, `d.group_id::text`, "groups"},
+	helpdesk.ByAgent:        {`coalesce(m.assignee_id, -1)::text`, `d.assignee_id::text`, "users"},
+	helpdesk.ByCategory:     {`coalesce(m.category_id, -1)::text`, `d.category_id::text`, "categories"},
+	helpdesk.ByOrganisation: {`coalesce(m.organisation_id, -1)::text`, `d.organisation_id::text`, "organisations"},
+	helpdesk.ByChannel:      {`m.channel`, `d.channel`, ""},
+	helpdesk.ByPriority:     {`m.priority`, `d.priority`, ""},
 }
+
+// breakdownRollupSQL is breakdownSQL with the counts from the rollup and
+// the percentiles from the metric rows of the tickets first replied to or
+// solved in the period, joined on the key; the columns come out alike.
+const breakdownRollupSQL = `WITH r AS (
+	SELECT %[1]s AS k, sum(created) AS created, sum(solved) AS solved, sum(fcr) AS fcr,
+		sum(reopened) AS reopened, sum(breached) AS breached, sum(rated) AS rated, sum(csat_sum) AS csat_sum
+	FROM report_daily d WHERE ` + rollupFilter + ` AND ` + inDays + ` GROUP BY 1
+	HAVING sum(created) <> 0 OR sum(solved) <> 0
+), p AS (
+	SELECT k, %[2]s, %[3]s
+	FROM (SELECT m.*, %[4]s AS k, coalesce(` + inFirstReply + `, false) AS f, coalesce(` + inSolved + `, false) AS s
+		FROM ticket_metrics m WHERE ` + metricFilter + ` AND (` + inFirstReply + ` OR ` + inSolved + `)) m
+	GROUP BY k
+), agg AS (
+	SELECT k, coalesce(r.created, 0) AS created, coalesce(r.solved, 0) AS solved,
+		coalesce(p.n1, 0), p.c1, p.b1, coalesce(p.n2, 0), p.c2, p.b2,
+		coalesce(r.fcr, 0), coalesce(r.reopened, 0), coalesce(r.breached, 0), coalesce(r.rated, 0),
+		coalesce(r.csat_sum, 0)
+	FROM r FULL JOIN p AS p(k, n1, c1, b1, n2, c2, b2) USING (k)
+)
+SELECT agg.*, %[5]s FROM agg %[6]s
+ORDER BY agg.created DESC, agg.solved DESC, agg.k`
 
 const breakdownSQL = `%s, agg AS (
 	SELECT k, count(*) FILTER (WHERE c) AS created, count(*) FILTER (WHERE s) AS solved,
@@ -45,10 +69,16 @@ func (s *Store) ReportBreakdown(ctx context.Context, tenant helpdesk.TenantID, f
 		name = `coalesce(n.name, '')`
 		join = `LEFT JOIN ` + dim.names + ` n ON n.tenant_id = @tenant AND n.id::text = agg.k`
 	}
-	q := fmt.Sprintf(breakdownSQL, flagged, statSQL("first_reply", "f"), statSQL("resolution", "s"), dim.key, name, join)
 	var out []helpdesk.BreakdownRow
+	a := filterArgs(tenant, f)
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, q, filterArgs(tenant, f))
+		q := fmt.Sprintf(breakdownSQL, flagged, statSQL("first_reply", "f"), statSQL("resolution", "s"), dim.key, name, join)
+		if roll, err := s.useRollup(ctx, tx, tenant, f, a); err != nil {
+			return err
+		} else if roll {
+			q = fmt.Sprintf(breakdownRollupSQL, dim.rollupKey, statSQL("first_reply", "f"), statSQL("resolution", "s"), dim.key, name, join)
+		}
+		rows, err := tx.Query(ctx, q, a)
 		if err != nil {
 			return err
 		}

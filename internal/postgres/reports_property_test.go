@@ -17,7 +17,8 @@ import (
 // sequence of operations a desk goes through (replies either way, status
 // changes, routing, escalation, ratings, the SLA scan, time passing in and
 // out of opening hours), each ticket's stored metric row equals the row
-// computed from scratch from its events.
+// computed from scratch from its events, and the daily rollup equals the
+// one summed from those rows (and the reports agree either way).
 func TestStoredMetricsEqualRecomputationAfterRandomOperations(t *testing.T) {
 	t.Parallel()
 	seed := uint64(time.Now().UnixNano())
@@ -76,4 +77,5 @@ func TestStoredMetricsEqualRecomputationAfterRandomOperations(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, fresh, stored, "ticket %s (seed %d)", n, seed)
 	}
+	assertRollupExact(t, d, seed)
 }

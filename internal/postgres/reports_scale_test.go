@@ -32,20 +32,28 @@ func TestReportsAtScale(t *testing.T) {
 	ctx := context.Background()
 	d := newDesk(t, pool, "grande")
 	other := newDesk(t, pool, "vecina")
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	require.NoError(t, err)
+	// A local midnight of the desks' zone: the reports pages' periods are
+	// whole local days, which the daily rollup answers.
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, madrid)
 	began := time.Now()
 	for _, x := range []*desk{d, other} {
 		fill(t, x, n, now)
 	}
 	owner, err := pgx.Connect(ctx, pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
 	require.NoError(t, err)
-	_, err = owner.Exec(ctx, `ANALYZE tickets; ANALYZE ticket_metrics`)
-	require.NoError(t, err)
+	for _, table := range []string{"tickets", "ticket_metrics", "report_daily"} {
+		_, err = owner.Exec(ctx, `VACUUM ANALYZE `+table)
+		require.NoError(t, err)
+	}
 	require.NoError(t, owner.Close(ctx))
-	t.Logf("generated %d tickets and metric rows per tenant in %s", n, time.Since(began))
+	var rollup int
+	require.NoError(t, d.tx(func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM report_daily`).Scan(&rollup)
+	}))
+	t.Logf("generated %d tickets and metric rows per tenant in %s; %d rollup rows", n, time.Since(began), rollup)
 
-	madrid, err := time.LoadLocation("Europe/Madrid")
-	require.NoError(t, err)
 	for _, days := range []int{30, 365} {
 		f := helpdesk.ReportFilter{From: now.AddDate(0, 0, -days), To: now, Location: madrid}
 		timed := func(name string, fn func() error) {
@@ -57,12 +65,18 @@ func TestReportsAtScale(t *testing.T) {
 				best = min(best, time.Since(start))
 			}
 			t.Logf("%3d days  %-22s %8.1f ms", days, name, float64(best.Microseconds())/1000)
-			if days <= 31 { // the target: a month of a 100k-ticket tenant in < 300 ms
+			// The target: a year of a 100k-ticket tenant in < 300 ms (the
+			// live aggregation is timed for comparison only).
+			if !strings.Contains(name, "live") {
 				assert.Less(t, best, 300*time.Millisecond, name)
 			}
 		}
 		timed("overview (x2 + series)", func() error {
 			_, err := d.svc.ReportOverview(ctx, d.admin.Actor(), f)
+			return err
+		})
+		timed("  summary, live (no rollup)", func() error {
+			_, err := postgres.LiveReportsForTest(d.s).ReportSummary(ctx, d.tenant.ID, f)
 			return err
 		})
 		timed("  summary (store)", func() error {
@@ -91,7 +105,7 @@ func TestReportsAtScale(t *testing.T) {
 		})
 	}
 	if os.Getenv("ATIENDE_REPORTS_PLANS") != "" {
-		sqls, args := postgres.ReportSQLForTest(d.tenant.ID, helpdesk.ReportFilter{From: now.AddDate(0, 0, -30), To: now, Location: madrid})
+		sqls, args := postgres.ReportSQLForTest(d.tenant.ID, helpdesk.ReportFilter{From: now.AddDate(0, 0, -365), To: now, Location: madrid})
 		for name, sql := range sqls {
 			require.NoError(t, d.tx(func(tx pgx.Tx) error {
 				rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF) "+sql, args)

@@ -38,6 +38,9 @@ type Store struct {
 	tenant helpdesk.TenantID
 	// jobs inserts background jobs (see Enqueue).
 	jobs *river.Client[pgx.Tx]
+	// liveReports makes the reports aggregate ticket_metrics even where
+	// the daily rollup would answer (tests compare the two).
+	liveReports bool
 }
 
 // New returns a store over pool.

@@ -67,10 +67,12 @@ func TestBrowserReports(t *testing.T) {
 			b.desktop()
 		}
 	}
-	// A refused custom date keeps what was typed.
+	// A refused custom date keeps what was typed. The light scheme is set
+	// before the page loads: switched after, axe could measure colours
+	// still changing from the dark palette.
+	b.colorScheme("light")
 	res := b.navigate(chromedp.Navigate(base + "/agent/reports?period=custom&from=2026-02-30&to=2026-01-01"))
 	require.Equal(t, http.StatusUnprocessableEntity, int(res.Status))
-	b.colorScheme("light")
 	b.checkA11y("reports-date-error", axeSource)
 	b.screenshot(shots, "reports-date-error.png")
 }
