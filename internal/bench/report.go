@@ -177,6 +177,7 @@ func scaleSection(b *strings.Builder, r Results) {
 		}
 	}
 
+	floorTable(b, r)
 	b.WriteString("\n### Reference points\n\n")
 	b.WriteString("| measurement | c | req/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: |\n")
 	for _, sc := range []string{"ceiling", "queue"} {

@@ -37,6 +37,7 @@ var scenarios = map[string]op{
 	"search_console": (*driver).searchConsole,
 	"search_portal":  (*driver).searchPortal,
 	"ceiling":        (*driver).ceiling,
+	"floor":          (*driver).floor,
 	"login":          (*driver).login,
 }
 
@@ -208,6 +209,24 @@ func (d *driver) ceiling(ctx context.Context, v *vu, rec *recorder, start time.T
 		_, err = discard(resp)
 	}
 	d.record(rec, "ceiling", r, err, http.StatusOK, start)
+}
+
+// floor requests the bare page floor as an agent: the same session cookie
+// and tenant path as the queue page, on the floor's own address.
+func (d *driver) floor(ctx context.Context, v *vu, rec *recorder, start time.Time) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.plan.FloorURL+d.tenantPath("/agent/"), nil)
+	if err != nil {
+		rec.fail("floor", "request", 0)
+		return
+	}
+	req.Header.Set("Cookie", d.agent(v).cookie)
+	resp, err := d.hc.Do(req)
+	var r response
+	if err == nil {
+		r.status = resp.StatusCode
+		_, err = discard(resp)
+	}
+	d.record(rec, "floor", r, err, http.StatusOK, start)
 }
 
 // login signs a customer in from a fresh address (each sign-in hashes a
