@@ -64,7 +64,8 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 				return err
 			}
 		}
-		v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final())
+		// Opening the workspace writes nothing but presence.
+		v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final(), true)
 		if err != nil {
 			return err
 		}
