@@ -260,11 +260,16 @@ func row(b *strings.Builder, x loadgen.Result) {
 }
 
 func targets(b *strings.Builder, r Results) {
-	b.WriteString("### Targets (issue 9)\n\n| target | measured | |\n| --- | --- | --- |\n")
+	b.WriteString("### Targets (issues 9 and 18)\n\n| target | measured | |\n| --- | --- | --- |\n")
 	t := func(name, got string, ok bool) { fmt.Fprintf(b, "| %s | %s | %s |\n", name, got, mark(ok)) }
 	if q, ok := best(r, "queue"); ok {
 		t("queue page saturated ≥ 800 pages/s", fmt.Sprintf("%.0f/s (c=%d)", q.Throughput, q.Concurrency), q.Throughput >= 800)
+		if f, ok := best(r, "floor"); ok && f.Throughput > 0 {
+			ratio := q.Throughput / f.Throughput
+			t("queue page ≥ 0.9 of the bare page floor, same run", fmt.Sprintf("%.2f (%.0f/s against %.0f/s)", ratio, q.Throughput, f.Throughput), ratio >= 0.9)
+		}
 	}
+	ticketTargets(b, r, t)
 	if q, ok := phase(r, fmt.Sprintf("queue @%d/s", TargetRate)); ok {
 		t("queue page at 300/s: p50 ≤ 5 ms, p99 ≤ 25 ms", fmt.Sprintf("p50 %s, p99 %s ms, %d errors, %d late", f2(q.Latency.P50), f2(q.Latency.P99), q.Errors, q.Late),
 			q.Latency.P50 <= 5 && q.Latency.P99 <= 25 && q.Errors == 0 && q.Late == 0)

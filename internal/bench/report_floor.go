@@ -49,3 +49,17 @@ func cpuPair(x loadgen.Result) string {
 	s, d := 1000*x.ServerCPU/float64(x.Requests), 1000*x.DBCPU/float64(x.Requests)
 	return fmt.Sprintf("%s + %s = %s", f2(s), f2(d), f2(s+d))
 }
+
+// ticketTargets are issue 18's ticket page targets: CPU per view at c=32
+// and round trips per view (one at a time, the query counts).
+func ticketTargets(b *strings.Builder, r Results, t func(name, got string, ok bool)) {
+	if x, ok := phase(r, "ticket c=32"); ok && x.Requests > 0 {
+		ms := 1000 * (x.ServerCPU + x.DBCPU) / float64(x.Requests)
+		t("ticket page ≤ 2.0 ms of CPU per view (server + DB, c=32)", fmt.Sprintf("%s ms", f2(ms)), ms <= 2.0)
+	}
+	for _, p := range r.Queries {
+		if p.Page == "ticket (typical)" {
+			t("ticket page ≤ 6 round trips", fmt.Sprintf("%d round trips, %d statements", p.RoundTrips, p.Statements), p.RoundTrips <= 6)
+		}
+	}
+}

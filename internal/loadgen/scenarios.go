@@ -141,14 +141,16 @@ func formKey() string {
 var errNoCustomer = errors.New("every customer reached its creation allowance")
 
 // customerForCreate hands out customers so that none opens more tickets
-// than MaxCreatesPerCustomer in the whole run.
+// than MaxCreatesPerCustomer in the whole run. They take turns, so that
+// concurrent creations come from different customers: the server refuses
+// a fourth upload in flight from one user (maxUploadsPerClient in
+// internal/server), as it would from a person.
 func (d *driver) customerForCreate() (*session, error) {
 	k := int(d.creations.Add(1) - 1)
-	i := k / max(1, d.plan.MaxCreatesPerCustomer)
-	if i >= len(d.customers) {
+	if len(d.customers) == 0 || k >= len(d.customers)*max(1, d.plan.MaxCreatesPerCustomer) {
 		return nil, errNoCustomer
 	}
-	return d.customers[i], nil
+	return d.customers[k%len(d.customers)], nil
 }
 
 func (d *driver) customer(v *vu) *session { return d.customers[v.rng.IntN(len(d.customers))] }
