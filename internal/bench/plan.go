@@ -27,8 +27,9 @@ const (
 )
 
 // Alone are the scenarios measured on their own at every concurrency, in
-// order; the ceiling comes first, measured by the same driver.
-var Alone = []string{"ceiling", "queue", "ticket", "ticket50", "reply", "create", "mytickets", "search_console", "search_portal",
+// order; the ceiling and the bare page floor come first, measured by the
+// same driver.
+var Alone = []string{"ceiling", "floor", "queue", "ticket", "ticket50", "reply", "create", "mytickets", "search_console", "search_portal",
 	"reports", "reports_year"}
 
 // RateScenarios are measured at TargetRate, for the latency targets.

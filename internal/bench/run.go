@@ -111,6 +111,11 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 		return err
 	}
 	defer stopCeiling()
+	floorURL, stopFloor, err := floorPage(ctx, db.AppURL(runDB), serverPoolSize)
+	if err != nil {
+		return err
+	}
+	defer stopFloor()
 
 	// The query counts, reference point (b) and the store-level searches
 	// come first, on the data as generated (vacuumed, every index current),
@@ -145,6 +150,7 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 	}
 	plan := w.plan(opt.Step, os.Getenv("BENCH_ONLY"))
 	plan.BaseURL, plan.CeilingURL, plan.ServerPID, plan.PostmasterPID = srv.url, ceilURL, srv.pid(), db.PostmasterPID()
+	plan.FloorURL, plan.FloorPID = floorURL, os.Getpid()
 	profDir := filepath.Join(root, "docs", "bench")
 	if res.Load, res.Profiles, err = drive(ctx, opt, plan, pprofAddr, profDir, sc.Name, log); err != nil {
 		return err

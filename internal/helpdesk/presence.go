@@ -72,6 +72,12 @@ type Visit struct {
 	Expired   time.Time
 	Since     time.Time
 	WithDraft bool
+	// PresenceOnly says the transaction writes nothing but this presence
+	// report: its commit need not wait for the disk. Presence expires in
+	// seconds, so a crash that lost the last report loses nothing; a
+	// transaction that also saves a draft (or anything else) leaves it
+	// false and commits durably.
+	PresenceOnly bool
 }
 
 // Visited is what a Visit finds: the ticket's stamp, every report on it
@@ -131,14 +137,16 @@ func staffTicket(ctx context.Context, tx Store, by Actor, n TicketNumber) (Ticke
 }
 
 // visit looks at ticket n as staff member by.
-func (s *Service) visit(ctx context.Context, tx Store, by Actor, n TicketNumber, touch, typing, withDraft bool) (Visited, error) {
+//
+// presenceOnly: see Visit.PresenceOnly.
+func (s *Service) visit(ctx context.Context, tx Store, by Actor, n TicketNumber, touch, typing, withDraft, presenceOnly bool) (Visited, error) {
 	if err := staffOnly(by, n); err != nil {
 		return Visited{}, err
 	}
 	now := s.now()
 	v, err := tx.VisitTicket(ctx, by.Tenant, n, Visit{
 		User: by.User, Typing: typing, At: now, Touch: touch,
-		Expired: now.Add(-PresenceTTL), Since: now.Add(-PresenceTTL), WithDraft: withDraft,
+		Expired: now.Add(-PresenceTTL), Since: now.Add(-PresenceTTL), WithDraft: withDraft, PresenceOnly: presenceOnly,
 	})
 	if err != nil {
 		return Visited{}, fmt.Errorf("helpdesk: presence on %s: %w", n, err)
@@ -156,7 +164,7 @@ func (s *Service) visit(ctx context.Context, tx Store, by Actor, n TicketNumber,
 // Touch reports that by has ticket n open, typing a reply or not.
 func (s *Service) Touch(ctx context.Context, by Actor, n TicketNumber, typing bool) error {
 	return s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		_, err := s.visit(ctx, tx, by, n, true, typing, false)
+		_, err := s.visit(ctx, tx, by, n, true, typing, false, true)
 		return err
 	})
 }
@@ -166,7 +174,7 @@ func (s *Service) Touch(ctx context.Context, by Actor, n TicketNumber, typing bo
 func (s *Service) Present(ctx context.Context, by Actor, n TicketNumber) ([]Presence, error) {
 	var out []Presence
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		v, err := s.visit(ctx, tx, by, n, false, false, false)
+		v, err := s.visit(ctx, tx, by, n, false, false, false, false)
 		out = v.Present
 		return err
 	})
@@ -301,7 +309,7 @@ func (s *Service) Heartbeat(ctx context.Context, by Actor, hb Heartbeat) (Heartb
 		}
 		// After the draft: its lock may have waited for a change, which
 		// the stamp read here then includes.
-		v, err := s.visit(ctx, tx, by, hb.Number, true, hb.Typing, hb.WithDraft)
+		v, err := s.visit(ctx, tx, by, hb.Number, true, hb.Typing, hb.WithDraft, hb.Draft == nil)
 		if err != nil {
 			return err
 		}

@@ -46,40 +46,78 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 	var w Workspace
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		var err error
-		if w.Ticket, err = s.load(ctx, tx, by, n); err != nil {
-			return err
-		}
-		t := &w.Ticket
-		if w.Timeline, err = tx.Timeline(ctx, by.Tenant, t.ID, TimelineStaff); err != nil {
-			return fmt.Errorf("helpdesk: timeline of %s: %w", n, err)
-		}
-		if w.SLA, w.CSAT, err = ticketSLACSAT(ctx, tx, by.Tenant, t, s.now()); err != nil {
-			return err
-		}
-		if w.RequesterTickets, err = s.requesterTickets(ctx, tx, by, t); err != nil {
-			return err
-		}
-		if t.Channel == ChannelPhone { // only phone tickets have calls: no read for the others
-			if w.Call, err = ticketCall(ctx, tx, by.Tenant, t.ID); err != nil {
-				return err
-			}
-		}
-		v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final())
-		if err != nil {
-			return err
-		}
-		w.Others, w.Draft = v.Present, v.Draft
-		if t.Status.Final() {
-			return nil
-		}
-		gs, us, ms, err := tx.ReplyChoices(ctx, by.Tenant, by.User)
-		w.Groups, w.Agents, w.Macros = activeGroups(gs), us, ms
+		w, err = s.staffWorkspaceIn(ctx, tx, by, n)
 		return err
 	})
 	if err != nil {
 		return Workspace{}, err
 	}
 	return w, nil
+}
+
+// WorkspacePage is a ticket page's reads: the workspace and the console's
+// sidebar (saved views, then the counts of builtin followed by theirs).
+type WorkspacePage struct {
+	Workspace Workspace
+	Saved     []SavedView
+	Counts    []int
+}
+
+// StaffWorkspacePage is StaffWorkspace and Sidebar in one transaction:
+// the ticket page's reads without a second BEGIN and COMMIT.
+func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumber, builtin []TicketFilter) (WorkspacePage, error) {
+	if !by.IsStaff() || by.User == 0 {
+		return WorkspacePage{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
+	}
+	var out WorkspacePage
+	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		if out.Workspace, err = s.staffWorkspaceIn(ctx, tx, by, n); err != nil {
+			return err
+		}
+		out.Saved, out.Counts, err = s.sidebarIn(ctx, tx, by, builtin)
+		return err
+	})
+	if err != nil {
+		return WorkspacePage{}, err
+	}
+	return out, nil
+}
+
+// staffWorkspaceIn is StaffWorkspace inside tx.
+func (s *Service) staffWorkspaceIn(ctx context.Context, tx Store, by Actor, n TicketNumber) (Workspace, error) {
+	var w Workspace
+	var err error
+	if w.Ticket, err = s.load(ctx, tx, by, n); err != nil {
+		return w, err
+	}
+	t := &w.Ticket
+	if w.Timeline, err = tx.Timeline(ctx, by.Tenant, t.ID, TimelineStaff); err != nil {
+		return w, fmt.Errorf("helpdesk: timeline of %s: %w", n, err)
+	}
+	if w.SLA, w.CSAT, err = ticketSLACSAT(ctx, tx, by.Tenant, t, s.now()); err != nil {
+		return w, err
+	}
+	if w.RequesterTickets, err = s.requesterTickets(ctx, tx, by, t); err != nil {
+		return w, err
+	}
+	if t.Channel == ChannelPhone { // only phone tickets have calls: no read for the others
+		if w.Call, err = ticketCall(ctx, tx, by.Tenant, t.ID); err != nil {
+			return w, err
+		}
+	}
+	// Opening the workspace writes nothing but presence.
+	v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final(), true)
+	if err != nil {
+		return w, err
+	}
+	w.Others, w.Draft = v.Present, v.Draft
+	if t.Status.Final() {
+		return w, nil
+	}
+	gs, us, ms, err := tx.ReplyChoices(ctx, by.Tenant, by.User)
+	w.Groups, w.Agents, w.Macros = activeGroups(gs), us, ms
+	return w, err
 }
 
 // requesterTickets lists t's requester's other recent tickets.

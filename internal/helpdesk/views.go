@@ -151,38 +151,45 @@ func (s *Service) Sidebar(ctx context.Context, by Actor, builtin []TicketFilter)
 	var counts []int
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		var err error
-		if views, err = tx.SavedViews(ctx, by.Tenant, by.User); err != nil {
-			return err
-		}
-		all := make([]TicketFilter, 0, len(builtin)+len(views))
-		all = append(all, builtin...)
-		for _, v := range views {
-			all = append(all, v.Filter)
-		}
-		// A view whose filter no longer validates counts zero rather than
-		// breaking every console page; opening it names the problem.
-		var valid []TicketFilter
-		var at []int
-		for i := range all {
-			f := all[i]
-			if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
-				return err
-			}
-			if f.Validate() == nil {
-				valid, at = append(valid, f), append(at, i)
-			}
-		}
-		got, err := tx.CountTickets(ctx, by.Tenant, valid)
-		if err != nil {
-			return fmt.Errorf("helpdesk: count tickets: %w", err)
-		}
-		counts = make([]int, len(all))
-		for j, i := range at {
-			counts[i] = got[j]
-		}
-		return nil
+		views, counts, err = s.sidebarIn(ctx, tx, by, builtin)
+		return err
 	})
 	return views, counts, err
+}
+
+// sidebarIn is Sidebar inside tx.
+func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
+	views, err := tx.SavedViews(ctx, by.Tenant, by.User)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := make([]TicketFilter, 0, len(builtin)+len(views))
+	all = append(all, builtin...)
+	for _, v := range views {
+		all = append(all, v.Filter)
+	}
+	// A view whose filter no longer validates counts zero rather than
+	// breaking every console page; opening it names the problem.
+	var valid []TicketFilter
+	var at []int
+	for i := range all {
+		f := all[i]
+		if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
+			return nil, nil, err
+		}
+		if f.Validate() == nil {
+			valid, at = append(valid, f), append(at, i)
+		}
+	}
+	got, err := tx.CountTickets(ctx, by.Tenant, valid)
+	if err != nil {
+		return nil, nil, fmt.Errorf("helpdesk: count tickets: %w", err)
+	}
+	counts := make([]int, len(all))
+	for j, i := range at {
+		counts[i] = got[j]
+	}
+	return views, counts, nil
 }
 
 // SavedView loads a view the actor may open: a shared one or their own.

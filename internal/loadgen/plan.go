@@ -17,6 +17,10 @@ type Plan struct {
 	BaseURL    string `json:"base_url"`    // Atiende, e.g. http://127.0.0.1:18080
 	CeilingURL string `json:"ceiling_url"` // the no-database chi handler
 	ServerPID  int    `json:"server_pid"`
+	// FloorURL is the bare page floor (a minimal chi + pgx queue page in
+	// the harness's process, FloorPID), e.g. http://127.0.0.1:18081.
+	FloorURL string `json:"floor_url"`
+	FloorPID int    `json:"floor_pid"`
 	// PostmasterPID is PostgreSQL's main process: its children's CPU time
 	// is the database's share.
 	PostmasterPID int    `json:"postmaster_pid"`

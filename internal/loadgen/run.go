@@ -60,8 +60,13 @@ func (d *driver) scenario(name string) (op, bool) {
 func (d *driver) phase(ctx context.Context, ph Phase, f op) Result {
 	rec := newRecorder()
 	res := Result{Phase: ph}
-	cpu0, db0 := cpuSeconds(d.plan.ServerPID), treeCPU(d.plan.PostmasterPID)
-	rss := watchRSS(d.plan.ServerPID)
+	// The floor runs in the harness's process: its CPU is that process's.
+	pid := d.plan.ServerPID
+	if ph.Scenario == "floor" && d.plan.FloorPID != 0 {
+		pid = d.plan.FloorPID
+	}
+	cpu0, db0 := cpuSeconds(pid), treeCPU(d.plan.PostmasterPID)
+	rss := watchRSS(pid)
 	start := time.Now()
 	if ph.Rate > 0 {
 		res.Late = d.openLoop(ctx, ph, f, rec)
@@ -70,7 +75,7 @@ func (d *driver) phase(ctx context.Context, ph Phase, f op) Result {
 	}
 	elapsed := time.Since(start)
 	res.PeakRSSMB = rss.end()
-	res.ServerCPU = round2(cpuSeconds(d.plan.ServerPID) - cpu0)
+	res.ServerCPU = round2(cpuSeconds(pid) - cpu0)
 	res.DBCPU = round2(treeCPU(d.plan.PostmasterPID) - db0)
 	rec.result(&res, elapsed)
 	return res

@@ -39,6 +39,7 @@ var scenarios = map[string]op{
 	"reports":        (*driver).reports,
 	"reports_year":   (*driver).reportsYear,
 	"ceiling":        (*driver).ceiling,
+	"floor":          (*driver).floor,
 	"login":          (*driver).login,
 }
 
@@ -142,14 +143,16 @@ func formKey() string {
 var errNoCustomer = errors.New("every customer reached its creation allowance")
 
 // customerForCreate hands out customers so that none opens more tickets
-// than MaxCreatesPerCustomer in the whole run.
+// than MaxCreatesPerCustomer in the whole run. They take turns, so that
+// concurrent creations come from different customers: the server refuses
+// a fourth upload in flight from one user (maxUploadsPerClient in
+// internal/server), as it would from a person.
 func (d *driver) customerForCreate() (*session, error) {
 	k := int(d.creations.Add(1) - 1)
-	i := k / max(1, d.plan.MaxCreatesPerCustomer)
-	if i >= len(d.customers) {
+	if len(d.customers) == 0 || k >= len(d.customers)*max(1, d.plan.MaxCreatesPerCustomer) {
 		return nil, errNoCustomer
 	}
-	return d.customers[i], nil
+	return d.customers[k%len(d.customers)], nil
 }
 
 func (d *driver) customer(v *vu) *session { return d.customers[v.rng.IntN(len(d.customers))] }
@@ -210,6 +213,24 @@ func (d *driver) ceiling(ctx context.Context, v *vu, rec *recorder, start time.T
 		_, err = discard(resp)
 	}
 	d.record(rec, "ceiling", r, err, http.StatusOK, start)
+}
+
+// floor requests the bare page floor as an agent: the same session cookie
+// and tenant path as the queue page, on the floor's own address.
+func (d *driver) floor(ctx context.Context, v *vu, rec *recorder, start time.Time) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.plan.FloorURL+d.tenantPath("/agent/"), nil)
+	if err != nil {
+		rec.fail("floor", "request", 0)
+		return
+	}
+	req.Header.Set("Cookie", d.agent(v).cookie)
+	resp, err := d.hc.Do(req)
+	var r response
+	if err == nil {
+		r.status = resp.StatusCode
+		_, err = discard(resp)
+	}
+	d.record(rec, "floor", r, err, http.StatusOK, start)
 }
 
 // login signs a customer in from a fresh address (each sign-in hashes a

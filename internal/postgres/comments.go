@@ -167,18 +167,15 @@ func (s *Store) Timeline(ctx context.Context, tenant helpdesk.TenantID, ticket h
 	var events []*helpdesk.Event
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		// A ticket of another tenant, or none, is ErrNotFound rather than an
-		// empty history.
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM tickets WHERE tenant_id = $1 AND id = $2)`,
-			int64(tenant), int64(ticket)).Scan(&exists); err != nil {
-			return err
-		}
-		if !exists {
-			return pgx.ErrNoRows
-		}
+		// empty history: the check goes in the batch (the other statements
+		// find nothing for such a ticket), not in a round trip of its own.
 		// Anything but the staff scope is the customer's view.
 		a := pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "public_only": scope != helpdesk.TimelineStaff}
 		b := &pgx.Batch{}
+		var exists bool
+		b.Queue(`SELECT EXISTS (SELECT FROM tickets WHERE tenant_id = @tenant AND id = @ticket)`, a).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&exists)
+		})
 		byID := map[int64]*helpdesk.Comment{}
 		b.Queue(timelineCommentsSQL, a).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
@@ -226,7 +223,13 @@ func (s *Store) Timeline(ctx context.Context, tenant helpdesk.TenantID, ticket h
 				return rows.Err()
 			})
 		}
-		return tx.SendBatch(ctx, b).Close()
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		if !exists {
+			return pgx.ErrNoRows
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, mapErr(err, "timeline of ticket %d", ticket)

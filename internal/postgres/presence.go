@@ -73,6 +73,10 @@ func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n hel
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue(visitStampSQL, args)
+		if v.Touch && v.PresenceOnly {
+			// Local to this transaction: see helpdesk.Visit.PresenceOnly.
+			b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
+		}
 		if v.Touch {
 			b.Queue(visitTouchSQL, args)
 			b.Queue(visitPruneSQL, args)
@@ -88,6 +92,11 @@ func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n hel
 			return err
 		}
 		out.Ticket.ID, out.Ticket.Number, out.Ticket.UpdatedAt = helpdesk.TicketID(id), helpdesk.TicketNumber(number), out.Ticket.UpdatedAt.UTC()
+		if v.Touch && v.PresenceOnly {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
 		if v.Touch {
 			for range 2 {
 				if _, err := br.Exec(); err != nil {

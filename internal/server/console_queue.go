@@ -27,25 +27,22 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	q, bad, empty := parseQueue(l, loc, v, &p)
 	since := s.changes.token(t.ID) // before the list: see consoleQueueLive
 
-	var page helpdesk.TicketPage
+	var list *helpdesk.TicketQuery
 	if !empty {
-		var err error
-		page, err = s.svc.Tickets(ctx, u.Actor(), q)
-		if err != nil {
-			if _, ok := fieldErrors(l, err); !ok {
-				return err
-			}
-			// Every parameter was checked above; the domain's own limits
-			// may still refuse one (a text the cleaning made invalid).
-			bad = append(bad, l.T("console.queue.bad_filter"))
-			page = helpdesk.TicketPage{}
-		}
+		list = &q
 	}
-	groups, agents, cats, err := s.svc.FilterChoices(ctx, u.Actor())
+	// The list, the filters' choices and the sidebar in one transaction.
+	data, err := s.svc.QueuePage(ctx, u.Actor(), list, builtinFilters())
 	if err != nil {
 		return err
 	}
-	frame, err := s.consoleFrame(r, v.title(l), v.id)
+	if data.ListErr != nil {
+		// Every parameter was checked above; the domain's own limits may
+		// still refuse one (a text the cleaning made invalid).
+		bad = append(bad, l.T("console.queue.bad_filter"))
+	}
+	page, groups, agents, cats := data.Tickets, data.Groups, data.Agents, data.Categories
+	frame, err := s.consoleFrameOf(r, v.title(l), v.id, since, data.Saved, data.Counts)
 	if err != nil {
 		return err
 	}

@@ -126,9 +126,21 @@ func agent(r *http.Request) helpdesk.User {
 // consoleFrame builds the shell of a console page: the chrome and the views
 // with their counts, all counted in one call.
 func (s *Server) consoleFrame(r *http.Request, title, current string) (console.Frame, error) {
+	since := s.changes.token(tenantFrom(r).ID) // before the counts
+	saved, counts, err := s.svc.Sidebar(r.Context(), agent(r).Actor(), builtinFilters())
+	if err != nil {
+		return console.Frame{}, err
+	}
+	return s.consoleFrameOf(r, title, current, since, saved, counts)
+}
+
+// consoleFrameOf is consoleFrame over a sidebar already read (the queue
+// page reads it in its own transaction); since is the change token taken
+// before it was read.
+func (s *Server) consoleFrameOf(r *http.Request, title, current, since string, saved []helpdesk.SavedView, counts []int) (console.Frame, error) {
 	c := s.chrome(r, title)
 	c.Area = layout.AreaConsole
-	sb, err := s.sidebar(r, c.L, current)
+	sb, err := s.sidebarOf(r, c.L, current, since, saved, counts)
 	if err != nil {
 		return console.Frame{}, err
 	}
@@ -137,21 +149,31 @@ func (s *Server) consoleFrame(r *http.Request, title, current string) (console.F
 	return console.Frame{Chrome: c, Sidebar: sb, Flash: flash}, nil
 }
 
+// builtinFilters are the built-in views' filters, in sidebar order.
+func builtinFilters() []helpdesk.TicketFilter {
+	out := make([]helpdesk.TicketFilter, len(queueViews))
+	for i, v := range queueViews {
+		out[i] = v.viewFilter()
+	}
+	return out
+}
+
 // sidebar lists the built-in views, then the saved ones the agent may open
 // (shared, then their own), each with its count: one read of the saved
 // views, one batch of counts.
 func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.Sidebar, error) {
-	t := tenantFrom(r)
-	by := agent(r).Actor()
-	since := s.changes.token(t.ID)
-	builtin := make([]helpdesk.TicketFilter, len(queueViews))
-	for i, v := range queueViews {
-		builtin[i] = v.viewFilter()
-	}
-	saved, counts, err := s.svc.Sidebar(r.Context(), by, builtin)
+	since := s.changes.token(tenantFrom(r).ID)
+	saved, counts, err := s.svc.Sidebar(r.Context(), agent(r).Actor(), builtinFilters())
 	if err != nil {
 		return console.Sidebar{}, err
 	}
+	return s.sidebarOf(r, l, current, since, saved, counts)
+}
+
+// sidebarOf builds the sidebar from the saved views and the counts of the
+// built-in views followed by theirs.
+func (s *Server) sidebarOf(r *http.Request, l i18n.Lang, current, since string, saved []helpdesk.SavedView, counts []int) (console.Sidebar, error) {
+	t := tenantFrom(r)
 	views := slices.Clone(queueViews)
 	for _, sv := range saved {
 		views = append(views, savedQueue(sv))

@@ -36,15 +36,18 @@ func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
 
 // renderWorkspace shows ticket n to staff: the whole timeline (notes and
 // events included), the requester with their other tickets, and the forms.
-// The domain reads it all in one transaction (helpdesk.StaffWorkspace).
+// The domain reads it all, the sidebar included, in one transaction
+// (helpdesk.StaffWorkspacePage).
 func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpdesk.TicketNumber, st wsState) error {
 	l := s.lang(r)
-	ws, err := s.svc.StaffWorkspace(r.Context(), agent(r).Actor(), n)
+	since := s.changes.token(tenantFrom(r).ID) // before the counts
+	page, err := s.svc.StaffWorkspacePage(r.Context(), agent(r).Actor(), n, builtinFilters())
 	if err != nil {
 		return err
 	}
+	ws := page.Workspace
 	tk := ws.Ticket
-	frame, err := s.consoleFrame(r, tk.Number.String()+" "+tk.Subject, "")
+	frame, err := s.consoleFrameOf(r, tk.Number.String()+" "+tk.Subject, "", since, page.Saved, page.Counts)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,8 @@ import (
 )
 
 // queueOf50 is a queue page as the server builds it: the console frame
-// with its six views and a full page of 50 tickets.
+// with its six views and a full page of 50 tickets, with the columns of
+// the built-in views.
 func queueOf50() Queue {
 	l := i18n.ES
 	vm := Queue{
@@ -30,6 +31,9 @@ func queueOf50() Queue {
 		},
 		Bulk:    []Option{{"open", "Abierto", false}, {"pending", "Pendiente", false}, {"solved", "Resuelto", false}},
 		NextURL: "/acme/agent/views/mine?after=abc",
+		// The built-in views' columns (helpdesk.DefaultViewColumns): the
+		// page the server renders, not a narrower one.
+		Columns: map[string]bool{"requester": true, "status": true, "priority": true, "assignee": true, "updated": true, "due": true},
 	}
 	for i, id := range []string{"mine", "unassigned", "pending", "on-hold", "solved", "all"} {
 		vm.Frame.Sidebar.Views = append(vm.Frame.Sidebar.Views, View{ID: id, Name: id, URL: "/acme/agent/views/" + id, Count: 100 * (i + 1), Current: i == 0})
@@ -42,6 +46,7 @@ func queueOf50() Queue {
 			Status: "open", StatusLabel: "Abierto", Priority: "high", PriorityLabel: "Alta", Assignee: "Ana García",
 			Updated: "hace 5 min", UpdatedFull: "22 nov 2026, 10:15", UpdatedISO: "2026-11-22T09:15:00Z",
 			Version: 3, Select: fmt.Sprintf("%d:3", n),
+			SLA: SLABadge{Text: "Vence en 3 h", Level: "ok", ISO: "2026-11-22T12:15:00Z", Title: "22 nov 2026, 13:15"},
 		})
 	}
 	return vm

@@ -1,0 +1,56 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// TestViewCountsMoveAtOnceOnTwoServers: the sidebar's counts are read
+// from counters kept in the ticket's own transaction, so a change made
+// through one server shows in the counts of every server as soon as it is
+// committed, with no cache to expire and no notification to wait for.
+func TestViewCountsMoveAtOnceOnTwoServers(t *testing.T) {
+	t.Parallel()
+	a := newEnv(t)
+	b := newEnvOn(t, a.pool, nil) // a second process over the same database
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go a.srv.Listen(ctx)
+	go b.srv.Listen(ctx)
+	d := a.newDesk("cuentas-dos")
+	onA, onB := a.client(), b.client()
+	onA.login(d, d.agent)
+	onB.login(d, d.agent)
+	counts := func(step string, want map[string]string) {
+		t.Helper()
+		for name, c := range map[string]*client{"server a": onA, "server b": onB} {
+			frag := c.get(agentPath(d, "/counts"))
+			require.Equal(t, http.StatusOK, frag.status, frag.body)
+			for view, n := range want {
+				assert.Equal(t, n, text(frag, `[data-testid="count-`+view+`"]`), "%s: %s: %s", step, name, view)
+			}
+			page := c.get(agentPath(d, "/"))
+			require.Equal(t, http.StatusOK, page.status)
+			for view, n := range want {
+				assert.Equal(t, n, text(page, `[data-testid="count-`+view+`"]`), "%s: %s: page: %s", step, name, view)
+			}
+		}
+	}
+
+	counts("empty", map[string]string{"mine": "0", "unassigned": "0", "pending": "0", "all": "0"})
+	tk := a.consoleOpen(d.customer, "La impresora no imprime")
+	a.consoleOpen(d.customer, "No recibo el correo")
+	counts("opened", map[string]string{"mine": "0", "unassigned": "2", "pending": "0", "all": "2"})
+	a.assignTo(d.agent, tk.Number)
+	counts("taken on a", map[string]string{"mine": "1", "unassigned": "1", "pending": "0", "all": "2"})
+	b.moveTo(d.agent, tk.Number, helpdesk.StatusPending)
+	counts("pending on b", map[string]string{"mine": "1", "unassigned": "1", "pending": "1", "solved": "0", "all": "2"})
+	b.moveTo(d.agent, tk.Number, helpdesk.StatusSolved)
+	counts("solved on b", map[string]string{"mine": "0", "unassigned": "1", "pending": "0", "solved": "1", "all": "2"})
+}
