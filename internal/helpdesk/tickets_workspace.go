@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // RequesterTicketsShown is how many of the requester's other tickets a
@@ -34,6 +35,9 @@ type Workspace struct {
 	// Call is the phone call behind a ticket a phone system opened
 	// (api_tickets.go); nil for every other ticket.
 	Call *PhoneCall
+	// Choices are the categories and custom fields the workspace form
+	// offers (active ones; none on a closed ticket) and the time logged.
+	Choices WorkspaceChoices
 }
 
 // StaffWorkspace returns the workspace of ticket n for staff member by, in
@@ -69,9 +73,15 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 			return err
 		}
 		w.Others, w.Draft = v.Present, v.Draft
+		if w.Choices, err = tx.WorkspaceChoices(ctx, by.Tenant, t.ID); err != nil {
+			return fmt.Errorf("helpdesk: workspace choices of %s: %w", n, err)
+		}
 		if t.Status.Final() {
+			w.Choices.Categories, w.Choices.Fields = nil, nil
 			return nil
 		}
+		w.Choices.Categories = slices.DeleteFunc(w.Choices.Categories, func(c Category) bool { return c.Archived() && c.ID != t.Category })
+		w.Choices.Fields = slices.DeleteFunc(w.Choices.Fields, func(d CustomFieldDef) bool { return !d.Active })
 		gs, us, ms, err := tx.ReplyChoices(ctx, by.Tenant, by.User)
 		w.Groups, w.Agents, w.Macros = activeGroups(gs), us, ms
 		return err
