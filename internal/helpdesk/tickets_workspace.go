@@ -73,18 +73,17 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 			return err
 		}
 		w.Others, w.Draft = v.Present, v.Draft
-		if w.Choices, err = tx.WorkspaceChoices(ctx, by.Tenant, t.ID); err != nil {
+		open := !t.Status.Final()
+		if w.Choices, err = tx.WorkspaceChoices(ctx, by.Tenant, by.User, t.ID, open); err != nil {
 			return fmt.Errorf("helpdesk: workspace choices of %s: %w", n, err)
 		}
-		if t.Status.Final() {
-			w.Choices.Categories, w.Choices.Fields = nil, nil
+		if !open {
 			return nil
 		}
+		w.Groups, w.Agents, w.Macros = activeGroups(w.Choices.Groups), w.Choices.Agents, w.Choices.Macros
 		w.Choices.Categories = slices.DeleteFunc(w.Choices.Categories, func(c Category) bool { return c.Archived() && c.ID != t.Category })
 		w.Choices.Fields = slices.DeleteFunc(w.Choices.Fields, func(d CustomFieldDef) bool { return !d.Active })
-		gs, us, ms, err := tx.ReplyChoices(ctx, by.Tenant, by.User)
-		w.Groups, w.Agents, w.Macros = activeGroups(gs), us, ms
-		return err
+		return nil
 	})
 	if err != nil {
 		return Workspace{}, err

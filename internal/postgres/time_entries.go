@@ -30,13 +30,24 @@ func (s *Store) TicketMinutes(ctx context.Context, tenant helpdesk.TenantID, tic
 	return n, mapErr(err, "ticket minutes")
 }
 
-// WorkspaceChoices reads, in one round trip, what the workspace form
-// offers beyond ReplyChoices: the categories, the custom field
-// definitions, and the time logged on the ticket so far.
-func (s *Store) WorkspaceChoices(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID) (helpdesk.WorkspaceChoices, error) {
+// WorkspaceChoices reads, in one round trip, the time logged on the
+// ticket so far and the desk's "require time" and, when the ticket is
+// open, what the workspace form offers: ReplyChoices' groups, agents and
+// macros, the categories and the custom field definitions.
+func (s *Store) WorkspaceChoices(ctx context.Context, tenant helpdesk.TenantID, user helpdesk.UserID, ticket helpdesk.TicketID, open bool) (helpdesk.WorkspaceChoices, error) {
 	var out helpdesk.WorkspaceChoices
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		b.Queue(ticketMinutesSQL, int64(tenant), int64(ticket)).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&out.Minutes)
+		})
+		b.Queue(`SELECT coalesce((SELECT require_time FROM ticket_settings WHERE tenant_id = $1), false)`, int64(tenant)).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&out.RequireTime)
+		})
+		if !open {
+			return tx.SendBatch(ctx, b).Close()
+		}
+		queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
 		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
 			var err error
 			out.Categories, err = collectCategories(rows)
@@ -46,12 +57,6 @@ func (s *Store) WorkspaceChoices(ctx context.Context, tenant helpdesk.TenantID, 
 			var err error
 			out.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
 			return err
-		})
-		b.Queue(ticketMinutesSQL, int64(tenant), int64(ticket)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out.Minutes)
-		})
-		b.Queue(`SELECT coalesce((SELECT require_time FROM ticket_settings WHERE tenant_id = $1), false)`, int64(tenant)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out.RequireTime)
 		})
 		return tx.SendBatch(ctx, b).Close()
 	})
