@@ -148,7 +148,7 @@ func TestWorkspaceStaleSubmitKeepsTheDraft(t *testing.T) {
 	assert.Equal(t, "Pedido retenido en aduanas.", res.doc.Find(`[data-testid="reply-body"]`).Text())
 	assert.True(t, res.doc.Find(`[data-testid="reply-internal"]`).Is("[checked]"))
 	selected := func(name string) string {
-		return res.doc.Find(`[data-testid="reply-form"] select[name="` + name + `"] option[selected]`).AttrOr("value", "")
+		return res.doc.Find(`[data-testid="reply-form"] select[name="`+name+`"] option[selected]`).AttrOr("value", "")
 	}
 	assert.Equal(t, "on_hold", selected("status"))
 	assert.Equal(t, "low", selected("priority"))
