@@ -5,6 +5,7 @@ package i18n
 func init() {
 	register(ES, map[string]string{
 		"console.reply.update":    "Actualizar",
+		"console.keys.close":      "Cerrar",
 		"console.done.updated":    "Ticket actualizado.",
 		"console.reply.op_update": "«Actualizar» guarda solo los campos: para enviar el mensaje escrito usa «Enviar».",
 		"time.legend":             "Tiempo dedicado",
@@ -40,6 +41,7 @@ func init() {
 	})
 	register(EN, map[string]string{
 		"console.reply.update":    "Update",
+		"console.keys.close":      "Close",
 		"console.done.updated":    "Ticket updated.",
 		"console.reply.op_update": "“Update” saves the fields only: to send the message you wrote, use “Send”.",
 		"time.legend":             "Time spent",
