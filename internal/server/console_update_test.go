@@ -173,3 +173,36 @@ func TestWorkspaceStaleSubmitKeepsTheDraft(t *testing.T) {
 }
 
 func wsID[T ~int64](id T) string { return strconv.FormatInt(int64(id), 10) }
+
+// TestWorkspaceRequiresTimeWhenTheDeskSaysSo: with "require time on
+// submit" on (the admin settings page), a submission without minutes is
+// refused with the draft kept; with minutes it goes through.
+func TestWorkspaceRequiresTimeWhenTheDeskSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("ws-time")
+	tk := e.consoleOpen(d.customer, "Horas")
+	admin := e.client()
+	admin.login(d, d.admin)
+	page := admin.get(adminPath(d, "/settings"))
+	form := url.Values{}
+	for _, name := range []string{"name", "language", "time_zone", "accent_color", "auto_close_days", "remind_days", "auto_solve_days"} {
+		form.Set(name, page.doc.Find(`[name="`+name+`"]`).AttrOr("value", ""))
+	}
+	form.Set("language", "es")
+	form.Set("require_time", "1")
+	res := admin.post(adminPath(d, "/settings"), form)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+
+	c := e.client()
+	c.login(d, d.agent)
+	path := agentPath(d, "/tickets/"+num(tk.Number))
+	version := num2(e.staffTicket(d, tk.Number).Version)
+	res = c.post(path+"/reply", url.Values{"version": {version}, "op": {"send"}, "visibility": {"public"}, "body": {"Hecho."}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+	assert.Contains(t, text(res, `[data-testid="error-minutes"]`), "pide registrar el tiempo")
+	assert.Equal(t, "Hecho.", res.doc.Find(`[data-testid="reply-body"]`).Text())
+	res = c.post(path+"/reply", url.Values{"version": {version}, "op": {"send"}, "visibility": {"public"}, "body": {"Hecho."}, "minutes": {"30"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Contains(t, text(c.get(path), `[data-testid="time-total-side"]`), "30 min")
+}
