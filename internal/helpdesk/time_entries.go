@@ -101,18 +101,45 @@ type WorkspaceChoices struct {
 	RequireTime bool
 }
 
-// TimeReport is the time logged by agent and organisation over a period
-// (staff only).
-func (s *Service) TimeReport(ctx context.Context, by Actor, f TimeFilter) ([]TimeReportRow, error) {
-	if !by.IsStaff() {
-		return nil, fmt.Errorf("helpdesk: time report: %w", ErrForbidden)
+// TimeReport is a time report with what its filter offers.
+type TimeReport struct {
+	Rows []TimeReportRow
+	// Own is set when by sees only their own time (an agent who leads no
+	// group, as in the other reports); Agents is then empty.
+	Own           bool
+	Agents        []User
+	Organisations []Organisation
+}
+
+// TimeReport sums the time logged by agent and organisation over a
+// period, in one transaction with the filter's choices. Admins and group
+// leads see everyone's time; an agent only their own, whatever f says.
+func (s *Service) TimeReport(ctx context.Context, by Actor, f TimeFilter) (TimeReport, error) {
+	var out TimeReport
+	scope, err := s.ReportScopeOf(ctx, by)
+	if err != nil {
+		return out, err
 	}
 	if !f.To.After(f.From) {
-		return nil, invalid("period", "error.invalid")
+		return out, invalid("period", "error.invalid")
 	}
-	rows, err := s.store.TimeReport(ctx, by.Tenant, f)
-	if err != nil {
-		return nil, fmt.Errorf("helpdesk: time report: %w", err)
+	if !scope.All {
+		f.Agent, out.Own = by.User, true
 	}
-	return rows, nil
+	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+		var err error
+		if out.Rows, err = tx.TimeReport(ctx, by.Tenant, f); err != nil {
+			return fmt.Errorf("helpdesk: time report: %w", err)
+		}
+		if out.Organisations, err = tx.Organisations(ctx, by.Tenant); err != nil {
+			return fmt.Errorf("helpdesk: time report organisations: %w", err)
+		}
+		if !out.Own {
+			if out.Agents, err = tx.Agents(ctx, by.Tenant); err != nil {
+				return fmt.Errorf("helpdesk: time report agents: %w", err)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

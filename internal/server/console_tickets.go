@@ -37,6 +37,7 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	s.consoleSavedViewRoutes(r)
 	s.consoleProfileRoutes(r)
 	s.consoleNewTicketRoutes(r)
+	s.consoleTimeReportRoutes(r)
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.

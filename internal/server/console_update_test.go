@@ -206,3 +206,42 @@ func TestWorkspaceRequiresTimeWhenTheDeskSaysSo(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.Contains(t, text(c.get(path), `[data-testid="time-total-side"]`), "30 min")
 }
+
+// TestTimeReportByAgentAndOrganisation: the time logged from the
+// workspace sums by agent and organisation on the report and its CSV;
+// an agent who leads no group sees only their own time.
+func TestTimeReportByAgentAndOrganisation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("ws-report")
+	ctx := context.Background()
+	log := func(u helpdesk.User, subject string, minutes int, billable bool) {
+		tk := e.consoleOpen(d.customer, subject)
+		_, err := e.svc.Update(ctx, u.Actor(), helpdesk.TicketVersion{Number: tk.Number}, helpdesk.TicketChanges{
+			Comment: &helpdesk.ReplyInput{CommentInput: helpdesk.CommentInput{Body: "Nota"}},
+			Time:    helpdesk.TimeInput{Minutes: minutes, Billable: billable},
+		})
+		require.NoError(t, err)
+	}
+	log(d.agent, "Uno", 15, true)
+	log(d.agent, "Dos", 30, false)
+	log(d.admin, "Tres", 45, true)
+
+	admin := e.client()
+	admin.login(d, d.admin)
+	res := admin.get(agentPath(d, "/reports/time"))
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	table := text(res, `[data-testid="time-table"]`)
+	assert.Contains(t, table, d.agent.Name)
+	assert.Contains(t, table, d.admin.Name)
+	assert.Contains(t, table, "90", "the total")
+	csvRes := admin.get(agentPath(d, "/reports/time.csv"))
+	require.Equal(t, http.StatusOK, csvRes.status)
+	assert.Contains(t, csvRes.body, d.agent.Name+",Sin organización,2,45,15")
+
+	agentClient := e.client()
+	agentClient.login(d, d.agent)
+	res = agentClient.get(agentPath(d, "/reports/time"))
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.NotContains(t, text(res, `[data-testid="time-table"]`), d.admin.Name, "an agent sees their own time")
+}
