@@ -108,8 +108,8 @@
         }
         break;
       case 's':
-        // The workspace's status field.
-        var status = document.getElementById('field-status');
+        // The workspace form's status ("Enviar como …").
+        var status = document.getElementById('submit_as');
         if (!status) return;
         status.focus();
         break;
