@@ -5,6 +5,8 @@ package i18n
 func init() {
 	register(ES, map[string]string{
 		"console.reply.update":           "Actualizar",
+		"console.field.urgency":          "Urgencia",
+		"console.field.impact":           "Impacto",
 		"console.keys.close":             "Cerrar",
 		"admin.audit.field.require_time": "Pedir el tiempo en cada envío",
 		"console.done.updated":           "Ticket actualizado.",
@@ -42,6 +44,8 @@ func init() {
 	})
 	register(EN, map[string]string{
 		"console.reply.update":           "Update",
+		"console.field.urgency":          "Urgency",
+		"console.field.impact":           "Impact",
 		"console.keys.close":             "Close",
 		"admin.audit.field.require_time": "Ask for time on every submission",
 		"console.done.updated":           "Ticket updated.",

@@ -35,10 +35,10 @@ func workspaceForm(l i18n.Lang, ws helpdesk.Workspace, st wsState, vm *console.W
 		f.CategoryOptions = append(f.CategoryOptions, console.Option{Value: id, Label: c.Name, Selected: id == d.Category})
 	}
 	for _, u := range helpdesk.Urgencies() {
-		f.UrgencyOptions = append(f.UrgencyOptions, console.Option{Value: string(u), Label: l.T(msgKey("portal.urgency.", string(u))), Selected: string(u) == d.Urgency})
+		f.UrgencyOptions = append(f.UrgencyOptions, console.Option{Value: string(u), Label: levelLabel(l, string(u)), Selected: string(u) == d.Urgency})
 	}
 	for _, i := range helpdesk.Impacts() {
-		f.ImpactOptions = append(f.ImpactOptions, console.Option{Value: string(i), Label: l.T(msgKey("portal.impact.", string(i))), Selected: string(i) == d.Impact})
+		f.ImpactOptions = append(f.ImpactOptions, console.Option{Value: string(i), Label: levelLabel(l, string(i)), Selected: string(i) == d.Impact})
 	}
 	ids := make([]string, 0, len(ws.Choices.Fields))
 	for _, def := range ws.Choices.Fields {

@@ -88,11 +88,11 @@ func workspaceFieldset(vm Workspace) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = wsSelect(vm, "urgency", "urgency", "portal.new.urgency", vm.Form.UrgencyOptions).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = wsSelect(vm, "urgency", "urgency", "console.field.urgency", vm.Form.UrgencyOptions).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = wsSelect(vm, "impact", "impact", "portal.new.impact", vm.Form.ImpactOptions).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = wsSelect(vm, "impact", "impact", "console.field.impact", vm.Form.ImpactOptions).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -549,7 +549,7 @@ func timeFieldset(l i18n.Lang, f WorkspaceFields, errs map[string]string) templ.
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"inline-field\"><input id=\"minutes\" name=\"minutes\" type=\"number\" min=\"0\" max=\"1440\" step=\"1\" inputmode=\"numeric\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"inline-field time-minutes\"><input id=\"minutes\" name=\"minutes\" type=\"number\" min=\"0\" max=\"1440\" step=\"1\" inputmode=\"numeric\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
