@@ -245,3 +245,27 @@ func TestTimeReportByAgentAndOrganisation(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, res.body)
 	assert.NotContains(t, text(res, `[data-testid="time-table"]`), d.admin.Name, "an agent sees their own time")
 }
+
+// TestWorkspaceRefusalChangesNothing: when one step is refused (closing by
+// hand), the steps before it (the priority, the reply) are not saved.
+func TestWorkspaceRefusalChangesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("ws-refused")
+	tk := e.consoleOpen(d.customer, "Cerrar a mano")
+	before := e.staffTicket(d, tk.Number)
+	entries := len(e.timelineOf(d, tk.Number))
+	c := e.client()
+	c.login(d, d.agent)
+	res := c.post(agentPath(d, "/tickets/"+num(tk.Number)+"/reply"), url.Values{
+		"version": {num2(before.Version)}, "op": {"send"}, "visibility": {"public"}, "body": {"Cierro."},
+		"priority": {"urgent"}, "status": {"closed"}, "minutes": {"5"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+	assert.Equal(t, "Cierro.", res.doc.Find(`[data-testid="reply-body"]`).Text())
+	after := e.staffTicket(d, tk.Number)
+	assert.Equal(t, before.Version, after.Version)
+	assert.Equal(t, before.Priority, after.Priority)
+	assert.Len(t, e.timelineOf(d, tk.Number), entries)
+	assert.Equal(t, "—", text(c.get(agentPath(d, "/tickets/"+num(tk.Number))), `[data-testid="time-total-side"]`))
+}
