@@ -64,6 +64,8 @@ type DeskSettingsInput struct {
 	AutoCloseDays string // after Resuelto; at least 1
 	RemindDays    string // Pendiente reminder; 0 or "" off
 	AutoSolveDays string // Pendiente → Resuelto; 0 or "" off
+	// RequireTime asks for the time spent on every workspace submission.
+	RequireTime bool
 }
 
 var hexColour = regexp.MustCompile(`^#[0-9a-f]{6}$`)
@@ -147,6 +149,7 @@ func settingsAudit(t Tenant, st TicketSettings) AuditValues {
 		"name": t.Name, "language": t.Language, "time_zone": t.TimeZone, "accent_color": t.AccentColor,
 		"guest_tickets": strconv.FormatBool(t.GuestTickets), "auto_close_days": days(st.AutoCloseAfter),
 		"remind_days": days(st.PendingRemindAfter), "auto_solve_days": days(st.AutoSolveAfter),
+		"require_time": strconv.FormatBool(st.RequireTime),
 	}
 }
 
@@ -191,6 +194,7 @@ func (s *Service) UpdateDeskSettings(ctx context.Context, by Actor, in DeskSetti
 		}
 		st := oldSt
 		st.AutoCloseAfter, st.PendingRemindAfter, st.AutoSolveAfter = closeAfter, remind, solve
+		st.RequireTime = in.RequireTime
 		if err := tx.SetTicketSettings(ctx, by.Tenant, st); err != nil {
 			return err
 		}

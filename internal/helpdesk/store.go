@@ -38,6 +38,7 @@ type Store interface {
 	WebhookStore
 	IdempotencyStore
 	DeviceStore
+	TimeStore
 	AccountMailStore
 	SessionStore
 	FactorStore

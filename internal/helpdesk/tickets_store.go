@@ -123,6 +123,8 @@ type TicketSettings struct {
 	// DefaultGroup is where routing puts a new ticket its category did not
 	// route (no category, or one without a default group); 0: none.
 	DefaultGroup GroupID
+	// RequireTime refuses a workspace submission that logs no time.
+	RequireTime bool
 }
 
 // DefaultTicketSettings are the settings of a new desk.

@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // RequesterTicketsShown is how many of the requester's other tickets a
@@ -34,6 +35,9 @@ type Workspace struct {
 	// Call is the phone call behind a ticket a phone system opened
 	// (api_tickets.go); nil for every other ticket.
 	Call *PhoneCall
+	// Choices are the categories and custom fields the workspace form
+	// offers (active ones; none on a closed ticket) and the time logged.
+	Choices WorkspaceChoices
 }
 
 // StaffWorkspace returns the workspace of ticket n for staff member by, in
@@ -112,12 +116,17 @@ func (s *Service) staffWorkspaceIn(ctx context.Context, tx Store, by Actor, n Ti
 		return w, err
 	}
 	w.Others, w.Draft = v.Present, v.Draft
-	if t.Status.Final() {
+	open := !t.Status.Final()
+	if w.Choices, err = tx.WorkspaceChoices(ctx, by.Tenant, by.User, t.ID, open); err != nil {
+		return w, fmt.Errorf("helpdesk: workspace choices of %s: %w", n, err)
+	}
+	if !open {
 		return w, nil
 	}
-	gs, us, ms, err := tx.ReplyChoices(ctx, by.Tenant, by.User)
-	w.Groups, w.Agents, w.Macros = activeGroups(gs), us, ms
-	return w, err
+	w.Groups, w.Agents, w.Macros = activeGroups(w.Choices.Groups), w.Choices.Agents, w.Choices.Macros
+	w.Choices.Categories = slices.DeleteFunc(w.Choices.Categories, func(c Category) bool { return c.Archived() && c.ID != t.Category })
+	w.Choices.Fields = slices.DeleteFunc(w.Choices.Fields, func(d CustomFieldDef) bool { return !d.Active })
+	return w, nil
 }
 
 // requesterTickets lists t's requester's other recent tickets.

@@ -104,6 +104,27 @@ func (s *Store) DeleteMacro(ctx context.Context, tenant helpdesk.TenantID, id he
 	return mapErr(err, "delete macro %d", id)
 }
 
+// queueReplyChoices queues ReplyChoices' reads on b (WorkspaceChoices
+// sends them with its own).
+func queueReplyChoices(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, groups *[]helpdesk.Group, agents *[]helpdesk.User, macros *[]helpdesk.Macro) {
+	b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		*groups, err = collectGroups(rows)
+		return err
+	})
+	b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		*agents, err = collectUsers(rows)
+		return err
+	})
+	b.Queue(`SELECT `+macroColumns+` FROM macros
+		WHERE tenant_id = $1 AND (owner_id IS NULL OR owner_id = $2) ORDER BY name, id`, int64(tenant), int64(user)).Query(func(rows pgx.Rows) error {
+		var err error
+		*macros, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Macro, error) { return scanMacro(r) })
+		return err
+	})
+}
+
 // ReplyChoices reads, in one round trip, what the workspace's forms offer:
 // the groups and active agents a ticket may be assigned to (as Groups and
 // Agents read them) and the macros user may insert (as Macros).
@@ -113,22 +134,7 @@ func (s *Store) ReplyChoices(ctx context.Context, tenant helpdesk.TenantID, user
 	var macros []helpdesk.Macro
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
-			var err error
-			groups, err = collectGroups(rows)
-			return err
-		})
-		b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
-			var err error
-			agents, err = collectUsers(rows)
-			return err
-		})
-		b.Queue(`SELECT `+macroColumns+` FROM macros
-			WHERE tenant_id = $1 AND (owner_id IS NULL OR owner_id = $2) ORDER BY name, id`, int64(tenant), int64(user)).Query(func(rows pgx.Rows) error {
-			var err error
-			macros, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Macro, error) { return scanMacro(r) })
-			return err
-		})
+		queueReplyChoices(b, tenant, user, &groups, &agents, &macros)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return groups, agents, macros, mapErr(err, "reply choices")

@@ -95,14 +95,14 @@ func (s *Store) TicketSettings(ctx context.Context, tenant helpdesk.TenantID) (h
 	const q = `SELECT priority_matrix,
 		(extract(epoch FROM auto_close_after) * 1000000)::bigint, (extract(epoch FROM auto_solve_after) * 1000000)::bigint,
 		(extract(epoch FROM pending_remind_after) * 1000000)::bigint,
-		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files, coalesce(default_group_id, 0)
+		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files, coalesce(default_group_id, 0), require_time
 	FROM ticket_settings WHERE tenant_id = $1`
 	st := helpdesk.DefaultTicketSettings()
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var matrix string
 		var closeUS, solveUS, remindUS, group int64
 		err := tx.QueryRow(ctx, q, int64(tenant)).Scan(&matrix, &closeUS, &solveUS, &remindUS,
-			&st.Attachments.MaxFileBytes, &st.Attachments.MaxCommentBytes, &st.Attachments.MaxTicketBytes, &st.Attachments.MaxFiles, &group)
+			&st.Attachments.MaxFileBytes, &st.Attachments.MaxCommentBytes, &st.Attachments.MaxTicketBytes, &st.Attachments.MaxFiles, &group, &st.RequireTime)
 		if errors.Is(err, pgx.ErrNoRows) {
 			st = helpdesk.DefaultTicketSettings()
 			return nil
@@ -130,22 +130,22 @@ func (s *Store) SetTicketSettings(ctx context.Context, tenant helpdesk.TenantID,
 		return err
 	}
 	const q = `INSERT INTO ticket_settings (tenant_id, priority_matrix, auto_close_after, auto_solve_after, pending_remind_after,
-		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files, default_group_id)
+		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files, default_group_id, require_time)
 	VALUES (@tenant, @matrix, @close * interval '1 microsecond', @solve * interval '1 microsecond', @remind * interval '1 microsecond',
-		@file, @comment, @ticket, @files, nullif(@group, 0))
+		@file, @comment, @ticket, @files, nullif(@group, 0), @require_time)
 	ON CONFLICT (tenant_id) DO UPDATE SET priority_matrix = excluded.priority_matrix,
 		auto_close_after = excluded.auto_close_after, auto_solve_after = excluded.auto_solve_after,
 		pending_remind_after = excluded.pending_remind_after,
 		max_file_bytes = excluded.max_file_bytes, max_comment_bytes = excluded.max_comment_bytes,
 		max_ticket_bytes = excluded.max_ticket_bytes, max_files = excluded.max_files,
-		default_group_id = excluded.default_group_id`
+		default_group_id = excluded.default_group_id, require_time = excluded.require_time`
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, q, pgx.NamedArgs{
 			"tenant": int64(tenant), "matrix": st.Matrix.String(),
 			"close": st.AutoCloseAfter.Microseconds(), "solve": st.AutoSolveAfter.Microseconds(), "remind": st.PendingRemindAfter.Microseconds(),
 			"file": st.Attachments.MaxFileBytes, "comment": st.Attachments.MaxCommentBytes,
 			"ticket": st.Attachments.MaxTicketBytes, "files": st.Attachments.MaxFiles,
-			"group": int64(st.DefaultGroup),
+			"group": int64(st.DefaultGroup), "require_time": st.RequireTime,
 		})
 		return err
 	})

@@ -86,6 +86,7 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
 	form := admin.SettingsForm{
 		Name: t.Name, Language: t.Language, TimeZone: t.TimeZone, AccentColor: t.AccentColor, GuestTickets: t.GuestTickets,
 		AutoCloseDays: days(st.Ticket.AutoCloseAfter), RemindDays: days(st.Ticket.PendingRemindAfter), AutoSolveDays: days(st.Ticket.AutoSolveAfter),
+		RequireTime: st.Ticket.RequireTime,
 	}
 	return s.renderSettings(w, r, http.StatusOK, t, form, nil, "")
 }
@@ -100,11 +101,12 @@ func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request) err
 	form := admin.SettingsForm{
 		Name: f.Get("name"), Language: f.Get("language"), TimeZone: f.Get("time_zone"), AccentColor: f.Get("accent_color"),
 		GuestTickets: f.Get("guest_tickets") != "", AutoCloseDays: f.Get("auto_close_days"), RemindDays: f.Get("remind_days"),
-		AutoSolveDays: f.Get("auto_solve_days"),
+		AutoSolveDays: f.Get("auto_solve_days"), RequireTime: f.Get("require_time") != "",
 	}
 	_, err := s.svc.UpdateDeskSettings(ctx, by, helpdesk.DeskSettingsInput{
 		Name: form.Name, Language: form.Language, TimeZone: form.TimeZone, AccentColor: form.AccentColor, GuestTickets: form.GuestTickets,
 		AutoCloseDays: form.AutoCloseDays, RemindDays: form.RemindDays, AutoSolveDays: form.AutoSolveDays,
+		RequireTime: form.RequireTime,
 	})
 	if err != nil {
 		errs, ok := fieldErrors(l, err)

@@ -8,34 +8,6 @@ import (
 	"github.com/atiende/atiende/web/console"
 )
 
-func (s *Server) consoleSetStatus(w http.ResponseWriter, r *http.Request) error {
-	at, seen, err := ticketForm(r)
-	if err != nil {
-		return err
-	}
-	l := s.lang(r)
-	st := wsState{reply: console.ReplyDraft{Public: true}, seen: seen}
-	to, err := helpdesk.ParseStatus(r.PostForm.Get("status"))
-	if err == nil {
-		_, err = s.svc.ChangeStatus(r.Context(), agent(r).Actor(), at, to)
-	}
-	return s.written(w, r, at, err, l.T("console.done.status_set", statusLabel(l, to)), st)
-}
-
-func (s *Server) consoleSetPriority(w http.ResponseWriter, r *http.Request) error {
-	at, seen, err := ticketForm(r)
-	if err != nil {
-		return err
-	}
-	l := s.lang(r)
-	st := wsState{reply: console.ReplyDraft{Public: true}, seen: seen}
-	p, err := helpdesk.ParsePriority(r.PostForm.Get("priority"))
-	if err == nil {
-		_, err = s.svc.SetPriority(r.Context(), agent(r).Actor(), at, p)
-	}
-	return s.written(w, r, at, err, l.T("console.done.priority", priorityLabel(l, p)), st)
-}
-
 // consoleAssign assigns the ticket to the agent ("me"), unassigns it
 // ("nobody"), or assigns the group and agent picked in the workspace
 // ("pick").
@@ -103,15 +75,4 @@ func (s *Server) consoleTake(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
-}
-
-func (s *Server) consoleSetTags(w http.ResponseWriter, r *http.Request) error {
-	at, seen, err := ticketForm(r)
-	if err != nil {
-		return err
-	}
-	l := s.lang(r)
-	st := wsState{reply: console.ReplyDraft{Public: true}, seen: seen}
-	_, err = s.svc.SetTags(r.Context(), agent(r).Actor(), at, []string{r.PostForm.Get("tags")})
-	return s.written(w, r, at, err, l.T("console.done.tags"), st)
 }

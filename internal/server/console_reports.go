@@ -153,7 +153,7 @@ func (s *Server) reportsFrame(r *http.Request, rq reportQuery, tab string, hidde
 	if !scope.All {
 		p.Scope = l.T("reports.scope.own")
 	}
-	for _, t := range []struct{ id, path string }{{"overview", ""}, {"breakdown", "/breakdown"}, {"csat", "/csat"}, {"sla", "/sla"}} {
+	for _, t := range []struct{ id, path string }{{"overview", ""}, {"breakdown", "/breakdown"}, {"csat", "/csat"}, {"sla", "/sla"}, {"time", "/time"}} {
 		p.Tabs = append(p.Tabs, console.ReportTab{ID: t.id, Label: l.T(msgKey("reports.tab.", t.id)),
 			URL: s.reportURL(r, t.path, rq), Current: t.id == tab})
 	}

@@ -25,11 +25,8 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Post("/bulk", s.h(s.consoleBulk))
 	r.Get("/tickets/{number}", s.h(s.consoleTicket))
 	r.With(withBodyLimit(uploadBodyBytes), s.uploadGate).Post("/tickets/{number}/reply", s.h(s.consoleReply))
-	r.Post("/tickets/{number}/status", s.h(s.consoleSetStatus))
-	r.Post("/tickets/{number}/priority", s.h(s.consoleSetPriority))
 	r.Post("/tickets/{number}/assign", s.h(s.consoleAssign))
 	r.Post("/tickets/{number}/take", s.h(s.consoleTake))
-	r.Post("/tickets/{number}/tags", s.h(s.consoleSetTags))
 	r.Post("/tickets/{number}/relate", s.h(s.consoleRelate))
 	r.Post("/tickets/{number}/escalate", s.h(s.consoleEscalate))
 	r.Post("/tickets/{number}/followers", s.h(s.consoleFollowers))
@@ -40,6 +37,7 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	s.consoleSavedViewRoutes(r)
 	s.consoleProfileRoutes(r)
 	s.consoleNewTicketRoutes(r)
+	s.consoleTimeReportRoutes(r)
 }
 
 // consoleTicketPath is the console path of ticket n, plus suffix.

@@ -73,7 +73,7 @@ func TestConsoleWorkspaceShowsEverythingToStaff(t *testing.T) {
 	assert.NotContains(t, res.body, "No es suyo")
 
 	version := e.staffTicket(d, tk.Number).Version
-	for _, form := range []string{"reply-form", "status-form", "priority-form", "assign-form", "tags-form"} {
+	for _, form := range []string{"reply-form", "assign-form"} {
 		assert.Equal(t, num2(version), formValue(t, res, `[data-testid="`+form+`"]`, "version"), form)
 	}
 	assert.Equal(t, "hardware impresora", res.doc.Find(`#field-tags`).AttrOr("value", ""))
@@ -184,16 +184,16 @@ func TestConsoleStaleVersionKeepsTheDraft(t *testing.T) {
 
 	// A stale status change is a 409 too; a form without a version never
 	// skips the check.
-	res = c.post(agentPath(d, "/tickets/"+num(tk.Number)+"/status"), url.Values{"version": {version}, "status": {"pending"}})
+	res = c.post(agentPath(d, "/tickets/"+num(tk.Number)+"/reply"), url.Values{"version": {version}, "op": {"update"}, "status": {"pending"}})
 	assert.Equal(t, http.StatusConflict, res.status)
-	res = c.post(agentPath(d, "/tickets/"+num(tk.Number)+"/priority"), url.Values{"priority": {"low"}})
+	res = c.post(agentPath(d, "/tickets/"+num(tk.Number)+"/reply"), url.Values{"op": {"update"}, "priority": {"low"}})
 	assert.Equal(t, http.StatusConflict, res.status)
 	assert.Equal(t, helpdesk.PriorityUrgent, e.staffTicket(d, tk.Number).Priority)
 }
 
 // TestConsoleFieldForms: status, priority, assignment and tags through the
-// workspace's forms, each with post/redirect/get and a flash; refusals are
-// shown with their reason.
+// workspace form's "Actualizar" (op=update, no reply), each with
+// post/redirect/get and a flash; refusals are shown with their reason.
 func TestConsoleFieldForms(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -210,27 +210,32 @@ func TestConsoleFieldForms(t *testing.T) {
 	assert.Equal(t, d.agent.ID, got.Assignee)
 	assert.Equal(t, helpdesk.StatusOpen, got.Status, "assigning a new ticket opens it")
 
-	res = c.post(path+"/priority", url.Values{"version": {version()}, "priority": {"urgent"}})
+	update := func(f url.Values) response {
+		f.Set("version", version())
+		f.Set("op", "update")
+		return c.post(path+"/reply", f)
+	}
+	res = update(url.Values{"priority": {"urgent"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.Equal(t, helpdesk.PriorityUrgent, e.staffTicket(d, tk.Number).Priority)
 
-	res = c.post(path+"/status", url.Values{"version": {version()}, "status": {"on_hold"}})
+	res = update(url.Values{"status": {"on_hold"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.Equal(t, helpdesk.StatusOnHold, e.staffTicket(d, tk.Number).Status)
-	assert.Contains(t, text(c.get(path), `[data-testid="flash"]`), "Estado cambiado a En espera.")
+	assert.Contains(t, text(c.get(path), `[data-testid="flash"]`), "Ticket actualizado. Estado: En espera.")
 
-	res = c.post(path+"/tags", url.Values{"version": {version()}, "tags": {"vip, Urgente"}})
+	res = update(url.Values{"tags": {"vip, Urgente"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.Equal(t, []string{"urgente", "vip"}, e.staffTicket(d, tk.Number).Tags)
 
-	res = c.post(path+"/tags", url.Values{"version": {version()}, "tags": {"<script>"}})
+	res = update(url.Values{"tags": {"<script>"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.Contains(t, text(res, `[data-testid="error-tags"]`), "Las etiquetas solo admiten")
 
-	res = c.post(path+"/status", url.Values{"version": {version()}, "status": {"closed"}})
+	res = update(url.Values{"status": {"closed"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status, "nobody closes by hand")
 	assert.Contains(t, text(res, `[data-testid="notice"]`), "no está permitido")
-	res = c.post(path+"/status", url.Values{"version": {version()}, "status": {"borrado"}})
+	res = update(url.Values{"status": {"borrado"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 
 	res = c.post(path+"/assign", url.Values{"version": {version()}, "assignee": {"nobody"}})

@@ -24,6 +24,9 @@ type wsState struct {
 	relateOther string
 	// escalate is the escalation form as typed.
 	escalate console.EscalateForm
+	// fields are the workspace form's field choices as submitted; nil
+	// shows the ticket's own.
+	fields *console.FieldsDraft
 }
 
 func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
@@ -58,7 +61,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	escalateView(r, l, ws, st, &vm)
 	followersView(r, l, ws, &vm)
 	if !tk.Status.Final() {
-		assignmentOptions(l, tk, ws.Groups, ws.Agents, &vm)
+		workspaceForm(l, ws, st, &vm)
 	}
 	if tk.Assignee != 0 && vm.Assignee == "" {
 		vm.Assignee = l.T("console.event.someone")
@@ -106,10 +109,7 @@ func (s *Server) workspaceView(r *http.Request, frame console.Frame, ws helpdesk
 		Errors:        st.errors,
 		BackURL:       tenantPath(t, "/agent/"),
 		ReplyURL:      consoleTicketPath(t, tk.Number, "/reply"),
-		StatusURL:     consoleTicketPath(t, tk.Number, "/status"),
-		PriorityURL:   consoleTicketPath(t, tk.Number, "/priority"),
 		AssignURL:     consoleTicketPath(t, tk.Number, "/assign"),
-		TagsURL:       consoleTicketPath(t, tk.Number, "/tags"),
 		RelateURL:     consoleTicketPath(t, tk.Number, "/relate"),
 		RelateOther:   st.relateOther,
 		SLA:           slaPanel(l, loc, s.now(), ws.SLA, slaAdminLink(t, u)),
@@ -144,7 +144,6 @@ func workspaceStatusOptions(l i18n.Lang, tk helpdesk.Ticket, st wsState, vm *con
 			vm.StatusOptions = append(vm.StatusOptions, console.Option{Value: to.String(), Label: statusLabel(l, to)})
 		}
 	}
-	vm.PriorityOptions = priorityOptions(l, tk.Priority.String(), false)
 	vm.SubmitAsOptions = []console.Option{{Value: "", Label: l.T("console.reply.keep_status", vm.StatusLabel)}}
 	for _, to := range []helpdesk.Status{helpdesk.StatusOpen, helpdesk.StatusPending, helpdesk.StatusOnHold, helpdesk.StatusSolved} {
 		if to == tk.Status {
@@ -152,22 +151,6 @@ func workspaceStatusOptions(l i18n.Lang, tk helpdesk.Ticket, st wsState, vm *con
 		}
 		vm.SubmitAsOptions = append(vm.SubmitAsOptions, console.Option{
 			Value: to.String(), Label: l.T("console.reply.submit_as", statusLabel(l, to)), Selected: st.reply.SubmitAs == to.String(),
-		})
-	}
-}
-
-// assignmentOptions fills the group and agent pickers of the workspace.
-func assignmentOptions(l i18n.Lang, tk helpdesk.Ticket, groups []helpdesk.Group, agents []helpdesk.User, vm *console.Workspace) {
-	vm.GroupOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Group == 0}}
-	for _, g := range groups {
-		vm.GroupOptions = append(vm.GroupOptions, console.Option{
-			Value: strconv.FormatInt(int64(g.ID), 10), Label: l.T("console.group_tier", g.Name, g.Tier), Selected: g.ID == tk.Group,
-		})
-	}
-	vm.AgentOptions = []console.Option{{Value: "", Label: l.T("console.none"), Selected: tk.Assignee == 0}}
-	for _, a := range agents {
-		vm.AgentOptions = append(vm.AgentOptions, console.Option{
-			Value: strconv.FormatInt(int64(a.ID), 10), Label: a.Name, Selected: a.ID == tk.Assignee,
 		})
 	}
 }

@@ -9,11 +9,8 @@ func init() {
 		"POST /{tenant}/agent/bulk":                             staffPage,
 		"GET /{tenant}/agent/tickets/{number}":                  staffPage,
 		"POST /{tenant}/agent/tickets/{number}/reply":           staffPage,
-		"POST /{tenant}/agent/tickets/{number}/status":          staffPage,
-		"POST /{tenant}/agent/tickets/{number}/priority":        staffPage,
 		"POST /{tenant}/agent/tickets/{number}/assign":          staffPage,
 		"POST /{tenant}/agent/tickets/{number}/take":            staffPage,
-		"POST /{tenant}/agent/tickets/{number}/tags":            staffPage,
 		"POST /{tenant}/agent/tickets/{number}/relate":          staffPage,
 		"GET /{tenant}/agent/tickets/{number}/attachments/{id}": staffPage,
 	})

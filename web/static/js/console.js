@@ -37,14 +37,18 @@
     return i < 0 ? null : list[i];
   }
 
+  // The keyboard help is a dialog; its button in the sidebar is hidden
+  // without this script, since the shortcuts need it too.
   function toggleHelp() {
     var help = document.getElementById('shortcut-help');
-    if (!help) return;
-    help.open = !help.open;
-    if (help.open) {
-      var summary = help.querySelector('summary');
-      if (summary) summary.focus();
-    }
+    if (!help || typeof help.showModal !== 'function') return;
+    if (help.open) help.close();
+    else help.showModal();
+  }
+  var helpButton = document.querySelector('[data-shortcut-open]');
+  if (helpButton) {
+    helpButton.hidden = false;
+    helpButton.addEventListener('click', toggleHelp);
   }
 
   // startReply picks public or internal and puts the cursor in the box.
@@ -67,14 +71,15 @@
     if (event.key === 'Escape') {
       var help = document.getElementById('shortcut-help');
       if (help && help.open) {
-        help.open = false;
-        event.preventDefault();
+        return; // the dialog closes itself on Escape
       } else if (typing(document.activeElement)) {
         document.activeElement.blur();
       }
       return;
     }
     if (typing(event.target)) return;
+    var dialog = document.getElementById('shortcut-help');
+    if (dialog && dialog.open && event.key !== '?') return;
     var list = rows();
     var row;
     switch (event.key) {
@@ -103,8 +108,8 @@
         }
         break;
       case 's':
-        // The workspace's status field.
-        var status = document.getElementById('field-status');
+        // The workspace form's status ("Enviar como …").
+        var status = document.getElementById('submit_as');
         if (!status) return;
         status.focus();
         break;
@@ -166,6 +171,35 @@
       // Storage may be off (private mode, quota): drafts are then only
       // kept by the server's re-rendering.
     }
+  }
+
+  // The workspace's time timer: an optional stopwatch that adds the
+  // minutes it measured (rounded up) to the minutes field when stopped or
+  // when the form is sent. Without this script the field is typed.
+  var timerButton = document.querySelector('[data-timer]');
+  var minutes = document.getElementById('minutes');
+  if (timerButton && minutes && reply) {
+    var started = 0;
+    var stopTimer = function () {
+      if (!started) return;
+      var spent = Math.max(1, Math.ceil((Date.now() - started) / 60000));
+      started = 0;
+      minutes.value = String((parseInt(minutes.value, 10) || 0) + spent);
+      timerButton.textContent = timerButton.getAttribute('data-label-start');
+      timerButton.setAttribute('aria-pressed', 'false');
+    };
+    timerButton.hidden = false;
+    timerButton.setAttribute('aria-pressed', 'false');
+    timerButton.addEventListener('click', function () {
+      if (started) {
+        stopTimer();
+        return;
+      }
+      started = Date.now();
+      timerButton.textContent = timerButton.getAttribute('data-label-stop');
+      timerButton.setAttribute('aria-pressed', 'true');
+    });
+    reply.addEventListener('submit', stopTimer);
   }
 
   /* Console: live */
