@@ -1,0 +1,26 @@
+-- The mail log's pages and search (issue 21).
+--
+--   * The mail log lists received messages, ticket notices and account
+--     messages in one list, newest first, 50 at a time, keyed by
+--     (time, box, id). Each box gets an index in that order so a page
+--     reads at most 51 rows of each, however old the cursor.
+--   * Searching by part of an address or a subject uses trigram indexes
+--     (pg_trgm and btree_gin come from 00002), with tenant_id leading.
+--
+-- Follows the rules of 00001: tenant_id leads every key.
+
+-- +goose Up
+CREATE INDEX mail_inbound_log ON mail_inbound (tenant_id, received_at DESC, id DESC);
+CREATE INDEX mail_outbox_log ON mail_outbox (tenant_id, created_at DESC, id DESC);
+CREATE INDEX account_mail_log ON account_mail (tenant_id, created_at DESC, id DESC);
+CREATE INDEX mail_inbound_search ON mail_inbound USING gin (tenant_id, from_addr gin_trgm_ops, subject gin_trgm_ops);
+CREATE INDEX mail_outbox_search ON mail_outbox USING gin (tenant_id, to_addr gin_trgm_ops, subject gin_trgm_ops);
+CREATE INDEX account_mail_search ON account_mail USING gin (tenant_id, to_addr gin_trgm_ops, subject gin_trgm_ops);
+
+-- +goose Down
+DROP INDEX account_mail_search;
+DROP INDEX mail_outbox_search;
+DROP INDEX mail_inbound_search;
+DROP INDEX account_mail_log;
+DROP INDEX mail_outbox_log;
+DROP INDEX mail_inbound_log;
