@@ -76,12 +76,17 @@ const (
 	CondSubject        CondField = "subject"
 	CondBody           CondField = "body" // the comment that came with the change; the description for time-based rules
 	CondTag            CondField = "tag"
+	// CondCustomField compares a custom field's value (as the ticket shows
+	// it, see CustomFieldValue.String) with Value; Key is the field's id.
+	CondCustomField CondField = "custom_field"
+	// CondReplied is "yes" once an agent has replied in public, "no" before.
+	CondReplied CondField = "replied"
 )
 
 // CondFields lists the condition fields in form order.
 func CondFields() []CondField {
 	return []CondField{CondStatus, CondPriority, CondCategory, CondGroup, CondAssignee, CondChannel,
-		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag}
+		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag, CondCustomField, CondReplied}
 }
 
 // Operator compares a field with a condition's value.
@@ -100,7 +105,7 @@ func Operators() []Operator { return []Operator{OpIs, OpIsNot, OpContains, OpNot
 // textual reports whether f is compared as text (contains) rather than as a
 // value (is).
 func (f CondField) textual() bool {
-	return f == CondSubject || f == CondBody || f == CondRequesterEmail || f == CondTag
+	return f == CondSubject || f == CondBody || f == CondRequesterEmail || f == CondTag || f == CondCustomField
 }
 
 // Condition is one test on a ticket; a rule matches when all hold.
@@ -108,6 +113,9 @@ type Condition struct {
 	Field CondField
 	Op    Operator
 	Value string
+	// Key names what Field points into: the custom field's id for
+	// CondCustomField, empty otherwise.
+	Key string
 }
 
 // ActionType is what an action does.
@@ -122,11 +130,17 @@ const (
 	ActRemoveTag   ActionType = "remove_tag"
 	ActAddNote     ActionType = "add_note" // Text: the internal note
 	ActNotify      ActionType = "notify"   // Value: recipient, Text: message
+	// ActEscalate moves the ticket to a group of a higher tier (Value: its
+	// id) and counts an escalation, as an agent's "Escalar" does.
+	ActEscalate    ActionType = "escalate"
+	ActAddFollower ActionType = "add_follower" // Value: agent id
+	ActSetField    ActionType = "set_field"    // Value: custom field id, Text: the value
 )
 
 // ActionTypes lists the action types in form order.
 func ActionTypes() []ActionType {
-	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActSetAssignee, ActAddTag, ActRemoveTag, ActAddNote, ActNotify}
+	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActEscalate, ActSetAssignee, ActAddFollower, ActAddTag, ActRemoveTag,
+		ActSetField, ActAddNote, ActNotify}
 }
 
 // Recipient is who a notification is for.
@@ -258,6 +272,13 @@ func (c Condition) holds(t *Ticket, body string) bool {
 		got = t.Subject
 	case CondBody:
 		got = body
+	case CondCustomField:
+		got = t.fieldText(c.Key)
+	case CondReplied:
+		got = "no"
+		if !t.FirstReplyAt.IsZero() {
+			got = "yes"
+		}
 	default:
 		return false
 	}
@@ -272,6 +293,21 @@ func (c Condition) holds(t *Ticket, body string) bool {
 		return !strings.Contains(strings.ToLower(got), strings.ToLower(c.Value))
 	}
 	return false
+}
+
+// fieldText is the ticket's value of custom field key (an id) as text,
+// "" when it has none.
+func (t *Ticket) fieldText(key string) string {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return ""
+	}
+	for _, v := range t.Fields {
+		if int64(v.Field) == id {
+			return v.String()
+		}
+	}
+	return ""
 }
 
 func (r Rule) wait() time.Duration { return time.Duration(r.Minutes) * time.Minute }

@@ -13,6 +13,17 @@ type RuleRefs struct {
 	Agents     []User
 	Categories []Category
 	Calendars  []Calendar // business calendars time-based rules may count in
+	Fields     []CustomFieldDef
+}
+
+// field returns the active custom field with id.
+func (r RuleRefs) field(id int64) (CustomFieldDef, bool) {
+	for _, f := range r.Fields {
+		if int64(f.ID) == id && f.Active {
+			return f, true
+		}
+	}
+	return CustomFieldDef{}, false
 }
 
 func (r RuleRefs) calendar(id CalendarID) bool {
@@ -131,6 +142,14 @@ func (c *Condition) check(refs RuleRefs) string {
 	} else if c.Op != OpIs && c.Op != OpIsNot {
 		return "error.rule_operator"
 	}
+	if c.Field == CondCustomField {
+		id, err := strconv.ParseInt(c.Key, 10, 64)
+		if _, ok := refs.field(id); err != nil || !ok {
+			return "error.rule_custom_field"
+		}
+	} else {
+		c.Key = ""
+	}
 	if c.Value == "" {
 		return "error.rule_value"
 	}
@@ -169,6 +188,8 @@ func (c *Condition) check(refs RuleRefs) string {
 		}
 	case CondRequesterEmail, CondSubject, CondBody:
 		c.Value = strings.ToLower(c.Value)
+	case CondReplied:
+		ok = c.Value == "yes" || c.Value == "no"
 	}
 	if !ok {
 		return "error.rule_value"
@@ -191,9 +212,25 @@ func (a *Action) check(refs RuleRefs) string {
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		_, found := refs.group(id)
 		ok = err == nil && found
+	case ActEscalate:
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		g, found := refs.group(id)
+		ok = err == nil && found && !g.Archived()
 	case ActSetAssignee:
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		ok = err == nil && (id == 0 || refs.agent(id))
+	case ActAddFollower:
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		ok = err == nil && refs.agent(id)
+	case ActSetField:
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		def, found := refs.field(id)
+		if err != nil || !found {
+			return "error.rule_custom_field"
+		}
+		if _, _, err := def.Parse(a.Text); err != nil {
+			return "error.rule_value"
+		}
 	case ActAddTag, ActRemoveTag:
 		tags, err := NormaliseTags([]string{a.Value})
 		ok = err == nil && len(tags) == 1

@@ -328,3 +328,42 @@ func init() {
 		"admin.email.kind.account.twofa_off":         "Two-step verification turned off",
 	})
 }
+
+// The conditions and actions that reach custom fields, replies, followers
+// and escalation.
+func init() {
+	register(ES, map[string]string{
+		"routing.cond.custom_field":     "Campo personalizado",
+		"routing.cond.replied":          "Respuesta de un agente",
+		"routing.act.escalate":          "Escalar",
+		"routing.act.add_follower":      "Añadir un seguidor",
+		"routing.act.set_field":         "Cambiar un campo personalizado",
+		"automation.field.custom_field": "el campo %s",
+		"automation.field.replied":      "la respuesta de un agente",
+		"automation.replied.no":         "Sin respuesta de un agente",
+		"automation.replied.yes":        "Con respuesta de un agente",
+		"automation.cond.replied.yes":   "un agente ya ha respondido",
+		"automation.cond.replied.no":    "ningún agente ha respondido aún",
+		"automation.act.escalate":       "escalar a %s",
+		"automation.act.add_follower":   "añadir a %s como seguidor",
+		"automation.act.set_field":      "poner %s a «%s»",
+		"error.rule_custom_field":       "Elige un campo personalizado activo.",
+	})
+	register(EN, map[string]string{
+		"routing.cond.custom_field":     "Custom field",
+		"routing.cond.replied":          "Agent reply",
+		"routing.act.escalate":          "Escalate",
+		"routing.act.add_follower":      "Add a follower",
+		"routing.act.set_field":         "Set a custom field",
+		"automation.field.custom_field": "the field %s",
+		"automation.field.replied":      "an agent's reply",
+		"automation.replied.no":         "No agent reply yet",
+		"automation.replied.yes":        "An agent has replied",
+		"automation.cond.replied.yes":   "an agent has replied",
+		"automation.cond.replied.no":    "no agent has replied yet",
+		"automation.act.escalate":       "escalate to %s",
+		"automation.act.add_follower":   "add %s as a follower",
+		"automation.act.set_field":      "set %s to “%s”",
+		"error.rule_custom_field":       "Choose an active custom field.",
+	})
+}

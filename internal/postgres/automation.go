@@ -18,6 +18,7 @@ type conditionJSON struct {
 	Field string `json:"f"`
 	Op    string `json:"o"`
 	Value string `json:"v"`
+	Key   string `json:"k,omitempty"`
 }
 
 type actionJSON struct {
@@ -40,7 +41,7 @@ func scanRule(row pgx.Row) (helpdesk.Rule, error) {
 	r.ID, r.Kind, r.Event, r.Anchor = helpdesk.RuleID(id), helpdesk.RuleKind(kind), helpdesk.RuleEvent(event), helpdesk.Anchor(anchor)
 	r.Calendar = helpdesk.CalendarID(calendar)
 	for _, c := range conds {
-		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: helpdesk.CondField(c.Field), Op: helpdesk.Operator(c.Op), Value: c.Value})
+		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: helpdesk.CondField(c.Field), Op: helpdesk.Operator(c.Op), Value: c.Value, Key: c.Key})
 	}
 	for _, a := range acts {
 		r.Actions = append(r.Actions, helpdesk.Action{Type: helpdesk.ActionType(a.Type), Value: a.Value, Text: a.Text})
@@ -52,7 +53,7 @@ func scanRule(row pgx.Row) (helpdesk.Rule, error) {
 func ruleArgs(tenant helpdesk.TenantID, r helpdesk.Rule) (pgx.NamedArgs, error) {
 	conds := make([]conditionJSON, 0, len(r.Conditions))
 	for _, c := range r.Conditions {
-		conds = append(conds, conditionJSON{Field: string(c.Field), Op: string(c.Op), Value: c.Value})
+		conds = append(conds, conditionJSON{Field: string(c.Field), Op: string(c.Op), Value: c.Value, Key: c.Key})
 	}
 	acts := make([]actionJSON, 0, len(r.Actions))
 	for _, a := range r.Actions {

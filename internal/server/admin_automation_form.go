@@ -68,7 +68,13 @@ func decodeRuleForm(r *http.Request) ruleForm {
 var condChoice = map[helpdesk.CondField]string{
 	helpdesk.CondStatus: "status", helpdesk.CondPriority: "priority", helpdesk.CondChannel: "channel",
 	helpdesk.CondCategory: "category", helpdesk.CondGroup: "group", helpdesk.CondAssignee: "assignee",
+	helpdesk.CondReplied: "replied",
 }
+
+// fieldChoice is the prefix of the custom fields in the choice lists: a
+// custom field condition or action names its field there and types its
+// value in the text box.
+const fieldChoice = "cfield"
 
 // unitMinutes are the units a time-based rule's wait is typed in.
 var unitMinutes = map[string]int{"minutes": 1, "hours": 60, "days": 24 * 60}
@@ -77,6 +83,7 @@ var unitMinutes = map[string]int{"minutes": 1, "hours": 60, "days": 24 * 60}
 var actChoice = map[helpdesk.ActionType]string{
 	helpdesk.ActSetStatus: "status", helpdesk.ActSetPriority: "priority", helpdesk.ActSetGroup: "group",
 	helpdesk.ActSetAssignee: "agent", helpdesk.ActNotify: "recipient",
+	helpdesk.ActEscalate: "group", helpdesk.ActAddFollower: "agent", helpdesk.ActSetField: fieldChoice,
 }
 
 // pick returns the value of choice "prefix:value" when its prefix is want.
@@ -138,11 +145,14 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 			continue
 		}
 		field := helpdesk.CondField(c.Field)
-		v := c.Text
+		cond := helpdesk.Condition{Field: field, Op: helpdesk.Operator(c.Op), Value: c.Text}
 		if prefix, ok := condChoice[field]; ok {
-			v = pick(c.Choice, prefix)
+			cond.Value = pick(c.Choice, prefix)
 		}
-		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: field, Op: helpdesk.Operator(c.Op), Value: v})
+		if field == helpdesk.CondCustomField {
+			cond.Key = pick(c.Choice, fieldChoice)
+		}
+		r.Conditions = append(r.Conditions, cond)
 		m.conds = append(m.conds, i)
 	}
 	for i, a := range f.Acts {
@@ -188,6 +198,9 @@ func formOf(r helpdesk.Rule) ruleForm {
 		ci := condInput{Field: string(c.Field), Op: string(c.Op), Text: c.Value}
 		if prefix, ok := condChoice[c.Field]; ok {
 			ci.Choice, ci.Text = prefix+":"+c.Value, ""
+		}
+		if c.Field == helpdesk.CondCustomField {
+			ci.Choice = fieldChoice + ":" + c.Key
 		}
 		f.Conds = append(f.Conds, ci)
 	}
@@ -275,7 +288,21 @@ func condChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.O
 	grp.Options = append([]admin.Option{option("group:0", l.T("routing.no_group"), sel)}, grp.Options...)
 	asg := agentGroup(l, refs, "assignee", l.T("routing.cond.assignee"), sel)
 	asg.Options = append([]admin.Option{option("assignee:0", l.T("routing.unassigned"), sel)}, asg.Options...)
-	return append(out, ch, cat, grp, asg)
+	rep := automation.OptGroup{Label: l.T("routing.cond.replied"), Options: []admin.Option{
+		option("replied:no", l.T("automation.replied.no"), sel), option("replied:yes", l.T("automation.replied.yes"), sel)}}
+	return append(out, ch, cat, grp, asg, rep, fieldGroup(l, refs, sel))
+}
+
+// fieldGroup lists the active custom fields, for a condition or an
+// action on one of them.
+func fieldGroup(l i18n.Lang, refs helpdesk.RuleRefs, sel string) automation.OptGroup {
+	g := automation.OptGroup{Label: l.T("routing.cond.custom_field")}
+	for _, f := range refs.Fields {
+		if f.Active {
+			g.Options = append(g.Options, option(fieldChoice+":"+strconv.FormatInt(int64(f.ID), 10), f.Label, sel))
+		}
+	}
+	return g
 }
 
 func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.OptGroup {
@@ -287,7 +314,7 @@ func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.Op
 		rc.Options = append(rc.Options, option("recipient:"+string(r), l.T(msgKey("routing.recipient.", string(r))), sel))
 	}
 	return []automation.OptGroup{none, statusGroup(l, helpdesk.MacroStatuses(), sel), priorityGroup(l, sel),
-		groupGroup(l, refs, "group", sel), agents, rc}
+		groupGroup(l, refs, "group", sel), agents, rc, fieldGroup(l, refs, sel)}
 }
 
 func statusGroup(l i18n.Lang, sts []helpdesk.Status, sel string) automation.OptGroup {

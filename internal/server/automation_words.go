@@ -75,6 +75,16 @@ func (w ruleWords) condition(c helpdesk.Condition) string {
 		}
 		return w.l.T("automation.cond.tag.lacks", c.Value)
 	}
+	if c.Field == helpdesk.CondReplied {
+		if (c.Value == "yes") == (c.Op == helpdesk.OpIs) {
+			return w.l.T("automation.cond.replied.yes")
+		}
+		return w.l.T("automation.cond.replied.no")
+	}
+	if c.Field == helpdesk.CondCustomField {
+		return w.l.T("automation.cond", w.l.T("automation.field.custom_field", w.field(c.Key)),
+			w.l.T(msgKey("automation.op.", string(c.Op))), w.l.T("automation.quoted", c.Value))
+	}
 	return w.l.T("automation.cond", w.l.T(msgKey("automation.field.", string(c.Field))),
 		w.l.T(msgKey("automation.op.", string(c.Op))), w.condValue(c))
 }
@@ -130,6 +140,12 @@ func (w ruleWords) action(a helpdesk.Action) string {
 		return w.l.T(msgKey("automation.act.", string(a.Type)), a.Value)
 	case helpdesk.ActAddNote:
 		return w.l.T("automation.act.add_note")
+	case helpdesk.ActEscalate:
+		return w.l.T("automation.act.escalate", w.group(a.Value, "routing.no_group"))
+	case helpdesk.ActAddFollower:
+		return w.l.T("automation.act.add_follower", w.agent(a.Value, "automation.removed"))
+	case helpdesk.ActSetField:
+		return w.l.T("automation.act.set_field", w.field(a.Value), a.Text)
 	case helpdesk.ActNotify:
 		if key := msgKey("automation.act.notify.", a.Value); w.l.Has(key) {
 			return w.l.T(key)
@@ -172,6 +188,15 @@ func (w ruleWords) category(v string) string {
 	for _, c := range w.refs.Categories {
 		if int64(c.ID) == id {
 			return c.Name
+		}
+	}
+	return w.l.T("automation.removed")
+}
+
+func (w ruleWords) field(v string) string {
+	for _, f := range w.refs.Fields {
+		if strconv.FormatInt(int64(f.ID), 10) == v {
+			return f.Label
 		}
 	}
 	return w.l.T("automation.removed")
