@@ -135,12 +135,16 @@ const (
 	ActEscalate    ActionType = "escalate"
 	ActAddFollower ActionType = "add_follower" // Value: agent id
 	ActSetField    ActionType = "set_field"    // Value: custom field id, Text: the value
+	// ActSendWebhook queues a delivery of the ticket (event
+	// HookRuleFired) to one of the desk's subscriptions (Value: its id),
+	// through the webhook delivery queue, whatever events it subscribes to.
+	ActSendWebhook ActionType = "send_webhook"
 )
 
 // ActionTypes lists the action types in form order.
 func ActionTypes() []ActionType {
 	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActEscalate, ActSetAssignee, ActAddFollower, ActAddTag, ActRemoveTag,
-		ActSetField, ActAddNote, ActNotify}
+		ActSetField, ActAddNote, ActNotify, ActSendWebhook}
 }
 
 // Recipient is who a notification is for.

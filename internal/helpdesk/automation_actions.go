@@ -47,6 +47,29 @@ func (s *Service) applyMoreAction(ctx context.Context, tx Store, t *Ticket, a Ac
 			return nil, fmt.Errorf("helpdesk: custom fields: %w", err)
 		}
 		return t.SetCustomFields(defs, map[CustomFieldID]string{CustomFieldID(id): a.Text}, sys, now)
+	case ActSendWebhook:
+		return nil, sendRuleWebhook(ctx, tx, t, WebhookID(id), now)
 	}
 	return nil, invalid("action", "error.rule_action")
+}
+
+// sendRuleWebhook queues one delivery of t, as it stands after the
+// actions before this one, to subscription id: the same signed delivery,
+// queue, retries and log as the subscription's own events. A
+// subscription that is switched off keeps it until it is switched on.
+func sendRuleWebhook(ctx context.Context, tx Store, t *Ticket, id WebhookID, now time.Time) error {
+	w, err := tx.Webhook(ctx, t.Tenant, id)
+	if err != nil {
+		return err
+	}
+	ev := newEventID()
+	body, err := hookPayload(ev, HookRuleFired, now, t, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.InsertWebhookDelivery(ctx, t.Tenant, WebhookDelivery{Webhook: w.ID, EventID: ev, Event: HookRuleFired,
+		Ticket: t.ID, Payload: body, State: "pending", NextAt: now, CreatedAt: now}); err != nil {
+		return fmt.Errorf("helpdesk: queue rule webhook: %w", err)
+	}
+	return nil
 }

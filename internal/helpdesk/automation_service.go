@@ -98,6 +98,9 @@ func ruleRefs(ctx context.Context, tx Store, tenant TenantID) (RuleRefs, error) 
 	if refs.Fields, err = tx.CustomFieldDefs(ctx, tenant); err != nil {
 		return refs, fmt.Errorf("helpdesk: custom fields: %w", err)
 	}
+	if refs.Webhooks, err = tx.Webhooks(ctx, tenant); err != nil {
+		return refs, fmt.Errorf("helpdesk: webhooks: %w", err)
+	}
 	return refs, nil
 }
 

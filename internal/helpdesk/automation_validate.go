@@ -14,6 +14,16 @@ type RuleRefs struct {
 	Categories []Category
 	Calendars  []Calendar // business calendars time-based rules may count in
 	Fields     []CustomFieldDef
+	Webhooks   []Webhook
+}
+
+func (r RuleRefs) webhook(id int64) bool {
+	for _, w := range r.Webhooks {
+		if int64(w.ID) == id {
+			return true
+		}
+	}
+	return false
 }
 
 // field returns the active custom field with id.
@@ -136,7 +146,7 @@ func (c *Condition) check(refs RuleRefs) string {
 		return "error.rule_field"
 	}
 	if c.Field.textual() {
-		if c.Op != OpContains && c.Op != OpNotContains && !(c.Field == CondRequesterEmail && (c.Op == OpIs || c.Op == OpIsNot)) {
+		if c.Op != OpContains && c.Op != OpNotContains && !((c.Field == CondRequesterEmail || c.Field == CondCustomField) && (c.Op == OpIs || c.Op == OpIsNot)) {
 			return "error.rule_operator"
 		}
 	} else if c.Op != OpIs && c.Op != OpIsNot {
@@ -222,6 +232,10 @@ func (a *Action) check(refs RuleRefs) string {
 	case ActAddFollower:
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		ok = err == nil && refs.agent(id)
+	case ActSendWebhook:
+		a.Text = ""
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		ok = err == nil && refs.webhook(id)
 	case ActSetField:
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		def, found := refs.field(id)

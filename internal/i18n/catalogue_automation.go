@@ -348,6 +348,9 @@ func init() {
 		"automation.act.add_follower":   "añadir a %s como seguidor",
 		"automation.act.set_field":      "poner %s a «%s»",
 		"error.rule_custom_field":       "Elige un campo personalizado activo.",
+		"routing.act.send_webhook":      "Enviar un webhook",
+		"routing.webhook":               "Webhook",
+		"automation.act.send_webhook":   "enviar el ticket por webhook a %s",
 	})
 	register(EN, map[string]string{
 		"routing.cond.custom_field":     "Custom field",
@@ -365,5 +368,8 @@ func init() {
 		"automation.act.add_follower":   "add %s as a follower",
 		"automation.act.set_field":      "set %s to “%s”",
 		"error.rule_custom_field":       "Choose an active custom field.",
+		"routing.act.send_webhook":      "Send a webhook",
+		"routing.webhook":               "Webhook",
+		"automation.act.send_webhook":   "send the ticket by webhook to %s",
 	})
 }

@@ -84,6 +84,7 @@ var actChoice = map[helpdesk.ActionType]string{
 	helpdesk.ActSetStatus: "status", helpdesk.ActSetPriority: "priority", helpdesk.ActSetGroup: "group",
 	helpdesk.ActSetAssignee: "agent", helpdesk.ActNotify: "recipient",
 	helpdesk.ActEscalate: "group", helpdesk.ActAddFollower: "agent", helpdesk.ActSetField: fieldChoice,
+	helpdesk.ActSendWebhook: "webhook",
 }
 
 // pick returns the value of choice "prefix:value" when its prefix is want.
@@ -314,7 +315,16 @@ func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.Op
 		rc.Options = append(rc.Options, option("recipient:"+string(r), l.T(msgKey("routing.recipient.", string(r))), sel))
 	}
 	return []automation.OptGroup{none, statusGroup(l, helpdesk.MacroStatuses(), sel), priorityGroup(l, sel),
-		groupGroup(l, refs, "group", sel), agents, rc, fieldGroup(l, refs, sel)}
+		groupGroup(l, refs, "group", sel), agents, rc, fieldGroup(l, refs, sel), webhookGroup(l, refs, sel)}
+}
+
+// webhookGroup lists the desk's webhook subscriptions by their address.
+func webhookGroup(l i18n.Lang, refs helpdesk.RuleRefs, sel string) automation.OptGroup {
+	g := automation.OptGroup{Label: l.T("routing.webhook")}
+	for _, w := range refs.Webhooks {
+		g.Options = append(g.Options, option("webhook:"+strconv.FormatInt(int64(w.ID), 10), w.URL, sel))
+	}
+	return g
 }
 
 func statusGroup(l i18n.Lang, sts []helpdesk.Status, sel string) automation.OptGroup {

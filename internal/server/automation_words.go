@@ -146,6 +146,8 @@ func (w ruleWords) action(a helpdesk.Action) string {
 		return w.l.T("automation.act.add_follower", w.agent(a.Value, "automation.removed"))
 	case helpdesk.ActSetField:
 		return w.l.T("automation.act.set_field", w.field(a.Value), a.Text)
+	case helpdesk.ActSendWebhook:
+		return w.l.T("automation.act.send_webhook", w.webhook(a.Value))
 	case helpdesk.ActNotify:
 		if key := msgKey("automation.act.notify.", a.Value); w.l.Has(key) {
 			return w.l.T(key)
@@ -197,6 +199,15 @@ func (w ruleWords) field(v string) string {
 	for _, f := range w.refs.Fields {
 		if strconv.FormatInt(int64(f.ID), 10) == v {
 			return f.Label
+		}
+	}
+	return w.l.T("automation.removed")
+}
+
+func (w ruleWords) webhook(v string) string {
+	for _, h := range w.refs.Webhooks {
+		if strconv.FormatInt(int64(h.ID), 10) == v {
+			return h.URL
 		}
 	}
 	return w.l.T("automation.removed")
