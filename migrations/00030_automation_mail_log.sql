@@ -6,10 +6,16 @@
 --     reads at most 51 rows of each, however old the cursor.
 --   * Searching by part of an address or a subject uses trigram indexes
 --     (pg_trgm and btree_gin come from 00002), with tenant_id leading.
+--   * A rule's conditions may sit in up to two nested groups, each all or
+--     any of its conditions (condition_groups, a jsonb list of
+--     {"any": bool}; a condition names its group by number in its own
+--     jsonb, "g").
 --
 -- Follows the rules of 00001: tenant_id leads every key.
 
 -- +goose Up
+ALTER TABLE automation_rules ADD COLUMN condition_groups jsonb NOT NULL DEFAULT '[]'
+    CHECK (jsonb_typeof(condition_groups) = 'array' AND jsonb_array_length(condition_groups) <= 2);
 CREATE INDEX mail_inbound_log ON mail_inbound (tenant_id, received_at DESC, id DESC);
 CREATE INDEX mail_outbox_log ON mail_outbox (tenant_id, created_at DESC, id DESC);
 CREATE INDEX account_mail_log ON account_mail (tenant_id, created_at DESC, id DESC);
@@ -24,3 +30,4 @@ DROP INDEX mail_inbound_search;
 DROP INDEX account_mail_log;
 DROP INDEX mail_outbox_log;
 DROP INDEX mail_inbound_log;
+ALTER TABLE automation_rules DROP COLUMN condition_groups;

@@ -116,7 +116,21 @@ type Condition struct {
 	// Key names what Field points into: the custom field's id for
 	// CondCustomField, empty otherwise.
 	Key string
+	// Group is 0 for a condition of the rule itself, or the 1-based
+	// number of the rule's group (Rule.Groups) it belongs to.
+	Group int
 }
+
+// ConditionGroup is one nested group of a rule's conditions: it holds
+// when all of its conditions do, or any of them with MatchAny. The rule
+// then combines its own conditions and its groups as it combines
+// conditions. One level of nesting: a group holds conditions only.
+type ConditionGroup struct {
+	MatchAny bool
+}
+
+// MaxConditionGroups is how many groups a rule may have.
+const MaxConditionGroups = 2
 
 // ActionType is what an action does.
 type ActionType string
@@ -186,9 +200,12 @@ type Rule struct {
 	// all must.
 	MatchAny   bool
 	Conditions []Condition
-	Actions    []Action
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Groups are the rule's nested groups; a condition names its group
+	// by number (Condition.Group).
+	Groups    []ConditionGroup
+	Actions   []Action
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Limits of a rule.
@@ -228,20 +245,47 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 	if t.Status.Final() {
 		return false
 	}
-	if r.MatchAny && len(r.Conditions) > 0 {
-		for _, c := range r.Conditions {
-			if c.holds(t, in.Body) {
+	terms := r.terms(t, in.Body)
+	if r.MatchAny && len(terms) > 0 {
+		for _, ok := range terms {
+			if ok {
 				return true
 			}
 		}
 		return false
 	}
-	for _, c := range r.Conditions {
-		if !c.holds(t, in.Body) {
+	for _, ok := range terms {
+		if !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// terms evaluates what the rule combines: each of its own conditions, then
+// each group that has conditions, as all or any of them.
+func (r Rule) terms(t *Ticket, body string) []bool {
+	var out []bool
+	for _, c := range r.Conditions {
+		if c.Group == 0 {
+			out = append(out, c.holds(t, body))
+		}
+	}
+	for i, g := range r.Groups {
+		n, held := 0, 0
+		for _, c := range r.Conditions {
+			if c.Group == i+1 {
+				n++
+				if c.holds(t, body) {
+					held++
+				}
+			}
+		}
+		if n > 0 {
+			out = append(out, (g.MatchAny && held > 0) || (!g.MatchAny && held == n))
+		}
+	}
+	return out
 }
 
 func (c Condition) holds(t *Ticket, body string) bool {

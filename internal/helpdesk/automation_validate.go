@@ -107,7 +107,14 @@ func (r *Rule) Validate(refs RuleRefs) error {
 	if len(r.Conditions) > MaxRuleConditions {
 		v.Add("conditions", "error.rule_too_many")
 	}
+	if len(r.Groups) > MaxConditionGroups {
+		v.Add("conditions", "error.rule_too_many")
+	}
 	for i := range r.Conditions {
+		if g := r.Conditions[i].Group; g < 0 || g > len(r.Groups) {
+			v.Add("condition_"+strconv.Itoa(i), "error.rule_group")
+			continue
+		}
 		if key := r.Conditions[i].check(refs); key != "" {
 			v.Add("condition_"+strconv.Itoa(i), key)
 		}

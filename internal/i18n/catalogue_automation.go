@@ -351,6 +351,13 @@ func init() {
 		"routing.act.send_webhook":      "Enviar un webhook",
 		"routing.webhook":               "Webhook",
 		"automation.act.send_webhook":   "enviar el ticket por webhook a %s",
+		"automation.group.label":        "Grupo",
+		"automation.group.none":         "Ninguno (la regla)",
+		"automation.group":              "Grupo %s",
+		"automation.group_match":        "En el grupo %s se deben cumplir",
+		"automation.group.words":        "(%s)",
+		"automation.groups_help":        "Para combinar, pon condiciones en el grupo A o B: cada grupo cuenta como una sola condición de la regla, que se cumple con todas o con al menos una de las suyas.",
+		"error.rule_group":              "Elige un grupo de la lista.",
 	})
 	register(EN, map[string]string{
 		"routing.cond.custom_field":     "Custom field",
@@ -371,5 +378,12 @@ func init() {
 		"routing.act.send_webhook":      "Send a webhook",
 		"routing.webhook":               "Webhook",
 		"automation.act.send_webhook":   "send the ticket by webhook to %s",
+		"automation.group.label":        "Group",
+		"automation.group.none":         "None (the rule)",
+		"automation.group":              "Group %s",
+		"automation.group_match":        "In group %s, must hold",
+		"automation.group.words":        "(%s)",
+		"automation.groups_help":        "To combine, put conditions in group A or B: each group counts as one condition of the rule, which holds when all, or at least one, of its own do.",
+		"error.rule_group":              "Choose a group from the list.",
 	})
 }

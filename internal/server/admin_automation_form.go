@@ -24,13 +24,17 @@ type ruleForm struct {
 	// hours or days) and the calendar it counts in ("0": every minute).
 	Amount, Unit, Calendar string
 	// Match is "all" or "any": how the conditions combine.
-	Match  string
-	Active bool
+	Match string
+	// GroupMatch is "all" or "any" for each nested group, A and B.
+	GroupMatch [helpdesk.MaxConditionGroups]string
+	Active     bool
 	Conds  []condInput
 	Acts   []actInput
 }
 
-type condInput struct{ Field, Op, Choice, Text string }
+// condInput is one condition row; Group is "0" (the rule itself), "1" or
+// "2" (a nested group).
+type condInput struct{ Field, Op, Choice, Text, Group string }
 
 type actInput struct{ Type, Choice, Text string }
 
@@ -45,13 +49,16 @@ func decodeRuleForm(r *http.Request) ruleForm {
 	if out.Kind != string(helpdesk.RuleTimed) {
 		out.Kind = string(helpdesk.RuleTrigger)
 	}
+	for i := range out.GroupMatch {
+		out.GroupMatch[i] = f.Get("group_match_" + strconv.Itoa(i+1))
+	}
 	for i := range helpdesk.MaxRuleConditions {
 		k := strconv.Itoa(i)
 		if !f.Has("cond_field_" + k) {
 			break
 		}
 		out.Conds = append(out.Conds, condInput{Field: f.Get("cond_field_" + k), Op: f.Get("cond_op_" + k),
-			Choice: f.Get("cond_choice_" + k), Text: f.Get("cond_text_" + k)})
+			Choice: f.Get("cond_choice_" + k), Text: f.Get("cond_text_" + k), Group: f.Get("cond_group_" + k)})
 	}
 	for i := range helpdesk.MaxRuleActions {
 		k := strconv.Itoa(i)
@@ -141,12 +148,21 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 		r.Calendar = helpdesk.CalendarID(cal)
 	}
 	var m rowMap
+	used := 0
 	for i, c := range f.Conds {
 		if c.Field == "" {
 			continue
 		}
+		g, err := strconv.Atoi(c.Group)
+		if c.Group == "" {
+			g, err = 0, nil
+		}
+		if err != nil || g < 0 || g > helpdesk.MaxConditionGroups {
+			g = -1 // the domain refuses it on its row
+		}
+		used = max(used, g)
 		field := helpdesk.CondField(c.Field)
-		cond := helpdesk.Condition{Field: field, Op: helpdesk.Operator(c.Op), Value: c.Text}
+		cond := helpdesk.Condition{Field: field, Op: helpdesk.Operator(c.Op), Value: c.Text, Group: g}
 		if prefix, ok := condChoice[field]; ok {
 			cond.Value = pick(c.Choice, prefix)
 		}
@@ -155,6 +171,10 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 		}
 		r.Conditions = append(r.Conditions, cond)
 		m.conds = append(m.conds, i)
+	}
+	// Only the groups some condition uses are kept.
+	for i := range used {
+		r.Groups = append(r.Groups, helpdesk.ConditionGroup{MatchAny: f.GroupMatch[i] == "any"})
 	}
 	for i, a := range f.Acts {
 		if a.Type == "" {
@@ -184,6 +204,12 @@ func formOf(r helpdesk.Rule) ruleForm {
 	if r.MatchAny {
 		f.Match = "any"
 	}
+	for i := range f.GroupMatch {
+		f.GroupMatch[i] = "all"
+		if i < len(r.Groups) && r.Groups[i].MatchAny {
+			f.GroupMatch[i] = "any"
+		}
+	}
 	if r.Kind == helpdesk.RuleTimed {
 		f.Unit = "minutes"
 		for _, u := range []string{"days", "hours"} {
@@ -196,7 +222,7 @@ func formOf(r helpdesk.Rule) ruleForm {
 		f.Calendar = strconv.FormatInt(int64(r.Calendar), 10)
 	}
 	for _, c := range r.Conditions {
-		ci := condInput{Field: string(c.Field), Op: string(c.Op), Text: c.Value}
+		ci := condInput{Field: string(c.Field), Op: string(c.Op), Text: c.Value, Group: strconv.Itoa(c.Group)}
 		if prefix, ok := condChoice[c.Field]; ok {
 			ci.Choice, ci.Text = prefix+":"+c.Value, ""
 		}
@@ -235,6 +261,13 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 	for _, m := range []string{"all", "any"} {
 		vm.Match = append(vm.Match, option(m, l.T(msgKey("automation.match.", m)), f.Match))
 	}
+	for i, gm := range f.GroupMatch {
+		gf := automation.GroupMatch{Name: "group_match_" + strconv.Itoa(i+1), Label: l.T("automation.group_match", groupLetter(i+1))}
+		for _, m := range []string{"all", "any"} {
+			gf.Options = append(gf.Options, option(m, l.T(msgKey("automation.match.", m)), gm))
+		}
+		vm.GroupMatch = append(vm.GroupMatch, gf)
+	}
 	for _, u := range []string{"minutes", "hours", "days"} {
 		vm.Units = append(vm.Units, option(u, l.T(msgKey("automation.unit.", u)), f.Unit))
 	}
@@ -257,6 +290,14 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 			row.Ops = append(row.Ops, option(string(op), l.T(msgKey("routing.op.", string(op))), c.Op))
 		}
 		row.Choice = condChoices(l, refs, c.Choice)
+		group := c.Group
+		if group == "" {
+			group = "0"
+		}
+		row.Groups = []admin.Option{option("0", l.T("automation.group.none"), group)}
+		for g := 1; g <= helpdesk.MaxConditionGroups; g++ {
+			row.Groups = append(row.Groups, option(strconv.Itoa(g), l.T("automation.group", groupLetter(g)), group))
+		}
 		vm.Conds = append(vm.Conds, row)
 	}
 	acts := f.Acts
@@ -358,3 +399,6 @@ func agentGroup(l i18n.Lang, refs helpdesk.RuleRefs, prefix, label, sel string) 
 	}
 	return g
 }
+
+// groupLetter names nested group n (1-based) as the form does: A, B.
+func groupLetter(n int) string { return string(rune('A' + n - 1)) }

@@ -47,14 +47,37 @@ func (w ruleWords) when(r helpdesk.Rule) string {
 // conditionsOf joins a rule's conditions as it combines them: "a, b y c"
 // when all must hold, "a, b o c" when any may.
 func (w ruleWords) conditionsOf(r helpdesk.Rule) string {
-	if !r.MatchAny {
-		return w.conditions(r.Conditions)
+	conj := "i18n.list_and"
+	if r.MatchAny {
+		conj = "i18n.list_or"
 	}
-	parts := make([]string, 0, len(r.Conditions))
+	var parts []string
 	for _, c := range r.Conditions {
-		parts = append(parts, w.condition(c))
+		if c.Group == 0 {
+			parts = append(parts, w.condition(c))
+		}
 	}
-	return joinWords(w.l, parts, "i18n.list_or")
+	for i, g := range r.Groups {
+		var in []string
+		for _, c := range r.Conditions {
+			if c.Group == i+1 {
+				in = append(in, w.condition(c))
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		inner := "i18n.list_and"
+		if g.MatchAny {
+			inner = "i18n.list_or"
+		}
+		if len(in) == 1 {
+			parts = append(parts, in[0])
+		} else {
+			parts = append(parts, w.l.T("automation.group.words", joinWords(w.l, in, inner)))
+		}
+	}
+	return joinWords(w.l, parts, conj)
 }
 
 // conditions joins conditions that must all hold: "a, b y c".
