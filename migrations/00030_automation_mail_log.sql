@@ -19,6 +19,10 @@ ALTER TABLE automation_rules ADD COLUMN condition_groups jsonb NOT NULL DEFAULT 
 CREATE INDEX mail_inbound_log ON mail_inbound (tenant_id, received_at DESC, id DESC);
 CREATE INDEX mail_outbox_log ON mail_outbox (tenant_id, created_at DESC, id DESC);
 CREATE INDEX account_mail_log ON account_mail (tenant_id, created_at DESC, id DESC);
+-- The few messages not done yet (waiting or failed), for those filters.
+CREATE INDEX mail_inbound_log_open ON mail_inbound (tenant_id, received_at DESC, id DESC) WHERE state IN ('pending', 'failed');
+CREATE INDEX mail_outbox_log_open ON mail_outbox (tenant_id, created_at DESC, id DESC) WHERE state IN ('queued', 'failed');
+CREATE INDEX account_mail_log_open ON account_mail (tenant_id, created_at DESC, id DESC) WHERE state IN ('queued', 'failed');
 CREATE INDEX mail_inbound_search ON mail_inbound USING gin (tenant_id, from_addr gin_trgm_ops, subject gin_trgm_ops);
 CREATE INDEX mail_outbox_search ON mail_outbox USING gin (tenant_id, to_addr gin_trgm_ops, subject gin_trgm_ops);
 CREATE INDEX account_mail_search ON account_mail USING gin (tenant_id, to_addr gin_trgm_ops, subject gin_trgm_ops);
@@ -27,6 +31,9 @@ CREATE INDEX account_mail_search ON account_mail USING gin (tenant_id, to_addr g
 DROP INDEX account_mail_search;
 DROP INDEX mail_outbox_search;
 DROP INDEX mail_inbound_search;
+DROP INDEX account_mail_log_open;
+DROP INDEX mail_outbox_log_open;
+DROP INDEX mail_inbound_log_open;
 DROP INDEX account_mail_log;
 DROP INDEX mail_outbox_log;
 DROP INDEX mail_inbound_log;

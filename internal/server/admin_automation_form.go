@@ -28,8 +28,8 @@ type ruleForm struct {
 	// GroupMatch is "all" or "any" for each nested group, A and B.
 	GroupMatch [helpdesk.MaxConditionGroups]string
 	Active     bool
-	Conds  []condInput
-	Acts   []actInput
+	Conds      []condInput
+	Acts       []actInput
 }
 
 // condInput is one condition row; Group is "0" (the rule itself), "1" or
