@@ -331,7 +331,7 @@ func mailSearchForm(vm MailLog) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "ticket", Label: l.T("admin.email.search.ticket"), Value: vm.Search.Ticket,
-			Error: vm.Errors["ticket"], InputMode: "numeric", Help: l.T("admin.email.search.ticket_help")}).Render(ctx, templ_7745c5c3_Buffer)
+			Error: vm.Errors["ticket"], InputMode: "numeric"}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
