@@ -76,12 +76,17 @@ const (
 	CondSubject        CondField = "subject"
 	CondBody           CondField = "body" // the comment that came with the change; the description for time-based rules
 	CondTag            CondField = "tag"
+	// CondCustomField compares a custom field's value (as the ticket shows
+	// it, see CustomFieldValue.String) with Value; Key is the field's id.
+	CondCustomField CondField = "custom_field"
+	// CondReplied is "yes" once an agent has replied in public, "no" before.
+	CondReplied CondField = "replied"
 )
 
 // CondFields lists the condition fields in form order.
 func CondFields() []CondField {
 	return []CondField{CondStatus, CondPriority, CondCategory, CondGroup, CondAssignee, CondChannel,
-		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag}
+		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag, CondCustomField, CondReplied}
 }
 
 // Operator compares a field with a condition's value.
@@ -100,7 +105,7 @@ func Operators() []Operator { return []Operator{OpIs, OpIsNot, OpContains, OpNot
 // textual reports whether f is compared as text (contains) rather than as a
 // value (is).
 func (f CondField) textual() bool {
-	return f == CondSubject || f == CondBody || f == CondRequesterEmail || f == CondTag
+	return f == CondSubject || f == CondBody || f == CondRequesterEmail || f == CondTag || f == CondCustomField
 }
 
 // Condition is one test on a ticket; a rule matches when all hold.
@@ -108,7 +113,24 @@ type Condition struct {
 	Field CondField
 	Op    Operator
 	Value string
+	// Key names what Field points into: the custom field's id for
+	// CondCustomField, empty otherwise.
+	Key string
+	// Group is 0 for a condition of the rule itself, or the 1-based
+	// number of the rule's group (Rule.Groups) it belongs to.
+	Group int
 }
+
+// ConditionGroup is one nested group of a rule's conditions: it holds
+// when all of its conditions do, or any of them with MatchAny. The rule
+// then combines its own conditions and its groups as it combines
+// conditions. One level of nesting: a group holds conditions only.
+type ConditionGroup struct {
+	MatchAny bool
+}
+
+// MaxConditionGroups is how many groups a rule may have.
+const MaxConditionGroups = 2
 
 // ActionType is what an action does.
 type ActionType string
@@ -122,11 +144,21 @@ const (
 	ActRemoveTag   ActionType = "remove_tag"
 	ActAddNote     ActionType = "add_note" // Text: the internal note
 	ActNotify      ActionType = "notify"   // Value: recipient, Text: message
+	// ActEscalate moves the ticket to a group of a higher tier (Value: its
+	// id) and counts an escalation, as an agent's "Escalar" does.
+	ActEscalate    ActionType = "escalate"
+	ActAddFollower ActionType = "add_follower" // Value: agent id
+	ActSetField    ActionType = "set_field"    // Value: custom field id, Text: the value
+	// ActSendWebhook queues a delivery of the ticket (event
+	// HookRuleFired) to one of the desk's subscriptions (Value: its id),
+	// through the webhook delivery queue, whatever events it subscribes to.
+	ActSendWebhook ActionType = "send_webhook"
 )
 
 // ActionTypes lists the action types in form order.
 func ActionTypes() []ActionType {
-	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActSetAssignee, ActAddTag, ActRemoveTag, ActAddNote, ActNotify}
+	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActEscalate, ActSetAssignee, ActAddFollower, ActAddTag, ActRemoveTag,
+		ActSetField, ActAddNote, ActNotify, ActSendWebhook}
 }
 
 // Recipient is who a notification is for.
@@ -168,9 +200,12 @@ type Rule struct {
 	// all must.
 	MatchAny   bool
 	Conditions []Condition
-	Actions    []Action
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Groups are the rule's nested groups; a condition names its group
+	// by number (Condition.Group).
+	Groups    []ConditionGroup
+	Actions   []Action
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Limits of a rule.
@@ -210,20 +245,47 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 	if t.Status.Final() {
 		return false
 	}
-	if r.MatchAny && len(r.Conditions) > 0 {
-		for _, c := range r.Conditions {
-			if c.holds(t, in.Body) {
+	terms := r.terms(t, in.Body)
+	if r.MatchAny && len(terms) > 0 {
+		for _, ok := range terms {
+			if ok {
 				return true
 			}
 		}
 		return false
 	}
-	for _, c := range r.Conditions {
-		if !c.holds(t, in.Body) {
+	for _, ok := range terms {
+		if !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// terms evaluates what the rule combines: each of its own conditions, then
+// each group that has conditions, as all or any of them.
+func (r Rule) terms(t *Ticket, body string) []bool {
+	var out []bool
+	for _, c := range r.Conditions {
+		if c.Group == 0 {
+			out = append(out, c.holds(t, body))
+		}
+	}
+	for i, g := range r.Groups {
+		n, held := 0, 0
+		for _, c := range r.Conditions {
+			if c.Group == i+1 {
+				n++
+				if c.holds(t, body) {
+					held++
+				}
+			}
+		}
+		if n > 0 {
+			out = append(out, (g.MatchAny && held > 0) || (!g.MatchAny && held == n))
+		}
+	}
+	return out
 }
 
 func (c Condition) holds(t *Ticket, body string) bool {
@@ -258,6 +320,13 @@ func (c Condition) holds(t *Ticket, body string) bool {
 		got = t.Subject
 	case CondBody:
 		got = body
+	case CondCustomField:
+		got = t.fieldText(c.Key)
+	case CondReplied:
+		got = "no"
+		if !t.FirstReplyAt.IsZero() {
+			got = "yes"
+		}
 	default:
 		return false
 	}
@@ -272,6 +341,21 @@ func (c Condition) holds(t *Ticket, body string) bool {
 		return !strings.Contains(strings.ToLower(got), strings.ToLower(c.Value))
 	}
 	return false
+}
+
+// fieldText is the ticket's value of custom field key (an id) as text,
+// "" when it has none.
+func (t *Ticket) fieldText(key string) string {
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return ""
+	}
+	for _, v := range t.Fields {
+		if int64(v.Field) == id {
+			return v.String()
+		}
+	}
+	return ""
 }
 
 func (r Rule) wait() time.Duration { return time.Duration(r.Minutes) * time.Minute }

@@ -10,7 +10,7 @@ import (
 func TestRuleAuditReadsBackWhatItStored(t *testing.T) {
 	t.Parallel()
 	r := Rule{Kind: RuleTrigger, Name: "x", Event: OnCreated,
-		Conditions: []Condition{{CondPriority, OpIs, "high"}, {CondSubject, OpContains, `dice "hola"; adiós`}, {CondTag, OpNotContains, "vip"}},
+		Conditions: []Condition{{Field: CondPriority, Op: OpIs, Value: "high"}, {Field: CondSubject, Op: OpContains, Value: `dice "hola"; adiós`}, {Field: CondTag, Op: OpNotContains, Value: "vip"}},
 		Actions: []Action{{Type: ActAddTag, Value: "seguimiento"}, {Type: ActAddNote, Text: "nota; con \"comillas\""},
 			{Type: ActNotify, Value: "requester", Text: "Hola {{requester.name}}"}, {Type: ActSetAssignee, Value: "0"}}}
 	v := ruleAudit(r)

@@ -251,7 +251,7 @@ func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, no
 func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, a Action, now time.Time) ([]Event, *NewComment, error) {
 	sys := System(t.Tenant)
 	id, perr := strconv.ParseInt(a.Value, 10, 64)
-	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee) {
+	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee || a.Type == ActEscalate || a.Type == ActAddFollower || a.Type == ActSetField || a.Type == ActSendWebhook) {
 		return nil, nil, fmt.Errorf("%w: %q is not an id", errBadActionValue, a.Value)
 	}
 	switch a.Type {
@@ -286,6 +286,9 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 			return nil, nil, err
 		}
 		evs, err := t.Assign(u, g, sys, now)
+		return evs, nil, err
+	case ActEscalate, ActAddFollower, ActSetField, ActSendWebhook:
+		evs, err := s.applyMoreAction(ctx, tx, t, a, id, now)
 		return evs, nil, err
 	case ActAddTag:
 		evs, err := t.SetTags(append(slices.Clone(t.Tags), a.Value), sys, now)

@@ -95,6 +95,12 @@ func ruleRefs(ctx context.Context, tx Store, tenant TenantID) (RuleRefs, error) 
 	if refs.Calendars, err = tx.SLACalendars(ctx, tenant); err != nil {
 		return refs, fmt.Errorf("helpdesk: calendars: %w", err)
 	}
+	if refs.Fields, err = tx.CustomFieldDefs(ctx, tenant); err != nil {
+		return refs, fmt.Errorf("helpdesk: custom fields: %w", err)
+	}
+	if refs.Webhooks, err = tx.Webhooks(ctx, tenant); err != nil {
+		return refs, fmt.Errorf("helpdesk: webhooks: %w", err)
+	}
 	return refs, nil
 }
 

@@ -13,6 +13,27 @@ type RuleRefs struct {
 	Agents     []User
 	Categories []Category
 	Calendars  []Calendar // business calendars time-based rules may count in
+	Fields     []CustomFieldDef
+	Webhooks   []Webhook
+}
+
+func (r RuleRefs) webhook(id int64) bool {
+	for _, w := range r.Webhooks {
+		if int64(w.ID) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// field returns the active custom field with id.
+func (r RuleRefs) field(id int64) (CustomFieldDef, bool) {
+	for _, f := range r.Fields {
+		if int64(f.ID) == id && f.Active {
+			return f, true
+		}
+	}
+	return CustomFieldDef{}, false
 }
 
 func (r RuleRefs) calendar(id CalendarID) bool {
@@ -86,7 +107,14 @@ func (r *Rule) Validate(refs RuleRefs) error {
 	if len(r.Conditions) > MaxRuleConditions {
 		v.Add("conditions", "error.rule_too_many")
 	}
+	if len(r.Groups) > MaxConditionGroups {
+		v.Add("conditions", "error.rule_too_many")
+	}
 	for i := range r.Conditions {
+		if g := r.Conditions[i].Group; g < 0 || g > len(r.Groups) {
+			v.Add("condition_"+strconv.Itoa(i), "error.rule_group")
+			continue
+		}
 		if key := r.Conditions[i].check(refs); key != "" {
 			v.Add("condition_"+strconv.Itoa(i), key)
 		}
@@ -125,11 +153,19 @@ func (c *Condition) check(refs RuleRefs) string {
 		return "error.rule_field"
 	}
 	if c.Field.textual() {
-		if c.Op != OpContains && c.Op != OpNotContains && !(c.Field == CondRequesterEmail && (c.Op == OpIs || c.Op == OpIsNot)) {
+		if c.Op != OpContains && c.Op != OpNotContains && !((c.Field == CondRequesterEmail || c.Field == CondCustomField) && (c.Op == OpIs || c.Op == OpIsNot)) {
 			return "error.rule_operator"
 		}
 	} else if c.Op != OpIs && c.Op != OpIsNot {
 		return "error.rule_operator"
+	}
+	if c.Field == CondCustomField {
+		id, err := strconv.ParseInt(c.Key, 10, 64)
+		if _, ok := refs.field(id); err != nil || !ok {
+			return "error.rule_custom_field"
+		}
+	} else {
+		c.Key = ""
 	}
 	if c.Value == "" {
 		return "error.rule_value"
@@ -169,6 +205,8 @@ func (c *Condition) check(refs RuleRefs) string {
 		}
 	case CondRequesterEmail, CondSubject, CondBody:
 		c.Value = strings.ToLower(c.Value)
+	case CondReplied:
+		ok = c.Value == "yes" || c.Value == "no"
 	}
 	if !ok {
 		return "error.rule_value"
@@ -191,9 +229,29 @@ func (a *Action) check(refs RuleRefs) string {
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		_, found := refs.group(id)
 		ok = err == nil && found
+	case ActEscalate:
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		g, found := refs.group(id)
+		ok = err == nil && found && !g.Archived()
 	case ActSetAssignee:
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		ok = err == nil && (id == 0 || refs.agent(id))
+	case ActAddFollower:
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		ok = err == nil && refs.agent(id)
+	case ActSendWebhook:
+		a.Text = ""
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		ok = err == nil && refs.webhook(id)
+	case ActSetField:
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		def, found := refs.field(id)
+		if err != nil || !found {
+			return "error.rule_custom_field"
+		}
+		if _, _, err := def.Parse(a.Text); err != nil {
+			return "error.rule_value"
+		}
 	case ActAddTag, ActRemoveTag:
 		tags, err := NormaliseTags([]string{a.Value})
 		ok = err == nil && len(tags) == 1

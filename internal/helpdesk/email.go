@@ -137,6 +137,10 @@ type MailStore interface {
 	// InboundMails and OutboundMails list the newest messages first.
 	InboundMails(ctx context.Context, tenant TenantID, limit int) ([]InboundMail, error)
 	OutboundMails(ctx context.Context, tenant TenantID, limit int) ([]OutboundMail, error)
+	// MailLogEntries lists up to q.Limit entries of the mail log (received
+	// messages, the outbox and the account outbox) matching q.Filter,
+	// newest first by (At, Source, ID), strictly after q.After.
+	MailLogEntries(ctx context.Context, tenant TenantID, q MailLogQuery) ([]MailLogEntry, error)
 	// GuestLinkRequestForUpdate loads and locks a "send me my link again"
 	// request; done reports that it was resolved already.
 	GuestLinkRequestForUpdate(ctx context.Context, tenant TenantID, id int64) (r GuestLinkRequest, done bool, err error)

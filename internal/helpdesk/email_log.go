@@ -7,32 +7,37 @@ import (
 	"slices"
 )
 
-// MailLogLimit is how many messages of each direction the mail log shows.
-const MailLogLimit = 100
-
-// MailLog is the mail log of the admin pages: received messages with their
-// outcome and outbox messages with their delivery state, newest first.
-type MailLog struct {
-	Inbound  []InboundMail
-	Outbound []OutboundMail
-}
-
-// MailLog lists the tenant's recent mail (admins only).
-func (s *Service) MailLog(ctx context.Context, by Actor) (MailLog, error) {
+// MailLog lists one page of the tenant's mail, newest first (admins only):
+// received messages with their outcome, ticket notices and account
+// messages with their delivery state, narrowed by q.Filter and continued
+// after q.After. A filter value the form does not offer is a
+// *ValidationError.
+func (s *Service) MailLog(ctx context.Context, by Actor, q MailLogQuery) (MailLogPage, error) {
 	if !by.IsAdmin() {
-		return MailLog{}, fmt.Errorf("helpdesk: mail log: %w", ErrNotFound)
+		return MailLogPage{}, fmt.Errorf("helpdesk: mail log: %w", ErrNotFound)
 	}
-	var out MailLog
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
+	f, err := q.Filter.Clean()
+	if err != nil {
+		return MailLogPage{}, err
+	}
+	q.Filter = f
+	if q.Limit <= 0 || q.Limit > MailLogPageSize {
+		q.Limit = MailLogPageSize
+	}
+	want := q.Limit
+	q.Limit++ // one more tells whether a next page exists
+	var out MailLogPage
+	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		var err error
-		if out.Inbound, err = tx.InboundMails(ctx, by.Tenant, MailLogLimit); err != nil {
-			return fmt.Errorf("helpdesk: inbound mail log: %w", err)
-		}
-		if out.Outbound, err = tx.OutboundMails(ctx, by.Tenant, MailLogLimit); err != nil {
-			return fmt.Errorf("helpdesk: outbound mail log: %w", err)
+		if out.Entries, err = tx.MailLogEntries(ctx, by.Tenant, q); err != nil {
+			return fmt.Errorf("helpdesk: mail log: %w", err)
 		}
 		return nil
 	})
+	if len(out.Entries) > want {
+		out.Entries = out.Entries[:want]
+		out.Next = MailLogCursorAfter(out.Entries[want-1])
+	}
 	return out, err
 }
 

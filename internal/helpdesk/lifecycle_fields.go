@@ -272,9 +272,9 @@ func (c *change) setFields(defs []CustomFieldDef, values map[CustomFieldID]strin
 }
 
 // AddFollower adds user u (an agent, or a customer being copied in) to the
-// followers, who receive public replies. Only staff may.
+// followers, who receive public replies. Only staff (and rules) may.
 func (t *Ticket) AddFollower(u User, by Actor, now time.Time) ([]Event, error) {
-	return t.mutate("add follower", by, byStaff, now, func(c *change) error {
+	return t.mutate("add follower", by, byStaff|bySystem, now, func(c *change) error {
 		if u.ID == 0 || u.Tenant != c.t.Tenant || !u.Active {
 			return invalid("follower", "error.invalid")
 		}

@@ -186,7 +186,7 @@ var allowedParties = map[string][]party{
 	"escalate":           {pStaff, pSystem},
 	"set_tags":           {pStaff, pSystem},
 	"set_fields":         {pStaff, pSystem},
-	"add_follower":       {pStaff},
+	"add_follower":       {pStaff, pSystem}, // rules add followers
 	"remove_follower":    {pStaff, pRequester, pFollower},
 	"link":               {pStaff},
 	"mark_duplicate":     {pStaff},

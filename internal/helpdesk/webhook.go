@@ -29,6 +29,9 @@ const (
 	HookRatingReceived = "rating.received"
 	// HookTest is the "send test event" delivery; nobody subscribes to it.
 	HookTest = "webhook.test"
+	// HookRuleFired is a delivery an automation rule sends to a chosen
+	// subscription; nobody subscribes to it either.
+	HookRuleFired = "automation.rule"
 )
 
 // WebhookEvents lists the events in the order the admin page offers them.

@@ -18,6 +18,13 @@ type conditionJSON struct {
 	Field string `json:"f"`
 	Op    string `json:"o"`
 	Value string `json:"v"`
+	Key   string `json:"k,omitempty"`
+	Group int    `json:"g,omitempty"`
+}
+
+// groupJSON is one nested condition group (condition_groups, 00030).
+type groupJSON struct {
+	Any bool `json:"any"`
 }
 
 type actionJSON struct {
@@ -26,7 +33,7 @@ type actionJSON struct {
 	Text  string `json:"x,omitempty"`
 }
 
-const ruleColumns = `id, kind, name, active, position, on_event, anchor, minutes, coalesce(calendar_id, 0), match_any, conditions, actions, created_at, updated_at`
+const ruleColumns = `id, kind, name, active, position, on_event, anchor, minutes, coalesce(calendar_id, 0), match_any, conditions, actions, created_at, updated_at, condition_groups`
 
 func scanRule(row pgx.Row) (helpdesk.Rule, error) {
 	var r helpdesk.Rule
@@ -34,13 +41,17 @@ func scanRule(row pgx.Row) (helpdesk.Rule, error) {
 	var kind, event, anchor string
 	var conds []conditionJSON
 	var acts []actionJSON
-	if err := row.Scan(&id, &kind, &r.Name, &r.Active, &r.Position, &event, &anchor, &r.Minutes, &calendar, &r.MatchAny, &conds, &acts, &r.CreatedAt, &r.UpdatedAt); err != nil {
+	var groups []groupJSON
+	if err := row.Scan(&id, &kind, &r.Name, &r.Active, &r.Position, &event, &anchor, &r.Minutes, &calendar, &r.MatchAny, &conds, &acts, &r.CreatedAt, &r.UpdatedAt, &groups); err != nil {
 		return r, err
 	}
 	r.ID, r.Kind, r.Event, r.Anchor = helpdesk.RuleID(id), helpdesk.RuleKind(kind), helpdesk.RuleEvent(event), helpdesk.Anchor(anchor)
 	r.Calendar = helpdesk.CalendarID(calendar)
 	for _, c := range conds {
-		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: helpdesk.CondField(c.Field), Op: helpdesk.Operator(c.Op), Value: c.Value})
+		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: helpdesk.CondField(c.Field), Op: helpdesk.Operator(c.Op), Value: c.Value, Key: c.Key, Group: c.Group})
+	}
+	for _, g := range groups {
+		r.Groups = append(r.Groups, helpdesk.ConditionGroup{MatchAny: g.Any})
 	}
 	for _, a := range acts {
 		r.Actions = append(r.Actions, helpdesk.Action{Type: helpdesk.ActionType(a.Type), Value: a.Value, Text: a.Text})
@@ -52,13 +63,21 @@ func scanRule(row pgx.Row) (helpdesk.Rule, error) {
 func ruleArgs(tenant helpdesk.TenantID, r helpdesk.Rule) (pgx.NamedArgs, error) {
 	conds := make([]conditionJSON, 0, len(r.Conditions))
 	for _, c := range r.Conditions {
-		conds = append(conds, conditionJSON{Field: string(c.Field), Op: string(c.Op), Value: c.Value})
+		conds = append(conds, conditionJSON{Field: string(c.Field), Op: string(c.Op), Value: c.Value, Key: c.Key, Group: c.Group})
 	}
 	acts := make([]actionJSON, 0, len(r.Actions))
 	for _, a := range r.Actions {
 		acts = append(acts, actionJSON{Type: string(a.Type), Value: a.Value, Text: a.Text})
 	}
 	cj, err := json.Marshal(conds)
+	if err != nil {
+		return nil, err
+	}
+	groups := make([]groupJSON, 0, len(r.Groups))
+	for _, g := range r.Groups {
+		groups = append(groups, groupJSON{Any: g.MatchAny})
+	}
+	gj, err := json.Marshal(groups)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +89,7 @@ func ruleArgs(tenant helpdesk.TenantID, r helpdesk.Rule) (pgx.NamedArgs, error) 
 		"tenant": int64(tenant), "id": int64(r.ID), "kind": string(r.Kind), "name": r.Name, "active": r.Active,
 		"position": r.Position, "event": string(r.Event), "anchor": string(r.Anchor), "minutes": r.Minutes,
 		"calendar": nullID(int64(r.Calendar)), "match_any": r.MatchAny,
-		"conditions": string(cj), "actions": string(aj),
+		"conditions": string(cj), "actions": string(aj), "groups": string(gj),
 	}, nil
 }
 
@@ -123,8 +142,9 @@ func (s *Store) CreateRule(ctx context.Context, tenant helpdesk.TenantID, r help
 	err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var err error
 		out, err = scanRule(tx.QueryRow(ctx, `INSERT INTO automation_rules
-			(tenant_id, kind, name, active, position, on_event, anchor, minutes, calendar_id, match_any, conditions, actions)
-			VALUES (@tenant, @kind, @name, @active, @position, @event, @anchor, @minutes, @calendar, @match_any, @conditions::jsonb, @actions::jsonb)
+			(tenant_id, kind, name, active, position, on_event, anchor, minutes, calendar_id, match_any, conditions, actions, condition_groups)
+			VALUES (@tenant, @kind, @name, @active, @position, @event, @anchor, @minutes, @calendar, @match_any, @conditions::jsonb, @actions::jsonb,
+				@groups::jsonb)
 			RETURNING `+ruleColumns, args))
 		return err
 	})
@@ -144,7 +164,7 @@ func (s *Store) UpdateRule(ctx context.Context, tenant helpdesk.TenantID, r help
 		var err error
 		out, err = scanRule(tx.QueryRow(ctx, `UPDATE automation_rules SET name = @name, active = @active,
 			position = @position, on_event = @event, anchor = @anchor, minutes = @minutes, calendar_id = @calendar, match_any = @match_any,
-			conditions = @conditions::jsonb, actions = @actions::jsonb, cursor_at = NULL, cursor_id = 0, updated_at = now()
+			conditions = @conditions::jsonb, actions = @actions::jsonb, condition_groups = @groups::jsonb, cursor_at = NULL, cursor_id = 0, updated_at = now()
 			WHERE tenant_id = @tenant AND id = @id RETURNING `+ruleColumns, args))
 		return err
 	})

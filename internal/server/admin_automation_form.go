@@ -24,13 +24,17 @@ type ruleForm struct {
 	// hours or days) and the calendar it counts in ("0": every minute).
 	Amount, Unit, Calendar string
 	// Match is "all" or "any": how the conditions combine.
-	Match  string
-	Active bool
-	Conds  []condInput
-	Acts   []actInput
+	Match string
+	// GroupMatch is "all" or "any" for each nested group, A and B.
+	GroupMatch [helpdesk.MaxConditionGroups]string
+	Active     bool
+	Conds      []condInput
+	Acts       []actInput
 }
 
-type condInput struct{ Field, Op, Choice, Text string }
+// condInput is one condition row; Group is "0" (the rule itself), "1" or
+// "2" (a nested group).
+type condInput struct{ Field, Op, Choice, Text, Group string }
 
 type actInput struct{ Type, Choice, Text string }
 
@@ -45,13 +49,16 @@ func decodeRuleForm(r *http.Request) ruleForm {
 	if out.Kind != string(helpdesk.RuleTimed) {
 		out.Kind = string(helpdesk.RuleTrigger)
 	}
+	for i := range out.GroupMatch {
+		out.GroupMatch[i] = f.Get("group_match_" + strconv.Itoa(i+1))
+	}
 	for i := range helpdesk.MaxRuleConditions {
 		k := strconv.Itoa(i)
 		if !f.Has("cond_field_" + k) {
 			break
 		}
 		out.Conds = append(out.Conds, condInput{Field: f.Get("cond_field_" + k), Op: f.Get("cond_op_" + k),
-			Choice: f.Get("cond_choice_" + k), Text: f.Get("cond_text_" + k)})
+			Choice: f.Get("cond_choice_" + k), Text: f.Get("cond_text_" + k), Group: f.Get("cond_group_" + k)})
 	}
 	for i := range helpdesk.MaxRuleActions {
 		k := strconv.Itoa(i)
@@ -68,7 +75,13 @@ func decodeRuleForm(r *http.Request) ruleForm {
 var condChoice = map[helpdesk.CondField]string{
 	helpdesk.CondStatus: "status", helpdesk.CondPriority: "priority", helpdesk.CondChannel: "channel",
 	helpdesk.CondCategory: "category", helpdesk.CondGroup: "group", helpdesk.CondAssignee: "assignee",
+	helpdesk.CondReplied: "replied",
 }
+
+// fieldChoice is the prefix of the custom fields in the choice lists: a
+// custom field condition or action names its field there and types its
+// value in the text box.
+const fieldChoice = "cfield"
 
 // unitMinutes are the units a time-based rule's wait is typed in.
 var unitMinutes = map[string]int{"minutes": 1, "hours": 60, "days": 24 * 60}
@@ -77,6 +90,8 @@ var unitMinutes = map[string]int{"minutes": 1, "hours": 60, "days": 24 * 60}
 var actChoice = map[helpdesk.ActionType]string{
 	helpdesk.ActSetStatus: "status", helpdesk.ActSetPriority: "priority", helpdesk.ActSetGroup: "group",
 	helpdesk.ActSetAssignee: "agent", helpdesk.ActNotify: "recipient",
+	helpdesk.ActEscalate: "group", helpdesk.ActAddFollower: "agent", helpdesk.ActSetField: fieldChoice,
+	helpdesk.ActSendWebhook: "webhook",
 }
 
 // pick returns the value of choice "prefix:value" when its prefix is want.
@@ -133,17 +148,33 @@ func (f ruleForm) rule() (helpdesk.Rule, rowMap, map[string]string) {
 		r.Calendar = helpdesk.CalendarID(cal)
 	}
 	var m rowMap
+	used := 0
 	for i, c := range f.Conds {
 		if c.Field == "" {
 			continue
 		}
-		field := helpdesk.CondField(c.Field)
-		v := c.Text
-		if prefix, ok := condChoice[field]; ok {
-			v = pick(c.Choice, prefix)
+		g, err := strconv.Atoi(c.Group)
+		if c.Group == "" {
+			g, err = 0, nil
 		}
-		r.Conditions = append(r.Conditions, helpdesk.Condition{Field: field, Op: helpdesk.Operator(c.Op), Value: v})
+		if err != nil || g < 0 || g > helpdesk.MaxConditionGroups {
+			g = -1 // the domain refuses it on its row
+		}
+		used = max(used, g)
+		field := helpdesk.CondField(c.Field)
+		cond := helpdesk.Condition{Field: field, Op: helpdesk.Operator(c.Op), Value: c.Text, Group: g}
+		if prefix, ok := condChoice[field]; ok {
+			cond.Value = pick(c.Choice, prefix)
+		}
+		if field == helpdesk.CondCustomField {
+			cond.Key = pick(c.Choice, fieldChoice)
+		}
+		r.Conditions = append(r.Conditions, cond)
 		m.conds = append(m.conds, i)
+	}
+	// Only the groups some condition uses are kept.
+	for i := range used {
+		r.Groups = append(r.Groups, helpdesk.ConditionGroup{MatchAny: f.GroupMatch[i] == "any"})
 	}
 	for i, a := range f.Acts {
 		if a.Type == "" {
@@ -173,6 +204,12 @@ func formOf(r helpdesk.Rule) ruleForm {
 	if r.MatchAny {
 		f.Match = "any"
 	}
+	for i := range f.GroupMatch {
+		f.GroupMatch[i] = "all"
+		if i < len(r.Groups) && r.Groups[i].MatchAny {
+			f.GroupMatch[i] = "any"
+		}
+	}
 	if r.Kind == helpdesk.RuleTimed {
 		f.Unit = "minutes"
 		for _, u := range []string{"days", "hours"} {
@@ -185,9 +222,12 @@ func formOf(r helpdesk.Rule) ruleForm {
 		f.Calendar = strconv.FormatInt(int64(r.Calendar), 10)
 	}
 	for _, c := range r.Conditions {
-		ci := condInput{Field: string(c.Field), Op: string(c.Op), Text: c.Value}
+		ci := condInput{Field: string(c.Field), Op: string(c.Op), Text: c.Value, Group: strconv.Itoa(c.Group)}
 		if prefix, ok := condChoice[c.Field]; ok {
 			ci.Choice, ci.Text = prefix+":"+c.Value, ""
+		}
+		if c.Field == helpdesk.CondCustomField {
+			ci.Choice = fieldChoice + ":" + c.Key
 		}
 		f.Conds = append(f.Conds, ci)
 	}
@@ -221,6 +261,13 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 	for _, m := range []string{"all", "any"} {
 		vm.Match = append(vm.Match, option(m, l.T(msgKey("automation.match.", m)), f.Match))
 	}
+	for i, gm := range f.GroupMatch {
+		gf := automation.GroupMatch{Name: "group_match_" + strconv.Itoa(i+1), Label: l.T("automation.group_match", groupLetter(i+1))}
+		for _, m := range []string{"all", "any"} {
+			gf.Options = append(gf.Options, option(m, l.T(msgKey("automation.match.", m)), gm))
+		}
+		vm.GroupMatch = append(vm.GroupMatch, gf)
+	}
 	for _, u := range []string{"minutes", "hours", "days"} {
 		vm.Units = append(vm.Units, option(u, l.T(msgKey("automation.unit.", u)), f.Unit))
 	}
@@ -243,6 +290,14 @@ func fillRuleChoices(l i18n.Lang, refs helpdesk.RuleRefs, f ruleForm, vm *automa
 			row.Ops = append(row.Ops, option(string(op), l.T(msgKey("routing.op.", string(op))), c.Op))
 		}
 		row.Choice = condChoices(l, refs, c.Choice)
+		group := c.Group
+		if group == "" {
+			group = "0"
+		}
+		row.Groups = []admin.Option{option("0", l.T("automation.group.none"), group)}
+		for g := 1; g <= helpdesk.MaxConditionGroups; g++ {
+			row.Groups = append(row.Groups, option(strconv.Itoa(g), l.T("automation.group", groupLetter(g)), group))
+		}
 		vm.Conds = append(vm.Conds, row)
 	}
 	acts := f.Acts
@@ -275,7 +330,21 @@ func condChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.O
 	grp.Options = append([]admin.Option{option("group:0", l.T("routing.no_group"), sel)}, grp.Options...)
 	asg := agentGroup(l, refs, "assignee", l.T("routing.cond.assignee"), sel)
 	asg.Options = append([]admin.Option{option("assignee:0", l.T("routing.unassigned"), sel)}, asg.Options...)
-	return append(out, ch, cat, grp, asg)
+	rep := automation.OptGroup{Label: l.T("routing.cond.replied"), Options: []admin.Option{
+		option("replied:no", l.T("automation.replied.no"), sel), option("replied:yes", l.T("automation.replied.yes"), sel)}}
+	return append(out, ch, cat, grp, asg, rep, fieldGroup(l, refs, sel))
+}
+
+// fieldGroup lists the active custom fields, for a condition or an
+// action on one of them.
+func fieldGroup(l i18n.Lang, refs helpdesk.RuleRefs, sel string) automation.OptGroup {
+	g := automation.OptGroup{Label: l.T("routing.cond.custom_field")}
+	for _, f := range refs.Fields {
+		if f.Active {
+			g.Options = append(g.Options, option(fieldChoice+":"+strconv.FormatInt(int64(f.ID), 10), f.Label, sel))
+		}
+	}
+	return g
 }
 
 func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.OptGroup {
@@ -287,7 +356,16 @@ func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.Op
 		rc.Options = append(rc.Options, option("recipient:"+string(r), l.T(msgKey("routing.recipient.", string(r))), sel))
 	}
 	return []automation.OptGroup{none, statusGroup(l, helpdesk.MacroStatuses(), sel), priorityGroup(l, sel),
-		groupGroup(l, refs, "group", sel), agents, rc}
+		groupGroup(l, refs, "group", sel), agents, rc, fieldGroup(l, refs, sel), webhookGroup(l, refs, sel)}
+}
+
+// webhookGroup lists the desk's webhook subscriptions by their address.
+func webhookGroup(l i18n.Lang, refs helpdesk.RuleRefs, sel string) automation.OptGroup {
+	g := automation.OptGroup{Label: l.T("routing.webhook")}
+	for _, w := range refs.Webhooks {
+		g.Options = append(g.Options, option("webhook:"+strconv.FormatInt(int64(w.ID), 10), w.URL, sel))
+	}
+	return g
 }
 
 func statusGroup(l i18n.Lang, sts []helpdesk.Status, sel string) automation.OptGroup {
@@ -321,3 +399,6 @@ func agentGroup(l i18n.Lang, refs helpdesk.RuleRefs, prefix, label, sel string) 
 	}
 	return g
 }
+
+// groupLetter names nested group n (1-based) as the form does: A, B.
+func groupLetter(n int) string { return string(rune('A' + n - 1)) }

@@ -29,52 +29,6 @@ func (s *Server) adminEmailRoutes(r chi.Router) {
 
 func emailPath(t helpdesk.Tenant) string { return tenantPath(t, "/admin/email") }
 
-func (s *Server) adminEmail(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	t, l := tenantFrom(r), s.lang(r)
-	log, err := s.svc.MailLog(ctx, adminActor(r))
-	if err != nil {
-		return err
-	}
-	frame := s.adminFrame(r, l.T("admin.email.title"), "email")
-	loc := deskLocation(t)
-	vm := admin.MailLog{Frame: frame, Title: l.T("admin.email.title"),
-		Intro: l.T("admin.email.intro", t.Slug+"@"+s.cfg.InboundDomain), LocalNote: s.cfg.SMTPHost == "", TemplatesURL: templatesPath(t), IMAPURL: imapPath(t)}
-	for _, m := range log.Inbound {
-		id := strconv.FormatInt(int64(m.ID), 10)
-		row := admin.MailInRow{ID: id, When: formatTime(l, loc, m.ReceivedAt), WhenISO: isoTime(m.ReceivedAt),
-			From: m.From, Subject: m.Subject, Outcome: inboundOutcome(l, m), Detail: inboundDetail(l, m.Detail)}
-		if m.Ticket != 0 {
-			row.TicketURL = tenantPath(t, "/agent/tickets/"+strconv.FormatInt(int64(m.Ticket), 10))
-		}
-		if m.State == helpdesk.InboundFailed {
-			row.Failed, row.Error = true, m.LastError
-			row.RetryURL = emailPath(t) + "/in/" + id + "/retry"
-		}
-		vm.Inbound = append(vm.Inbound, row)
-	}
-	for _, m := range log.Outbound {
-		id := strconv.FormatInt(int64(m.ID), 10)
-		row := admin.MailOutRow{ID: id, When: formatTime(l, loc, m.CreatedAt), WhenISO: isoTime(m.CreatedAt),
-			To: m.To, Kind: mailKindLabel(l, m.Kind), Subject: m.Subject,
-			State: mailStateLabel(l, m.State), StateKey: string(m.State), Error: m.LastError}
-		if row.Subject == "" {
-			row.Subject = "[" + m.Number.String() + "]"
-		}
-		if m.MessageID != "" {
-			row.ViewURL = emailPath(t) + "/out/" + id
-		}
-		if m.Attempts > 1 || m.State == helpdesk.OutboundFailed || (m.State == helpdesk.OutboundQueued && m.Attempts > 0) {
-			row.Attempts = l.N("admin.email.attempts", m.Attempts)
-		}
-		if m.State == helpdesk.OutboundFailed {
-			row.Failed, row.RetryURL = true, emailPath(t)+"/out/"+id+"/retry"
-		}
-		vm.Outbound = append(vm.Outbound, row)
-	}
-	return s.render(w, r, http.StatusOK, admin.MailLogPage(vm))
-}
-
 // inboundOutcome says what a received message did, in the reader's
 // language.
 func inboundOutcome(l i18n.Lang, m helpdesk.InboundMail) string {

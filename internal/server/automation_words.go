@@ -47,14 +47,37 @@ func (w ruleWords) when(r helpdesk.Rule) string {
 // conditionsOf joins a rule's conditions as it combines them: "a, b y c"
 // when all must hold, "a, b o c" when any may.
 func (w ruleWords) conditionsOf(r helpdesk.Rule) string {
-	if !r.MatchAny {
-		return w.conditions(r.Conditions)
+	conj := "i18n.list_and"
+	if r.MatchAny {
+		conj = "i18n.list_or"
 	}
-	parts := make([]string, 0, len(r.Conditions))
+	var parts []string
 	for _, c := range r.Conditions {
-		parts = append(parts, w.condition(c))
+		if c.Group == 0 {
+			parts = append(parts, w.condition(c))
+		}
 	}
-	return joinWords(w.l, parts, "i18n.list_or")
+	for i, g := range r.Groups {
+		var in []string
+		for _, c := range r.Conditions {
+			if c.Group == i+1 {
+				in = append(in, w.condition(c))
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		inner := "i18n.list_and"
+		if g.MatchAny {
+			inner = "i18n.list_or"
+		}
+		if len(in) == 1 {
+			parts = append(parts, in[0])
+		} else {
+			parts = append(parts, w.l.T("automation.group.words", joinWords(w.l, in, inner)))
+		}
+	}
+	return joinWords(w.l, parts, conj)
 }
 
 // conditions joins conditions that must all hold: "a, b y c".
@@ -74,6 +97,16 @@ func (w ruleWords) condition(c helpdesk.Condition) string {
 			return w.l.T("automation.cond.tag.has", c.Value)
 		}
 		return w.l.T("automation.cond.tag.lacks", c.Value)
+	}
+	if c.Field == helpdesk.CondReplied {
+		if (c.Value == "yes") == (c.Op == helpdesk.OpIs) {
+			return w.l.T("automation.cond.replied.yes")
+		}
+		return w.l.T("automation.cond.replied.no")
+	}
+	if c.Field == helpdesk.CondCustomField {
+		return w.l.T("automation.cond", w.l.T("automation.field.custom_field", w.field(c.Key)),
+			w.l.T(msgKey("automation.op.", string(c.Op))), w.l.T("automation.quoted", c.Value))
 	}
 	return w.l.T("automation.cond", w.l.T(msgKey("automation.field.", string(c.Field))),
 		w.l.T(msgKey("automation.op.", string(c.Op))), w.condValue(c))
@@ -130,6 +163,14 @@ func (w ruleWords) action(a helpdesk.Action) string {
 		return w.l.T(msgKey("automation.act.", string(a.Type)), a.Value)
 	case helpdesk.ActAddNote:
 		return w.l.T("automation.act.add_note")
+	case helpdesk.ActEscalate:
+		return w.l.T("automation.act.escalate", w.group(a.Value, "routing.no_group"))
+	case helpdesk.ActAddFollower:
+		return w.l.T("automation.act.add_follower", w.agent(a.Value, "automation.removed"))
+	case helpdesk.ActSetField:
+		return w.l.T("automation.act.set_field", w.field(a.Value), a.Text)
+	case helpdesk.ActSendWebhook:
+		return w.l.T("automation.act.send_webhook", w.webhook(a.Value))
 	case helpdesk.ActNotify:
 		if key := msgKey("automation.act.notify.", a.Value); w.l.Has(key) {
 			return w.l.T(key)
@@ -172,6 +213,24 @@ func (w ruleWords) category(v string) string {
 	for _, c := range w.refs.Categories {
 		if int64(c.ID) == id {
 			return c.Name
+		}
+	}
+	return w.l.T("automation.removed")
+}
+
+func (w ruleWords) field(v string) string {
+	for _, f := range w.refs.Fields {
+		if strconv.FormatInt(int64(f.ID), 10) == v {
+			return f.Label
+		}
+	}
+	return w.l.T("automation.removed")
+}
+
+func (w ruleWords) webhook(v string) string {
+	for _, h := range w.refs.Webhooks {
+		if strconv.FormatInt(int64(h.ID), 10) == v {
+			return h.URL
 		}
 	}
 	return w.l.T("automation.removed")

@@ -83,9 +83,9 @@ func TestBrowserMailLog(t *testing.T) {
 		b.signIn(base, d.admin.Email)
 		res := b.navigate(chromedp.Navigate(base + "/admin/email"))
 		require.Equal(t, http.StatusOK, int(res.Status))
-		assert.Contains(t, b.text(testID("mail-in")), "Respuesta en #1")
-		assert.Contains(t, b.text(testID("mail-in")), "Duplicado")
-		assert.Contains(t, b.text(testID("mail-out")), "Fallido")
+		assert.Contains(t, b.text(testID("mail-entries")), "Respuesta en #1")
+		assert.Contains(t, b.text(testID("mail-entries")), "Duplicado")
+		assert.Contains(t, b.text(testID("mail-entries")), "Fallido")
 		if scheme == "light" {
 			b.checkA11y("mail log, desktop", axeSource)
 			b.screenshot(dir, "email-log-desktop.png")

@@ -16,7 +16,8 @@ import (
 // list, a new trigger refused with row errors, its preview, the saved rule
 // and a time-based rule; each page is screenshotted at desktop and phone
 // width and checked with axe (serious and critical violations fail), in
-// the light and the dark scheme. The saved trigger then runs on a new
+// the light and the dark scheme. The trigger combines a condition with a
+// nested group (any of two channels). The saved trigger then runs on a new
 // ticket and its run log is checked the same way.
 func TestBrowserAutomationPages(t *testing.T) {
 	if testing.Short() {
@@ -81,6 +82,26 @@ func TestBrowserAutomationPages(t *testing.T) {
 		)
 		check("trigger-preview", http.StatusOK, chromedp.Click(testID("rule-preview")))
 		check("saved", http.StatusOK, chromedp.Click(testID("rule-save")))
+		// A rule with a nested group: the subject says "tóner" and (the
+		// channel is the portal or email).
+		b.navigate(chromedp.Click(testID("new-trigger")))
+		b.do(
+			chromedp.SendKeys(chromedp.CSS(`#rule-name`), "Tóner "+scheme),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_0"]`), "subject"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_op_0"]`), "contains"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="cond_text_0"]`), "tóner"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_group_2"]`), "1"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_2"]`), "channel"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_choice_2"]`), "channel:web"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_group_3"]`), "1"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_3"]`), "channel"),
+			chromedp.SetValue(chromedp.CSS(`select[name="cond_choice_3"]`), "channel:email"),
+			chromedp.SetValue(chromedp.CSS(`#rule-group_match_1`), "any"),
+			chromedp.SetValue(chromedp.CSS(`select[name="act_type_0"]`), "add_tag"),
+			chromedp.SendKeys(chromedp.CSS(`textarea[name="act_text_0"]`), "consumibles"),
+		)
+		check("grouped", http.StatusOK, chromedp.Click(testID("rule-save")))
+		require.Contains(t, b.text(testID("triggers")), "el asunto contiene «tóner» y (el canal es Portal o el canal es Correo)")
 		check("timed", http.StatusOK, chromedp.Click(chromedp.CSS(`[data-testid="timed"] a`)))
 		// The rule runs on a new ticket; its log says what it did.
 		e.openTicket(d.customer, "Impresora sin tóner "+scheme)
