@@ -63,7 +63,10 @@ type KBListQuery struct {
 	Popular bool // most viewed first, else by section position
 	Exclude KBArticleID
 	Tags    []string // any of them
-	Limit   int
+	// Slug selects the articles of that slug (a translation may share
+	// its original's); empty: any.
+	Slug  string
+	Limit int
 }
 
 // KBSearchQuery is a ranked search of published articles.

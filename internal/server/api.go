@@ -56,6 +56,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 		r.Use(s.apiAuth)
 		s.apiTicketRoutes(r)
 		s.apiDirectoryRoutes(r)
+		s.apiKBRoutes(r)
+		s.apiReportRoutes(r)
 		s.apiWebhookRoutes(r)
 	})
 }
