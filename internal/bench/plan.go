@@ -28,7 +28,8 @@ const (
 
 // Alone are the scenarios measured on their own at every concurrency, in
 // order; the ceiling comes first, measured by the same driver.
-var Alone = []string{"ceiling", "queue", "ticket", "ticket50", "reply", "create", "mytickets", "search_console", "search_portal"}
+var Alone = []string{"ceiling", "queue", "ticket", "ticket50", "reply", "create", "mytickets", "search_console", "search_portal",
+	"api_create", "api_list"}
 
 // RateScenarios are measured at TargetRate, for the latency targets.
 var RateScenarios = []string{"queue", "ticket50", "create", "mixed"}

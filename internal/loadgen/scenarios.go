@@ -38,6 +38,8 @@ var scenarios = map[string]op{
 	"search_portal":  (*driver).searchPortal,
 	"ceiling":        (*driver).ceiling,
 	"login":          (*driver).login,
+	"api_create":     (*driver).apiCreate,
+	"api_list":       (*driver).apiList,
 }
 
 // mix is the mixed workload: mostly agents reading queues and tickets, as
