@@ -58,6 +58,29 @@ func apiNumber(r *http.Request) (helpdesk.TicketNumber, error) {
 	return n, nil
 }
 
+// apiTicketJSON reads the ticket number of the path and the JSON body
+// into v.
+func apiTicketJSON(r *http.Request, v any) (helpdesk.TicketNumber, error) {
+	n, err := apiNumber(r)
+	if err != nil {
+		return 0, err
+	}
+	return n, decodeJSON(r, v)
+}
+
+// basedOn is the version of ticket n an additive change (a comment, a
+// merge, a link) is based on: If-Match's when sent, so a stale one is
+// refused; without it the change lands on the current version.
+func basedOn(r *http.Request, n helpdesk.TicketNumber) (helpdesk.TicketVersion, error) {
+	at := helpdesk.TicketVersion{Number: n}
+	if r.Header.Get("If-Match") == "" {
+		return at, nil
+	}
+	v, err := ifMatch(r)
+	at.Version = v
+	return at, err
+}
+
 // customFields turns {"key": value} into values by field id. Values may be
 // JSON strings, numbers or booleans; the domain parses them as the forms'
 // text. An unknown key is a field error.
@@ -290,12 +313,10 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, c *apiCal
 		return err
 	}
 	// A comment is additive: without If-Match it lands on the current
-	// version, as an email reply does; with it, a stale one is refused.
-	at := helpdesk.TicketVersion{Number: n}
-	if r.Header.Get("If-Match") != "" {
-		if at.Version, err = ifMatch(r); err != nil {
-			return err
-		}
+	// version, as an email reply does.
+	at, err := basedOn(r, n)
+	if err != nil {
+		return err
 	}
 	by := c.by
 	if in.AsRequester {

@@ -1,14 +1,12 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"strings"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -105,21 +103,10 @@ func decodeAPIBody(r *http.Request, v any) ([]helpdesk.NewAttachment, error) {
 // decodePayload reads the payload part, which must be JSON (a part
 // without a Content-Type is taken as JSON).
 func decodePayload(p *multipart.Part, v any) error {
-	if ct := p.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return errMediaType
-		}
+	if err := jsonType(p.Header.Get("Content-Type")); err != nil {
+		return err
 	}
-	dec := json.NewDecoder(io.LimitReader(p, maxTextPart))
-	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errBadJSON, err)
-	}
-	return nil
+	return decodeJSONFrom(io.LimitReader(p, maxTextPart), v)
 }
 
 // multipartError keeps a body over its cap as such (413); anything else
