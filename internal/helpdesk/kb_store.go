@@ -65,11 +65,15 @@ type KBListQuery struct {
 	Tags    []string // any of them
 	// Slug selects the articles of that slug (a translation may share
 	// its original's); empty: any.
-	Slug  string
+	Slug string
+	// Live leaves out the articles of archived categories (what readers
+	// of the help centre may reach).
+	Live  bool
 	Limit int
 }
 
-// KBSearchQuery is a ranked search of published articles.
+// KBSearchQuery is a ranked search of published articles; those of
+// archived categories are never found.
 type KBSearchQuery struct {
 	Text      string
 	Audiences []KBAudience

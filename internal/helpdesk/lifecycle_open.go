@@ -24,6 +24,9 @@ type NewTicket struct {
 	Tags        []string                 // staff and system only
 	Fields      map[CustomFieldID]string // customers: customer-visible fields only
 	Attachments []NewAttachment
+	// quiet: no acknowledgement and no rule notice to the requester (see
+	// Ticket.quiet); set by the channels of this package only.
+	quiet bool
 }
 
 // OpenContext is what the Service looked up before a ticket is opened.
@@ -70,6 +73,7 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	if err != nil {
 		return fail(err)
 	}
+	t.quiet = in.quiet
 	return t, first, evs, nil
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ func (s *Server) apiKBArticles(w http.ResponseWriter, r *http.Request, c *apiCal
 		return apiJSON(w, http.StatusOK, out)
 	}
 	arts, err := s.svc.KBAdminArticles(r.Context(), c.by, helpdesk.KBListQuery{
-		States: []helpdesk.KBState{helpdesk.KBPublished}, Lang: lang, Limit: limit})
+		States: []helpdesk.KBState{helpdesk.KBPublished}, Lang: lang, Live: true, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -112,29 +113,37 @@ func (s *Server) apiKBArticles(w http.ResponseWriter, r *http.Request, c *apiCal
 // A draft, an archived article or another desk's is not found.
 func (s *Server) apiKBArticle(w http.ResponseWriter, r *http.Request, c *apiCall) error {
 	ref := chi.URLParam(r, "ref")
-	idText, _, _ := strings.Cut(ref, "-")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil || id <= 0 {
-		lang, err := kbLanguage(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		found, err := s.svc.KBAdminArticles(r.Context(), c.by, helpdesk.KBListQuery{
-			States: []helpdesk.KBState{helpdesk.KBPublished}, Slug: ref, Lang: lang, Limit: 1})
-		if err != nil {
-			return err
-		}
-		if len(found) == 0 {
-			return helpdesk.ErrNotFound
-		}
-		id = int64(found[0].ID)
-	}
-	a, _, err := s.svc.KBEditArticle(r.Context(), c.by, helpdesk.KBArticleID(id))
+	lang, err := kbLanguage(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	if a.State != helpdesk.KBPublished {
+	idText, _, _ := strings.Cut(ref, "-")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		id = 0 // a slug: language= picks among its translations
+	} else {
+		// By id: the article's slug finds it among the readable ones,
+		// every translation listed.
+		a, _, err := s.svc.KBEditArticle(r.Context(), c.by, helpdesk.KBArticleID(id))
+		if err != nil {
+			return err
+		}
+		ref, lang = a.Slug, ""
+	}
+	// Only a published article of a live (not archived) category is
+	// readable: the list's own query decides.
+	found, err := s.svc.KBAdminArticles(r.Context(), c.by, helpdesk.KBListQuery{
+		States: []helpdesk.KBState{helpdesk.KBPublished}, Slug: ref, Lang: lang, Live: true})
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(found, func(a helpdesk.KBArticle) bool { return id == 0 || int64(a.ID) == id })
+	if i < 0 {
 		return helpdesk.ErrNotFound
+	}
+	a, _, err := s.svc.KBEditArticle(r.Context(), c.by, found[i].ID)
+	if err != nil {
+		return err
 	}
 	out := toAPIKBArticle(c.tenant, a)
 	out.Body, out.HTML, out.Text = &a.Body, &a.HTML, &a.Text

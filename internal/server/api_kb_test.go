@@ -57,6 +57,14 @@ func TestAPIReadsTheKnowledgeBase(t *testing.T) {
 	}
 	bad := c.call(http.MethodGet, apiBase(d)+"/kb/articles?language=fr", nil)
 	assert.Equal(t, http.StatusUnprocessableEntity, bad.status)
+
+	// An archived category takes its articles out of the API too.
+	_, err := e.svc.SaveKBCategory(context.Background(), d.admin.Actor(), kb.public.Category,
+		helpdesk.KBCategoryInput{Name: "Facturación demo", Archived: true})
+	require.NoError(t, err)
+	assert.Empty(t, c.call(http.MethodGet, apiBase(d)+"/kb/articles", nil).json(t)["data"])
+	assert.Empty(t, c.call(http.MethodGet, apiBase(d)+"/kb/articles?q=factura", nil).json(t)["data"])
+	assert.Equal(t, http.StatusNotFound, c.call(http.MethodGet, apiBase(d)+"/kb/articles/"+id, nil).status)
 }
 
 // A BI tool reads the overview: the same figures as the reports page.
