@@ -41,4 +41,5 @@ type Store interface {
 	AccountMailStore
 	SessionStore
 	FactorStore
+	SSOStore
 }
