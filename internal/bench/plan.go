@@ -30,7 +30,7 @@ const (
 // order; the ceiling and the bare page floor come first, measured by the
 // same driver.
 var Alone = []string{"ceiling", "floor", "queue", "ticket", "ticket50", "reply", "create", "mytickets", "search_console", "search_portal",
-	"reports", "reports_year"}
+	"reports", "reports_year", "api_create", "api_list"}
 
 // RateScenarios are measured at TargetRate, for the latency targets.
 var RateScenarios = []string{"queue", "ticket50", "create", "mixed"}

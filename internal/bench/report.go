@@ -140,7 +140,11 @@ func scaleSection(b *strings.Builder, r Results) {
 	fmt.Fprintf(b, "| measured tenant | `%s`, %d tickets (the largest); median tenant `%s`, %d tickets |\n", r.Tenant, r.TenantSize, r.Median, r.MedianSize)
 	fmt.Fprintf(b, "| generation time | %s |\n", gen)
 	fmt.Fprintf(b, "| whole run | %s |\n", r.Elapsed.Round(1e9))
-	fmt.Fprintf(b, "| load average (1, 5, 15 min) | %s before, %s after: the machine is shared, see below |\n\n", r.LoadBefore, r.LoadAfter)
+	fmt.Fprintf(b, "| load average (1, 5, 15 min) | %s before, %s after: the machine is shared, see below |\n", r.LoadBefore, r.LoadAfter)
+	for _, x := range r.Reruns {
+		fmt.Fprintf(b, "| re-measured | %s |\n", x)
+	}
+	b.WriteString("\n")
 
 	targets(b, r)
 

@@ -45,6 +45,9 @@ type Results struct {
 	Profiles   []string       `json:"profiles,omitempty"`
 	LoadBefore string         `json:"loadavg_before"`
 	LoadAfter  string         `json:"loadavg_after"`
+	// Reruns list the partial runs (BENCH_ONLY) whose phases replaced
+	// this run's.
+	Reruns []string `json:"reruns,omitempty"`
 }
 
 // Run is the whole harness: data, server, driver, reference points,
@@ -148,9 +151,13 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 	if med, err := dir.store.UserByEmail(ctx, helpdesk.TenantID(w.medianID), AgentEmail(w.median, 0)); err == nil {
 		res.Search = append(res.Search, closedLoop(ctx, "full-text search, median tenant", 1, opt.Step, dir.search(med.Actor())))
 	}
-	plan := w.plan(opt.Step, os.Getenv("BENCH_ONLY"))
+	only := os.Getenv("BENCH_ONLY")
+	plan := w.plan(opt.Step, only)
 	plan.BaseURL, plan.CeilingURL, plan.ServerPID, plan.PostmasterPID = srv.url, ceilURL, srv.pid(), db.PostmasterPID()
 	plan.FloorURL, plan.FloorPID = floorURL, os.Getpid()
+	if plan.APIToken, err = dir.apiToken(ctx, w); err != nil {
+		return err
+	}
 	profDir := filepath.Join(root, "docs", "bench")
 	if res.Load, res.Profiles, err = drive(ctx, opt, plan, pprofAddr, profDir, sc.Name, log); err != nil {
 		return err
@@ -164,6 +171,11 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 		return err
 	}
 	res.Elapsed, res.LoadAfter = time.Since(begin), loadAvg()
+	if only != "" {
+		if res, err = mergePartial(root, res, only); err != nil {
+			return err
+		}
+	}
 	return writeResults(root, opt.Out, res)
 }
 

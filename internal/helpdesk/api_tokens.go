@@ -73,11 +73,12 @@ type APIToken struct {
 func (t APIToken) Has(s APIScope) bool { return slices.Contains(t.Scopes, s) }
 
 // NeedsAdmin reports whether t's scopes reach what only admins may do in
-// the domain (customers, organisations, webhooks). A token acting as a
-// named agent must then act as an admin; an integration identity is made
-// an admin only then, and an agent otherwise.
+// the domain (customers, organisations, webhooks) or see (the whole
+// desk's reports: an agent's are only their own tickets'). A token acting
+// as a named agent must then act as an admin; an integration identity is
+// made an admin only then, and an agent otherwise.
 func (t APIToken) NeedsAdmin() bool {
-	return t.Has(ScopeUsersRead) || t.Has(ScopeUsersWrite) || t.Has(ScopeWebhooksAdmin)
+	return t.Has(ScopeUsersRead) || t.Has(ScopeUsersWrite) || t.Has(ScopeWebhooksAdmin) || t.Has(ScopeReportsRead)
 }
 
 // Usable reports whether t may authenticate at now.

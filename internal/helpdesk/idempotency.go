@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // IdempotencyKey names one submission of a creating form (or one API
@@ -18,6 +19,11 @@ type IdempotencyKey struct {
 
 // MaxIdempotencyKeyLen bounds a client's key.
 const MaxIdempotencyKeyLen = 200
+
+// FormKeyTTL is how long a form's claimed key is kept: far past any
+// retry of a double click or a crash, after which the housekeeping job
+// deletes it (the API's records last IdempotencyTTL).
+const FormKeyTTL = 7 * 24 * time.Hour
 
 // PortalKey is the scope of the signed-in portal form of user u.
 func PortalKey(u UserID, key string) IdempotencyKey {

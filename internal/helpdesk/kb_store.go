@@ -63,6 +63,9 @@ type KBListQuery struct {
 	Popular bool // most viewed first, else by section position
 	Exclude KBArticleID
 	Tags    []string // any of them
+	// Slug selects the articles of that slug (a translation may share
+	// its original's); empty: any.
+	Slug string
 	// Live leaves out the articles of archived categories (what readers
 	// of the help centre may reach).
 	Live  bool

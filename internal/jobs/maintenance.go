@@ -6,16 +6,22 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/atiende/atiende/internal/helpdesk"
 )
 
 // Housekeeper is the store work of the maintenance job.
 type Housekeeper interface {
 	DeleteExpiredSessions(ctx context.Context) error
 	PruneRateLimits(ctx context.Context, olderThan time.Duration) error
+	// PruneIdempotency deletes the API's idempotency records older than
+	// apiAge and the forms' keys older than formAge.
+	PruneIdempotency(ctx context.Context, apiAge, formAge time.Duration) (int64, error)
 }
 
-// MaintenanceArgs is the periodic housekeeping job: expired sessions and
-// stale rate-limit counters. It touches no tenant data.
+// MaintenanceArgs is the periodic housekeeping job: expired sessions,
+// stale rate-limit counters and expired idempotency keys (visited desk by
+// desk, the only tenant data it touches).
 type MaintenanceArgs struct{}
 
 // Kind names the job in the queue.
@@ -33,6 +39,9 @@ func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[MaintenanceAr
 	// The longest rate-limit window is an hour; a day's margin is plenty.
 	if err := w.store.PruneRateLimits(ctx, 24*time.Hour); err != nil {
 		return fmt.Errorf("maintenance: rate limits: %w", err)
+	}
+	if _, err := w.store.PruneIdempotency(ctx, helpdesk.IdempotencyTTL, helpdesk.FormKeyTTL); err != nil {
+		return fmt.Errorf("maintenance: idempotency keys: %w", err)
 	}
 	return nil
 }

@@ -39,8 +39,10 @@ type Plan struct {
 	SearchWords []string `json:"search_words"`
 	// MaxCreatesPerCustomer stays under the portal's per-user limit on
 	// opening tickets, so creation never meets it.
-	MaxCreatesPerCustomer int     `json:"max_creates_per_customer"`
-	Phases                []Phase `json:"phases"`
+	MaxCreatesPerCustomer int `json:"max_creates_per_customer"`
+	// APIToken is a bearer token of the tenant for the API scenarios.
+	APIToken string  `json:"api_token"`
+	Phases   []Phase `json:"phases"`
 }
 
 // Phase is one measurement: a scenario at a concurrency (closed loop) or

@@ -41,6 +41,8 @@ var scenarios = map[string]op{
 	"ceiling":        (*driver).ceiling,
 	"floor":          (*driver).floor,
 	"login":          (*driver).login,
+	"api_create":     (*driver).apiCreate,
+	"api_list":       (*driver).apiList,
 }
 
 // mix is the mixed workload: mostly agents reading queues and tickets, as

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,4 +47,32 @@ func (s *Store) SetIdempotencyResult(ctx context.Context, tenant helpdesk.Tenant
 		return err
 	})
 	return mapErr(err, "record idempotency result")
+}
+
+// PruneIdempotency deletes, desk by desk (the tables are isolated by
+// tenant), the API's idempotency records older than apiAge and the forms'
+// keys older than formAge, and returns how many rows went. A record past
+// its age answers no retry any more: the API's claim takes an expired
+// one over, and a form resubmitted that late is a new submission.
+func (s *Store) PruneIdempotency(ctx context.Context, apiAge, formAge time.Duration) (int64, error) {
+	tenants, err := s.TenantIDs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, t := range tenants {
+		err := s.inTenant(ctx, t, func(tx pgx.Tx) error {
+			api, err := tx.Exec(ctx, `DELETE FROM api_idempotency WHERE tenant_id = $1 AND created_at < now() - $2::interval`, int64(t), apiAge)
+			if err != nil {
+				return err
+			}
+			form, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE tenant_id = $1 AND created_at < now() - $2::interval`, int64(t), formAge)
+			n += api.RowsAffected() + form.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return n, mapErr(err, "prune idempotency of tenant %d", t)
+		}
+	}
+	return n, nil
 }

@@ -110,6 +110,10 @@ func (s *Store) KBArticles(ctx context.Context, tenant helpdesk.TenantID, q help
 		where = append(where, "a.id <> @exclude AND coalesce(a.translation_of, a.id) <> (SELECT coalesce(x.translation_of, x.id) FROM kb_articles x WHERE x.tenant_id = @tenant AND x.id = @exclude)")
 		args["exclude"] = int64(q.Exclude)
 	}
+	if q.Slug != "" {
+		where = append(where, "a.slug = @slug")
+		args["slug"] = q.Slug
+	}
 	order := "c.position, c.id, s.position, s.id, a.position, a.title, a.id"
 	if q.Popular {
 		order = "a.view_count DESC, a.id"

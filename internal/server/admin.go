@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -105,6 +106,25 @@ func adminActor(r *http.Request) helpdesk.Actor {
 
 // adminPath is the path p under the tenant's admin pages.
 func adminPath(t helpdesk.Tenant, p string) string { return tenantPath(t, "/admin"+p) }
+
+// adminRevoke revokes the path's id through revoke, which returns the name
+// of what it revoked, then goes back to the admin page at page with the
+// flash message key (which takes that name). An invitation and an API
+// token are revoked this way.
+func (s *Server) adminRevoke(w http.ResponseWriter, r *http.Request, page, key string,
+	revoke func(ctx context.Context, by helpdesk.Actor, id int64) (string, error)) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	name, err := revoke(r.Context(), adminActor(r), id)
+	if err != nil {
+		return err
+	}
+	s.flash(r.Context(), "success", s.lang(r).T(key, name))
+	http.Redirect(w, r, adminPath(tenantFrom(r), page), http.StatusSeeOther)
+	return nil
+}
 
 // deskLocation is the desk's time zone, for showing and reading times;
 // UTC when the stored name is unknown to this system.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -117,18 +118,10 @@ func (s *Server) adminInvite(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminRevokeInvitation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	t, l := tenantFrom(r), s.lang(r)
-	inv, err := s.svc.RevokeInvitation(r.Context(), adminActor(r), helpdesk.InvitationID(id))
-	if err != nil {
-		return err
-	}
-	s.flash(r.Context(), "success", l.T("admin.people.revoked", inv.Email))
-	http.Redirect(w, r, adminPath(t, "/people"), http.StatusSeeOther)
-	return nil
+	return s.adminRevoke(w, r, "/people", "admin.people.revoked", func(ctx context.Context, by helpdesk.Actor, id int64) (string, error) {
+		inv, err := s.svc.RevokeInvitation(ctx, by, helpdesk.InvitationID(id))
+		return inv.Email, err
+	})
 }
 
 func (s *Server) adminPerson(w http.ResponseWriter, r *http.Request) error {

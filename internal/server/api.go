@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -56,6 +57,8 @@ func (s *Server) apiRoutes(r chi.Router) {
 		r.Use(s.apiAuth)
 		s.apiTicketRoutes(r)
 		s.apiDirectoryRoutes(r)
+		s.apiKBRoutes(r)
+		s.apiReportRoutes(r)
 		s.apiWebhookRoutes(r)
 	})
 }
@@ -133,13 +136,28 @@ func (s *Server) api(scope helpdesk.APIScope, fn apiHandler) http.HandlerFunc {
 // decodeJSON reads a JSON body into v. Members v does not name are
 // ignored (never assigned), as extra form fields are.
 func decodeJSON(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return errMediaType
-		}
+	if err := jsonType(r.Header.Get("Content-Type")); err != nil {
+		return err
 	}
-	dec := json.NewDecoder(r.Body)
+	return decodeJSONFrom(r.Body, v)
+}
+
+// jsonType accepts a JSON media type, or none (taken as JSON).
+func jsonType(ct string) error {
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return errMediaType
+	}
+	return nil
+}
+
+// decodeJSONFrom reads one JSON value from rd into v; a body over its cap
+// stays a *http.MaxBytesError (413), anything else is malformed JSON.
+func decodeJSONFrom(rd io.Reader, v any) error {
+	dec := json.NewDecoder(rd)
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

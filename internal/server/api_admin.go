@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,18 +62,10 @@ func (s *Server) adminCreateAPIToken(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) adminRevokeAPIToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	t, l := tenantFrom(r), s.lang(r)
-	tok, err := s.svc.RevokeAPIToken(r.Context(), adminActor(r), helpdesk.APITokenID(id))
-	if err != nil {
-		return err
-	}
-	s.flash(r.Context(), "success", l.T("api.admin.revoked", tok.Name))
-	http.Redirect(w, r, adminPath(t, "/api"), http.StatusSeeOther)
-	return nil
+	return s.adminRevoke(w, r, "/api", "api.admin.revoked", func(ctx context.Context, by helpdesk.Actor, id int64) (string, error) {
+		tok, err := s.svc.RevokeAPIToken(ctx, by, helpdesk.APITokenID(id))
+		return tok.Name, err
+	})
 }
 
 func (s *Server) renderAPIPage(w http.ResponseWriter, r *http.Request, status int, form admin.APITokenForm, errs map[string]string, secret, secretFor string) error {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -125,4 +126,41 @@ func TestAPIAdminPageCreatesAndRevokesTokens(t *testing.T) {
 	agent := e.client()
 	agent.login(d, d.agent)
 	assert.Equal(t, http.StatusNotFound, agent.get("/demo/admin/api").status)
+}
+
+// A client that gives up waiting (its timeout) and retries with the same
+// key gets one ticket and, from then on, the same body: whether the first
+// request finished after the client left (its answer kept) or was cut
+// short (its key released for the retry to run).
+func TestAPIRetryAfterTimeoutReturnsTheSameBody(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("demo")
+	e.consoleOpen(d.customer, "El primero") // the desk's ticket counter row exists from here
+	c := e.apiClient(e.apiToken(d, "Chatbot", helpdesk.ScopeTicketsWrite))
+	body := `{"subject":"Chat: sin conexión","description":"Transcripción…","requester":{"email":"luis@example.com"}}`
+	e.asTenant(d, func(tx pgx.Tx) {
+		// Hold the counter: the first request waits on it past the
+		// client's patience.
+		_, err := tx.Exec(context.Background(), `SELECT last_number FROM ticket_counters WHERE tenant_id = $1 FOR UPDATE`, int64(d.tenant.ID))
+		require.NoError(t, err)
+		req, err := http.NewRequest(http.MethodPost, e.url+apiBase(d)+"/tickets", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "espera-1")
+		impatient := &http.Client{Timeout: 300 * time.Millisecond}
+		_, err = impatient.Do(req)
+		require.Error(t, err, "the client times out")
+	})
+	var first apiResponse
+	require.Eventually(t, func() bool {
+		first = c.call(http.MethodPost, apiBase(d)+"/tickets", body, "Idempotency-Key", "espera-1")
+		return first.status != http.StatusConflict // 409 while the first is still running
+	}, 20*time.Second, 50*time.Millisecond)
+	require.Equal(t, http.StatusCreated, first.status, string(first.body))
+	again := c.call(http.MethodPost, apiBase(d)+"/tickets", body, "Idempotency-Key", "espera-1")
+	assert.Equal(t, "true", again.header.Get("Idempotent-Replayed"))
+	assert.Equal(t, string(first.body), string(again.body), "byte for byte")
+	assert.Equal(t, 2, e.ticketCount(d), "the first ticket and one from the API")
 }

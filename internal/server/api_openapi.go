@@ -71,8 +71,11 @@ func apiDocOps() ([]admin.APIDocOp, error) {
 				d.Params = append(d.Params, p.Name+" ("+p.In+"): "+p.Description)
 			}
 			if op.RequestBody != nil {
-				for _, c := range op.RequestBody.Content {
-					d.Body = strings.TrimPrefix(c.Schema.Ref, "#/components/schemas/")
+				// The JSON body names the schema; a multipart form of
+				// the same operation carries it as its payload part.
+				d.Body = strings.TrimPrefix(op.RequestBody.Content["application/json"].Schema.Ref, "#/components/schemas/")
+				if _, ok := op.RequestBody.Content["multipart/form-data"]; ok {
+					d.Body += " (or multipart/form-data: payload + files)"
 				}
 			}
 			for code, res := range op.Responses {

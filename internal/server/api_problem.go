@@ -68,6 +68,13 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, c *apiCall, err
 		p.Errors = fieldProblems(lang, invalid)
 	case errors.Is(err, errBadJSON):
 		p.Status, p.Code, key = http.StatusBadRequest, "malformed_json", "api.error.json"
+	case errors.Is(err, errBadMultipart):
+		p.Status, p.Code, key = http.StatusBadRequest, "malformed_multipart", "api.error.multipart"
+	case errors.Is(err, errTooManyUploads):
+		p.Status, p.Code, key = http.StatusTooManyRequests, "too_many_uploads", "api.problem.uploads"
+		args = []any{maxUploadsPerClient}
+	case errors.Is(err, errUploadsBusy):
+		p.Status, p.Code, key = http.StatusServiceUnavailable, "uploads_busy", "error.uploads_busy.title"
 	case errors.Is(err, errMediaType):
 		p.Status, p.Code, key = http.StatusUnsupportedMediaType, "unsupported_media_type", "api.problem.media_type"
 	case errors.Is(err, errPrecondition):

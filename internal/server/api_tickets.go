@@ -16,14 +16,14 @@ import (
 
 func (s *Server) apiTicketRoutes(r chi.Router) {
 	r.Get("/tickets", s.api(helpdesk.ScopeTicketsRead, s.apiListTickets))
-	r.Post("/tickets", s.api(helpdesk.ScopeTicketsWrite, s.apiCreateTicket))
+	r.With(s.apiUploads).Post("/tickets", s.api(helpdesk.ScopeTicketsWrite, s.apiCreateTicket))
 	r.Get("/tickets/search", s.api(helpdesk.ScopeTicketsRead, s.apiSearchTickets))
 	r.Get("/tickets/{number}", s.api(helpdesk.ScopeTicketsRead, s.apiGetTicket))
 	r.Patch("/tickets/{number}", s.api(helpdesk.ScopeTicketsWrite, s.apiUpdateTicket))
 	r.Post("/tickets/{number}/merge", s.api(helpdesk.ScopeTicketsWrite, s.apiMergeTicket))
 	r.Post("/tickets/{number}/links", s.api(helpdesk.ScopeTicketsWrite, s.apiLinkTicket))
 	r.Get("/tickets/{number}/comments", s.api(helpdesk.ScopeTicketsRead, s.apiListComments))
-	r.Post("/tickets/{number}/comments", s.api(helpdesk.ScopeTicketsWrite, s.apiAddComment))
+	r.With(s.apiUploads).Post("/tickets/{number}/comments", s.api(helpdesk.ScopeTicketsWrite, s.apiAddComment))
 }
 
 // apiTicketIn is the body of POST /tickets.
@@ -56,6 +56,29 @@ func apiNumber(r *http.Request) (helpdesk.TicketNumber, error) {
 		return 0, helpdesk.ErrNotFound
 	}
 	return n, nil
+}
+
+// apiTicketJSON reads the ticket number of the path and the JSON body
+// into v.
+func apiTicketJSON(r *http.Request, v any) (helpdesk.TicketNumber, error) {
+	n, err := apiNumber(r)
+	if err != nil {
+		return 0, err
+	}
+	return n, decodeJSON(r, v)
+}
+
+// basedOn is the version of ticket n an additive change (a comment, a
+// merge, a link) is based on: If-Match's when sent, so a stale one is
+// refused; without it the change lands on the current version.
+func basedOn(r *http.Request, n helpdesk.TicketNumber) (helpdesk.TicketVersion, error) {
+	at := helpdesk.TicketVersion{Number: n}
+	if r.Header.Get("If-Match") == "" {
+		return at, nil
+	}
+	v, err := ifMatch(r)
+	at.Version = v
+	return at, err
 }
 
 // customFields turns {"key": value} into values by field id. Values may be
@@ -105,13 +128,14 @@ func (s *Server) customFields(r *http.Request, c *apiCall, in map[string]json.Ra
 
 func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request, c *apiCall) error {
 	var in apiTicketIn
-	if err := decodeJSON(r, &in); err != nil {
+	files, err := decodeAPIBody(r, &in)
+	if err != nil {
 		return err
 	}
 	var v helpdesk.ValidationError
 	nt := helpdesk.NewTicket{Subject: in.Subject, Description: in.Description, Channel: helpdesk.ChannelAPI,
 		Category: helpdesk.CategoryID(in.CategoryID), Priority: helpdesk.Priority(in.Priority),
-		Urgency: helpdesk.Urgency(in.Urgency), Impact: helpdesk.Impact(in.Impact), Tags: in.Tags}
+		Urgency: helpdesk.Urgency(in.Urgency), Impact: helpdesk.Impact(in.Impact), Tags: in.Tags, Attachments: files}
 	switch {
 	case in.Channel != "":
 		ch, err := helpdesk.ParseChannel(in.Channel)
@@ -265,7 +289,8 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, c *apiCal
 		return err
 	}
 	var in apiCommentIn
-	if err := decodeJSON(r, &in); err != nil {
+	files, err := decodeAPIBody(r, &in)
+	if err != nil {
 		return err
 	}
 	var v helpdesk.ValidationError
@@ -288,12 +313,10 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, c *apiCal
 		return err
 	}
 	// A comment is additive: without If-Match it lands on the current
-	// version, as an email reply does; with it, a stale one is refused.
-	at := helpdesk.TicketVersion{Number: n}
-	if r.Header.Get("If-Match") != "" {
-		if at.Version, err = ifMatch(r); err != nil {
-			return err
-		}
+	// version, as an email reply does.
+	at, err := basedOn(r, n)
+	if err != nil {
+		return err
 	}
 	by := c.by
 	if in.AsRequester {
@@ -302,7 +325,7 @@ func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request, c *apiCal
 		}
 	}
 	res, err := s.svc.Reply(r.Context(), by, at, helpdesk.ReplyInput{
-		CommentInput: helpdesk.CommentInput{Body: in.Body, Channel: ch}, Public: *in.Public, Status: st})
+		CommentInput: helpdesk.CommentInput{Body: in.Body, Channel: ch, Attachments: files}, Public: *in.Public, Status: st})
 	if err != nil {
 		return err
 	}

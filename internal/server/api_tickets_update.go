@@ -180,22 +180,17 @@ type apiMergeIn struct {
 }
 
 func (s *Server) apiMergeTicket(w http.ResponseWriter, r *http.Request, c *apiCall) error {
-	n, err := apiNumber(r)
-	if err != nil {
-		return err
-	}
 	var in apiMergeIn
-	if err := decodeJSON(r, &in); err != nil {
+	n, err := apiTicketJSON(r, &in)
+	if err != nil {
 		return err
 	}
 	if in.Into <= 0 {
 		return &helpdesk.ValidationError{Fields: map[string]string{"into": "error.required"}}
 	}
-	at := helpdesk.TicketVersion{Number: n}
-	if r.Header.Get("If-Match") != "" {
-		if at.Version, err = ifMatch(r); err != nil {
-			return err
-		}
+	at, err := basedOn(r, n)
+	if err != nil {
+		return err
 	}
 	if _, err := s.svc.Merge(r.Context(), c.by, at, helpdesk.TicketNumber(in.Into)); err != nil {
 		return err
@@ -210,12 +205,9 @@ type apiLinkIn struct {
 }
 
 func (s *Server) apiLinkTicket(w http.ResponseWriter, r *http.Request, c *apiCall) error {
-	n, err := apiNumber(r)
-	if err != nil {
-		return err
-	}
 	var in apiLinkIn
-	if err := decodeJSON(r, &in); err != nil {
+	n, err := apiTicketJSON(r, &in)
+	if err != nil {
 		return err
 	}
 	var v helpdesk.ValidationError
@@ -228,11 +220,9 @@ func (s *Server) apiLinkTicket(w http.ResponseWriter, r *http.Request, c *apiCal
 	if err := v.Err(); err != nil {
 		return err
 	}
-	at := helpdesk.TicketVersion{Number: n}
-	if r.Header.Get("If-Match") != "" {
-		if at.Version, err = ifMatch(r); err != nil {
-			return err
-		}
+	at, err := basedOn(r, n)
+	if err != nil {
+		return err
 	}
 	other := helpdesk.TicketNumber(in.Number)
 	if in.Kind == string(helpdesk.LinkDuplicateOf) {
@@ -323,21 +313,28 @@ func apiLimit(q url.Values) (int, error) {
 	return n, nil
 }
 
-func (s *Server) apiListTickets(w http.ResponseWriter, r *http.Request, c *apiCall) error {
-	q := r.URL.Query()
+// apiPage reads what the lists share: the filters, the cursor (which must
+// be one of sort) and the page size.
+func apiPage(q url.Values, sort helpdesk.Sort) (helpdesk.TicketFilter, helpdesk.Cursor, int, error) {
 	f, err := apiFilter(q)
 	if err != nil {
-		return err
+		return f, helpdesk.Cursor{}, 0, err
 	}
+	cur, err := helpdesk.ParseCursor(q.Get("cursor"), sort)
+	if err != nil {
+		return f, cur, 0, err
+	}
+	limit, err := apiLimit(q)
+	return f, cur, limit, err
+}
+
+func (s *Server) apiListTickets(w http.ResponseWriter, r *http.Request, c *apiCall) error {
+	q := r.URL.Query()
 	sort, err := helpdesk.ParseSort(q.Get("sort"))
 	if err != nil {
 		return err
 	}
-	cur, err := helpdesk.ParseCursor(q.Get("cursor"), sort)
-	if err != nil {
-		return err
-	}
-	limit, err := apiLimit(q)
+	f, cur, limit, err := apiPage(q, sort)
 	if err != nil {
 		return err
 	}
@@ -359,21 +356,12 @@ type apiSearchHit struct {
 }
 
 func (s *Server) apiSearchTickets(w http.ResponseWriter, r *http.Request, c *apiCall) error {
-	q := r.URL.Query()
-	f, err := apiFilter(q)
+	f, cur, limit, err := apiPage(r.URL.Query(), relevance)
 	if err != nil {
 		return err
 	}
 	text := f.Text
 	f.Text = ""
-	cur, err := helpdesk.ParseCursor(q.Get("cursor"), relevance)
-	if err != nil {
-		return err
-	}
-	limit, err := apiLimit(q)
-	if err != nil {
-		return err
-	}
 	page, err := s.svc.SearchTickets(r.Context(), c.by, helpdesk.SearchQuery{Text: text, Filter: f, Cursor: cur, Limit: limit})
 	if err != nil {
 		return err

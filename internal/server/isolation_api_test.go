@@ -48,6 +48,7 @@ var apiRoutes = []string{
 	"GET /{tenant}/api/v1/custom-fields",
 	"GET /{tenant}/api/v1/webhooks", "POST /{tenant}/api/v1/webhooks", "GET /{tenant}/api/v1/webhooks/{id}",
 	"PATCH /{tenant}/api/v1/webhooks/{id}", "POST /{tenant}/api/v1/webhooks/{id}/test",
+	"GET /{tenant}/api/v1/kb/articles", "GET /{tenant}/api/v1/kb/articles/{ref}", "GET /{tenant}/api/v1/reports/overview",
 }
 
 // apiBodies are bodies that would act if the route let them through.
@@ -125,6 +126,7 @@ func TestAPIRoutesAreIsolated(t *testing.T) {
 	hook, _, err := e.svc.CreateWebhook(ctx, b.admin.Actor(), helpdesk.WebhookInput{URL: "https://example.com/beta",
 		Events: []string{helpdesk.HookTicketCreated}, Active: true})
 	require.NoError(t, err)
+	kb := e.kbSeed(b)
 	tokenA := e.apiClient(e.apiToken(a, "Intrusa", allScopes()...))
 	before := snapshot(t, e, b)
 	for _, key := range apiRoutes {
@@ -139,6 +141,7 @@ func TestAPIRoutesAreIsolated(t *testing.T) {
 		fill := func(d desk) string {
 			p := strings.ReplaceAll(pattern, "{tenant}", d.tenant.Slug)
 			p = strings.ReplaceAll(p, "{number}", "3")
+			p = strings.ReplaceAll(p, "{ref}", strconv.FormatInt(int64(kb.public.ID), 10))
 			return strings.ReplaceAll(p, "{id}", id)
 		}
 		body := bodyFor(key)
@@ -148,7 +151,7 @@ func TestAPIRoutesAreIsolated(t *testing.T) {
 			res = tokenA.call(method, fill(a), body, "If-Match", `"1"`)
 			assert.Equal(t, http.StatusNotFound, res.status, "B's ids on A: %s: %s", key, res.body)
 		}
-		for _, s := range []string{b.customer.Email, b.admin.Email, "Ticket de beta"} {
+		for _, s := range []string{b.customer.Email, b.admin.Email, "Ticket de beta", kb.public.Title, kb.internal.Title} {
 			assert.NotContains(t, string(res.body), s, key)
 		}
 	}
@@ -182,7 +185,7 @@ func TestAPIScopesAreEnforcedPerEndpoint(t *testing.T) {
 	for _, key := range apiRoutes {
 		method, pattern, _ := strings.Cut(key, " ")
 		scope := routeScope(t, method, pattern)
-		p := strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(pattern, "{tenant}", "alfa"), "{number}", num), "{id}", id)
+		p := strings.NewReplacer("{tenant}", "alfa", "{number}", num, "{id}", id, "{ref}", id).Replace(pattern)
 		for _, s := range allScopes() {
 			c := only[s]
 			res := c.call(method, p, bodyFor(key), "If-Match", `"999"`)

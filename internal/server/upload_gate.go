@@ -64,8 +64,12 @@ func (c *uploadClients) done(key string) {
 	}
 }
 
-// uploadClient names who is uploading: the signed-in user, else the IP.
+// uploadClient names who is uploading: the API token, the signed-in
+// user, else the IP.
 func (s *Server) uploadClient(r *http.Request) string {
+	if c, ok := r.Context().Value(apiCallKey{}).(*apiCall); ok {
+		return "t:" + strconv.FormatInt(int64(c.tenant.ID), 10) + ":" + strconv.FormatInt(int64(c.token.ID), 10)
+	}
 	if u, ok := userFrom(r); ok {
 		return "u:" + strconv.FormatInt(int64(u.Tenant), 10) + ":" + strconv.FormatInt(int64(u.ID), 10)
 	}
@@ -74,41 +78,48 @@ func (s *Server) uploadClient(r *http.Request) string {
 
 // uploadGate applies the per-client limit at once and attaches the
 // process-wide slot to the body, to be taken when the body has shown it
-// flows (see bodyGuard).
+// flows (see bodyGuard). A refusal is an error page.
 func (s *Server) uploadGate(next http.Handler) http.Handler {
 	return s.h(func(w http.ResponseWriter, r *http.Request) error {
-		key := s.uploadClient(r)
-		if !s.uploadClients.take(key) {
-			return errTooManyUploads
-		}
-		defer s.uploadClients.done(key)
-		held := false
-		acquire := func(ctx context.Context) error {
-			t := time.NewTimer(uploadSlotWait)
-			defer t.Stop()
-			select {
-			case s.uploads <- struct{}{}:
-				held = true
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return errUploadsBusy
-			}
-		}
-		defer func() {
-			if held {
-				<-s.uploads
-			}
-		}()
-		if g, ok := r.Context().Value(keyRawBody).(*bodyGuard); ok {
-			g.needSlot(uploadSlotAfter, acquire)
-		} else if err := acquire(r.Context()); err != nil {
-			return err
-		}
-		next.ServeHTTP(w, r)
-		return nil
+		return s.gateUpload(w, r, next)
 	})
+}
+
+// gateUpload runs next under the upload limits (see uploadGate); a
+// refusal is returned for the caller to answer in its own form (a page,
+// or an API problem).
+func (s *Server) gateUpload(w http.ResponseWriter, r *http.Request, next http.Handler) error {
+	key := s.uploadClient(r)
+	if !s.uploadClients.take(key) {
+		return errTooManyUploads
+	}
+	defer s.uploadClients.done(key)
+	held := false
+	acquire := func(ctx context.Context) error {
+		t := time.NewTimer(uploadSlotWait)
+		defer t.Stop()
+		select {
+		case s.uploads <- struct{}{}:
+			held = true
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return errUploadsBusy
+		}
+	}
+	defer func() {
+		if held {
+			<-s.uploads
+		}
+	}()
+	if g, ok := r.Context().Value(keyRawBody).(*bodyGuard); ok {
+		g.needSlot(uploadSlotAfter, acquire)
+	} else if err := acquire(r.Context()); err != nil {
+		return err
+	}
+	next.ServeHTTP(w, r)
+	return nil
 }
 
 // errTooManyUploads is a client over maxUploadsPerClient.
