@@ -127,6 +127,7 @@ func (s *Service) OpenByAgent(ctx context.Context, by Actor, in AgentTicket) (Ti
 			return err
 		}
 		hints := hintsOf(in.Priority, in.Urgency, in.Impact)
+		hints.ccs = in.CCs
 		t, first, evs, err := in.Open(rc, by, s.now())
 		if err != nil {
 			return err

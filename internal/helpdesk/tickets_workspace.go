@@ -34,6 +34,8 @@ type Workspace struct {
 	// Call is the phone call behind a ticket a phone system opened
 	// (api_tickets.go); nil for every other ticket.
 	Call *PhoneCall
+	// CCs are the addresses copied on the ticket (ccs.go).
+	CCs []string
 }
 
 // StaffWorkspace returns the workspace of ticket n for staff member by, in
@@ -63,6 +65,9 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 			if w.Call, err = ticketCall(ctx, tx, by.Tenant, t.ID); err != nil {
 				return err
 			}
+		}
+		if w.CCs, err = tx.TicketCCs(ctx, by.Tenant, t.ID); err != nil {
+			return fmt.Errorf("helpdesk: ccs of %s: %w", n, err)
 		}
 		v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final())
 		if err != nil {
