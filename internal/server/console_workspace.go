@@ -24,6 +24,8 @@ type wsState struct {
 	relateOther string
 	// escalate is the escalation form as typed.
 	escalate console.EscalateForm
+	// cc is the address typed in the CC panel (console_ccs.go).
+	cc string
 }
 
 func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
@@ -54,6 +56,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	s.apiCallWorkspace(r, ws.Call, &vm)
 	escalateView(r, l, ws, st, &vm)
 	followersView(r, l, ws, &vm)
+	ccsView(r, ws, st, &vm)
 	if !tk.Status.Final() {
 		assignmentOptions(l, tk, ws.Groups, ws.Agents, &vm)
 	}
