@@ -153,4 +153,3 @@ func (s *Service) RemoveCC(ctx context.Context, by Actor, at TicketVersion, addr
 		return evs, nil, nil
 	})
 }
-

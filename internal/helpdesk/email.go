@@ -108,9 +108,9 @@ type InboundEmail struct {
 	Subject   string
 	// Text is the new text of the message; Quoted the history below it,
 	// kept but folded. HTML has been through the sanitiser.
-	Text        string
-	Quoted      string
-	HTML        string
+	Text   string
+	Quoted string
+	HTML   string
 	// CC are the Cc header's addresses, the desk's own already left out
 	// (internal/mail knows them): a new ticket copies them (ccs.go).
 	CC          []MailAddress

@@ -182,7 +182,7 @@ func agentTicketInput(up *upload, defs []helpdesk.CustomFieldDef) (console.NewTi
 		Internal: up.get("internal") != "", Category: up.get("category"), Priority: up.get("priority"),
 		Urgency: up.get("urgency"), Impact: up.get("impact"), Group: up.get("group"), Assignee: up.get("assignee"),
 		Acknowledge: up.get("acknowledge") != "",
-		CCs: up.get("ccs"), CallNumber: up.get("call_number"), CallDuration: up.get("call_duration"),
+		CCs:         up.get("ccs"), CallNumber: up.get("call_number"), CallDuration: up.get("call_duration"),
 	}
 	values, typed := readStaffFields(up, defs)
 	form.Fields = typed
