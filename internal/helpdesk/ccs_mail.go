@@ -107,3 +107,26 @@ func (s *Service) ccSender(ctx context.Context, tx Store, t Ticket, u User) (boo
 	}
 	return isCC(ctx, tx, t, u.Email)
 }
+
+// CCsOf replays a ticket's history to its current CCs, sorted: every
+// change of ticket_ccs is recorded as a cc_added or cc_removed event in the
+// same transaction, so the workspace, which reads the history anyway,
+// needs no read of its own.
+func CCsOf(timeline []TimelineEntry) []string {
+	on := map[string]bool{}
+	for _, e := range timeline {
+		switch {
+		case e.Event == nil:
+		case e.Event.Kind == EventCCAdded:
+			on[e.Event.To] = true
+		case e.Event.Kind == EventCCRemoved:
+			delete(on, e.Event.From)
+		}
+	}
+	out := make([]string, 0, len(on))
+	for a := range on {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -12,6 +12,7 @@ type Store interface {
 	AccountStore
 	TicketStore
 	CCStore
+	DensityStore
 	DirectoryStore
 	GuestStore
 	ProfileStore

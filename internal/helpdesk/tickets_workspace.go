@@ -34,7 +34,8 @@ type Workspace struct {
 	// Call is the phone call behind a ticket a phone system opened
 	// (api_tickets.go); nil for every other ticket.
 	Call *PhoneCall
-	// CCs are the addresses copied on the ticket (ccs.go).
+	// CCs are the addresses copied on the ticket (ccs.go), as its history
+	// tells them: no read of its own.
 	CCs []string
 }
 
@@ -66,9 +67,7 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 				return err
 			}
 		}
-		if w.CCs, err = tx.TicketCCs(ctx, by.Tenant, t.ID); err != nil {
-			return fmt.Errorf("helpdesk: ccs of %s: %w", n, err)
-		}
+		w.CCs = CCsOf(w.Timeline)
 		v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final())
 		if err != nil {
 			return err

@@ -5,3 +5,8 @@ package server_test
 func init() {
 	classify(map[string]routeClass{"POST /{tenant}/agent/tickets/{number}/ccs": staffPage})
 }
+
+// The queue density is the signed-in agent's own setting.
+func init() {
+	classify(map[string]routeClass{"POST /{tenant}/agent/density": staffPage})
+}
