@@ -20,8 +20,8 @@ import (
 //   - Where it goes: onto the ticket named by a threading token that
 //     verifies for this tenant (email_token.go), if the sender may reply
 //     to it; else onto the ticket named "[#1042]" in the subject when the
-//     sender is its requester or a follower; else a new ticket. A token or
-//     reference into another tenant never attaches.
+//     sender is its requester, a follower or a CC (ccs.go); else a new
+//     ticket. A token or reference into another tenant never attaches.
 //   - What the reply does: exactly what a customer's reply does (Reply):
 //     Pendiente → Abierto, Resuelto → reopened, Cerrado → a new linked
 //     ticket.
