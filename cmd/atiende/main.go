@@ -25,6 +25,7 @@ import (
 	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/postgres"
 	"github.com/atiende/atiende/internal/server"
+	"github.com/atiende/atiende/internal/sso"
 	"github.com/atiende/atiende/internal/totp"
 )
 
@@ -246,7 +247,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		helpdesk.WithKB(markdown.New()),
 		helpdesk.WithTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1")),
 		// Webhook targets are a tenant's too: guarded unless the operator says.
-		helpdesk.WithWebhooks(jobs.NewHTTPSender(cfg.WebhookAllowPrivate), netguard.CheckHost(cfg.WebhookAllowPrivate)))
+		helpdesk.WithWebhooks(jobs.NewHTTPSender(cfg.WebhookAllowPrivate), netguard.CheckHost(cfg.WebhookAllowPrivate)),
+		// So are single sign-on issuers; client secrets get a key of their own.
+		helpdesk.WithSSO(sso.New(cfg.SSOAllowPrivate), mail.NewSecretBoxFor(secret, "atiende-sso-secret-v1")))
 	channel := emailChannel(cfg, log, svc, store, signer)
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)

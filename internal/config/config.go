@@ -66,6 +66,10 @@ type Config struct {
 	// WebhookAllowPrivate lets webhook targets be loopback or private
 	// addresses: for a developer's local receiver only (docs/api.md).
 	WebhookAllowPrivate bool
+	// SSOAllowPrivate lets the desks' OpenID Connect issuers be loopback
+	// or private addresses over plain http (a local provider in
+	// development and tests; never in production).
+	SSOAllowPrivate bool
 
 	// PprofAddr, when set, serves net/http/pprof on this loopback address
 	// (for the performance harness and for diagnosing a live server). Off
@@ -239,6 +243,8 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.SMTPAllowPrivate, err = strconv.ParseBool(v); return err }},
 	{"ATIENDE_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhook targets be loopback or private addresses (a local receiver in development; never in production)",
 		func(c *Config, v string) (err error) { c.WebhookAllowPrivate, err = strconv.ParseBool(v); return err }},
+	{"ATIENDE_SSO_ALLOW_PRIVATE", "sso-allow-private", "false", "let single sign-on issuers be loopback or private http addresses (a local provider in development; never in production)",
+		func(c *Config, v string) (err error) { c.SSOAllowPrivate, err = strconv.ParseBool(v); return err }},
 	{"ATIENDE_PPROF_ADDR", "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; empty: off",
 		func(c *Config, v string) error {
 			if v == "" {
@@ -304,6 +310,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("migration_database_url", maskURL(c.MigrationDatabaseURL)),
 		slog.Bool("allow_owner_role", c.AllowOwnerRole),
 		slog.Bool("webhook_allow_private", c.WebhookAllowPrivate),
+		slog.Bool("sso_allow_private", c.SSOAllowPrivate),
 		slog.String("addr", c.Addr),
 		slog.String("base_url", c.BaseURL),
 		slog.Bool("auto_migrate", c.AutoMigrate),

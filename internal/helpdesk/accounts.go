@@ -303,6 +303,11 @@ func (s *Service) Authenticate(ctx context.Context, tenant TenantID, email, pass
 	if err != nil || !ok || !u.Active {
 		return User{}, ErrUnauthenticated
 	}
+	if refused, err := s.passwordRefused(ctx, u); err != nil {
+		return User{}, fmt.Errorf("helpdesk: authenticate: %w", err)
+	} else if refused {
+		return User{}, ErrSSORequired
+	}
 	return u, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // leave out: the system acts.
 func notifyRule(ctx context.Context, tx Store, t Ticket, rcpt Recipient, msg string, at time.Time) error {
 	m := OutboundMail{Kind: MailRuleNotice, Body: msg, Auto: true, CreatedAt: at}
-	if quiet, _ := ctx.Value(quietKey{}).(bool); quiet && rcpt == RecipientRequester {
+	if t.quiet && rcpt == RecipientRequester {
 		return nil // bulk mail opened the ticket: never answer it
 	}
 	var to []UserID

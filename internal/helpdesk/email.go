@@ -225,10 +225,6 @@ func rejectDetail(ve *ValidationError) string {
 	return strings.TrimPrefix(ve.Error(), "invalid input: ")
 }
 
-// quietKey marks, in a context, a ticket opened by mail that must not be
-// acknowledged (bulk and list mail).
-type quietKey struct{}
-
 func (s *Service) receive(ctx context.Context, tx Store, tenant TenantID, in InboundEmail) (InboundResult, error) {
 	res, err := s.receiveOnce(ctx, tx, tenant, in)
 	var ve *ValidationError
@@ -255,9 +251,9 @@ func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in
 	if err != nil || res.Outcome != "" {
 		return res, err
 	}
-	if in.Auto == AutoBulk {
-		ctx = context.WithValue(ctx, quietKey{}, true)
-	}
+	// Bulk and list mail is never answered: no acknowledgement, no rule
+	// notice to the sender.
+	quiet := in.Auto == AutoBulk
 	by := u.Actor()
 	body := CommentInput{Body: in.Text, HTML: foldedHTML(in), Channel: ChannelEmail, Attachments: in.Attachments}
 	if body.Body == "" && len(body.Attachments) == 0 {
@@ -277,7 +273,7 @@ func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in
 			}
 			return InboundResult{Outcome: OutcomeReply, Ticket: t.Number}, nil
 		}
-		r, err := s.reply(ctx, tx, by, TicketVersion{Number: t.Number}, ReplyInput{CommentInput: body, Public: true})
+		r, err := s.reply(ctx, tx, by, TicketVersion{Number: t.Number}, ReplyInput{CommentInput: body, Public: true, quiet: quiet})
 		switch {
 		case err == nil && r.FollowUp != nil:
 			return InboundResult{Outcome: OutcomeFollowUp, Ticket: r.FollowUp.Number, Detail: t.Number.String()}, nil
@@ -289,7 +285,7 @@ func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in
 		// The sender may not reply there (not a participant): a new ticket.
 	}
 	nt := NewTicket{Subject: mailSubject(in), Description: body.Body, DescriptionHTML: body.HTML,
-		Channel: ChannelEmail, Attachments: body.Attachments}
+		Channel: ChannelEmail, Attachments: body.Attachments, quiet: quiet}
 	for _, a := range in.CC {
 		// A bad address in Cc must not cost the message: it is skipped.
 		if e := NormaliseEmail(a.Email); validEmail(e) && len(nt.CCs) < MaxCCs {

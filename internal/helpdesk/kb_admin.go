@@ -103,6 +103,7 @@ func (s *Service) SetKBEditor(ctx context.Context, by Actor, user UserID, on boo
 type KBCategoryInput struct {
 	Name, NameEN, Description, DescriptionEN string
 	Position                                 int
+	Archived                                 bool
 }
 
 // SaveKBCategory creates (id zero) or changes a category (admins).
@@ -111,7 +112,7 @@ func (s *Service) SaveKBCategory(ctx context.Context, by Actor, id KBCategoryID,
 		return KBCategory{}, err
 	}
 	c := KBCategory{ID: id, Name: CleanLine(in.Name), NameEN: CleanLine(in.NameEN), Description: CleanLine(in.Description),
-		DescriptionEN: CleanLine(in.DescriptionEN), Position: in.Position}
+		DescriptionEN: CleanLine(in.DescriptionEN), Position: in.Position, Archived: in.Archived}
 	var v ValidationError
 	kbCheckName(&v, "name", c.Name, true)
 	kbCheckName(&v, "name_en", c.NameEN, false)

@@ -85,7 +85,10 @@ type KBCategory struct {
 	DescriptionEN string
 	Slug          string
 	Position      int
-	Sections      []KBSection
+	// Archived hides the category, its sections and their articles from
+	// the help centre and from every search, keeping them for the staff.
+	Archived bool
+	Sections []KBSection
 }
 
 // Label is the category's name in lang, falling back to Spanish.

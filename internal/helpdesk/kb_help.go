@@ -57,11 +57,11 @@ func (s *Service) HelpCentre(ctx context.Context, by Actor, lang string) (KBHome
 			return err
 		}
 		var err error
-		if out.Categories, err = tx.KBCategories(ctx, by.Tenant); err != nil {
+		if out.Categories, err = liveKBCategories(ctx, tx, by.Tenant); err != nil {
 			return err
 		}
 		out.Popular, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Audiences: by.helpAudiences(), States: published(),
-			Lang: lang, Popular: true, Limit: 8})
+			Lang: lang, Popular: true, Live: true, Limit: 8})
 		return err
 	})
 	return out, err
@@ -80,8 +80,11 @@ func (s *Service) HelpCategory(ctx context.Context, by Actor, id KBCategoryID, l
 		if cat, err = kbCategory(ctx, tx, by.Tenant, id); err != nil {
 			return err
 		}
+		if cat.Archived {
+			return fmt.Errorf("helpdesk: kb category %d archived: %w", id, ErrNotFound)
+		}
 		arts, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Category: id, Audiences: by.helpAudiences(),
-			States: published(), Lang: lang, Limit: 500})
+			States: published(), Lang: lang, Live: true, Limit: 500})
 		return err
 	})
 	return cat, arts, err
@@ -98,6 +101,22 @@ func kbCategory(ctx context.Context, tx Store, tenant TenantID, id KBCategoryID)
 		}
 	}
 	return KBCategory{}, fmt.Errorf("helpdesk: kb category %d: %w", id, ErrNotFound)
+}
+
+// liveKBCategories lists the categories the help centre shows: the
+// archived ones left out.
+func liveKBCategories(ctx context.Context, tx Store, tenant TenantID) ([]KBCategory, error) {
+	cats, err := tx.KBCategories(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	live := cats[:0]
+	for _, c := range cats {
+		if !c.Archived {
+			live = append(live, c)
+		}
+	}
+	return live, nil
 }
 
 // HelpArticle returns article id for by in lang (its translation in lang
@@ -127,8 +146,11 @@ func (s *Service) HelpArticle(ctx context.Context, by Actor, id KBArticleID, lan
 		if err := s.kbPlace(ctx, tx, by.Tenant, &out); err != nil {
 			return err
 		}
+		if out.Category.Archived {
+			return fmt.Errorf("helpdesk: kb article %d in an archived category: %w", id, ErrNotFound)
+		}
 		out.Related, err = tx.KBArticles(ctx, by.Tenant, KBListQuery{Section: a.Section, Audiences: by.helpAudiences(),
-			States: published(), Lang: lang, Exclude: a.ID, Tags: a.Tags, Limit: 5})
+			States: published(), Lang: lang, Exclude: a.ID, Tags: a.Tags, Live: true, Limit: 5})
 		if err != nil {
 			return err
 		}
@@ -306,10 +328,10 @@ func (s *Service) HelpSitemap(ctx context.Context, tenant TenantID) ([]KBCategor
 			return err
 		}
 		var err error
-		if cats, err = tx.KBCategories(ctx, tenant); err != nil {
+		if cats, err = liveKBCategories(ctx, tx, tenant); err != nil {
 			return err
 		}
-		arts, err = tx.KBArticles(ctx, tenant, KBListQuery{Audiences: []KBAudience{KBPublic}, States: published(), Limit: 500})
+		arts, err = tx.KBArticles(ctx, tenant, KBListQuery{Audiences: []KBAudience{KBPublic}, States: published(), Live: true, Limit: 500})
 		return err
 	})
 	return cats, arts, err

@@ -63,10 +63,14 @@ type KBListQuery struct {
 	Popular bool // most viewed first, else by section position
 	Exclude KBArticleID
 	Tags    []string // any of them
-	Limit   int
+	// Live leaves out the articles of archived categories (what readers
+	// of the help centre may reach).
+	Live  bool
+	Limit int
 }
 
-// KBSearchQuery is a ranked search of published articles.
+// KBSearchQuery is a ranked search of published articles; those of
+// archived categories are never found.
 type KBSearchQuery struct {
 	Text      string
 	Audiences []KBAudience

@@ -27,6 +27,9 @@ type NewTicket struct {
 	// CCs are addresses copied on the ticket (ccs.go): the portal form's,
 	// an agent's, or an inbound message's Cc header.
 	CCs []string
+	// quiet: no acknowledgement and no rule notice to the requester (see
+	// Ticket.quiet); set by the channels of this package only.
+	quiet bool
 }
 
 // OpenContext is what the Service looked up before a ticket is opened.
@@ -73,6 +76,7 @@ func (in *NewTicket) Open(rc OpenContext, by Actor, now time.Time) (Ticket, NewC
 	if err != nil {
 		return fail(err)
 	}
+	t.quiet = in.quiet
 	return t, first, evs, nil
 }
 

@@ -112,7 +112,7 @@ func (s *Service) notifyCreated(ctx context.Context, tx Store, t Ticket) error {
 	if err := queueWebhooks(ctx, tx, t, []Event{{Kind: EventCreated, At: t.CreatedAt}}, t.CreatedAt); err != nil {
 		return err
 	}
-	if quiet, _ := ctx.Value(quietKey{}).(bool); quiet {
+	if t.quiet {
 		return nil
 	}
 	if to := NormaliseEmail(t.Requester.Email); to != "" {

@@ -225,6 +225,7 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 			return Ticket{}, fmt.Errorf("helpdesk: ccs of new ticket: %w", err)
 		}
 	}
+	created.quiet = t.quiet
 	// The clocks start from the routed ticket (its group and priority may
 	// select the policy), before triggers change it: their saves sync
 	// their own changes.

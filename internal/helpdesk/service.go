@@ -36,6 +36,8 @@ type Service struct {
 	twoFactor *twoFactor
 	// hooks sends webhook deliveries (see WithWebhooks).
 	hooks webhookConfig
+	// sso signs in through the desks' identity providers (see WithSSO).
+	sso *ssoConfig
 }
 
 // Option configures a Service at construction.

@@ -43,4 +43,5 @@ type Store interface {
 	AccountMailStore
 	SessionStore
 	FactorStore
+	SSOStore
 }

@@ -195,6 +195,12 @@ type Ticket struct {
 	// Version increases by one with every change; saves check it so that two
 	// agents editing one ticket never overwrite each other.
 	Version int
+
+	// quiet marks a change whose requester must not be written to: a
+	// ticket opened or answered by bulk or list mail, or opened by an agent
+	// who chose no acknowledgement. It is not stored; it rides the ticket
+	// through one operation (creation, triggers, follow-up).
+	quiet bool
 }
 
 // Ref returns a reference to t.

@@ -114,9 +114,6 @@ func (s *Service) OpenByAgent(ctx context.Context, by Actor, in AgentTicket) (Ti
 	if !by.IsStaff() || by.User == 0 {
 		return Ticket{}, fmt.Errorf("helpdesk: open by agent: %w", ErrForbidden)
 	}
-	if !in.Acknowledge {
-		ctx = context.WithValue(ctx, quietKey{}, true)
-	}
 	var out Ticket
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		if err := s.inlineRequester(ctx, tx, by, &in); err != nil {
@@ -132,6 +129,7 @@ func (s *Service) OpenByAgent(ctx context.Context, by Actor, in AgentTicket) (Ti
 		}
 		hints := hintsOf(in.Priority, in.Urgency, in.Impact)
 		hints.ccs = in.CCs
+		in.quiet = !in.Acknowledge
 		t, first, evs, err := in.Open(rc, by, s.now())
 		if err != nil {
 			return err

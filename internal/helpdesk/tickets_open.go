@@ -130,6 +130,7 @@ func (s *Service) reply(ctx context.Context, tx Store, by Actor, at TicketVersio
 		if err != nil {
 			return err
 		}
+		t.quiet = in.quiet
 		vis := Internal
 		if in.Public {
 			vis = Public
@@ -190,6 +191,7 @@ func (s *Service) followUp(ctx context.Context, tx Store, by Actor, closed *Tick
 	if err != nil {
 		return err
 	}
+	nt.quiet = closed.quiet
 	created, err := s.createRouted(ctx, tx, nt, first, evs, routeHints{})
 	if err != nil {
 		return fmt.Errorf("helpdesk: follow-up of %s: %w", closed.Number, err)

@@ -34,6 +34,8 @@ type ReplyInput struct {
 	Status Status
 	// Signature appends the agent's signature to a public reply.
 	Signature bool
+	// quiet: nothing from rules to the requester (see Ticket.quiet).
+	quiet bool
 }
 
 // ReplyResult is what a reply did. FollowUp is set when a requester replied

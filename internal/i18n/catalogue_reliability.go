@@ -4,6 +4,8 @@ package i18n
 // unreachable, and the other guards against faults and hostile clients.
 func init() {
 	register(ES, map[string]string{
+		"input.kept.title":          "Lo que escribiste",
+		"input.kept.help":           "Cópialo antes de volver atrás para no tener que escribirlo otra vez.",
 		"input.error.encoding":      "Este campo contiene texto mal codificado (no es UTF-8 válido). Escríbelo de nuevo.",
 		"input.error.control":       "Este campo contiene un carácter de control invisible (como un byte nulo). Quítalo y vuelve a enviarlo.",
 		"input.error.encoding.page": "El campo «%s» contiene texto mal codificado (no es UTF-8 válido). No se guardó nada: vuelve atrás, escríbelo de nuevo y envíalo.",
@@ -26,6 +28,8 @@ func init() {
 		"error.503.message":          "El centro de ayuda no puede consultar sus datos ahora mismo. Suele arreglarse solo en unos segundos: vuelve a cargar la página dentro de un momento. Si estabas enviando un formulario, envíalo otra vez: no se creará nada dos veces.",
 	})
 	register(EN, map[string]string{
+		"input.kept.title":          "What you typed",
+		"input.kept.help":           "Copy it before going back so you do not have to type it again.",
 		"input.error.encoding":      "This field contains badly encoded text (not valid UTF-8). Please type it again.",
 		"input.error.control":       "This field contains an invisible control character (such as a null byte). Remove it and send again.",
 		"input.error.encoding.page": "The field “%s” contains badly encoded text (not valid UTF-8). Nothing was saved: go back, type it again and send it.",

@@ -71,12 +71,12 @@ func (s *Store) KBCategories(ctx context.Context, tenant helpdesk.TenantID) ([]h
 	var out []helpdesk.KBCategory
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(`SELECT id, name, name_en, description, description_en, slug, position FROM kb_categories
+		b.Queue(`SELECT id, name, name_en, description, description_en, slug, position, archived_at IS NOT NULL FROM kb_categories
 			WHERE tenant_id = $1 ORDER BY position, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var c helpdesk.KBCategory
 				var id int64
-				if err := rows.Scan(&id, &c.Name, &c.NameEN, &c.Description, &c.DescriptionEN, &c.Slug, &c.Position); err != nil {
+				if err := rows.Scan(&id, &c.Name, &c.NameEN, &c.Description, &c.DescriptionEN, &c.Slug, &c.Position, &c.Archived); err != nil {
 					return err
 				}
 				c.ID = helpdesk.KBCategoryID(id)
@@ -110,15 +110,17 @@ func (s *Store) KBCategories(ctx context.Context, tenant helpdesk.TenantID) ([]h
 func (s *Store) SaveKBCategory(ctx context.Context, tenant helpdesk.TenantID, c helpdesk.KBCategory) (helpdesk.KBCategory, error) {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		args := pgx.NamedArgs{"tenant": int64(tenant), "id": int64(c.ID), "name": c.Name, "name_en": c.NameEN,
-			"d": c.Description, "d_en": c.DescriptionEN, "slug": c.Slug, "pos": c.Position}
+			"d": c.Description, "d_en": c.DescriptionEN, "slug": c.Slug, "pos": c.Position, "archived": c.Archived}
 		var id int64
 		var err error
 		if c.ID == 0 {
-			err = tx.QueryRow(ctx, `INSERT INTO kb_categories (tenant_id, name, name_en, description, description_en, slug, position)
-				VALUES (@tenant, @name, @name_en, @d, @d_en, @slug, @pos) RETURNING id`, args).Scan(&id)
+			err = tx.QueryRow(ctx, `INSERT INTO kb_categories (tenant_id, name, name_en, description, description_en, slug, position, archived_at)
+				VALUES (@tenant, @name, @name_en, @d, @d_en, @slug, @pos, CASE WHEN @archived THEN now() END) RETURNING id`, args).Scan(&id)
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE kb_categories SET name = @name, name_en = @name_en, description = @d,
-				description_en = @d_en, slug = @slug, position = @pos WHERE tenant_id = @tenant AND id = @id RETURNING id`, args).Scan(&id)
+				description_en = @d_en, slug = @slug, position = @pos,
+				archived_at = CASE WHEN @archived THEN coalesce(archived_at, now()) END
+				WHERE tenant_id = @tenant AND id = @id RETURNING id`, args).Scan(&id)
 		}
 		c.ID = helpdesk.KBCategoryID(id)
 		return err

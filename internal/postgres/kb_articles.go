@@ -103,6 +103,9 @@ func (s *Store) KBArticles(ctx context.Context, tenant helpdesk.TenantID, q help
 		where = append(where, "a.state = ANY (@states)")
 		args["states"] = kbStrings(q.States)
 	}
+	if q.Live {
+		where = append(where, "c.archived_at IS NULL")
+	}
 	if q.Exclude != 0 {
 		where = append(where, "a.id <> @exclude AND coalesce(a.translation_of, a.id) <> (SELECT coalesce(x.translation_of, x.id) FROM kb_articles x WHERE x.tenant_id = @tenant AND x.id = @exclude)")
 		args["exclude"] = int64(q.Exclude)

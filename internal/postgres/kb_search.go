@@ -31,7 +31,9 @@ const kbSearchSQL = `WITH q AS (
 	-- Per translation group: the best match of any of its languages.
 	SELECT coalesce(a.translation_of, a.id) AS grp, max(m.score) AS score
 	FROM m JOIN kb_articles a ON a.tenant_id = @tenant AND a.id = m.article_id AND a.version = m.version
-	WHERE a.state = 'published' AND a.audience = ANY (@audiences)
+	JOIN kb_sections s ON s.tenant_id = a.tenant_id AND s.id = a.section_id
+	JOIN kb_categories c ON c.tenant_id = s.tenant_id AND c.id = s.category_id
+	WHERE a.state = 'published' AND a.audience = ANY (@audiences) AND c.archived_at IS NULL
 	GROUP BY 1
 ), top AS (
 	SELECT grp, score FROM hits ORDER BY score DESC, grp LIMIT @limit

@@ -39,6 +39,7 @@ var adminSections = []adminSection{
 	{"macros", "/agent/macros", "admin.nav.macros"},
 	{"kb", "/admin/kb", "admin.nav.kb"},
 	{"settings", "/admin/settings", "admin.nav.settings"},
+	{"sso", "/admin/sso", "admin.nav.sso"},
 	{"audit", "/admin/audit", "admin.nav.audit"},
 }
 
@@ -60,6 +61,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 	s.adminKBRoutes(r)
 	s.adminAPIRoutes(r)
 	s.adminWebhookRoutes(r)
+	s.adminSSORoutes(r)
 }
 
 // requireAdmin lets admins through and sends signed-out visitors to the

@@ -54,7 +54,7 @@ func (s *Server) renderAdminKB(w http.ResponseWriter, r *http.Request, status in
 	for _, c := range cfg.Categories {
 		id := strconv.FormatInt(int64(c.ID), 10)
 		row := admin.KBCategoryRow{ActionURL: adminPath(t, "/kb/categories/"+id), ID: id, Name: c.Name, NameEN: c.NameEN,
-			Description: c.Description, DescriptionEN: c.DescriptionEN, Position: strconv.Itoa(c.Position)}
+			Description: c.Description, DescriptionEN: c.DescriptionEN, Position: strconv.Itoa(c.Position), Archived: c.Archived}
 		for _, sec := range c.Sections {
 			row.Sections = append(row.Sections, admin.KBSectionRow{ActionURL: adminPath(t, "/kb/sections/"+strconv.FormatInt(int64(sec.ID), 10)),
 				Name: sec.Name, NameEN: sec.NameEN, Position: strconv.Itoa(sec.Position)})
@@ -131,7 +131,7 @@ func (s *Server) adminKBCategory(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.svc.SaveKBCategory(r.Context(), adminActor(r), helpdesk.KBCategoryID(id), helpdesk.KBCategoryInput{
 		Name: r.PostFormValue("name"), NameEN: r.PostFormValue("name_en"), Description: r.PostFormValue("description"),
-		DescriptionEN: r.PostFormValue("description_en"), Position: formInt(r, "position")})
+		DescriptionEN: r.PostFormValue("description_en"), Position: formInt(r, "position"), Archived: r.PostFormValue("archived") == "true"})
 	if err != nil {
 		return s.adminKBRefused(w, r, err)
 	}

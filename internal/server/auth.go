@@ -16,7 +16,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := s.chrome(r, s.lang(r).T("login.title"))
 	next, _ := localNext(t, r.URL.Query().Get("next"))
-	return s.render(w, r, http.StatusOK, portal.LoginPage(portal.Login{Chrome: c, Next: next}))
+	return s.render(w, r, http.StatusOK, portal.LoginPage(portal.Login{Chrome: c, Next: next, SSO: s.ssoButton(r, next)}))
 }
 
 // homeOf is where a user lands after signing in.
@@ -39,7 +39,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	next, _ := localNext(t, r.PostForm.Get("next"))
 	fail := func(status int, msg string) error {
 		c := s.chrome(r, l.T("login.title"))
-		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next}))
+		return s.render(w, r, status, portal.LoginPage(portal.Login{Chrome: c, Email: email, Error: msg, Next: next, SSO: s.ssoButton(r, next)}))
 	}
 	ip := s.clientIP(r)
 	if err := s.allow(r.Context(), "login-ip", ip, s.limits.loginIP); err != nil {
@@ -65,6 +65,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		return fail(http.StatusUnprocessableEntity, l.T("login.failed"))
+	}
+	if errors.Is(err, helpdesk.ErrSSORequired) {
+		// Only after the right password: the refusal tells nothing to
+		// someone who does not know it.
+		return fail(http.StatusForbidden, l.T("auth.sso.staff_only"))
 	}
 	if err != nil {
 		return err

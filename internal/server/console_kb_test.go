@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,11 +87,18 @@ func TestConsoleKBEditorRights(t *testing.T) {
 	})
 	assert.Equal(t, []string{"kb_article.publish", "kb_article.publish", "kb_article.publish", "kb_editor.update", "kb_article.publish", "kb_article.delete"}, actions)
 
-	// The console's search finds internal articles, with text but no link.
+	// The console's search finds internal articles to read, with neither a
+	// link nor a button pasting their text into a reply a customer gets.
 	res = ag.get(agentPath(a, "/kb/search?q=factura+interna"))
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Contains(t, res.body, ka.internal.Title)
 	assert.NotContains(t, res.body, kb.internal.Title)
+	internal := res.doc.Find(`[data-testid="kb-results"] > li`).FilterFunction(func(_ int, li *goquery.Selection) bool {
+		return strings.Contains(li.Text(), ka.internal.Title)
+	})
+	require.Equal(t, 1, internal.Length())
+	assert.Zero(t, internal.Find(`[data-kb-insert]`).Length())
+	assert.Equal(t, 1, internal.Find(`[data-testid="kb-internal-only"]`).Length())
 }
 
 // TestKBDraftFromTicket: a solved ticket becomes a draft without the

@@ -97,10 +97,12 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		c.Title = c.L.T(key + ".title")
 	}
 	msg := c.L.T(key + ".message")
+	var kept []layout.KeptValue
 	if m, ok := inputMessage(c.L, err); ok {
 		msg = m
+		kept = keptInput(c.L, r)
 	}
-	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.Title, msg, errorRef(r, status))); rerr != nil {
+	if rerr := s.render(w, r, status, layout.ErrorPage(c, status, c.Title, msg, errorRef(r, status), kept...)); rerr != nil {
 		s.log.ErrorContext(r.Context(), "render error page", "err", rerr)
 		http.Error(w, http.StatusText(status), status)
 	}

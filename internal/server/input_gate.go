@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
+	"github.com/atiende/atiende/web/layout"
 )
 
 // The input gate: every form value, query parameter and path reaches a
@@ -115,4 +118,68 @@ func fieldLabel(l i18n.Lang, name string) string {
 		return l.T(key)
 	}
 	return name
+}
+
+// keptLimit bounds what the refusal page echoes back: enough for any reply
+// or description, not a way to reflect megabytes.
+const keptLimit = 64 << 10
+
+// keptInput is what the person typed in the form the gate refused, cleaned
+// of the offending bytes, so the 422 page can show it for copying: nothing
+// they wrote is lost even though nothing was saved. Secrets are never
+// echoed, nor fields that carry no prose (ids, versions, form keys).
+func keptInput(l i18n.Lang, r *http.Request) []layout.KeptValue {
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	vals := r.PostForm
+	if r.MultipartForm != nil {
+		vals = r.MultipartForm.Value
+	}
+	names := make([]string, 0, len(vals))
+	for name := range vals {
+		if inputProblem(name) == "" && !secretField(name) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var out []layout.KeptValue
+	size := 0
+	for _, name := range names {
+		for _, v := range vals[name] {
+			text := cleanTyped(v)
+			if !strings.ContainsFunc(text, unicode.IsLetter) || size+len(text) > keptLimit {
+				continue
+			}
+			size += len(text)
+			out = append(out, layout.KeptValue{Label: fieldLabel(l, name), Text: text})
+		}
+	}
+	return out
+}
+
+// secretField reports whether a form field may hold a secret.
+func secretField(name string) bool {
+	n := strings.ToLower(name)
+	for _, part := range []string{"password", "token", "secret", "code", "key"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanTyped drops what the gate refuses: invalid bytes and control
+// characters other than tab and line breaks.
+func cleanTyped(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return r
+		}
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -25,6 +25,10 @@ func TestInputGate(t *testing.T) {
 	res = anon.post("/alfa/signup", url.Values{"name": {"Ana \xff\xfe"}, "email": {"ana@alfa.example"}, "password": {testPassword}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.Contains(t, res.body, "El campo «Nombre» contiene texto mal codificado")
+	kept := text(res, `[data-testid="kept-input"]`)
+	assert.Contains(t, kept, "ana@alfa.example", "what was typed is shown for copying")
+	assert.Contains(t, kept, "Ana", "the refused field too, without its bad bytes")
+	assert.NotContains(t, res.body, testPassword, "a password is never echoed")
 
 	res = anon.get("/alfa/login?next=%2Falfa%2F%07")
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)

@@ -141,4 +141,18 @@ func TestBrowserHelpCentre(t *testing.T) {
 	b.signIn(base, d.admin.Email)
 	open("admin kb", base+"/admin/kb", "admin")
 	b.assertCleanConsole()
+
+	// The help centre in the dark palette: its colour rules (contrast of
+	// marks, cards, vote buttons) at desktop width.
+	b.colorScheme("dark")
+	for name, url := range map[string]string{
+		"help home":    base + "/help",
+		"help search":  base + "/help/search?q=facturas",
+		"help article": base + "/help/articles/" + id64(ka.public.ID),
+	} {
+		res := b.navigate(chromedp.Navigate(url))
+		require.Equal(t, http.StatusOK, int(res.Status), name)
+		b.checkA11yRules(name+", dark, desktop", axeSource, axeColourRules)
+	}
+	b.screenshot(dir, "kb-article-dark.png")
 }

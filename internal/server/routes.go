@@ -48,6 +48,7 @@ func (s *Server) routes() chi.Router {
 			s.authResetRoutes(r)
 			s.authSessionRoutes(r)
 			s.authTwoFactorRoutes(r)
+			s.authSSORoutes(r)
 			s.portalTicketRoutes(r)
 			s.portalAccountRoutes(r)
 			s.portalSatisfactionRoutes(r)
