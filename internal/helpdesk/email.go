@@ -20,8 +20,8 @@ import (
 //   - Where it goes: onto the ticket named by a threading token that
 //     verifies for this tenant (email_token.go), if the sender may reply
 //     to it; else onto the ticket named "[#1042]" in the subject when the
-//     sender is its requester or a follower; else a new ticket. A token or
-//     reference into another tenant never attaches.
+//     sender is its requester, a follower or a CC (ccs.go); else a new
+//     ticket. A token or reference into another tenant never attaches.
 //   - What the reply does: exactly what a customer's reply does (Reply):
 //     Pendiente → Abierto, Resuelto → reopened, Cerrado → a new linked
 //     ticket.
@@ -108,9 +108,12 @@ type InboundEmail struct {
 	Subject   string
 	// Text is the new text of the message; Quoted the history below it,
 	// kept but folded. HTML has been through the sanitiser.
-	Text        string
-	Quoted      string
-	HTML        string
+	Text   string
+	Quoted string
+	HTML   string
+	// CC are the Cc header's addresses, the desk's own already left out
+	// (internal/mail knows them): a new ticket copies them (ccs.go).
+	CC          []MailAddress
 	References  []string // In-Reply-To first, then References
 	Auto        AutoKind
 	Attachments []NewAttachment
@@ -266,6 +269,14 @@ func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in
 		if err := s.claimByMail(ctx, tx, tenant, &t, u); err != nil {
 			return InboundResult{}, err
 		}
+		if cc, err := s.ccSender(ctx, tx, t, u); err != nil {
+			return InboundResult{}, err
+		} else if cc {
+			if err := s.ccReply(ctx, tx, u, t, body); err != nil {
+				return InboundResult{}, err
+			}
+			return InboundResult{Outcome: OutcomeReply, Ticket: t.Number}, nil
+		}
 		r, err := s.reply(ctx, tx, by, TicketVersion{Number: t.Number}, ReplyInput{CommentInput: body, Public: true, quiet: quiet})
 		switch {
 		case err == nil && r.FollowUp != nil:
@@ -279,6 +290,12 @@ func (s *Service) receiveOnce(ctx context.Context, tx Store, tenant TenantID, in
 	}
 	nt := NewTicket{Subject: mailSubject(in), Description: body.Body, DescriptionHTML: body.HTML,
 		Channel: ChannelEmail, Attachments: body.Attachments, quiet: quiet}
+	for _, a := range in.CC {
+		// A bad address in Cc must not cost the message: it is skipped.
+		if e := NormaliseEmail(a.Email); validEmail(e) && len(nt.CCs) < MaxCCs {
+			nt.CCs = append(nt.CCs, e)
+		}
+	}
 	created, err := s.openTicket(ctx, tx, by, nt)
 	if err != nil {
 		return InboundResult{}, err
@@ -347,6 +364,9 @@ func (s *Service) threadTarget(ctx context.Context, tx Store, tenant TenantID, u
 	}
 	if t.isParticipant(u.ID) || guestByMail(&t, u) {
 		return t, true, nil
+	}
+	if cc, err := isCC(ctx, tx, t, u.Email); err != nil || cc {
+		return t, cc, err
 	}
 	return Ticket{}, false, nil // a reference is not proof: the sender must be on the ticket
 }

@@ -50,7 +50,7 @@ func EventKinds() []EventKind {
 		EventNoteAdded, EventFollowerAdded, EventFollowerRemoved, EventMerged,
 		EventMergeReceived, EventLinked, EventMarkedDuplicate, EventRequesterChanged,
 		EventRated, EventSLABreached, EventSLAEscalated, EventAutomation, EventNotificationQueued,
-		EventAutomationFailed,
+		EventAutomationFailed, EventCCAdded, EventCCRemoved,
 	}
 }
 

@@ -24,6 +24,9 @@ type NewTicket struct {
 	Tags        []string                 // staff and system only
 	Fields      map[CustomFieldID]string // customers: customer-visible fields only
 	Attachments []NewAttachment
+	// CCs are addresses copied on the ticket (ccs.go): the portal form's,
+	// an agent's, or an inbound message's Cc header.
+	CCs []string
 	// quiet: no acknowledgement and no rule notice to the requester (see
 	// Ticket.quiet); set by the channels of this package only.
 	quiet bool

@@ -617,8 +617,9 @@ func TestLifecycleProperties(t *testing.T) {
 		// Not lifecycle methods' doing: creation, the merge target's side,
 		// the requester change (ClaimGuest), satisfaction ratings, the SLA
 		// engine's records and automation's log, failure and notification
-		// events.
-		if k != EventCreated && k != EventMergeReceived && k != EventRequesterChanged && k != EventRated &&
+		// events, and CC changes (decided against the stored addresses,
+		// ccs.go; tested through the mail and console paths).
+		if k != EventCCAdded && k != EventCCRemoved && k != EventCreated && k != EventMergeReceived && k != EventRequesterChanged && k != EventRated &&
 			k != EventSLABreached && k != EventSLAEscalated && k != EventAutomation && k != EventNotificationQueued &&
 			k != EventAutomationFailed {
 			assert.Positive(t, seen[k], "event %s never produced", k)

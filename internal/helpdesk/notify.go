@@ -143,6 +143,9 @@ func notifyChanged(ctx context.Context, tx Store, t Ticket, evs []Event, comment
 		switch {
 		case e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent && c != nil:
 			err = queueToRequester(ctx, tx, t, MailReply, comment, false, e.At)
+			if err == nil {
+				err = queueToCCs(ctx, tx, t, comment, e.At)
+			}
 		case e.Kind == EventCommentAdded && e.Actor.Kind == AuthorCustomer && t.Assignee != 0:
 			err = queueToAgent(ctx, tx, t, t.Assignee, MailRequesterReply, comment, e.At)
 		case e.Field == FieldStatus && e.To == string(StatusPending) && !agentReply && e.Actor.Kind != AuthorCustomer:

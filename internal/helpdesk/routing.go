@@ -109,6 +109,8 @@ type routeHints struct {
 	// defaultPriority is true when nobody chose a priority, urgency or
 	// impact, so the category's default priority may apply.
 	defaultPriority bool
+	// ccs are the addresses to copy on the new ticket (ccs.go).
+	ccs []string
 }
 
 func hintsOf(priority Priority, u Urgency, i Impact) routeHints {
@@ -209,10 +211,19 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 	if err != nil {
 		return Ticket{}, err
 	}
+	ccs, ccEvs, err := openCCs(t, first.Author, h.ccs)
+	if err != nil {
+		return Ticket{}, err
+	}
 	t.Version = 1
-	created, err := tx.CreateTicket(ctx, t.Tenant, t, first, evs)
+	created, err := tx.CreateTicket(ctx, t.Tenant, t, first, append(evs, ccEvs...))
 	if err != nil {
 		return Ticket{}, fmt.Errorf("helpdesk: create ticket: %w", err)
+	}
+	if len(ccs) > 0 {
+		if err := tx.AddTicketCCs(ctx, created.Tenant, created.ID, ccs); err != nil {
+			return Ticket{}, fmt.Errorf("helpdesk: ccs of new ticket: %w", err)
+		}
 	}
 	created.quiet = t.quiet
 	// The clocks start from the routed ticket (its group and priority may

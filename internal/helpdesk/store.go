@@ -11,6 +11,8 @@ type Store interface {
 
 	AccountStore
 	TicketStore
+	CCStore
+	DensityStore
 	DirectoryStore
 	GuestStore
 	ProfileStore

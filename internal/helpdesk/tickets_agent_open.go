@@ -27,6 +27,10 @@ type AgentTicket struct {
 	// Acknowledge sends the requester the usual acknowledgement by mail;
 	// off, nothing is mailed (the caller is on the line).
 	Acknowledge bool
+	// Call is the phone call being logged (caller number, duration; the
+	// agent is the one logging it), stored with a phone ticket and shown
+	// on its page; nil when none was given (agent_call.go).
+	Call *PhoneCall
 }
 
 // AgentTicketChoices is what the new-ticket form offers, read in one
@@ -124,6 +128,7 @@ func (s *Service) OpenByAgent(ctx context.Context, by Actor, in AgentTicket) (Ti
 			return err
 		}
 		hints := hintsOf(in.Priority, in.Urgency, in.Impact)
+		hints.ccs = in.CCs
 		in.quiet = !in.Acknowledge
 		t, first, evs, err := in.Open(rc, by, s.now())
 		if err != nil {
@@ -136,9 +141,17 @@ func (s *Service) OpenByAgent(ctx context.Context, by Actor, in AgentTicket) (Ti
 		if err != nil {
 			return err
 		}
+		if err := agentCall(&in, by, s.now()); err != nil {
+			return err
+		}
 		created, err := s.createRouted(ctx, tx, t, first, append(evs, more...), hints)
 		if err != nil {
 			return err
+		}
+		if in.Call != nil {
+			if err := tx.SaveCall(ctx, by.Tenant, created.ID, *in.Call); err != nil {
+				return fmt.Errorf("helpdesk: call of %s: %w", created.Number, err)
+			}
 		}
 		out, err = present(ctx, tx, by, created)
 		return err

@@ -60,6 +60,7 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 			}
 		}
 		hints := hintsOf(in.Priority, in.Urgency, in.Impact)
+		hints.ccs = in.CCs
 		t, first, evs, err := in.Open(rc, by, s.now())
 		if err != nil {
 			return err

@@ -38,6 +38,9 @@ type Workspace struct {
 	// Choices are the categories and custom fields the workspace form
 	// offers (active ones; none on a closed ticket) and the time logged.
 	Choices WorkspaceChoices
+	// CCs are the addresses copied on the ticket (ccs.go), as its history
+	// tells them: no read of its own.
+	CCs []string
 }
 
 // StaffWorkspace returns the workspace of ticket n for staff member by, in
@@ -110,6 +113,7 @@ func (s *Service) staffWorkspaceIn(ctx context.Context, tx Store, by Actor, n Ti
 			return w, err
 		}
 	}
+	w.CCs = CCsOf(w.Timeline)
 	// Opening the workspace writes nothing but presence.
 	v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final(), true)
 	if err != nil {

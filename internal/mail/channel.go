@@ -32,7 +32,7 @@ type Channel struct {
 // NewChannel wires the email channel. The caller enables threading on the
 // service (helpdesk.WithEmail) with the same signer.
 func NewChannel(o Options) *Channel {
-	proc := &Processor{Service: o.Service, Store: o.Store, Log: o.Log}
+	proc := &Processor{Service: o.Service, Store: o.Store, Log: o.Log, Domain: o.Domain, From: o.From}
 	out := &Deliverer{Service: o.Service, Store: o.Store, Signer: o.Signer, Domain: o.Domain, BaseURL: o.BaseURL,
 		From: o.From, SMTP: o.SMTP, Log: o.Log}
 	w := NewWorker(o.Store, proc, out, o.Log)

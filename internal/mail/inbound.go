@@ -33,6 +33,11 @@ type Processor struct {
 	// Limit bounds the messages taken from one sender; zero is
 	// DefaultSenderLimit.
 	Limit SenderLimit
+	// Domain is the desks' inbound domain and From the configured sender
+	// address: Cc addresses there are the desk itself, never copied on a
+	// ticket (a desk copied on its own ticket would mail itself).
+	Domain string
+	From   string
 }
 
 // Process parses received message id of tenant and lets the domain decide
@@ -53,6 +58,7 @@ func (p *Processor) Process(ctx context.Context, tenant helpdesk.TenantID, id he
 		p.Log.WarnContext(ctx, "unparseable inbound mail", "tenant", tenant, "id", id, "err", err)
 		in = helpdesk.InboundEmail{MessageID: m.MessageID}
 	}
+	in.CC = p.foreignCC(in.CC)
 	if in.From.Email != "" && !in.Auto.Suppressed() {
 		key := "mail-in:" + strconv.FormatInt(int64(tenant), 10) + ":" + helpdesk.NormaliseEmail(in.From.Email)
 		lim := p.Limit

@@ -89,6 +89,7 @@ func Parse(raw []byte, nullSender bool) (in helpdesk.InboundEmail, err error) {
 	in.MessageID = MessageID(raw)
 	in.Subject = cleanString(env.GetHeader("Subject"))
 	in.From = parseFrom(raw, env.GetHeader("From"))
+	in.CC = parseCC(env)
 	in.References = append(msgIDs(env.GetHeader("In-Reply-To")), msgIDs(env.GetHeader("References"))...)
 	if len(in.References) > maxReferences {
 		in.References = in.References[:maxReferences]

@@ -57,7 +57,7 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.svc.Bulk(ctx, agent(r).Actor(), req)
 	var v *helpdesk.ValidationError
 	if errors.As(err, &v) {
-		return back("error", bulkRefusedRequest(l, v))
+		return s.refusedBulk(w, r, next, bulkRefusedRequest(l, v))
 	}
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (s *Server) consoleBulk(w http.ResponseWriter, r *http.Request) error {
 	if len(refused) == 0 {
 		return back("success", msg)
 	}
-	return back("error", msg+" "+l.T("console.bulk.refused", strings.Join(refused, "; ")))
+	return s.refusedBulk(w, r, next, msg+" "+l.T("console.bulk.refused", strings.Join(refused, "; ")))
 }
 
 // bulkRequest reads the bulk form: the action as "kind:value" (the tag and

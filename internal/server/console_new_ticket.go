@@ -182,6 +182,7 @@ func agentTicketInput(up *upload, defs []helpdesk.CustomFieldDef) (console.NewTi
 		Internal: up.get("internal") != "", Category: up.get("category"), Priority: up.get("priority"),
 		Urgency: up.get("urgency"), Impact: up.get("impact"), Group: up.get("group"), Assignee: up.get("assignee"),
 		Acknowledge: up.get("acknowledge") != "",
+		CCs:         up.get("ccs"), CallNumber: up.get("call_number"), CallDuration: up.get("call_duration"),
 	}
 	values, typed := readStaffFields(up, defs)
 	form.Fields = typed
@@ -195,6 +196,8 @@ func agentTicketInput(up *upload, defs []helpdesk.CustomFieldDef) (console.NewTi
 		Phone: form.Phone, Group: helpdesk.GroupID(optionalID(form.Group)), Assignee: helpdesk.UserID(optionalID(form.Assignee)),
 		Internal: form.Internal, Acknowledge: form.Acknowledge,
 	}
+	in.CCs = helpdesk.SplitAddresses(form.CCs)
+	in.Call = agentCallInput(form)
 	if form.Requester != "" && form.Requester != "new" {
 		in.Requester = helpdesk.Requester{User: helpdesk.UserID(optionalID(form.Requester))}
 	} else {

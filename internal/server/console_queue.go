@@ -70,6 +70,8 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 		FormAction: base,
 	}
 	vm.Save = saveViewModel(l, t, u, v, p, save, errs)
+	s.densityView(r, &vm)
+	bulkKeepView(r, &vm)
 	if v.saved != nil {
 		vm.EditURL = viewPath(t, v.id) + "/edit"
 		vm.CanEdit = helpdesk.CanEditView(u.Actor(), *v.saved)

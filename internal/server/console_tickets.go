@@ -30,6 +30,8 @@ func (s *Server) consoleTicketRoutes(r chi.Router) {
 	r.Post("/tickets/{number}/relate", s.h(s.consoleRelate))
 	r.Post("/tickets/{number}/escalate", s.h(s.consoleEscalate))
 	r.Post("/tickets/{number}/followers", s.h(s.consoleFollowers))
+	r.Post("/tickets/{number}/ccs", s.h(s.consoleCCs))
+	r.Post("/density", s.h(s.consoleDensity))
 	r.Get("/tickets/{number}/attachments/{id}", s.h(s.consoleAttachment))
 	r.Post("/tickets/{number}/presence", s.h(s.consolePresence))
 	r.Get("/views/{view}/live", s.h(s.consoleQueueLive))

@@ -290,9 +290,12 @@ func TestConsoleTakeAndBulk(t *testing.T) {
 		"ticket": {num(a.Number) + ":" + num2(va), num(b.Number) + ":" + num2(vb-1), num(closed.Number) + ":" + num2(vc), "999:1"},
 		"next":   {agentPath(d, "/views/all")},
 	})
-	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	assert.Equal(t, agentPath(d, "/views/all"), res.header.Get("Location"))
-	msg := text(c.get(agentPath(d, "/views/all")), `[data-testid="flash"]`)
+	// Some were refused: the queue comes back (422) with the selection
+	// still ticked and the action still chosen.
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+	msg := text(res, `[data-testid="flash"]`)
+	assert.Equal(t, 1, res.doc.Find(`input[name="ticket"][value^="`+num(b.Number)+`:"][checked]`).Length(), "the refused ticket stays ticked")
+	assert.Equal(t, 1, res.doc.Find(`#bulk-action option[value="status:pending"][selected]`).Length())
 	assert.Contains(t, msg, "Tickets actualizados: 1.")
 	assert.Contains(t, msg, b.Number.String()+" (cambió mientras tanto)")
 	assert.Contains(t, msg, closed.Number.String()+" (está cerrado)")
@@ -300,9 +303,14 @@ func TestConsoleTakeAndBulk(t *testing.T) {
 	assert.Equal(t, helpdesk.StatusPending, e.staffTicket(d, a.Number).Status)
 	assert.NotEqual(t, helpdesk.StatusPending, e.staffTicket(d, b.Number).Status)
 
+	res = c.post(agentPath(d, "/bulk"), url.Values{"action": {"tag"}, "arg": {"mal etiqueta!"}, "ticket": {num(a.Number) + ":1"}})
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.NotEmpty(t, text(res, `[data-testid="flash"]`))
+	v, _ := res.doc.Find(`#bulk-arg`).Attr("value")
+	assert.Equal(t, "mal etiqueta!", v, "the typed value is kept")
 	res = c.post(agentPath(d, "/bulk"), url.Values{"action": {"status:gone"}, "ticket": {num(a.Number) + ":1"}})
-	require.Equal(t, http.StatusSeeOther, res.status)
-	assert.Contains(t, text(c.get(res.header.Get("Location")), `[data-testid="flash"]`), "Elige una acción")
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, text(res, `[data-testid="flash"]`), "Elige una acción")
 }
 
 // TestConsoleRelateByNumber links, marks as duplicate and merges by number.
@@ -403,8 +411,8 @@ func TestConsoleOtherTenantsTicketsAreNotFound(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, res.status, action)
 	}
 	res = c.post(agentPath(a, "/bulk"), url.Values{"action": {"status:solved"}, "ticket": {num(target.Number) + ":" + num2(bVersion)}})
-	require.Equal(t, http.StatusSeeOther, res.status)
-	assert.Contains(t, text(c.get(res.header.Get("Location")), `[data-testid="flash"]`), "no existe")
+	require.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, text(res, `[data-testid="flash"]`), "no existe")
 	// A's ticket cannot be related to B's by number either.
 	res = c.post(agentPath(a, "/tickets/1/relate"), url.Values{"version": {num2(e.staffTicket(a, 1).Version)}, "other": {num(target.Number)}, "relation": {"merge"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)

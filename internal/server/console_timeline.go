@@ -143,6 +143,10 @@ func eventSentence(l i18n.Lang, e helpdesk.Event) (string, bool) {
 		return l.T("console.event.follower_added", who, or(e.To)), true
 	case helpdesk.EventFollowerRemoved:
 		return l.T("console.event.follower_removed", who, or(e.From)), true
+	case helpdesk.EventCCAdded:
+		return l.T("console.event.cc_added", who, or(e.To)), true
+	case helpdesk.EventCCRemoved:
+		return l.T("console.event.cc_removed", who, or(e.From)), true
 	case helpdesk.EventLinked:
 		return l.T("console.event.linked", who, e.To), true
 	case helpdesk.EventMarkedDuplicate:

@@ -27,6 +27,8 @@ type wsState struct {
 	// fields are the workspace form's field choices as submitted; nil
 	// shows the ticket's own.
 	fields *console.FieldsDraft
+	// cc is the address typed in the CC panel (console_ccs.go).
+	cc string
 }
 
 func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
@@ -60,6 +62,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	s.apiCallWorkspace(r, ws.Call, &vm)
 	escalateView(r, l, ws, st, &vm)
 	followersView(r, l, ws, &vm)
+	ccsView(r, ws, st, &vm)
 	if !tk.Status.Final() {
 		workspaceForm(l, ws, st, &vm)
 	}

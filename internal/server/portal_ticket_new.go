@@ -248,6 +248,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			Category:    formCategory(up.get("category")),
 			Fields:      values,
 			Attachments: up.files,
+			CCs:         helpdesk.SplitAddresses(up.get("ccs")),
 		}
 		// Once started, opening runs to its end even if the browser gives up
 		// on the request (a double click cancels the first one): the second
@@ -287,6 +288,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 				Urgency:     up.get("urgency"),
 				Impact:      up.get("impact"),
 				Category:    up.get("category"),
+				CCs:         up.get("ccs"),
 				Errors:      customFieldErrors(l, errs, defs, values),
 				Rechoose:    up.fileNames(),
 			})
