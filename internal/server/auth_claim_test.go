@@ -17,15 +17,29 @@ import (
 // waitFor returns the first message to addr whose text contains part.
 func (mb *mailbox) waitFor(addr, part string) sentMail {
 	mb.t.Helper()
+	return mb.waitMatch(addr, "text with "+part, func(m sentMail) bool { return strings.Contains(m.Text, part) })
+}
+
+// waitSubject returns the first message to addr whose subject contains
+// part.
+func (mb *mailbox) waitSubject(addr, part string) sentMail {
+	mb.t.Helper()
+	return mb.waitMatch(addr, "subject with "+part, func(m sentMail) bool { return strings.Contains(m.Subject, part) })
+}
+
+// waitMatch returns the first message to addr that ok accepts, waiting up
+// to 30 seconds for it.
+func (mb *mailbox) waitMatch(addr, what string, ok func(sentMail) bool) sentMail {
+	mb.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		for _, m := range mb.to(addr) {
-			if strings.Contains(m.Text, part) {
+			if ok(m) {
 				return m
 			}
 		}
 		if time.Now().After(deadline) {
-			mb.t.Fatalf("no message to %s containing %q within 30s (have %d)", addr, part, len(mb.to(addr)))
+			mb.t.Fatalf("no message to %s (%s) within 30s (have %d)", addr, what, len(mb.to(addr)))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
