@@ -64,7 +64,7 @@ func TestEnqueueJoinsTheTransaction(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := context.Background()
 	store := postgres.New(pool)
-	tenant, _, err := store.CreateTenant(ctx, helpdesk.Tenant{Slug: "acme", Name: "Acme", Language: "es"}, helpdesk.User{Email: "a@acme.example", Name: "Ana", Role: helpdesk.RoleAdmin})
+	tenant, _, err := store.CreateTenant(ctx, helpdesk.Tenant{Slug: "acme", Name: "Acme", Language: "es", TimeZone: "UTC"}, helpdesk.User{Email: "a@acme.example", Name: "Ana", Role: helpdesk.RoleAdmin})
 	require.NoError(t, err)
 
 	boom := errors.New("rolled back")

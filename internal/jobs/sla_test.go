@@ -23,7 +23,7 @@ func TestSLAScanJobRecordsEachBreachOnceWithTwoServers(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := context.Background()
 	store := postgres.New(pool)
-	tenant, admin, err := store.CreateTenant(ctx, helpdesk.Tenant{Slug: "acme", Name: "Acme", Language: "es"},
+	tenant, admin, err := store.CreateTenant(ctx, helpdesk.Tenant{Slug: "acme", Name: "Acme", Language: "es", TimeZone: "UTC"},
 		helpdesk.User{Email: "a@acme.example", Name: "Ana", Role: helpdesk.RoleAdmin})
 	require.NoError(t, err)
 	cust, err := store.CreateUser(ctx, tenant.ID, helpdesk.User{Email: "c@acme.example", Name: "Carla", Role: helpdesk.RoleCustomer, Active: true})

@@ -35,7 +35,7 @@ func seedTimers(t *testing.T, pool *pgxpool.Pool, slug string, now func() time.T
 	ctx := context.Background()
 	store := postgres.New(pool)
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 2), now)
-	tenant, admin, err := store.CreateTenant(ctx, helpdesk.Tenant{Slug: slug, Name: slug, Language: "es"},
+	tenant, admin, err := store.CreateTenant(ctx, helpdesk.Tenant{Slug: slug, Name: slug, Language: "es", TimeZone: "UTC"},
 		helpdesk.User{Email: "admin@" + slug + ".example", Name: "Admin", Role: helpdesk.RoleAdmin, Active: true})
 	require.NoError(t, err)
 	cust, err := store.CreateUser(ctx, tenant.ID, helpdesk.User{Email: "c@" + slug + ".example", Name: "Cliente", Role: helpdesk.RoleCustomer, Active: true})

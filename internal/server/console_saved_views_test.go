@@ -223,9 +223,15 @@ func TestConsoleBulkAssignGroupTagMerge(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		return text(c.get(agentPath(d, "/views/all")), `[data-testid="flash"]`)
 	}
+	// A refused action shows the queue again, its selection kept.
+	refused := func(action, arg string) string {
+		res := c.post(agentPath(d, "/bulk"), url.Values{"action": {action}, "arg": {arg}, "ticket": sel(), "next": {agentPath(d, "/views/all")}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.status)
+		return text(res, `[data-testid="flash"]`)
+	}
 	assert.Contains(t, post("assign:"+num(helpdesk.TicketNumber(d.agent.ID)), ""), "Tickets actualizados: 3.")
 	assert.Contains(t, post("group:"+num(helpdesk.TicketNumber(g.ID)), ""), "Tickets actualizados: 3.")
-	assert.Contains(t, post("tag", "no vale!"), "etiqueta válida")
+	assert.Contains(t, refused("tag", "no vale!"), "etiqueta válida")
 	assert.Contains(t, post("tag", "Revisar"), "Tickets actualizados: 3.")
 	for _, tk := range tks {
 		st := e.staffTicket(d, tk.Number)
@@ -233,7 +239,7 @@ func TestConsoleBulkAssignGroupTagMerge(t *testing.T) {
 		assert.Equal(t, g.ID, st.Group)
 		assert.Contains(t, st.Tags, "revisar")
 	}
-	assert.Contains(t, post("merge", "9999"), "número de un ticket")
+	assert.Contains(t, refused("merge", "9999"), "número de un ticket")
 	assert.Contains(t, post("merge", tks[0].Number.String()), "Tickets actualizados: 2.", "the target is not counted")
 	assert.Equal(t, helpdesk.StatusClosed, e.staffTicket(d, tks[1].Number).Status)
 	assert.Equal(t, helpdesk.StatusClosed, e.staffTicket(d, tks[2].Number).Status)
