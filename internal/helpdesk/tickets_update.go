@@ -31,6 +31,10 @@ type TicketChanges struct {
 	// Time is the agent's time entry for this submission; zero Minutes
 	// logs none.
 	Time TimeInput
+	// Workspace marks a person's submission of the ticket workspace, where
+	// the desk may require the time spent; an integration's update (the
+	// API) logs no time and is not held to it.
+	Workspace bool
 }
 
 // HasComment reports whether c carries a reply or note to add.
@@ -58,7 +62,7 @@ func (s *Service) Update(ctx context.Context, by Actor, at TicketVersion, in Tic
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := in.Time.check(st.RequireTime); err != nil {
+		if err := in.Time.check(st.RequireTime && in.Workspace); err != nil {
 			return nil, nil, err
 		}
 		evs, err := s.updateFields(ctx, tx, by, t, in, st, now)

@@ -79,6 +79,8 @@ func TestAPIUpdatesWithIfMatchAndAnswersProblems(t *testing.T) {
 	assert.Equal(t, "high", tk["priority"])
 	assert.Equal(t, "pending", tk["status"])
 	assert.Equal(t, "Agent demo", tk["assignee"].(map[string]any)["name"])
+	assert.Equal(t, float64(2), tk["version"], "four members, one update")
+	assert.Equal(t, `"2"`, up.header.Get("ETag"))
 	stale := c.call(http.MethodPatch, path, `{"priority":"low"}`, "If-Match", `"1"`)
 	assert.Equal(t, http.StatusConflict, stale.status)
 	assert.Equal(t, "stale_version", stale.json(t)["code"])

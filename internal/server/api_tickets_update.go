@@ -27,16 +27,12 @@ type apiTicketPatch struct {
 	AddTags      []string                   `json:"add_tags"`
 }
 
-// ticketStep is one change of a PATCH, made through the Service at the
-// version the previous step left.
-type ticketStep func(at helpdesk.TicketVersion) (helpdesk.Ticket, error)
-
-// apiUpdateTicket applies a PATCH as the console's forms would, one
-// domain operation per changed member, each checked against the version
-// the previous one produced; the first against If-Match. Members are
-// parsed before anything changes, so malformed input changes nothing; a
-// rule the domain refuses stops the sequence (the answer names it, and
-// the ticket's current version is in the problem's ETag).
+// apiUpdateTicket applies a PATCH as the console's workspace form does:
+// every member in one domain call (Service.Update), checked against
+// If-Match, saved as one update with one new version. Members are parsed
+// before anything changes, so malformed input changes nothing; a rule the
+// domain refuses changes nothing either (the answer names it, and the
+// ticket's current version is in the problem's ETag).
 func (s *Server) apiUpdateTicket(w http.ResponseWriter, r *http.Request, c *apiCall) error {
 	ctx := r.Context()
 	n, err := apiNumber(r)
@@ -51,63 +47,53 @@ func (s *Server) apiUpdateTicket(w http.ResponseWriter, r *http.Request, c *apiC
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	steps, err := s.patchSteps(r, c, in)
+	changes, err := s.patchChanges(r, c, in)
 	if err != nil {
 		return err
 	}
-	at := helpdesk.TicketVersion{Number: n, Version: version}
-	if len(steps) == 0 {
-		// Nothing to change: still check the version and visibility.
-		t, err := s.svc.Ticket(ctx, c.by, n)
-		if err != nil {
-			return err
-		}
-		if t.Version != version {
-			return helpdesk.ErrConflict
-		}
-	}
-	for _, step := range steps {
-		t, err := step(at)
-		if err != nil {
-			return err
-		}
-		at.Version = t.Version
+	if _, err := s.svc.Update(ctx, c.by, helpdesk.TicketVersion{Number: n, Version: version}, changes); err != nil {
+		return err
 	}
 	return s.answerTicket(w, r, c, http.StatusOK, n)
 }
 
-// patchSteps parses a PATCH into its steps, in a fixed order: category
-// (which may route), priority, urgency and impact, assignment, fields,
-// tags, and the status last (solving may need the fields).
-func (s *Server) patchSteps(r *http.Request, c *apiCall, in apiTicketPatch) ([]ticketStep, error) {
-	ctx, by := r.Context(), c.by
+// patchChanges parses a PATCH into the domain's update; every value is
+// checked for its type here, every rule is the domain's.
+func (s *Server) patchChanges(r *http.Request, c *apiCall, in apiTicketPatch) (helpdesk.TicketChanges, error) {
+	var out helpdesk.TicketChanges
 	var v helpdesk.ValidationError
-	var steps []ticketStep
 	if in.CategoryID != nil {
 		id := helpdesk.CategoryID(*in.CategoryID)
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.SetCategory(ctx, by, at, id) })
+		out.Category = &id
 	}
 	if in.Priority != nil {
 		p, err := helpdesk.ParsePriority(*in.Priority)
 		if err != nil {
 			v.Add("priority", "error.invalid")
 		}
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.SetPriority(ctx, by, at, p) })
+		out.Priority = &p
 	}
-	if in.Urgency != nil || in.Impact != nil {
-		steps = append(steps, s.urgencyStep(r, c, in, &v))
+	if in.Urgency != nil {
+		u, err := helpdesk.ParseUrgency(*in.Urgency)
+		if err != nil {
+			v.Add("urgency", "error.invalid")
+		}
+		out.Urgency = &u
 	}
-	if in.AssigneeID != nil || in.GroupID != nil {
-		var a helpdesk.Assignment
-		if in.GroupID != nil {
-			g := helpdesk.GroupID(*in.GroupID)
-			a.Group = &g
+	if in.Impact != nil {
+		i, err := helpdesk.ParseImpact(*in.Impact)
+		if err != nil {
+			v.Add("impact", "error.invalid")
 		}
-		if in.AssigneeID != nil {
-			u := helpdesk.UserID(*in.AssigneeID)
-			a.Agent = &u
-		}
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.Assign(ctx, by, at, a) })
+		out.Impact = &i
+	}
+	if in.GroupID != nil {
+		g := helpdesk.GroupID(*in.GroupID)
+		out.Group = &g
+	}
+	if in.AssigneeID != nil {
+		u := helpdesk.UserID(*in.AssigneeID)
+		out.Assignee = &u
 	}
 	if len(in.CustomFields) > 0 {
 		fields, err := s.customFields(r, c, in.CustomFields)
@@ -116,62 +102,19 @@ func (s *Server) patchSteps(r *http.Request, c *apiCall, in apiTicketPatch) ([]t
 		case errors.As(err, &ve):
 			mergeInvalid(&v, err)
 		case err != nil:
-			return nil, err
+			return out, err
 		}
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) {
-			return s.svc.SetCustomFields(ctx, by, at, fields)
-		})
+		out.Fields = fields
 	}
-	if in.Tags != nil {
-		tags := *in.Tags
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.SetTags(ctx, by, at, tags) })
-	}
-	if len(in.AddTags) > 0 {
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) {
-			return s.svc.AddTags(ctx, by, at, in.AddTags)
-		})
-	}
+	out.Tags, out.AddTags = in.Tags, in.AddTags
 	if in.Status != nil {
 		st, err := helpdesk.ParseStatus(*in.Status)
 		if err != nil {
 			v.Add("status", "error.invalid")
 		}
-		steps = append(steps, func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) { return s.svc.ChangeStatus(ctx, by, at, st) })
+		out.Status = &st
 	}
-	return steps, v.Err()
-}
-
-// urgencyStep sets urgency and impact; a member left out keeps the
-// ticket's current value, read when the step runs.
-func (s *Server) urgencyStep(r *http.Request, c *apiCall, in apiTicketPatch, v *helpdesk.ValidationError) ticketStep {
-	var u helpdesk.Urgency
-	var i helpdesk.Impact
-	var err error
-	if in.Urgency != nil {
-		if u, err = helpdesk.ParseUrgency(*in.Urgency); err != nil {
-			v.Add("urgency", "error.invalid")
-		}
-	}
-	if in.Impact != nil {
-		if i, err = helpdesk.ParseImpact(*in.Impact); err != nil {
-			v.Add("impact", "error.invalid")
-		}
-	}
-	return func(at helpdesk.TicketVersion) (helpdesk.Ticket, error) {
-		if u == "" || i == "" {
-			t, err := s.svc.Ticket(r.Context(), c.by, at.Number)
-			if err != nil {
-				return helpdesk.Ticket{}, err
-			}
-			if u == "" {
-				u = t.Urgency
-			}
-			if i == "" {
-				i = t.Impact
-			}
-		}
-		return s.svc.SetUrgencyImpact(r.Context(), c.by, at, u, i)
-	}
+	return out, v.Err()
 }
 
 // apiMergeIn is the body of POST /tickets/{number}/merge.

@@ -44,7 +44,7 @@ func readFieldsDraft(up *upload) console.FieldsDraft {
 // update. Values are parsed here only as far as their type goes; every
 // rule (transitions, membership, archived groups) is the domain's.
 func workspaceChanges(up *upload, d console.FieldsDraft, onlyFields bool) (helpdesk.TicketChanges, error) {
-	var in helpdesk.TicketChanges
+	in := helpdesk.TicketChanges{Workspace: true}
 	var v helpdesk.ValidationError
 	if s := up.get("status"); s != "" {
 		st, err := helpdesk.ParseStatus(s)
