@@ -32,8 +32,15 @@ func (s *Store) CreateTenant(ctx context.Context, t helpdesk.Tenant, admin helpd
 		return t, admin, fmt.Errorf("postgres: CreateTenant inside a transaction")
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		const q = `INSERT INTO tenants (slug, name, language, time_zone) VALUES ($1, $2, $3, $4) RETURNING ` + tenantColumns
-		created, err := scanTenant(tx.QueryRow(ctx, q, t.Slug, t.Name, t.Language, t.TimeZone))
+		// A desk created without a zone takes the column's default: it may
+		// not be empty (the reports' local days are read in it).
+		zone := "$4"
+		args := []any{t.Slug, t.Name, t.Language, t.TimeZone}
+		if t.TimeZone == "" {
+			zone, args = "DEFAULT", args[:3]
+		}
+		q := `INSERT INTO tenants (slug, name, language, time_zone) VALUES ($1, $2, $3, ` + zone + `) RETURNING ` + tenantColumns
+		created, err := scanTenant(tx.QueryRow(ctx, q, args...))
 		if err != nil {
 			return mapErr(err, "create tenant %q", t.Slug)
 		}
