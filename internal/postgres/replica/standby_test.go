@@ -1,4 +1,8 @@
-package postgres_test
+// Package replica_test reads reports from a real streaming standby. It is
+// a package of its own so that its throwaway server carries only this
+// test's writes: the standby then replays a few megabytes, not every
+// database the store's other tests clone at the same time.
+package replica_test
 
 import (
 	"context"
@@ -11,9 +15,52 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// desk is a tenant with an admin, an agent and a customer, its service on
+// a clock the test moves.
+type desk struct {
+	s                  *postgres.Store
+	svc                *helpdesk.Service
+	now                time.Time
+	tenant             helpdesk.Tenant
+	admin, agent, cust helpdesk.User
+}
+
+var hasher = password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4)
+
+func newDesk(t *testing.T, pool *pgxpool.Pool, slug string) *desk {
+	t.Helper()
+	ctx := context.Background()
+	d := &desk{s: postgres.New(pool), now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	d.svc = helpdesk.NewService(d.s, hasher, d.clock)
+	var err error
+	d.tenant, d.admin, err = d.s.CreateTenant(ctx, helpdesk.Tenant{Slug: slug, Name: "Desk " + slug, Language: "es", TimeZone: "Europe/Madrid"},
+		helpdesk.User{Email: "admin@" + slug + ".example", Name: "Admin", Role: helpdesk.RoleAdmin, Active: true})
+	require.NoError(t, err)
+	user := func(email string, role helpdesk.Role) helpdesk.User {
+		u, err := d.s.CreateUser(ctx, d.tenant.ID, helpdesk.User{Email: email + "@" + slug + ".example", Name: email, Role: role, Active: true})
+		require.NoError(t, err)
+		return u
+	}
+	d.agent, d.cust = user("agente", helpdesk.RoleAgent), user("cliente", helpdesk.RoleCustomer)
+	return d
+}
+
+func (d *desk) clock() time.Time { return d.now }
+
+func (d *desk) open(t *testing.T, subject string) helpdesk.Ticket {
+	t.Helper()
+	tk, err := d.svc.OpenTicket(context.Background(), d.cust.Actor(),
+		helpdesk.NewTicket{Subject: subject, Description: "Descripción de " + subject, Channel: helpdesk.ChannelWeb})
+	require.NoError(t, err)
+	return tk
+}
 
 // TestReportsReadFromAHotStandby starts a real streaming standby of the
 // test server (pg_basebackup), writes tickets on the primary, waits for
@@ -38,21 +85,21 @@ func TestReportsReadFromAHotStandby(t *testing.T) {
 	// Written on the primary after the copy was taken: only replication
 	// brings them to the standby.
 	for range 3 {
-		tk := d.open(t, d.cust.Actor(), helpdesk.NewTicket{Subject: "Sin conexión"})
-		d.clock.Advance(time.Hour)
+		tk := d.open(t, "Sin conexión")
+		d.now = d.now.Add(time.Hour)
 		_, err := d.svc.Reply(ctx, d.agent.Actor(), helpdesk.TicketVersion{Number: tk.Number}, helpdesk.ReplyInput{
 			CommentInput: helpdesk.CommentInput{Body: "Revisado"}, Public: true, Status: helpdesk.StatusSolved})
 		require.NoError(t, err)
 	}
-	other.open(t, other.cust.Actor(), helpdesk.NewTicket{Subject: "Otra mesa"})
+	other.open(t, "Otra mesa")
 	pgtest.WaitReplay(t, pool, standby)
 
 	madrid, err := time.LoadLocation("Europe/Madrid")
 	require.NoError(t, err)
-	from, to, err := helpdesk.ResolvePeriod(helpdesk.Period7Days, "", "", madrid, d.clock.Now())
+	from, to, err := helpdesk.ResolvePeriod(helpdesk.Period7Days, "", "", madrid, d.now)
 	require.NoError(t, err)
 	f := helpdesk.ReportFilter{From: from, To: to, Location: madrid}
-	svc := helpdesk.NewService(d.s, testHasher, d.clock.Now, helpdesk.WithReportReader(postgres.New(standby)))
+	svc := helpdesk.NewService(d.s, hasher, d.clock, helpdesk.WithReportReader(postgres.New(standby)))
 	o, err := svc.ReportOverview(ctx, d.admin.Actor(), f)
 	require.NoError(t, err)
 	assert.Equal(t, 3, o.Current.Created)
