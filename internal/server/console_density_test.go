@@ -26,6 +26,9 @@ func TestConsoleQueueDensity(t *testing.T) {
 		return v
 	}
 	assert.Equal(t, "comfortable", density(page))
+	all := c.get(queue + "views/all")
+	require.Equal(t, 1, all.doc.Find(`[data-testid="ticket-row"]`).Length())
+	assert.Zero(t, all.doc.Find(`[data-testid="col-due"]`).Length(), "no SLA policy: no due column")
 	pressed, _ := page.doc.Find(`[data-testid="density-comfortable"]`).Attr("aria-pressed")
 	assert.Equal(t, "true", pressed)
 

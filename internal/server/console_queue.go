@@ -98,8 +98,16 @@ func queueModel(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenan
 		Columns: columnSet(v.columns),
 		Filters: console.QueueFilters{Active: p.narrowed(), ClearURL: base},
 	}
+	dueShown := false
 	for _, ts := range page.Tickets {
-		vm.Rows = append(vm.Rows, queueRow(l, loc, now, t, ts))
+		row := queueRow(l, loc, now, t, ts)
+		dueShown = dueShown || row.SLA.Text != ""
+		vm.Rows = append(vm.Rows, row)
+	}
+	if !dueShown {
+		// No row runs an SLA clock (a desk without policies never does):
+		// an empty column would only take width from the subject.
+		delete(vm.Columns, string(helpdesk.ColumnDue))
 	}
 	if p.after != "" {
 		vm.FirstURL = withQuery(base, p.values(""))
