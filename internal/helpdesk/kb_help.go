@@ -236,7 +236,8 @@ func (s *Service) SearchHelp(ctx context.Context, by Actor, text, lang string, f
 		if from == KBFromConsole {
 			auds = by.kbAudiences()
 		}
-		q := KBSearchQuery{Text: text, Audiences: auds, Lang: lang, Limit: limit, AnyWord: from == KBFromSuggest}
+		q := KBSearchQuery{Text: text, Audiences: auds, Lang: lang, Limit: limit, AnyWord: from == KBFromSuggest,
+			WithBody: from == KBFromConsole}
 		out, err = tx.SearchKB(ctx, by.Tenant, q)
 		if err == nil && len(out) == 0 && !q.AnyWord {
 			// Nothing has every word: the articles with some of them.

@@ -83,6 +83,8 @@ type KBSearchQuery struct {
 	// them: for suggestions, whose text is a sentence ("no puedo descargar
 	// la factura"), and as the help search's second try.
 	AnyWord bool
+	// WithBody loads each article's Markdown too (the console pastes it).
+	WithBody bool
 }
 
 // KBHit is a search result: the article, its score and a plain-text

@@ -77,7 +77,7 @@ func (s *Store) SearchKB(ctx context.Context, tenant helpdesk.TenantID, q helpde
 		text = anyWord(text)
 	}
 	args := pgx.NamedArgs{"tenant": int64(tenant), "audiences": kbStrings(q.Audiences), "lang": q.Lang, "limit": q.Limit}
-	sql := strings.Replace(kbSearchSQL, "{{cols}}", kbCols(false), 1)
+	sql := strings.Replace(kbSearchSQL, "{{cols}}", kbCols(q.WithBody), 1)
 	var out []helpdesk.KBHit
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}

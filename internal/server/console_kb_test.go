@@ -99,6 +99,12 @@ func TestConsoleKBEditorRights(t *testing.T) {
 	require.Equal(t, 1, internal.Length())
 	assert.Zero(t, internal.Find(`[data-kb-insert]`).Length())
 	assert.Equal(t, 1, internal.Find(`[data-testid="kb-internal-only"]`).Length())
+	public := res.doc.Find(`[data-testid="kb-results"] > li`).FilterFunction(func(_ int, li *goquery.Selection) bool {
+		return strings.Contains(li.Text(), ka.public.Title)
+	})
+	require.Equal(t, 1, public.Length())
+	assert.Contains(t, public.Find(`[data-testid="kb-insert-text"]`).AttrOr("data-kb-insert", ""), "Cómo descargar la factura",
+		"a public article offers its Markdown, loaded with the search")
 }
 
 // TestKBDraftFromTicket: a solved ticket becomes a draft without the
