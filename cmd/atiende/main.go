@@ -246,9 +246,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	signer := helpdesk.NewThreadSigner(secret)
 	// Passkeys belong to the public host: ATIENDE_BASE_URL's host is the
 	// relying party, its origin the only one accepted.
-	rp, err := passkey.New(cfg.BaseURL, "Atiende")
-	if err != nil {
+	var passkeys helpdesk.PasskeyRP
+	switch rp, err := passkey.New(cfg.BaseURL, "Atiende"); {
+	case errors.Is(err, passkey.ErrNoDomain):
+		log.Warn("passkeys are off: ATIENDE_BASE_URL names an IP address, and passkeys are bound to a domain name", "base_url", cfg.BaseURL)
+	case err != nil:
 		return err
+	default:
+		passkeys = rp
 	}
 	reports, closeReports, err := reportsReader(ctx, cfg, log)
 	if err != nil {
@@ -262,7 +267,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		helpdesk.WithSLANotifier(helpdesk.MailSLANotifier{}),
 		helpdesk.WithKB(markdown.New()),
 		helpdesk.WithTwoFactor(totp.Generator{}, mail.NewSecretBoxFor(secret, "atiende-totp-secret-v1")),
-		helpdesk.WithPasskeys(rp),
+		helpdesk.WithPasskeys(passkeys),
 		// Webhook targets are a tenant's too: guarded unless the operator says.
 		helpdesk.WithWebhooks(jobs.NewHTTPSender(cfg.WebhookAllowPrivate), netguard.CheckHost(cfg.WebhookAllowPrivate)),
 		// So are single sign-on issuers; client secrets get a key of their own.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"time"
 
@@ -17,6 +18,11 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
+
+// ErrNoDomain reports a base URL whose host is an IP address: WebAuthn
+// binds credentials to a domain name, so such an installation cannot
+// offer passkeys.
+var ErrNoDomain = errors.New("passkey: passkeys need a domain name, not an IP address, in the base URL")
 
 // RP is the relying party of one installation.
 type RP struct {
@@ -30,6 +36,9 @@ func New(baseURL, name string) (*RP, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Hostname() == "" {
 		return nil, fmt.Errorf("passkey: base URL %q has no host", baseURL)
+	}
+	if net.ParseIP(u.Hostname()) != nil {
+		return nil, fmt.Errorf("%w (%s)", ErrNoDomain, u.Hostname())
 	}
 	w, err := webauthn.New(&webauthn.Config{
 		RPID:          u.Hostname(),

@@ -70,3 +70,15 @@ func TestCeremonies(t *testing.T) {
 	_, err = rp.FinishRegistration(acc, session, resp)
 	assert.True(t, errors.Is(err, helpdesk.ErrPasskeyRejected), err)
 }
+
+// TestNewRefusesAnIPAddress: WebAuthn binds a credential to a domain name,
+// so an installation served by IP address gets a typed error that serve
+// turns into "passkeys off" rather than a failed start.
+func TestNewRefusesAnIPAddress(t *testing.T) {
+	for _, base := range []string{"http://127.0.0.1:8080", "https://[::1]", "http://10.0.0.5"} {
+		_, err := passkey.New(base, "Atiende")
+		require.ErrorIs(t, err, passkey.ErrNoDomain, base)
+	}
+	_, err := passkey.New("http://localhost:8080", "Atiende")
+	require.NoError(t, err)
+}
