@@ -81,12 +81,14 @@ const (
 	CondCustomField CondField = "custom_field"
 	// CondReplied is "yes" once an agent has replied in public, "no" before.
 	CondReplied CondField = "replied"
+	// CondSLA is the ticket's SLA state (an SLAState), from its clocks.
+	CondSLA CondField = "sla"
 )
 
 // CondFields lists the condition fields in form order.
 func CondFields() []CondField {
 	return []CondField{CondStatus, CondPriority, CondCategory, CondGroup, CondAssignee, CondChannel,
-		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag, CondCustomField, CondReplied}
+		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag, CondCustomField, CondReplied, CondSLA}
 }
 
 // Operator compares a field with a condition's value.
@@ -231,6 +233,9 @@ type MatchInput struct {
 	// Calendar is the prepared calendar a time-based rule counts in; nil
 	// counts every minute.
 	Calendar *Calendar
+	// SLA is the ticket's SLA state; callers fill it when the rule uses
+	// it (usesSLA).
+	SLA SLAState
 }
 
 // Matches reports whether every condition holds for t and, for a
@@ -245,7 +250,7 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 	if t.Status.Final() {
 		return false
 	}
-	terms := r.terms(t, in.Body)
+	terms := r.terms(t, in)
 	if r.MatchAny && len(terms) > 0 {
 		for _, ok := range terms {
 			if ok {
@@ -264,11 +269,11 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 
 // terms evaluates what the rule combines: each of its own conditions, then
 // each group that has conditions, as all or any of them.
-func (r Rule) terms(t *Ticket, body string) []bool {
+func (r Rule) terms(t *Ticket, in MatchInput) []bool {
 	var out []bool
 	for _, c := range r.Conditions {
 		if c.Group == 0 {
-			out = append(out, c.holds(t, body))
+			out = append(out, c.holds(t, in))
 		}
 	}
 	for i, g := range r.Groups {
@@ -276,7 +281,7 @@ func (r Rule) terms(t *Ticket, body string) []bool {
 		for _, c := range r.Conditions {
 			if c.Group == i+1 {
 				n++
-				if c.holds(t, body) {
+				if c.holds(t, in) {
 					held++
 				}
 			}
@@ -288,7 +293,7 @@ func (r Rule) terms(t *Ticket, body string) []bool {
 	return out
 }
 
-func (c Condition) holds(t *Ticket, body string) bool {
+func (c Condition) holds(t *Ticket, in MatchInput) bool {
 	if c.Field == CondTag {
 		has := false
 		for _, tag := range t.Tags {
@@ -319,7 +324,9 @@ func (c Condition) holds(t *Ticket, body string) bool {
 	case CondSubject:
 		got = t.Subject
 	case CondBody:
-		got = body
+		got = in.Body
+	case CondSLA:
+		got = string(in.SLA)
 	case CondCustomField:
 		got = t.fieldText(c.Key)
 	case CondReplied:

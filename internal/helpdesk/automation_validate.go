@@ -207,6 +207,8 @@ func (c *Condition) check(refs RuleRefs) string {
 		c.Value = strings.ToLower(c.Value)
 	case CondReplied:
 		ok = c.Value == "yes" || c.Value == "no"
+	case CondSLA:
+		ok = slices.Contains(SLAStates(), SLAState(c.Value))
 	}
 	if !ok {
 		return "error.rule_value"

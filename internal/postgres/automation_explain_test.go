@@ -52,12 +52,14 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 	inTx := func(fn func(helpdesk.Store) error) func() {
 		return func() { require.NoError(t, s.InTx(ctx, tn, fn)) }
 	}
-	timed := func(a helpdesk.Anchor) func() {
+	timedScan := func(q helpdesk.TimedScan) func() {
 		return inTx(func(tx helpdesk.Store) error {
-			_, err := tx.TimedCandidates(ctx, tn, rule.ID, a, threshold, 500)
+			q.Rule, q.Threshold, q.Limit = rule.ID, threshold, 500
+			_, err := tx.TimedCandidates(ctx, tn, q)
 			return err
 		})
 	}
+	timed := func(a helpdesk.Anchor) func() { return timedScan(helpdesk.TimedScan{Anchor: a}) }
 	g, err := big.svc.CreateGroup(ctx, big.admin.Actor(), "Todos", 1, nil)
 	require.NoError(t, err)
 	big.exec(t, `INSERT INTO group_members (tenant_id, group_id, user_id)
@@ -71,6 +73,9 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 		{"time-based rule: since updated", "tickets_open_updated", "updated_at <=", timed(helpdesk.AnchorUpdated), false},
 		{"time-based rule: since pending", "tickets_waiting", "status = 'pending'", timed(helpdesk.AnchorPending), false},
 		{"time-based rule: since solved", "tickets_waiting", "status = 'solved'", timed(helpdesk.AnchorSolved), false},
+		// "SLA breached": the anchor's index, then sla_clocks' key per ticket.
+		{"time-based rule: SLA breached", "tickets_open_created", "FROM sla_clocks c", timedScan(helpdesk.TimedScan{
+			Anchor: helpdesk.AnchorCreated, BreachedBy: time.Now()}), false},
 		{"pending reminders", "tickets_waiting", "pending_reminder", inTx(func(tx helpdesk.Store) error {
 			_, err := tx.ReminderCandidates(ctx, tn, threshold, 500)
 			return err
