@@ -40,10 +40,15 @@ const (
 	AnchorUpdated Anchor = "updated" // unsolved tickets, since their last change
 	AnchorPending Anchor = "pending" // pending tickets, since they became pending
 	AnchorSolved  Anchor = "solved"  // solved tickets, since they were solved
+	// AnchorRequesterWaiting: unsolved tickets whose requester's last
+	// public message has no public agent reply yet, since that message.
+	AnchorRequesterWaiting Anchor = "requester_waiting"
 )
 
 // Anchors lists the anchors in form order.
-func Anchors() []Anchor { return []Anchor{AnchorCreated, AnchorUpdated, AnchorPending, AnchorSolved} }
+func Anchors() []Anchor {
+	return []Anchor{AnchorCreated, AnchorUpdated, AnchorPending, AnchorSolved, AnchorRequesterWaiting}
+}
 
 // At returns t's anchor instant and whether t is in the set the anchor
 // covers (unsolved for created and updated; pending; solved).
@@ -57,6 +62,8 @@ func (a Anchor) At(t *Ticket) (time.Time, bool) {
 		return t.StatusChangedAt, t.Status == StatusPending
 	case AnchorSolved:
 		return t.StatusChangedAt, t.Status == StatusSolved
+	case AnchorRequesterWaiting:
+		return t.RequesterWaitingSince, t.Status.Unsolved() && !t.RequesterWaitingSince.IsZero()
 	}
 	return time.Time{}, false
 }

@@ -211,6 +211,10 @@ var anchorScans = map[helpdesk.Anchor]string{
 	helpdesk.AnchorSolved: `SELECT id, number, status_changed_at FROM tickets WHERE tenant_id = $1
 		AND status = 'solved' AND status_changed_at <= $2 AND (status_changed_at, id) > ($3, $4)
 		ORDER BY status_changed_at, id LIMIT $5`,
+	helpdesk.AnchorRequesterWaiting: `SELECT id, number, requester_waiting_since FROM tickets WHERE tenant_id = $1
+		AND requester_waiting_since IS NOT NULL AND status IN ('new', 'open', 'pending', 'on_hold')
+		AND requester_waiting_since <= $2 AND (requester_waiting_since, id) > ($3, $4)
+		ORDER BY requester_waiting_since, id LIMIT $5`,
 }
 
 // breachFilter keeps the candidates with an SLA clock breached by $6: a

@@ -73,9 +73,13 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 		{"time-based rule: since updated", "tickets_open_updated", "updated_at <=", timed(helpdesk.AnchorUpdated), false},
 		{"time-based rule: since pending", "tickets_waiting", "status = 'pending'", timed(helpdesk.AnchorPending), false},
 		{"time-based rule: since solved", "tickets_waiting", "status = 'solved'", timed(helpdesk.AnchorSolved), false},
-		// "SLA breached": the anchor's index, then sla_clocks' key per ticket.
-		{"time-based rule: SLA breached", "tickets_open_created", "FROM sla_clocks c", timedScan(helpdesk.TimedScan{
-			Anchor: helpdesk.AnchorCreated, BreachedBy: time.Now()}), false},
+		{"time-based rule: requester waiting", "tickets_requester_waiting", "requester_waiting_since <=", timed(helpdesk.AnchorRequesterWaiting), false},
+		// "SLA breached": the planner may walk the anchor's index and probe
+		// sla_clocks' key per ticket, or start from the tenant's breached
+		// clocks and read tickets by key (and sort those few); never the
+		// tickets table.
+		{"time-based rule: SLA breached", "", "FROM sla_clocks c", timedScan(helpdesk.TimedScan{
+			Anchor: helpdesk.AnchorCreated, BreachedBy: time.Now()}), true},
 		{"pending reminders", "tickets_waiting", "pending_reminder", inTx(func(tx helpdesk.Store) error {
 			_, err := tx.ReminderCandidates(ctx, tn, threshold, 500)
 			return err
