@@ -8,7 +8,8 @@
 --     anchors walk theirs.
 --   * automation_rules.anchor accepts that anchor ('requester_waiting').
 --
--- Existing unsolved tickets are filled in from their comments. The two
+-- Existing unsolved tickets are filled in from their comments (the
+-- requester's last public one, or the creation). The two
 -- tables FORCE row-level security, which binds their owner too; the
 -- backfill lifts it for its one statement, inside the migration's
 -- transaction.
@@ -19,10 +20,11 @@ ALTER TABLE tickets ADD COLUMN requester_waiting_since timestamptz;
 ALTER TABLE tickets NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE comments NO FORCE ROW LEVEL SECURITY;
 UPDATE tickets t SET requester_waiting_since = w.at
-FROM (SELECT tenant_id, ticket_id, max(created_at) AS at FROM comments
-      WHERE visibility = 'public' AND author_kind = 'customer' GROUP BY tenant_id, ticket_id) w
-WHERE t.tenant_id = w.tenant_id AND t.id = w.ticket_id
-  AND t.status IN ('new', 'open', 'pending', 'on_hold')
+FROM (SELECT x.tenant_id, x.id,
+        coalesce((SELECT max(c.created_at) FROM comments c WHERE c.tenant_id = x.tenant_id AND c.ticket_id = x.id
+            AND c.visibility = 'public' AND c.author_kind = 'customer'), x.created_at) AS at
+      FROM tickets x WHERE x.status IN ('new', 'open', 'pending', 'on_hold')) w
+WHERE t.tenant_id = w.tenant_id AND t.id = w.id
   AND NOT EXISTS (SELECT 1 FROM comments a WHERE a.tenant_id = t.tenant_id AND a.ticket_id = t.id
       AND a.visibility = 'public' AND a.author_kind = 'agent' AND a.created_at >= w.at);
 ALTER TABLE tickets FORCE ROW LEVEL SECURITY;

@@ -162,12 +162,16 @@ const (
 	// HookRuleFired) to one of the desk's subscriptions (Value: its id),
 	// through the webhook delivery queue, whatever events it subscribes to.
 	ActSendWebhook ActionType = "send_webhook"
+	// ActApplyMacro applies one of the desk's shared macros (Value: its
+	// id): its status, priority and tags, and its text as a public reply
+	// by the automation.
+	ActApplyMacro ActionType = "apply_macro"
 )
 
 // ActionTypes lists the action types in form order.
 func ActionTypes() []ActionType {
 	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActEscalate, ActSetAssignee, ActAddFollower, ActAddTag, ActRemoveTag,
-		ActSetField, ActAddNote, ActNotify, ActSendWebhook}
+		ActSetField, ActAddNote, ActApplyMacro, ActNotify, ActSendWebhook}
 }
 
 // Recipient is who a notification is for.

@@ -239,7 +239,7 @@ func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, no
 	var note *NewComment
 	run := RuleRun{Rule: r.ID, Ticket: t.ID, Number: t.Number, At: now}
 	for _, a := range r.Actions {
-		more, c, err := s.applyAction(ctx, tx, t, r, a, now)
+		more, c, err := s.applyAction(ctx, tx, t, r, a, note != nil, now)
 		failure := runFailure(err)
 		if err != nil && failure == "" {
 			return err
@@ -270,10 +270,10 @@ func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, no
 	return save(ctx, tx, t.Tenant, *t, base, append(evs, logged...), note)
 }
 
-func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, a Action, now time.Time) ([]Event, *NewComment, error) {
+func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, a Action, posted bool, now time.Time) ([]Event, *NewComment, error) {
 	sys := System(t.Tenant)
 	id, perr := strconv.ParseInt(a.Value, 10, 64)
-	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee || a.Type == ActEscalate || a.Type == ActAddFollower || a.Type == ActSetField || a.Type == ActSendWebhook) {
+	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee || a.Type == ActEscalate || a.Type == ActAddFollower || a.Type == ActSetField || a.Type == ActSendWebhook || a.Type == ActApplyMacro) {
 		return nil, nil, fmt.Errorf("%w: %q is not an id", errBadActionValue, a.Value)
 	}
 	switch a.Type {
@@ -312,6 +312,8 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 	case ActEscalate, ActAddFollower, ActSetField, ActSendWebhook:
 		evs, err := s.applyMoreAction(ctx, tx, t, a, id, now)
 		return evs, nil, err
+	case ActApplyMacro:
+		return s.applyMacro(ctx, tx, t, MacroID(id), posted, now)
 	case ActAddTag:
 		evs, err := t.SetTags(append(slices.Clone(t.Tags), a.Value), sys, now)
 		return evs, nil, err

@@ -101,6 +101,10 @@ func ruleRefs(ctx context.Context, tx Store, tenant TenantID) (RuleRefs, error) 
 	if refs.Webhooks, err = tx.Webhooks(ctx, tenant); err != nil {
 		return refs, fmt.Errorf("helpdesk: webhooks: %w", err)
 	}
+	// User 0 owns nothing: the shared macros only.
+	if refs.Macros, err = tx.Macros(ctx, tenant, 0); err != nil {
+		return refs, fmt.Errorf("helpdesk: macros: %w", err)
+	}
 	return refs, nil
 }
 

@@ -15,6 +15,17 @@ type RuleRefs struct {
 	Calendars  []Calendar // business calendars time-based rules may count in
 	Fields     []CustomFieldDef
 	Webhooks   []Webhook
+	Macros     []Macro // the shared macros an apply_macro action may name
+}
+
+// macro returns the shared macro with id.
+func (r RuleRefs) macro(id int64) (Macro, bool) {
+	for _, m := range r.Macros {
+		if int64(m.ID) == id && m.Shared() {
+			return m, true
+		}
+	}
+	return Macro{}, false
 }
 
 func (r RuleRefs) webhook(id int64) bool {
@@ -34,6 +45,14 @@ func (r RuleRefs) field(id int64) (CustomFieldDef, bool) {
 		}
 	}
 	return CustomFieldDef{}, false
+}
+
+// macroPosts reports whether the shared macro with id (as text) posts a
+// reply.
+func (r RuleRefs) macroPosts(v string) bool {
+	id, err := strconv.ParseInt(v, 10, 64)
+	m, ok := r.macro(id)
+	return err == nil && ok && strings.TrimSpace(m.Body) != ""
 }
 
 func (r RuleRefs) calendar(id CalendarID) bool {
@@ -128,11 +147,12 @@ func (r *Rule) Validate(refs RuleRefs) error {
 	notes := 0
 	for i := range r.Actions {
 		a := &r.Actions[i]
-		if a.Type == ActAddNote {
+		key := a.check(refs)
+		// A run saves one comment: a note, or a macro's public reply.
+		if a.Type == ActAddNote || a.Type == ActApplyMacro && key == "" && refs.macroPosts(a.Value) {
 			notes++
 		}
-		key := a.check(refs)
-		if key == "" && a.Type == ActAddNote && notes > 1 {
+		if key == "" && notes > 1 && (a.Type == ActAddNote || a.Type == ActApplyMacro) {
 			key = "error.rule_one_note"
 		}
 		if key != "" {
@@ -241,6 +261,11 @@ func (a *Action) check(refs RuleRefs) string {
 	case ActAddFollower:
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		ok = err == nil && refs.agent(id)
+	case ActApplyMacro:
+		a.Text = ""
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		_, found := refs.macro(id)
+		ok = err == nil && found
 	case ActSendWebhook:
 		a.Text = ""
 		id, err := strconv.ParseInt(a.Value, 10, 64)

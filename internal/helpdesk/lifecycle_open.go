@@ -192,9 +192,9 @@ func (in *NewTicket) ticket(rc OpenContext, by Actor, req Requester, tags []stri
 	if rc.Requester != nil {
 		t.Organisation = rc.Requester.Organisation
 	}
-	if !by.IsStaff() {
-		t.RequesterWaitingSince = now // the request itself waits for an answer
-	}
+	// The request waits for an answer from its creation, whoever typed
+	// it, as the first reply clock counts.
+	t.RequesterWaitingSince = now
 	if !t.Priority.Valid() {
 		t.Priority = DefaultPriorityMatrix().Propose(in.Impact, in.Urgency)
 	}

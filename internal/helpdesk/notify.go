@@ -141,7 +141,8 @@ func notifyChanged(ctx context.Context, tx Store, t Ticket, evs []Event, comment
 	for _, e := range evs {
 		var err error
 		switch {
-		case e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent && c != nil:
+		// An agent's reply, or a rule's macro replying as the automation.
+		case e.Kind == EventCommentAdded && c != nil && (e.Actor.Kind == AuthorAgent || (e.Actor.Kind == AuthorSystem && c.Visibility == Public)):
 			err = queueToRequester(ctx, tx, t, MailReply, comment, false, e.At)
 			if err == nil {
 				err = queueToCCs(ctx, tx, t, comment, e.At)
