@@ -153,7 +153,7 @@ func (r *Rule) Validate(refs RuleRefs) error {
 			notes++
 		}
 		if key == "" && notes > 1 && (a.Type == ActAddNote || a.Type == ActApplyMacro) {
-			key = "error.rule_one_note"
+			key = "error.rule_one_comment"
 		}
 		if key != "" {
 			v.Add("action_"+strconv.Itoa(i), key)
