@@ -57,3 +57,25 @@ func TestSLAStateCondition(t *testing.T) {
 		Actions: []Action{{Type: ActAddTag, Value: "x"}}}
 	assert.ErrorContains(t, bad.Validate(RuleRefs{}), "condition_0=error.rule_value")
 }
+
+// BenchmarkSLAStateOfATicket: deriving the three clocks of a ticket from
+// its events and folding them into a state, as a trigger or a sweep does
+// once per ticket when a rule needs it.
+func BenchmarkSLAStateOfATicket(b *testing.B) {
+	t0 := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	p := &SLAPolicy{ID: 3, Targets: map[Priority]SLATargets{PriorityHigh: {FirstReply: 60, NextReply: 120, Resolution: 480}},
+		Escalations: []EscalationLevel{{Level: 1, Percent: 75}, {Level: 2, Percent: 100}}}
+	setup := SLASetup{Policies: []SLAPolicy{*p}}
+	tk := Ticket{Tenant: tenantA, Status: StatusOpen, Priority: PriorityHigh, CreatedAt: t0}
+	evs := []ClockEvent{{Metric: MetricFirstReply, Kind: ClockActivate, At: t0, Cycle: 1},
+		{Metric: MetricResolution, Kind: ClockActivate, At: t0, Cycle: 1},
+		{Metric: MetricFirstReply, Kind: ClockFulfil, At: t0.Add(30 * time.Minute), Cycle: 1},
+		{Metric: MetricNextReply, Kind: ClockActivate, At: t0.Add(50 * time.Minute), Cycle: 1}}
+	b.ReportAllocs()
+	for b.Loop() {
+		sc := deriveAll(&tk, &setup, evs, p, t0.Add(150*time.Minute))
+		if sc.State() != SLAStateWarning {
+			b.Fatal(sc.State())
+		}
+	}
+}
