@@ -134,7 +134,9 @@ func notifyChanged(ctx context.Context, tx Store, t Ticket, evs []Event, comment
 	}
 	var agentReply bool
 	for _, e := range evs {
-		if e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent {
+		// A reply (an agent's, or a rule's macro's) already tells the
+		// requester of the status it comes with.
+		if e.Kind == EventCommentAdded && (e.Actor.Kind == AuthorAgent || e.Actor.Kind == AuthorSystem) {
 			agentReply = true
 		}
 	}

@@ -49,13 +49,17 @@ func TestRuleAppliesASharedMacroAndFailsVisiblyOnceItIsGone(t *testing.T) {
 	assert.Equal(t, "system", author)
 	mails, err := d.s.OutboundMails(ctx, d.tenant.ID, 100)
 	require.NoError(t, err)
-	replies := 0
+	replies, pendings := 0, 0
 	for _, ml := range mails {
 		if ml.Ticket == tk.ID && ml.Kind == helpdesk.MailReply {
 			replies++
 		}
+		if ml.Ticket == tk.ID && ml.Kind == helpdesk.MailPending {
+			pendings++
+		}
 	}
 	assert.Equal(t, 1, replies, "the requester is mailed the reply")
+	assert.Zero(t, pendings, "the reply says it all: no separate Pendiente notice")
 
 	require.NoError(t, d.svc.DeleteMacro(ctx, d.admin.Actor(), m.ID))
 	tk2 := d.openFor(t, d.cust, "Otra cosa")
