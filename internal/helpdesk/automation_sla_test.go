@@ -79,3 +79,31 @@ func BenchmarkSLAStateOfATicket(b *testing.B) {
 		}
 	}
 }
+
+// TestRuleWritesOneComment: two notes, or a note and a macro that
+// replies, are refused on the second; a macro without text is no comment.
+func TestRuleWritesOneComment(t *testing.T) {
+	refs := RuleRefs{Macros: []Macro{{ID: 1, Name: "Responde", Body: "Hola"}, {ID: 2, Name: "Etiqueta", Tags: []string{"x"}},
+		{ID: 3, Owner: 9, Name: "Mía", Body: "x"}}}
+	rule := func(acts ...Action) Rule {
+		return Rule{Kind: RuleTrigger, Name: "r", Event: OnCreated, Actions: acts}
+	}
+	note := Action{Type: ActAddNote, Text: "n"}
+	macro := func(id string) Action { return Action{Type: ActApplyMacro, Value: id} }
+	tests := []struct {
+		name string
+		r    Rule
+		want string
+	}{
+		{"two notes", rule(note, note), "action_1=error.rule_one_note"},
+		{"a note and a reply", rule(note, macro("1")), "action_1=error.rule_one_comment"},
+		{"a reply and a note", rule(macro("1"), note), "action_1=error.rule_one_comment"},
+		{"a personal macro", rule(macro("3")), "action_0=error.rule_value"},
+		{"a deleted macro", rule(macro("4")), "action_0=error.rule_value"},
+	}
+	for _, tt := range tests {
+		assert.ErrorContains(t, tt.r.Validate(refs), tt.want, tt.name)
+	}
+	ok := rule(note, macro("2"))
+	assert.NoError(t, ok.Validate(refs), "a macro without text writes no comment")
+}

@@ -144,16 +144,22 @@ func (r *Rule) Validate(refs RuleRefs) error {
 	case len(r.Actions) > MaxRuleActions:
 		v.Add("actions", "error.rule_too_many")
 	}
-	notes := 0
+	// A run saves one comment: a note, or a macro's public reply.
+	notes, replies := 0, 0
 	for i := range r.Actions {
 		a := &r.Actions[i]
 		key := a.check(refs)
-		// A run saves one comment: a note, or a macro's public reply.
-		if a.Type == ActAddNote || a.Type == ActApplyMacro && key == "" && refs.macroPosts(a.Value) {
+		switch {
+		case a.Type == ActAddNote:
 			notes++
+		case a.Type == ActApplyMacro && key == "" && refs.macroPosts(a.Value):
+			replies++
 		}
-		if key == "" && notes > 1 && (a.Type == ActAddNote || a.Type == ActApplyMacro) {
+		if key == "" && notes+replies > 1 && (a.Type == ActAddNote || a.Type == ActApplyMacro) {
 			key = "error.rule_one_comment"
+			if replies == 0 {
+				key = "error.rule_one_note"
+			}
 		}
 		if key != "" {
 			v.Add("action_"+strconv.Itoa(i), key)
