@@ -101,6 +101,24 @@ func (s *Store) readRow(ctx context.Context, tenant helpdesk.TenantID, sql strin
 	return s.pool.SendBatch(ctx, b).Close()
 }
 
+// sendBatch sends b bound to tenant in one round trip: in the store's open
+// transaction as it is, outside one with the tenant setting queued first,
+// so that the batch's implicit transaction (one Sync) is bound like
+// readRow's. Every statement of b runs, or none takes effect when one
+// fails in PostgreSQL.
+func (s *Store) sendBatch(ctx context.Context, tenant helpdesk.TenantID, b *pgx.Batch) error {
+	if tenant <= 0 {
+		return fmt.Errorf("postgres: no tenant given: %w", helpdesk.ErrNotFound)
+	}
+	if s.tx != nil {
+		return s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
+	}
+	bound := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.QueuedQueries)+1)}
+	bound.Queue(`SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10))
+	bound.QueuedQueries = append(bound.QueuedQueries, b.QueuedQueries...)
+	return s.pool.SendBatch(ctx, bound).Close()
+}
+
 // q returns the open transaction, or the pool for statements that are not
 // tenant-owned (the tenant directory, rate limits).
 func (s *Store) q() querier {

@@ -30,37 +30,33 @@ func (s *Store) TicketMinutes(ctx context.Context, tenant helpdesk.TenantID, tic
 	return n, mapErr(err, "ticket minutes")
 }
 
-// WorkspaceChoices reads, in one round trip, the time logged on the
-// ticket so far and the desk's "require time" and, when the ticket is
-// open, what the workspace form offers: ReplyChoices' groups, agents and
-// macros, the categories and the custom field definitions.
-func (s *Store) WorkspaceChoices(ctx context.Context, tenant helpdesk.TenantID, user helpdesk.UserID, ticket helpdesk.TicketID, open bool) (helpdesk.WorkspaceChoices, error) {
-	var out helpdesk.WorkspaceChoices
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(ticketMinutesSQL, int64(tenant), int64(ticket)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out.Minutes)
-		})
-		b.Queue(`SELECT coalesce((SELECT require_time FROM ticket_settings WHERE tenant_id = $1), false)`, int64(tenant)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out.RequireTime)
-		})
-		if !open {
-			return tx.SendBatch(ctx, b).Close()
-		}
-		queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
-		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
-			var err error
-			out.Categories, err = collectCategories(rows)
-			return err
-		})
-		b.Queue(`SELECT `+fieldColumns+` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
-			var err error
-			out.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
-			return err
-		})
-		return tx.SendBatch(ctx, b).Close()
+// workspaceTimeSQL reads the time logged on ticket @number so far and the
+// desk's "require time" in one statement.
+const workspaceTimeSQL = `SELECT
+	coalesce((SELECT sum(minutes) FROM time_entries WHERE tenant_id = @tenant AND ticket_id = ` + ticketOfNumber + `), 0),
+	coalesce((SELECT require_time FROM ticket_settings WHERE tenant_id = @tenant), false)`
+
+// queueWorkspaceChoices queues on b what the workspace form needs of
+// ticket @number (args name @tenant and @number) and what it offers:
+// ReplyChoices' groups, agents and user's macros, the categories and the
+// custom field definitions. They are read whatever the ticket's status (it
+// is not known yet when the batch is queued); the domain drops what a
+// closed ticket does not offer.
+func queueWorkspaceChoices(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, args pgx.NamedArgs, out *helpdesk.WorkspaceChoices) {
+	b.Queue(workspaceTimeSQL, args).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&out.Minutes, &out.RequireTime)
 	})
-	return out, mapErr(err, "workspace choices")
+	queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
+	b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		out.Categories, err = collectCategories(rows)
+		return err
+	})
+	b.Queue(`SELECT `+fieldColumns+` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		out.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
+		return err
+	})
 }
 
 // TimeReport sums the time entries of f by agent and by the requester's
