@@ -139,4 +139,3 @@ func (s *Store) CopyComments(ctx context.Context, tenant helpdesk.TenantID, from
 	})
 	return mapErr(err, "copy comments of ticket %d to %d", from, to)
 }
-
