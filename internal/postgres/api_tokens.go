@@ -241,9 +241,15 @@ func scanCall(row pgx.Row) (helpdesk.PhoneCall, error) {
 	if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
 		return c, err
 	}
+	callTimes(&c, started, dur, agent)
+	return c, nil
+}
+
+// callTimes fills in c's start, duration (-1: unknown) and agent from
+// their columns.
+func callTimes(c *helpdesk.PhoneCall, started *time.Time, dur *int32, agent int64) {
 	c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
 	if dur != nil {
 		c.Duration = time.Duration(*dur) * time.Second
 	}
-	return c, nil
 }

@@ -10,18 +10,13 @@ import (
 const ratingsOfTicketSQL = `SELECT resolution, rating, comment, rated_by_name, via, solved_at, updated_at
 FROM satisfaction_ratings WHERE tenant_id = @tenant AND ticket_id = ` + ticketOfNumber + ` ORDER BY resolution`
 
-// requesterCSATSQL is the average of ticket @number's requester over every
-// rating they gave; none for a guest (no requester_id).
-const requesterCSATSQL = `SELECT count(*)::int, coalesce(avg(r.rating), 0)::float8
-FROM satisfaction_ratings r WHERE r.tenant_id = @tenant
-	AND r.rated_by = (SELECT requester_id FROM tickets WHERE tenant_id = @tenant AND number = @number)`
-
 // slaClockEventsOfNumberSQL is slaClockEventsSQL for ticket @number.
 const slaClockEventsOfNumberSQL = `SELECT ` + slaClockEventCols + `
 	FROM sla_clock_events WHERE tenant_id = @tenant AND ticket_id = ` + ticketOfNumber + ` ORDER BY id`
 
 // queueSLACSAT queues on b SLATicketState's reads and the ticket's ratings
-// and its requester's average, all naming the ticket by number (args name
+// (its requester's average comes with the page's other scalars,
+// workspaceScalarsSQL), all naming the ticket by number (args name
 // @tenant and @number): the console's ticket page shows both. ticket is
 // read when the rows arrive (the batch loads the ticket first).
 func queueSLACSAT(b *pgx.Batch, tenant helpdesk.TenantID, args pgx.NamedArgs, ticket *helpdesk.TicketID, r *setupReader, evs *[]helpdesk.ClockEvent, out *helpdesk.TicketCSAT) {
@@ -43,8 +38,5 @@ func queueSLACSAT(b *pgx.Batch, tenant helpdesk.TenantID, args pgx.NamedArgs, ti
 			return nil
 		})
 		return err
-	})
-	b.Queue(requesterCSATSQL, args).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&out.RequesterRated, &out.RequesterAvg)
 	})
 }

@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,10 +19,25 @@ WHERE t.tenant_id = @tenant
 ORDER BY ` + keysets[helpdesk.DefaultSort].order + `
 LIMIT @limit`
 
-// callOfNumberSQL is TicketCall's statement for ticket @number.
-const callOfNumberSQL = `SELECT c.caller_number, c.started_at, c.duration_seconds, coalesce(c.agent_id, 0), coalesce(u.name, '')
-FROM ticket_calls c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
-WHERE c.tenant_id = @tenant AND c.ticket_id = ` + ticketOfNumber
+// workspaceScalarsSQL reads, in one row, what the ticket page shows of
+// ticket @number as single values: the time logged on it, the desk's
+// "require time", how many ratings its requester gave and their average
+// (none for a guest), and its phone call if it has one. No row when there
+// is no ticket @number.
+const workspaceScalarsSQL = `SELECT
+	coalesce((SELECT sum(e.minutes) FROM time_entries e WHERE e.tenant_id = x.tenant_id AND e.ticket_id = x.id), 0),
+	coalesce((SELECT s.require_time FROM ticket_settings s WHERE s.tenant_id = x.tenant_id), false),
+	r.rated, r.avg,
+	c.ticket_id IS NOT NULL, coalesce(c.caller_number, ''), c.started_at, c.duration_seconds,
+	coalesce(c.agent_id, 0), coalesce(u.name, '')
+FROM tickets x
+CROSS JOIN LATERAL (
+	SELECT count(*)::int AS rated, coalesce(avg(s.rating), 0)::float8 AS avg
+	FROM satisfaction_ratings s WHERE s.tenant_id = x.tenant_id AND s.rated_by = x.requester_id
+) r
+LEFT JOIN ticket_calls c ON c.tenant_id = x.tenant_id AND c.ticket_id = x.id
+LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
+WHERE x.tenant_id = @tenant AND x.number = @number`
 
 // TicketWorkspace reads a ticket page in one batch: the ticket first, then
 // every other statement naming it by number (ticketOfNumber), so that the
@@ -53,24 +68,42 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 		}
 		return rows.Err()
 	})
-	b.Queue(callOfNumberSQL, args).QueryRow(func(row pgx.Row) error {
-		c, err := scanCall(row)
-		switch {
-		case err == nil:
-			out.Call = &c
-		case !errors.Is(err, pgx.ErrNoRows):
-			return err
-		}
-		return nil
+	b.Queue(workspaceScalarsSQL, args).QueryRow(func(row pgx.Row) error {
+		return scanWorkspaceScalars(row, &out)
 	})
-	queueVisit(b, args, r.Visit, &out.Visited)
-	queueWorkspaceChoices(b, tenant, r.Visit.User, args, &out.Choices)
+	// Outside a transaction, a presence-only visit's commit setting rides
+	// in the statement that binds the tenant: one statement fewer.
+	v, bind := r.Visit, bindTenantSQL
+	if s.tx == nil && v.Touch && v.PresenceOnly {
+		v.PresenceOnly, bind = false, bindTenantAsyncSQL
+	}
+	queueVisit(b, args, v, &out.Visited)
+	queueWorkspaceChoices(b, tenant, r.Visit.User, &out.Choices)
 	if r.SavedViews {
 		queueSavedViews(b, tenant, r.Visit.User, &out.SavedViews)
 	}
-	if err := s.sendBatch(ctx, tenant, b); err != nil {
+	if err := s.sendBound(ctx, tenant, bind, b); err != nil {
 		return helpdesk.WorkspaceReads{}, mapErr(err, "workspace of ticket %s", r.Number)
 	}
 	out.Timeline, out.SLA = tl.entries(), setup.done()
 	return out, nil
+}
+
+// scanWorkspaceScalars reads workspaceScalarsSQL's row into out.
+func scanWorkspaceScalars(row pgx.Row, out *helpdesk.WorkspaceReads) error {
+	var hasCall bool
+	var c helpdesk.PhoneCall
+	var started *time.Time
+	var dur *int32
+	var agent int64
+	err := row.Scan(&out.Choices.Minutes, &out.Choices.RequireTime, &out.CSAT.RequesterRated, &out.CSAT.RequesterAvg,
+		&hasCall, &c.CallerNumber, &started, &dur, &agent, &c.AgentName)
+	if err != nil {
+		return err
+	}
+	if hasCall {
+		callTimes(&c, started, dur, agent)
+		out.Call = &c
+	}
+	return nil
 }

@@ -30,22 +30,13 @@ func (s *Store) TicketMinutes(ctx context.Context, tenant helpdesk.TenantID, tic
 	return n, mapErr(err, "ticket minutes")
 }
 
-// workspaceTimeSQL reads the time logged on ticket @number so far and the
-// desk's "require time" in one statement.
-const workspaceTimeSQL = `SELECT
-	coalesce((SELECT sum(minutes) FROM time_entries WHERE tenant_id = @tenant AND ticket_id = ` + ticketOfNumber + `), 0),
-	coalesce((SELECT require_time FROM ticket_settings WHERE tenant_id = @tenant), false)`
-
-// queueWorkspaceChoices queues on b what the workspace form needs of
-// ticket @number (args name @tenant and @number) and what it offers:
+// queueWorkspaceChoices queues on b what the workspace form offers:
 // ReplyChoices' groups, agents and user's macros, the categories and the
 // custom field definitions. They are read whatever the ticket's status (it
 // is not known yet when the batch is queued); the domain drops what a
-// closed ticket does not offer.
-func queueWorkspaceChoices(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, args pgx.NamedArgs, out *helpdesk.WorkspaceChoices) {
-	b.Queue(workspaceTimeSQL, args).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&out.Minutes, &out.RequireTime)
-	})
+// closed ticket does not offer. The time logged comes with the ticket
+// page's other scalars (workspaceScalarsSQL).
+func queueWorkspaceChoices(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, out *helpdesk.WorkspaceChoices) {
 	queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
 	b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
 		var err error
