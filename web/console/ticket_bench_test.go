@@ -34,7 +34,7 @@ func ticketOf40() Workspace {
 		Seen: "2026-11-22T09:15:00Z", Created: "20 nov 2026, 9:00", Updated: "22 nov 2026, 10:15", Channel: "Web",
 		Assignee: "Ana García", Group: "Soporte", Category: "Hardware", Tags: "impresora, planta-2",
 		AssignedToMe: true, GroupOptions: opts("Grupo", 4), AgentOptions: opts("Agente", 8),
-		Requester: RequesterPanel{Name: "Lucía Martínez", Email: "lucia@cliente.example", CSAT: "Valora 4,5 de media (3 valoraciones)"},
+		Requester:       RequesterPanel{Name: "Lucía Martínez", Email: "lucia@cliente.example", CSAT: "Valora 4,5 de media (3 valoraciones)"},
 		StatusOptions:   []Option{{"open", "Abierto", true}, {"pending", "Pendiente", false}, {"on_hold", "En espera", false}, {"solved", "Resuelto", false}},
 		PriorityOptions: []Option{{"low", "Baja", false}, {"normal", "Media", false}, {"high", "Alta", true}, {"urgent", "Crítica", false}},
 		SubmitAsOptions: []Option{{"", "Sin cambiar", true}, {"pending", "Pendiente", false}, {"solved", "Resuelto", false}},
