@@ -3,20 +3,17 @@ package console
 import (
 	"context"
 	"io"
-	"strings"
 
 	"github.com/a-h/templ"
 
 	"github.com/atiende/atiende/internal/i18n"
 )
 
-// timelineItems renders the timeline's entries in Go rather than templ.
-// A long history is most of a ticket page's markup, and templ spends two
-// allocations on every { value } (fmt.Sprint of the string, then its
-// escaped copy) and several on every class={ … } list: with 40 entries
-// that was most of the page's allocations (BenchmarkTicketPage). Here a
-// value is escaped straight into the page's buffer and a class is a
-// constant. The markup is templ's to the byte (TestTimelineItemsMarkup).
+// timelineItems renders the timeline's entries in Go rather than templ
+// (see ticket_markup.go): a long history is most of a ticket page's
+// markup, and with 40 entries most of its allocations
+// (BenchmarkTicketPage). The markup is what the templ component it
+// replaced wrote, to the byte (TestTimelineItemsMarkup).
 func timelineItems(l i18n.Lang, entries []Entry) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		p := pageWriter{w: w}
@@ -38,31 +35,6 @@ func timelineItems(l i18n.Lang, entries []Entry) templ.Component {
 
 // timelineLabels are the timeline's fixed texts, translated once a page.
 type timelineLabels struct{ newEntry, note, public, quoted string }
-
-// htmlEscaper escapes as html.EscapeString (and so templ) does; its
-// WriteString writes a value without copying it when nothing needs
-// escaping.
-var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
-
-// pageWriter writes markup, keeping the first error.
-type pageWriter struct {
-	w   io.Writer
-	err error
-}
-
-// raw writes markup as it is: constants of this file only.
-func (p *pageWriter) raw(s string) {
-	if p.err == nil {
-		_, p.err = io.WriteString(p.w, s)
-	}
-}
-
-// text writes s escaped, as text or as an attribute value.
-func (p *pageWriter) text(s string) {
-	if p.err == nil {
-		_, p.err = htmlEscaper.WriteString(p.w, s)
-	}
-}
 
 // event is an event's <li>.
 func (p *pageWriter) event(e *Entry, labels *timelineLabels) {

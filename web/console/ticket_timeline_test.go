@@ -38,3 +38,13 @@ const timelineGolden = `<li class="comment is-new" id="c1" data-testid="reply"><
 	`<li class="comment comment-staff is-new" id="c3" data-testid="reply"><div class="comment-meta"><strong>Ana</strong> <span>Respuesta pública</span> <time datetime="2026-11-22T09:16:00Z">22 nov</time> <span class="new-label">Nuevo</span></div><div class="comment-body">Respuesta</div></li>` +
 	`<li class="event" id="e4" data-testid="event">Cambió el estado <time datetime="2026-11-22T09:17:00Z">· 22 nov</time> </li>` +
 	`<li class="event is-new" id="e5" data-testid="event">Asignó &lt;a&gt; <time datetime="2026-11-22T09:18:00Z">· 22 nov</time> <span class="new-label">Nuevo</span></li>`
+
+// The ticket page's pickers write what templ's options writes.
+func TestOptionListMarkup(t *testing.T) {
+	t.Parallel()
+	opts := []Option{{"", "—", false}, {"1", "Soporte & <ventas>", true}, {`"2"`, "Ana 'la' García", false}}
+	var want, got bytes.Buffer
+	require.NoError(t, options(opts).Render(context.Background(), &want))
+	require.NoError(t, optionList(opts).Render(context.Background(), &got))
+	assert.Equal(t, want.String(), got.String())
+}
