@@ -55,6 +55,11 @@ func ParseAuthorKind(s string) (AuthorKind, error) {
 
 func (k AuthorKind) String() string { return string(k) }
 
+// FromDesk reports whether the author speaks for the desk: an agent, or
+// the desk itself (an automation's macro reply, a timer's notice). Threads
+// show such comments on the desk's side, never as the requester's.
+func (k AuthorKind) FromDesk() bool { return k == AuthorAgent || k == AuthorSystem }
+
 // Author is who wrote a comment or caused an event. User is zero for the
 // system and for a guest requester (who has no account yet). Name is kept as
 // it was at the time, so history reads the same after a rename.

@@ -26,7 +26,7 @@ func timelineEntries(l i18n.Lang, loc *time.Location, t helpdesk.Tenant, n helpd
 				ID:     "c" + strconv.FormatInt(int64(c.ID), 10),
 				Kind:   console.EntryReply,
 				Author: authorName(l, c.Author),
-				Staff:  c.Author.Kind == helpdesk.AuthorAgent,
+				Staff:  c.Author.Kind.FromDesk(),
 				Text:   c.Body,
 				Quoted: helpdesk.QuotedHistory(c.HTML),
 				At:     formatTime(l, loc, c.CreatedAt),

@@ -221,7 +221,7 @@ func customerComments(l i18n.Lang, loc *time.Location, entries []helpdesk.Timeli
 		cv := portal.CommentView{
 			ID:     "c" + strconv.FormatInt(int64(c.ID), 10),
 			Author: c.Author.Name,
-			Staff:  c.Author.Kind == helpdesk.AuthorAgent,
+			Staff:  c.Author.Kind.FromDesk(),
 			At:     formatTime(l, loc, c.CreatedAt),
 			AtISO:  isoTime(c.CreatedAt),
 			Body:   c.Body,
