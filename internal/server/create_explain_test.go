@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/pgtest"
 )
 
@@ -145,4 +148,69 @@ func printExplained(t *testing.T, notices []string, runs int, wall time.Duration
 	for _, k := range keys {
 		t.Logf("%8.3f ms  %s", byKey[k]/float64(runs), k)
 	}
+}
+
+// TestBenchCreation measures one portal and one API creation end to end
+// through HTTP on one connection at a time: time, Go allocations (client
+// and server, in process) and statements per creation. A diagnostic, run
+// by hand with ATIENDE_BENCH_CREATE=1 and -v; the machine's load makes
+// the time a rough figure, the allocations and statements are exact.
+func TestBenchCreation(t *testing.T) {
+	if os.Getenv("ATIENDE_BENCH_CREATE") == "" {
+		t.Skip("set ATIENDE_BENCH_CREATE=1 to measure creations")
+	}
+	e, counter := newCountingEnv(t)
+	d := e.newDesk("alfa")
+	c := e.client()
+	c.login(d, d.customer)
+	api := e.apiClient(e.apiToken(d, "Centralita", helpdesk.ScopeTicketsWrite, helpdesk.ScopeTicketsRead))
+	ctx := context.Background()
+	resetAllowances := func() {
+		_, err := e.pool.Exec(ctx, `DELETE FROM rate_limits`)
+		require.NoError(t, err)
+	}
+	measure := func(name string, create func(i int)) {
+		var statements, trips int64
+		res := testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			var n, skipped, skippedTrips int64
+			start, startTrips := counter.n.Load(), counter.trips.Load()
+			for b.Loop() {
+				if n%25 == 0 {
+					b.StopTimer()
+					s0, t0 := counter.n.Load(), counter.trips.Load()
+					resetAllowances()
+					skipped += counter.n.Load() - s0
+					skippedTrips += counter.trips.Load() - t0
+					b.StartTimer()
+				}
+				create(int(n))
+				n++
+			}
+			statements = (counter.n.Load() - start - skipped) / n
+			trips = (counter.trips.Load() - startTrips - skippedTrips) / n
+		})
+		t.Logf("%s: %s %s, %d statements and %d round trips per creation", name, res.String(), res.MemString(), statements, trips)
+	}
+	run := 0
+	measure("portal", func(i int) {
+		run++
+		key := fmt.Sprintf("bench-%06d-%015d", run, i)[:24]
+		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {key}, "subject": {"Medir"}, "description": {"Una vez."}}, nil)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	})
+	measure("api", func(i int) {
+		run++
+		req, err := http.NewRequest(http.MethodPost, e.url+apiBase(d)+"/tickets",
+			strings.NewReader(`{"subject":"Llamada","description":"Transcripción","requester":{"email":"luis@example.com"}}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+api.token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", run, i))
+		res, err := api.http.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusCreated, res.StatusCode)
+	})
 }
