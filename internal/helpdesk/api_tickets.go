@@ -31,6 +31,10 @@ type CallStore interface {
 	SaveCall(ctx context.Context, tenant TenantID, ticket TicketID, c PhoneCall) error
 	// TicketCall returns the ticket's call, or ErrNotFound.
 	TicketCall(ctx context.Context, tenant TenantID, ticket TicketID) (PhoneCall, error)
+	// CreatedTicketView reads what the answer to an API creation shows,
+	// in one round trip: ticket n (ErrNotFound when absent), the desk's
+	// custom field definitions, and n's call (nil when it has none).
+	CreatedTicketView(ctx context.Context, tenant TenantID, n TicketNumber) (Ticket, []CustomFieldDef, *PhoneCall, error)
 }
 
 // APITicketInput is a ticket opened through the API: the ticket, and its

@@ -86,22 +86,21 @@ func (rec IdempotencyRecord) answerFor(fp []byte) (StoredResponse, bool, error) 
 }
 
 // createdAPITicket reads ticket n back in the creating transaction, as a
-// GET would show it.
+// GET would show it, in one round trip: the desk's counter row is still
+// locked.
 func (s *Service) createdAPITicket(ctx context.Context, tx Store, by Actor, n TicketNumber) (CreatedAPITicket, error) {
-	t, err := s.load(ctx, tx, by, n)
+	t, all, call, err := tx.CreatedTicketView(ctx, by.Tenant, n)
 	if err != nil {
+		return CreatedAPITicket{}, fmt.Errorf("helpdesk: created ticket %s: %w", n, err)
+	}
+	if err := s.canView(ctx, tx, by, &t); err != nil {
 		return CreatedAPITicket{}, err
 	}
-	all, err := tx.CustomFieldDefs(ctx, by.Tenant)
-	if err != nil {
-		return CreatedAPITicket{}, fmt.Errorf("helpdesk: custom fields: %w", err)
-	}
-	out := CreatedAPITicket{Ticket: t}
+	out := CreatedAPITicket{Ticket: t, Call: call}
 	for _, d := range all {
 		if d.Active {
 			out.Fields = append(out.Fields, d)
 		}
 	}
-	out.Call, err = ticketCall(ctx, tx, by.Tenant, t.ID)
-	return out, err
+	return out, nil
 }

@@ -268,17 +268,65 @@ func (s *Store) TicketCall(ctx context.Context, tenant helpdesk.TenantID, ticket
 		WHERE c.tenant_id = $1 AND c.ticket_id = $2`
 	var c helpdesk.PhoneCall
 	err := s.readRow(ctx, tenant, q, []any{int64(tenant), int64(ticket)}, func(row pgx.Row) error {
-		var started *time.Time
-		var dur *int32
-		var agent int64
-		if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
-			return err
-		}
-		c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
-		if dur != nil {
-			c.Duration = time.Duration(*dur) * time.Second
-		}
-		return nil
+		var err error
+		c, err = scanCall(row)
+		return err
 	})
 	return c, mapErr(err, "call of ticket %d", ticket)
+}
+
+// scanCall reads a call's caller_number, started_at, duration_seconds,
+// agent id and agent name.
+func scanCall(row pgx.Row) (helpdesk.PhoneCall, error) {
+	var c helpdesk.PhoneCall
+	var started *time.Time
+	var dur *int32
+	var agent int64
+	if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
+		return c, err
+	}
+	c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
+	if dur != nil {
+		c.Duration = time.Duration(*dur) * time.Second
+	}
+	return c, nil
+}
+
+// CreatedTicketView implements helpdesk.CallStore: ticket n, the desk's
+// field definitions and n's call, in one batch (one round trip, where
+// Ticket, CustomFieldDefs and TicketCall take three).
+func (s *Store) CreatedTicketView(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber) (helpdesk.Ticket, []helpdesk.CustomFieldDef, *helpdesk.PhoneCall, error) {
+	const fields = `SELECT ` + fieldColumns + ` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`
+	const call = `SELECT c.caller_number, c.started_at, c.duration_seconds, coalesce(c.agent_id, 0), coalesce(u.name, '')
+		FROM ticket_calls c JOIN tickets t ON t.tenant_id = c.tenant_id AND t.id = c.ticket_id
+		LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
+		WHERE c.tenant_id = $1 AND t.number = $2`
+	var t helpdesk.Ticket
+	var defs []helpdesk.CustomFieldDef
+	var pc *helpdesk.PhoneCall
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(ticketSelect, pgx.NamedArgs{"tenant": int64(tenant), "number": int64(n)}).QueryRow(func(row pgx.Row) error {
+			var err error
+			t, err = scanTicket(row, tenant)
+			return err
+		})
+		b.Queue(fields, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			defs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
+			return err
+		})
+		b.Queue(call, int64(tenant), int64(n)).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				c, err := scanCall(rows)
+				if err != nil {
+					return err
+				}
+				pc = &c
+			}
+			return rows.Err()
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return t, defs, pc, mapErr(err, "created ticket %s", n)
 }
