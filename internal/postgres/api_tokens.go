@@ -275,8 +275,7 @@ func (s *Store) TicketCall(ctx context.Context, tenant helpdesk.TenantID, ticket
 	return c, mapErr(err, "call of ticket %d", ticket)
 }
 
-// scanCall reads a call's caller_number, started_at, duration_seconds,
-// agent id and agent name.
+// scanCall reads TicketCall's columns.
 func scanCall(row pgx.Row) (helpdesk.PhoneCall, error) {
 	var c helpdesk.PhoneCall
 	var started *time.Time
@@ -285,11 +284,17 @@ func scanCall(row pgx.Row) (helpdesk.PhoneCall, error) {
 	if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
 		return c, err
 	}
+	callTimes(&c, started, dur, agent)
+	return c, nil
+}
+
+// callTimes fills in c's start, duration (-1: unknown) and agent from
+// their columns.
+func callTimes(c *helpdesk.PhoneCall, started *time.Time, dur *int32, agent int64) {
 	c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
 	if dur != nil {
 		c.Duration = time.Duration(*dur) * time.Second
 	}
-	return c, nil
 }
 
 // CreatedTicketView implements helpdesk.CallStore: ticket n, the desk's
