@@ -31,6 +31,10 @@ type CallStore interface {
 	SaveCall(ctx context.Context, tenant TenantID, ticket TicketID, c PhoneCall) error
 	// TicketCall returns the ticket's call, or ErrNotFound.
 	TicketCall(ctx context.Context, tenant TenantID, ticket TicketID) (PhoneCall, error)
+	// CreatedTicketView reads what the answer to an API creation shows,
+	// in one round trip: ticket n (ErrNotFound when absent), the desk's
+	// custom field definitions, and n's call (nil when it has none).
+	CreatedTicketView(ctx context.Context, tenant TenantID, n TicketNumber) (Ticket, []CustomFieldDef, *PhoneCall, error)
 }
 
 // APITicketInput is a ticket opened through the API: the ticket, and its
@@ -111,45 +115,51 @@ func (s *Service) OpenAPITicket(ctx context.Context, by Actor, in APITicketInput
 	}
 	var out Ticket
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		now := s.now()
-		var callErr error
-		if in.Call != nil {
-			callErr = checkCall(in.Call, now)
-			if in.Ticket.Channel != ChannelPhone {
-				callErr = joinInvalid(callErr, invalid("channel", "api.error.phone_channel"))
-			}
-			if in.Call.Agent != 0 {
-				u, err := tx.User(ctx, by.Tenant, in.Call.Agent)
-				if err != nil && !errors.Is(err, ErrNotFound) {
-					return err
-				}
-				if err != nil || !u.Role.IsStaff() || !u.Active {
-					callErr = joinInvalid(callErr, invalid("phone.agent_id", "error.invalid"))
-				}
-				in.Call.AgentName = u.Name
-			}
-		}
-		req, err := s.requesterFor(ctx, tx, by, in)
-		if err != nil {
-			return joinInvalid(callErr, err)
-		}
-		in.Ticket.Requester = req
-		t, err := s.openTicket(ctx, tx, by, in.Ticket)
-		if err != nil {
-			return joinInvalid(callErr, err)
-		}
-		if callErr != nil {
-			return callErr
-		}
-		if in.Call != nil {
-			if err := tx.SaveCall(ctx, by.Tenant, t.ID, *in.Call); err != nil {
-				return fmt.Errorf("helpdesk: save call of %s: %w", t.Number, err)
-			}
-		}
-		out = t
-		return nil
+		var err error
+		out, err = s.openAPITicket(ctx, tx, by, in)
+		return err
 	})
 	return out, err
+}
+
+// openAPITicket is OpenAPITicket inside the caller's transaction.
+func (s *Service) openAPITicket(ctx context.Context, tx Store, by Actor, in APITicketInput) (Ticket, error) {
+	now := s.now()
+	var callErr error
+	if in.Call != nil {
+		callErr = checkCall(in.Call, now)
+		if in.Ticket.Channel != ChannelPhone {
+			callErr = joinInvalid(callErr, invalid("channel", "api.error.phone_channel"))
+		}
+		if in.Call.Agent != 0 {
+			u, err := tx.User(ctx, by.Tenant, in.Call.Agent)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return Ticket{}, err
+			}
+			if err != nil || !u.Role.IsStaff() || !u.Active {
+				callErr = joinInvalid(callErr, invalid("phone.agent_id", "error.invalid"))
+			}
+			in.Call.AgentName = u.Name
+		}
+	}
+	req, err := s.requesterFor(ctx, tx, by, in)
+	if err != nil {
+		return Ticket{}, joinInvalid(callErr, err)
+	}
+	in.Ticket.Requester = req
+	t, err := s.openTicket(ctx, tx, by, in.Ticket)
+	if err != nil {
+		return Ticket{}, joinInvalid(callErr, err)
+	}
+	if callErr != nil {
+		return Ticket{}, callErr
+	}
+	if in.Call != nil {
+		if err := tx.SaveCall(ctx, by.Tenant, t.ID, *in.Call); err != nil {
+			return Ticket{}, fmt.Errorf("helpdesk: save call of %s: %w", t.Number, err)
+		}
+	}
+	return t, nil
 }
 
 // joinInvalid merges two validation errors so the client sees every field

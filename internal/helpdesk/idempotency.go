@@ -40,8 +40,22 @@ func (k IdempotencyKey) valid() bool {
 	return k.Scope != "" && k.Key != "" && len(k.Key) <= MaxIdempotencyKeyLen && len(k.Scope) <= 100
 }
 
+// Allowance is a fixed-window quota (Limit uses per Window) of one
+// subject, named by Key, counted in the transaction of the work it
+// allows: work that fails or is refused counts nothing, and parallel uses
+// of one allowance count one after another, since the counter row stays
+// locked until commit. The zero Allowance is "no quota".
+type Allowance struct {
+	Key    string
+	Window time.Duration
+	Limit  int
+}
+
 // IdempotencyStore keeps the claimed keys.
 type IdempotencyStore interface {
+	// TakeAllowance counts one use of a in the current transaction and
+	// reports whether it is within a.Limit.
+	TakeAllowance(ctx context.Context, a Allowance) (bool, error)
 	// ClaimIdempotencyKey records k in the current transaction. When k was
 	// used before, claimed is false and n is the ticket its first use
 	// created; a first use still in progress elsewhere is waited for.
@@ -74,11 +88,44 @@ func finishOnce(ctx context.Context, tx Store, tenant TenantID, k IdempotencyKey
 	return nil
 }
 
-// OpenTicketOnce is OpenTicket under an idempotency key: the first call
-// with k opens the ticket; any later one, even after a crash or on
-// another server, opens nothing and returns the first ticket's number
-// with replay true. A call that fails releases k.
-func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey, in NewTicket) (t Ticket, replay bool, err error) {
+// takeAllowance counts one use of a in tx; past its limit the work is
+// refused with ErrRateLimited (and the transaction's rollback forgets the
+// use). The zero Allowance always lets the work through.
+func takeAllowance(ctx context.Context, tx Store, a Allowance) error {
+	if a.Key == "" {
+		return nil
+	}
+	ok, err := tx.TakeAllowance(ctx, a)
+	switch {
+	case err != nil:
+		return fmt.Errorf("helpdesk: allowance: %w", err)
+	case !ok:
+		return fmt.Errorf("helpdesk: allowance %s: %w", a.Key, ErrRateLimited)
+	}
+	return nil
+}
+
+// markFormSubmitted records, with the ticket, that the form keyed k opened
+// one: the help suggestions it showed did not deflect it (see
+// KBFormSubmitted, which does the same in a transaction of its own).
+func markFormSubmitted(ctx context.Context, tx Store, tenant TenantID, k IdempotencyKey) error {
+	if !k.valid() || len(k.Key) > 64 {
+		return nil
+	}
+	if err := tx.MarkKBFormSubmitted(ctx, tenant, k.Key); err != nil {
+		return fmt.Errorf("helpdesk: mark form submitted: %w", err)
+	}
+	return nil
+}
+
+// OpenTicketOnce is OpenTicket under an idempotency key and a quota, all
+// in the ticket's one transaction: the first call with k counts a use of
+// quota (past it: ErrRateLimited), opens the ticket and marks the form's
+// help suggestions as not having deflected it; any later one,
+// even after a crash or on another server, counts nothing, opens nothing
+// and returns the first ticket's number with replay true. A call that
+// fails releases k and counts nothing.
+func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey, quota Allowance, in NewTicket) (t Ticket, replay bool, err error) {
 	err = s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		n, claimed, err := claimOnce(ctx, tx, by.Tenant, k)
 		if err != nil {
@@ -88,10 +135,16 @@ func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey
 			t, replay = Ticket{Number: n}, true
 			return nil
 		}
+		if err := takeAllowance(ctx, tx, quota); err != nil {
+			return err
+		}
 		if t, err = s.openTicket(ctx, tx, by, in); err != nil {
 			return err
 		}
-		return finishOnce(ctx, tx, by.Tenant, k, t.Number)
+		if err := finishOnce(ctx, tx, by.Tenant, k, t.Number); err != nil {
+			return err
+		}
+		return markFormSubmitted(ctx, tx, by.Tenant, k)
 	})
 	if err != nil {
 		return Ticket{}, false, err

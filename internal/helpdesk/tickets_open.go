@@ -69,8 +69,13 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 		if err != nil {
 			return err
 		}
-		out, err = present(ctx, tx, by, created)
-		return err
+		// present with the definitions read above: a read less while the
+		// desk's counter row is locked.
+		out = created
+		if by.IsCustomer() {
+			out = created.ForCustomer(defs)
+		}
+		return nil
 	}()
 	if err != nil {
 		return Ticket{}, err

@@ -122,17 +122,20 @@ func (s *Store) UserByEmail(ctx context.Context, tenant helpdesk.TenantID, email
 	return u, mapErr(err, "user by email")
 }
 
+// hitSQL counts one event against key ($1) in a fixed window ($2) and
+// returns the window's count.
+const hitSQL = `INSERT INTO rate_limits AS r (key, window_start, hits) VALUES ($1, now(), 1)
+	ON CONFLICT (key) DO UPDATE SET
+		window_start = CASE WHEN r.window_start < now() - $2::interval THEN now() ELSE r.window_start END,
+		hits = CASE WHEN r.window_start < now() - $2::interval THEN 1 ELSE r.hits + 1 END
+	RETURNING hits`
+
 // Hit counts one event against key in a fixed window and reports whether
 // the count is still within limit. The counter lives in Postgres so that
 // every server process shares it.
 func (s *Store) Hit(ctx context.Context, key string, window time.Duration, limit int) (bool, error) {
-	const q = `INSERT INTO rate_limits AS r (key, window_start, hits) VALUES ($1, now(), 1)
-		ON CONFLICT (key) DO UPDATE SET
-			window_start = CASE WHEN r.window_start < now() - $2::interval THEN now() ELSE r.window_start END,
-			hits = CASE WHEN r.window_start < now() - $2::interval THEN 1 ELSE r.hits + 1 END
-		RETURNING hits`
 	var hits int
-	if err := s.pool.QueryRow(ctx, q, key, window).Scan(&hits); err != nil {
+	if err := s.pool.QueryRow(ctx, hitSQL, key, window).Scan(&hits); err != nil {
 		return false, fmt.Errorf("postgres: rate limit: %w", err)
 	}
 	return hits <= limit, nil

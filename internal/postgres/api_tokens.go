@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -147,27 +150,39 @@ func (s *Store) TouchAPIToken(ctx context.Context, tenant helpdesk.TenantID, id 
 	return mapErr(err, "touch API token %d", id)
 }
 
+// claimWait bounds how long a claim made inside a creating transaction
+// waits for a concurrent request with the same key to commit (the domain's
+// polling claim waits as long): past it the request is ErrInFlight, and the
+// client retries later.
+const claimWait = "10s"
+
+const claimSQL = `INSERT INTO api_idempotency AS a (tenant_id, token_id, key, fingerprint, created_at)
+	VALUES (@tenant, @token, @key, @fp, @now)
+	ON CONFLICT (tenant_id, token_id, key) DO UPDATE
+		SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at,
+			status = NULL, content_type = '', location = '', body = NULL
+		WHERE (a.status IS NULL AND a.created_at < @stale) OR a.created_at < @expired
+	RETURNING true`
+
 // ClaimIdempotency inserts a pending record, or returns the one there. A
 // stale pending claim or an expired record is taken over in the same
-// statement.
+// statement. Inside an open transaction (a claim made with the work it
+// guards) the insert waits at most claimWait for a concurrent claim of the
+// same key to commit or roll back, and then reads what it left.
 func (s *Store) ClaimIdempotency(ctx context.Context, tenant helpdesk.TenantID, token helpdesk.APITokenID, key string, fp []byte, now, stale, expired time.Time) (helpdesk.IdempotencyRecord, bool, error) {
-	const claim = `INSERT INTO api_idempotency AS a (tenant_id, token_id, key, fingerprint, created_at)
-		VALUES (@tenant, @token, @key, @fp, @now)
-		ON CONFLICT (tenant_id, token_id, key) DO UPDATE
-			SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at,
-				status = NULL, content_type = '', location = '', body = NULL
-			WHERE (a.status IS NULL AND a.created_at < @stale) OR a.created_at < @expired
-		RETURNING true`
 	const read = `SELECT fingerprint, status, content_type, location, body FROM api_idempotency
 		WHERE tenant_id = $1 AND token_id = $2 AND key = $3`
+	args := pgx.NamedArgs{"tenant": int64(tenant), "token": int64(token), "key": key,
+		"fp": fp, "now": now, "stale": stale, "expired": expired}
 	var rec helpdesk.IdempotencyRecord
 	claimed := false
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, claim, pgx.NamedArgs{"tenant": int64(tenant), "token": int64(token), "key": key,
-			"fp": fp, "now": now, "stale": stale, "expired": expired}).Scan(&claimed)
+		err := s.claimRow(ctx, tx, args, &claimed)
 		if err == nil || err != pgx.ErrNoRows {
 			return err
 		}
+		// A new statement, so a new snapshot: it sees the row a concurrent
+		// claim committed while the insert waited.
 		var status *int32
 		err = tx.QueryRow(ctx, read, int64(tenant), int64(token), key).Scan(&rec.Fingerprint, &status,
 			&rec.Response.ContentType, &rec.Response.Location, &rec.Response.Body)
@@ -176,7 +191,35 @@ func (s *Store) ClaimIdempotency(ctx context.Context, tenant helpdesk.TenantID, 
 		}
 		return err
 	})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+		return rec, false, fmt.Errorf("postgres: claim idempotency key: %w", helpdesk.ErrInFlight)
+	}
 	return rec, claimed, mapErr(err, "claim idempotency key")
+}
+
+// claimRow runs claimSQL; in the store's open transaction it runs under
+// claimWait, set and reset around it in the same round trip.
+func (s *Store) claimRow(ctx context.Context, tx pgx.Tx, args pgx.NamedArgs, claimed *bool) error {
+	if s.tx == nil {
+		return tx.QueryRow(ctx, claimSQL, args).Scan(claimed)
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('lock_timeout', '` + claimWait + `', true)`)
+	b.Queue(claimSQL, args)
+	b.Queue(`RESET lock_timeout`)
+	br := tx.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		_ = br.Close()
+		return err
+	}
+	// Close runs the reset even when the claim found a row it may not take
+	// (pgx.ErrNoRows, which the caller reads as "claimed before").
+	err := br.QueryRow().Scan(claimed)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // FinishIdempotency stores the answer of a claimed key.
@@ -252,4 +295,43 @@ func callTimes(c *helpdesk.PhoneCall, started *time.Time, dur *int32, agent int6
 	if dur != nil {
 		c.Duration = time.Duration(*dur) * time.Second
 	}
+}
+
+// CreatedTicketView implements helpdesk.CallStore: ticket n, the desk's
+// field definitions and n's call, in one batch (one round trip, where
+// Ticket, CustomFieldDefs and TicketCall take three).
+func (s *Store) CreatedTicketView(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber) (helpdesk.Ticket, []helpdesk.CustomFieldDef, *helpdesk.PhoneCall, error) {
+	const fields = `SELECT ` + fieldColumns + ` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`
+	const call = `SELECT c.caller_number, c.started_at, c.duration_seconds, coalesce(c.agent_id, 0), coalesce(u.name, '')
+		FROM ticket_calls c JOIN tickets t ON t.tenant_id = c.tenant_id AND t.id = c.ticket_id
+		LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
+		WHERE c.tenant_id = $1 AND t.number = $2`
+	var t helpdesk.Ticket
+	var defs []helpdesk.CustomFieldDef
+	var pc *helpdesk.PhoneCall
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(ticketSelect, pgx.NamedArgs{"tenant": int64(tenant), "number": int64(n)}).QueryRow(func(row pgx.Row) error {
+			var err error
+			t, err = scanTicket(row, tenant)
+			return err
+		})
+		b.Queue(fields, int64(tenant)).Query(func(rows pgx.Rows) error {
+			var err error
+			defs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
+			return err
+		})
+		b.Queue(call, int64(tenant), int64(n)).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				c, err := scanCall(rows)
+				if err != nil {
+					return err
+				}
+				pc = &c
+			}
+			return rows.Err()
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return t, defs, pc, mapErr(err, "created ticket %s", n)
 }

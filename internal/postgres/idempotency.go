@@ -39,6 +39,21 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, tenant helpdesk.TenantI
 	return helpdesk.TicketNumber(*n), false, nil
 }
 
+// TakeAllowance implements helpdesk.IdempotencyStore: Hit inside the
+// store's open transaction, so the count commits (or not) with the work
+// it allows and parallel uses of one key wait on its row. Outside a
+// transaction it is Hit.
+func (s *Store) TakeAllowance(ctx context.Context, a helpdesk.Allowance) (bool, error) {
+	if s.tx == nil {
+		return s.Hit(ctx, a.Key, a.Window, a.Limit)
+	}
+	var hits int
+	if err := s.tx.QueryRow(ctx, hitSQL, a.Key, a.Window).Scan(&hits); err != nil {
+		return false, fmt.Errorf("postgres: allowance: %w", err)
+	}
+	return hits <= a.Limit, nil
+}
+
 // SetIdempotencyResult implements helpdesk.IdempotencyStore.
 func (s *Store) SetIdempotencyResult(ctx context.Context, tenant helpdesk.TenantID, k helpdesk.IdempotencyKey, n helpdesk.TicketNumber) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {

@@ -113,6 +113,18 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 // api wraps an endpoint: the token must hold scope; a POST with an
 // Idempotency-Key runs once per key (see apiIdempotent).
 func (s *Server) api(scope helpdesk.APIScope, fn apiHandler) http.HandlerFunc {
+	return s.apiEndpoint(scope, fn, true)
+}
+
+// apiKeyed wraps an endpoint that keeps its Idempotency-Key itself, in the
+// transaction of its own work (see apiCreateTicket): the token must hold
+// scope, and that is all.
+func (s *Server) apiKeyed(scope helpdesk.APIScope, fn apiHandler) http.HandlerFunc {
+	return s.apiEndpoint(scope, fn, false)
+}
+
+// apiEndpoint is api, with the generic idempotency when keyed is true.
+func (s *Server) apiEndpoint(scope helpdesk.APIScope, fn apiHandler, keyed bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, _ := r.Context().Value(apiCallKey{}).(*apiCall)
 		if c == nil {
@@ -123,7 +135,7 @@ func (s *Server) api(scope helpdesk.APIScope, fn apiHandler) http.HandlerFunc {
 			s.apiFail(w, r, c, errNoScope{scope})
 			return
 		}
-		if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
+		if keyed && r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
 			s.apiIdempotent(w, r, c, fn)
 			return
 		}

@@ -40,28 +40,18 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (s *Server) apiIdempotent(w http.ResponseWriter, r *http.Request, c *apiCall, fn apiHandler) {
 	ctx := r.Context()
 	key := r.Header.Get("Idempotency-Key")
-	body, err := io.ReadAll(r.Body)
+	fp, err := fingerprint(r)
 	if err != nil {
 		s.apiFail(w, r, c, err)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	h := sha256.New()
-	h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery + "\n"))
-	h.Write(body)
-	stored, err := s.svc.BeginIdempotent(ctx, c.tenant.ID, c.token.ID, key, h.Sum(nil))
+	stored, err := s.svc.BeginIdempotent(ctx, c.tenant.ID, c.token.ID, key, fp)
 	if err != nil {
 		s.apiFail(w, r, c, err)
 		return
 	}
 	if stored != nil {
-		if stored.Location != "" {
-			w.Header().Set("Location", stored.Location)
-		}
-		w.Header().Set("Content-Type", stored.ContentType)
-		w.Header().Set("Idempotent-Replayed", "true")
-		w.WriteHeader(stored.Status)
-		_, _ = w.Write(stored.Body)
+		writeStored(w, *stored, true)
 		return
 	}
 	rec := &recorder{ResponseWriter: w}
@@ -82,4 +72,32 @@ func (s *Server) apiIdempotent(w http.ResponseWriter, r *http.Request, c *apiCal
 	if err := s.svc.FinishIdempotent(done, c.tenant.ID, c.token.ID, key, resp); err != nil {
 		s.log.ErrorContext(ctx, "store idempotent answer", "err", err)
 	}
+}
+
+// fingerprint reads the request's body (putting it back for the handler)
+// and returns the hash of the request a retry must repeat: method, path,
+// query and body.
+func fingerprint(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery + "\n"))
+	h.Write(body)
+	return h.Sum(nil), nil
+}
+
+// writeStored answers a kept answer; a replay is marked Idempotent-Replayed.
+func writeStored(w http.ResponseWriter, a helpdesk.StoredResponse, replay bool) {
+	if a.Location != "" {
+		w.Header().Set("Location", a.Location)
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	if replay {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.WriteHeader(a.Status)
+	_, _ = w.Write(a.Body)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -16,7 +17,7 @@ import (
 
 func (s *Server) apiTicketRoutes(r chi.Router) {
 	r.Get("/tickets", s.api(helpdesk.ScopeTicketsRead, s.apiListTickets))
-	r.With(s.apiUploads).Post("/tickets", s.api(helpdesk.ScopeTicketsWrite, s.apiCreateTicket))
+	r.With(s.apiUploads).Post("/tickets", s.apiKeyed(helpdesk.ScopeTicketsWrite, s.apiCreateTicket))
 	r.Get("/tickets/search", s.api(helpdesk.ScopeTicketsRead, s.apiSearchTickets))
 	r.Get("/tickets/{number}", s.api(helpdesk.ScopeTicketsRead, s.apiGetTicket))
 	r.Patch("/tickets/{number}", s.api(helpdesk.ScopeTicketsWrite, s.apiUpdateTicket))
@@ -126,11 +127,56 @@ func (s *Server) customFields(r *http.Request, c *apiCall, in map[string]json.Ra
 	return out, v.Err()
 }
 
+// apiCreateTicket opens a ticket. With an Idempotency-Key, the key's
+// claim, the ticket and the answer kept for retries commit together (see
+// helpdesk.Service.OpenAPITicketOnce); the work runs to its end even if
+// the client gives up, so its retry gets the answer.
 func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request, c *apiCall) error {
+	var claim *helpdesk.APIClaim
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		fp, err := fingerprint(r)
+		if err != nil {
+			return err
+		}
+		claim = &helpdesk.APIClaim{Token: c.token.ID, Key: key, Fingerprint: fp}
+	}
+	api, err := s.apiTicketInput(r, c)
+	if err != nil {
+		return err
+	}
+	if claim == nil {
+		t, err := s.svc.OpenAPITicket(r.Context(), c.by, api)
+		if err != nil {
+			return err
+		}
+		return s.answerTicket(w, r, c, http.StatusCreated, t.Number)
+	}
+	var version int
+	answer := func(v helpdesk.CreatedAPITicket) (helpdesk.StoredResponse, error) {
+		out := apiTicketOf(v.Ticket, v.Fields, v.Call)
+		version = out.Version
+		body, err := json.Marshal(out)
+		return helpdesk.StoredResponse{Status: http.StatusCreated, ContentType: "application/json",
+			Location: tenantPath(c.tenant, "/api/v1/tickets/"+strconv.FormatInt(int64(v.Ticket.Number), 10)),
+			Body:     append(body, '\n')}, err
+	}
+	stored, replay, err := s.svc.OpenAPITicketOnce(context.WithoutCancel(r.Context()), c.by, *claim, api, answer)
+	if err != nil {
+		return err
+	}
+	if !replay {
+		w.Header().Set("ETag", etag(version))
+	}
+	writeStored(w, stored, replay)
+	return nil
+}
+
+// apiTicketInput reads and checks the body of POST /tickets.
+func (s *Server) apiTicketInput(r *http.Request, c *apiCall) (helpdesk.APITicketInput, error) {
 	var in apiTicketIn
 	files, err := decodeAPIBody(r, &in)
 	if err != nil {
-		return err
+		return helpdesk.APITicketInput{}, err
 	}
 	var v helpdesk.ValidationError
 	nt := helpdesk.NewTicket{Subject: in.Subject, Description: in.Description, Channel: helpdesk.ChannelAPI,
@@ -152,7 +198,7 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request, c *apiC
 	case errors.As(err, &ve):
 		mergeInvalid(&v, err)
 	case err != nil:
-		return err
+		return helpdesk.APITicketInput{}, err
 	}
 	nt.Fields = fields
 	api := helpdesk.APITicketInput{Ticket: nt, RequesterID: helpdesk.UserID(in.Requester.ID),
@@ -170,14 +216,7 @@ func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request, c *apiC
 		}
 		api.Call = call
 	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	t, err := s.svc.OpenAPITicket(r.Context(), c.by, api)
-	if err != nil {
-		return err
-	}
-	return s.answerTicket(w, r, c, http.StatusCreated, t.Number)
+	return api, v.Err()
 }
 
 // answerTicket answers the ticket as GET /tickets/{number} shows it.
@@ -193,6 +232,15 @@ func (s *Server) answerTicket(w http.ResponseWriter, r *http.Request, c *apiCall
 	return apiJSON(w, status, out)
 }
 
+// apiTicketOf is a ticket as the API shows it, without its timeline.
+func apiTicketOf(t helpdesk.Ticket, defs []helpdesk.CustomFieldDef, call *helpdesk.PhoneCall) apiTicket {
+	out := toAPITicket(t, defs)
+	if call != nil {
+		out.Phone = toAPIPhone(*call)
+	}
+	return out
+}
+
 // apiTicketView reads a ticket with its phone call and, when full, its
 // comments, events and SLA clocks.
 func (s *Server) apiTicketView(r *http.Request, c *apiCall, n helpdesk.TicketNumber, full bool) (apiTicket, error) {
@@ -205,14 +253,15 @@ func (s *Server) apiTicketView(r *http.Request, c *apiCall, n helpdesk.TicketNum
 	if err != nil {
 		return apiTicket{}, err
 	}
-	out := toAPITicket(t, defs)
 	call, ok, err := s.svc.TicketCall(ctx, c.by, n)
 	if err != nil {
 		return apiTicket{}, err
 	}
+	var pc *helpdesk.PhoneCall
 	if ok {
-		out.Phone = toAPIPhone(call)
+		pc = &call
 	}
+	out := apiTicketOf(t, defs, pc)
 	if !full {
 		return out, nil
 	}

@@ -19,7 +19,9 @@ import (
 // sessOpened prefixes the session keys that remember which ticket a form
 // submission opened: sessOpened+key → ticket number. A resubmitted form
 // (reload, back and submit again) finds its key and lands on the same
-// ticket instead of opening a second one.
+// ticket instead of opening a second one. The portal form no longer
+// writes it (its key is claimed in the ticket's transaction, and a
+// session write is one more commit); the console's form still does.
 const sessOpened = "opened:"
 
 // newFormKey returns a fresh idempotency key for one rendering of a form.
@@ -205,6 +207,9 @@ func customFieldErrors(l i18n.Lang, errs map[string]string, defs []helpdesk.Cust
 	return errs
 }
 
+// openTicketScope names the portal form's per-user allowance.
+const openTicketScope = "open-ticket"
+
 // portalOpenTicket opens a ticket for the signed-in customer. Input the
 // domain refuses is shown again with every typed value; files cannot be
 // kept across a refused submission, so the page names them to choose again.
@@ -232,13 +237,6 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 		if !validFormKey(key) {
 			key = ""
 		}
-		s.helpFormSubmitted(ctx, t.ID, key)
-		if key != "" {
-			if n := s.sessions.GetInt64(ctx, sessOpened+key); n > 0 {
-				http.Redirect(w, r, ticketPath(t, helpdesk.TicketNumber(n), "/received"), http.StatusSeeOther)
-				return nil
-			}
-		}
 		in := helpdesk.NewTicket{
 			Subject:     up.get("subject"),
 			Description: up.get("description"),
@@ -250,31 +248,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			Attachments: up.files,
 			CCs:         helpdesk.SplitAddresses(up.get("ccs")),
 		}
-		// Once started, opening runs to its end even if the browser gives up
-		// on the request (a double click cancels the first one): the second
-		// submission then finds the ticket instead of a half-known outcome.
-		// The key is claimed in the ticket's own transaction: a
-		// resubmission after a crash, or on another server, finds the first
-		// ticket (the in-process once and the session are only shortcuts).
-		octx := context.WithoutCancel(ctx)
-		once := helpdesk.PortalKey(u.ID, key)
-		open := func() (openResult, error) {
-			created, _, err := s.svc.OpenTicketOnce(octx, u.Actor(), once, in)
-			var v *helpdesk.ValidationError
-			if errors.As(err, &v) && onlyField(v, attachmentsField) {
-				dropped := v.Fields[attachmentsField]
-				in.Attachments = nil
-				created, _, err = s.svc.OpenTicketOnce(octx, u.Actor(), once, in)
-				return openResult{number: created.Number, dropped: dropped}, err
-			}
-			return openResult{number: created.Number}, err
-		}
-		var res openResult
-		if key == "" {
-			res, err = open()
-		} else {
-			res, err = o.do(ctx, fmt.Sprintf("%d:%d:%s", t.ID, u.ID, key), open)
-		}
+		res, err := s.openOnce(ctx, o, u, key, in)
 		if err != nil {
 			errs, ok := fieldErrors(l, err)
 			if !ok {
@@ -293,15 +267,57 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 				Rechoose:    up.fileNames(),
 			})
 		}
-		if key != "" {
-			s.sessions.Put(ctx, sessOpened+key, int64(res.number))
-		}
 		if msg := leftOutMessage(l, "portal.upload.left_out", up, res.dropped); msg != "" {
 			s.flash(ctx, "warning", msg)
 		}
 		http.Redirect(w, r, ticketPath(t, res.number, "/received"), http.StatusSeeOther)
 		return nil
 	}
+}
+
+// openOnce opens the form's ticket in one transaction that also claims
+// the form's key and counts the customer's allowance, so one commit does
+// all three. A resubmitted key (a double click, a reload, a retry after a
+// lost response, on any server) lands on the first ticket and counts
+// nothing. A refused submission counts against the allowance on its own,
+// as every submission did when the count came first.
+func (s *Server) openOnce(ctx context.Context, o *ticketOpener, u helpdesk.User, key string, in helpdesk.NewTicket) (openResult, error) {
+	// Once started, opening runs to its end even if the browser gives up
+	// on the request (a double click cancels the first one): the second
+	// submission then finds the ticket instead of a half-known outcome.
+	// The in-process once is only a shortcut; the key claimed in the
+	// ticket's transaction is the guarantee.
+	octx := context.WithoutCancel(ctx)
+	once := helpdesk.PortalKey(u.ID, key)
+	quota := userAllowance(openTicketScope, u, openTicketLimit)
+	open := func() (openResult, error) {
+		created, _, err := s.svc.OpenTicketOnce(octx, u.Actor(), once, quota, in)
+		var v *helpdesk.ValidationError
+		if errors.As(err, &v) && onlyField(v, attachmentsField) {
+			dropped := v.Fields[attachmentsField]
+			in.Attachments = nil
+			created, _, err = s.svc.OpenTicketOnce(octx, u.Actor(), once, quota, in)
+			return openResult{number: created.Number, dropped: dropped}, err
+		}
+		return openResult{number: created.Number}, err
+	}
+	if key == "" {
+		return s.counted(octx, u, open)
+	}
+	t := u.Tenant
+	return o.do(ctx, fmt.Sprintf("%d:%d:%s", t, u.ID, key), func() (openResult, error) { return s.counted(octx, u, open) })
+}
+
+// counted runs open and, when it fails other than by the allowance, counts
+// the attempt against the allowance outside the rolled-back transaction.
+func (s *Server) counted(ctx context.Context, u helpdesk.User, open func() (openResult, error)) (openResult, error) {
+	res, err := open()
+	if err != nil && !errors.Is(err, helpdesk.ErrRateLimited) {
+		if cerr := s.allow(ctx, openTicketScope, userSubject(u), openTicketLimit); cerr != nil && !errors.Is(cerr, helpdesk.ErrRateLimited) {
+			s.log.ErrorContext(ctx, "count refused ticket submission", "err", cerr)
+		}
+	}
+	return res, err
 }
 
 // formCategory reads the category choice; anything but a positive number is

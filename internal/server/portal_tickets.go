@@ -20,7 +20,7 @@ func (s *Server) portalTicketRoutes(r chi.Router) {
 		r.Use(s.guestTicketForm(), s.requireCustomer) // guests: see portal_guest.go
 		r.Get("/tickets", s.h(s.portalTickets))
 		r.Get("/tickets/new", s.h(s.portalNewTicket))
-		r.With(s.perUser("open-ticket", openTicketLimit), withBodyLimit(uploadBodyBytes), s.uploadGate).
+		r.With(s.perUserLeft(openTicketScope, openTicketLimit), withBodyLimit(uploadBodyBytes), s.uploadGate).
 			Post("/tickets/new", s.h(s.portalOpenTicket(opener)))
 		r.Get("/tickets/{number}", s.h(s.portalTicket))
 		r.Get("/tickets/{number}/received", s.h(s.portalTicketReceived))

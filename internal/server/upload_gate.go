@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/atiende/atiende/internal/helpdesk"
 )
 
 // Bounds of the upload routes. Each upload may buffer up to
@@ -134,12 +137,46 @@ func (s *Server) perUser(scope string, l limit) func(http.Handler) http.Handler 
 			if !ok {
 				return errNotFound
 			}
-			subject := strconv.FormatInt(int64(u.Tenant), 10) + ":" + strconv.FormatInt(int64(u.ID), 10)
-			if err := s.allow(r.Context(), scope, subject, l); err != nil {
+			if err := s.allow(r.Context(), scope, userSubject(u), l); err != nil {
 				return err
 			}
 			next.ServeHTTP(w, r)
 			return nil
 		})
 	}
+}
+
+// perUserLeft refuses a signed-in user who has used up l for scope,
+// without counting: the handler counts the use in the transaction of the
+// work it allows (see userAllowance), and this check keeps a spent
+// allowance from having its upload read at all.
+func (s *Server) perUserLeft(scope string, l limit) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return s.h(func(w http.ResponseWriter, r *http.Request) error {
+			u, ok := userFrom(r)
+			if !ok {
+				return errNotFound
+			}
+			spent, err := s.exhausted(r.Context(), scope, userSubject(u), l)
+			if err != nil {
+				return err
+			}
+			if spent {
+				return fmt.Errorf("%s: %w", scope, helpdesk.ErrRateLimited)
+			}
+			next.ServeHTTP(w, r)
+			return nil
+		})
+	}
+}
+
+// userSubject names a signed-in user in the rate limits.
+func userSubject(u helpdesk.User) string {
+	return strconv.FormatInt(int64(u.Tenant), 10) + ":" + strconv.FormatInt(int64(u.ID), 10)
+}
+
+// userAllowance is l for scope of user u, for the domain to count in the
+// transaction of the work it allows.
+func userAllowance(scope string, u helpdesk.User, l limit) helpdesk.Allowance {
+	return helpdesk.Allowance{Key: rateKey(scope, userSubject(u)), Window: l.window, Limit: l.n}
 }

@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// commits counts the transactions a measured call committed that wrote
+// something: a COMMIT after a write, plus each write sent outside a
+// transaction (it commits alone). A read-only transaction's COMMIT
+// writes nothing to the log and is not counted.
+func commits(n counted) int {
+	out, inTx, wrote := 0, false, false
+	for _, s := range n.log {
+		s = strings.ToLower(strings.TrimPrefix(s, "(batch) "))
+		write := strings.HasPrefix(s, "insert") || strings.HasPrefix(s, "update") || strings.HasPrefix(s, "delete") ||
+			(strings.HasPrefix(s, "with") && (strings.Contains(s, " insert ") || strings.Contains(s, " update ") || strings.Contains(s, " delete ")))
+		switch {
+		case strings.HasPrefix(s, "begin"):
+			inTx, wrote = true, false
+		case s == "commit":
+			if wrote {
+				out++
+			}
+			inTx = false
+		case s == "rollback":
+			inTx = false
+		case write && inTx:
+			wrote = true
+		case write:
+			out++
+		}
+	}
+	return out
+}
+
+// logCounted prints what a measured call sent, with -v.
+func logCounted(t *testing.T, what string, n counted) {
+	t.Helper()
+	t.Logf("%s: %d statements, %d round trips, %d commits", what, n.statements, n.trips, commits(n))
+	if testing.Verbose() {
+		for _, s := range n.log {
+			t.Logf("  %.160s", s)
+		}
+	}
+}
+
+// One ticket from the portal form is one commit: the allowance, the
+// form's key and the ticket share the ticket's transaction.
+func TestPortalCreationCommitsOnce(t *testing.T) {
+	t.Parallel()
+	e, counter := newCountingEnv(t)
+	d := e.newDesk("alfa")
+	c := e.client()
+	c.login(d, d.customer)
+	c.postMultipart("/alfa/tickets/new", url.Values{"key": {c.formKey(d)}, "subject": {"Calentar"}, "description": {"Primero."}}, nil)
+	form := url.Values{"key": {c.formKey(d)}, "subject": {"Contar"}, "description": {"Una vez."}}
+	var res response
+	n := counter.during(func() { res = c.postMultipart("/alfa/tickets/new", form, nil) })
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	logCounted(t, "portal creation", n)
+	assert.Equal(t, 1, commits(n), "one commit per ticket")
+
+	again := counter.during(func() { res = c.postMultipart("/alfa/tickets/new", form, nil) })
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	logCounted(t, "portal resubmission", again)
+	assert.Equal(t, 2, e.countTickets(d))
+}
+
+// The portal form's allowance holds under parallel submits now that it is
+// counted in the ticket's transaction: with one use left, three forms sent
+// at once (as many as one client may upload at a time) open one ticket and
+// the others answer 429.
+func TestPortalAllowanceHoldsUnderParallelSubmits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("alfa")
+	c := e.client()
+	c.login(d, d.customer)
+	keys := make([]string, 3)
+	for i := range keys {
+		keys[i] = c.formKey(d)
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d:%d", d.tenant.ID, d.customer.ID)))
+	_, err := e.pool.Exec(context.Background(), `INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, now(), 29)`,
+		"open-ticket:"+hex.EncodeToString(sum[:16]))
+	require.NoError(t, err)
+	codes := make([]int, len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() {
+			res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {k}, "subject": {"Cupo " + k}, "description": {"En paralelo."}}, nil)
+			codes[i] = res.status
+		})
+	}
+	wg.Wait()
+	slices.Sort(codes)
+	assert.Equal(t, []int{http.StatusSeeOther, http.StatusTooManyRequests, http.StatusTooManyRequests}, codes)
+	assert.Equal(t, 1, e.countTickets(d))
+}

@@ -1,0 +1,216 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/pgtest"
+)
+
+// TestExplainPortalCreation prints where PostgreSQL spends the time of
+// one portal creation: every statement's execution time as auto_explain
+// measures it (triggers and the statements they run included), slowest
+// first. A diagnostic, run by hand with ATIENDE_EXPLAIN_CREATE=1 and -v.
+func TestExplainPortalCreation(t *testing.T) {
+	if os.Getenv("ATIENDE_EXPLAIN_CREATE") == "" {
+		t.Skip("set ATIENDE_EXPLAIN_CREATE=1 to print the statements' execution times")
+	}
+	appURL := pgtest.NewURL(t)
+	cfg, err := pgxpool.ParseConfig(appURL)
+	require.NoError(t, err)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, pgtest.AdminURL(t, cfg.ConnConfig.Database))
+	require.NoError(t, err)
+	role, db := pgx.Identifier{cfg.ConnConfig.User}.Sanitize(), pgx.Identifier{cfg.ConnConfig.Database}.Sanitize()
+	for _, set := range []string{"session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0",
+		"auto_explain.log_analyze = on", "auto_explain.log_nested_statements = on", "auto_explain.log_triggers = on",
+		"auto_explain.log_buffers = on"} {
+		_, err := admin.Exec(ctx, `ALTER ROLE `+role+` IN DATABASE `+db+` SET `+set)
+		require.NoError(t, err)
+	}
+	require.NoError(t, admin.Close(ctx))
+
+	var mu sync.Mutex
+	var notices []string
+	collecting := false
+	cfg.ConnConfig.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+		mu.Lock()
+		defer mu.Unlock()
+		if collecting {
+			notices = append(notices, n.Message)
+		}
+	}
+	cfg.MaxConns = 4
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	e := newEnvOn(t, pool, nil)
+	d := e.newDesk("alfa")
+	c := e.client()
+	c.login(d, d.customer)
+	for i := range 3 {
+		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {c.formKey(d)}, "subject": {"Calentar " + strconv.Itoa(i)}, "description": {"Antes."}}, nil)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	}
+	// client_min_messages must reach every pooled connection: set it on
+	// each by holding them all.
+	conns := make([]*pgxpool.Conn, 0, 4)
+	for range 4 {
+		cn, err := pool.Acquire(ctx)
+		require.NoError(t, err)
+		_, err = cn.Exec(ctx, `SET client_min_messages = log`)
+		require.NoError(t, err)
+		conns = append(conns, cn)
+	}
+	for _, cn := range conns {
+		cn.Release()
+	}
+	const runs = 20
+	keys := make([]string, runs)
+	for i := range keys {
+		keys[i] = c.formKey(d)
+	}
+	mu.Lock()
+	collecting = true
+	mu.Unlock()
+	start := time.Now()
+	for i, k := range keys {
+		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {k}, "subject": {"Medir " + strconv.Itoa(i)}, "description": {"Una vez."}}, nil)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	}
+	wall := time.Since(start)
+	mu.Lock()
+	collecting = false
+	mu.Unlock()
+	printExplained(t, notices, runs, wall)
+}
+
+var (
+	durationRE = regexp.MustCompile(`^duration: ([0-9.]+) ms`)
+	queryRE    = regexp.MustCompile(`Query Text: ([^\n]*)`)
+	triggerRE  = regexp.MustCompile(`Trigger ([^:]+): time=([0-9.]+)`)
+)
+
+// printExplained logs, per statement (by its first line) and per trigger,
+// the mean execution time over runs creations, as auto_explain measured
+// it, slowest first. Nested statements (those run by triggers and
+// functions) are listed too, and are also inside their parent's time.
+func printExplained(t *testing.T, notices []string, runs int, wall time.Duration) {
+	byKey := map[string]float64{}
+	var top float64
+	for _, n := range notices {
+		m := durationRE.FindStringSubmatch(n)
+		if m == nil {
+			continue
+		}
+		ms, _ := strconv.ParseFloat(m[1], 64)
+		q := "?"
+		if qm := queryRE.FindStringSubmatch(n); qm != nil {
+			q = strings.TrimSpace(qm[1])
+		}
+		if len(q) > 110 {
+			q = q[:110]
+		}
+		byKey["stmt "+q] += ms
+		for _, tm := range triggerRE.FindAllStringSubmatch(n, -1) {
+			tms, _ := strconv.ParseFloat(tm[2], 64)
+			byKey["trigger "+tm[1]] += tms
+		}
+	}
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return byKey[keys[i]] > byKey[keys[j]] })
+	for _, k := range keys {
+		if strings.HasPrefix(k, "stmt ") {
+			top += byKey[k]
+		}
+	}
+	t.Logf("%d creations in %s; statements' execution summed (nested included twice): %.2f ms per creation", runs, wall, top/float64(runs))
+	for _, k := range keys {
+		t.Logf("%8.3f ms  %s", byKey[k]/float64(runs), k)
+	}
+}
+
+// TestBenchCreation measures one portal and one API creation end to end
+// through HTTP on one connection at a time: time, Go allocations (client
+// and server, in process) and statements per creation. A diagnostic, run
+// by hand with ATIENDE_BENCH_CREATE=1 and -v; the machine's load makes
+// the time a rough figure, the allocations and statements are exact.
+func TestBenchCreation(t *testing.T) {
+	if os.Getenv("ATIENDE_BENCH_CREATE") == "" {
+		t.Skip("set ATIENDE_BENCH_CREATE=1 to measure creations")
+	}
+	e, counter := newCountingEnv(t)
+	d := e.newDesk("alfa")
+	c := e.client()
+	c.login(d, d.customer)
+	api := e.apiClient(e.apiToken(d, "Centralita", helpdesk.ScopeTicketsWrite, helpdesk.ScopeTicketsRead))
+	ctx := context.Background()
+	resetAllowances := func() {
+		_, err := e.pool.Exec(ctx, `DELETE FROM rate_limits`)
+		require.NoError(t, err)
+	}
+	measure := func(name string, create func(i int)) {
+		var statements, trips int64
+		res := testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			var n, skipped, skippedTrips int64
+			start, startTrips := counter.n.Load(), counter.trips.Load()
+			for b.Loop() {
+				if n%25 == 0 {
+					b.StopTimer()
+					s0, t0 := counter.n.Load(), counter.trips.Load()
+					resetAllowances()
+					skipped += counter.n.Load() - s0
+					skippedTrips += counter.trips.Load() - t0
+					b.StartTimer()
+				}
+				create(int(n))
+				n++
+			}
+			statements = (counter.n.Load() - start - skipped) / n
+			trips = (counter.trips.Load() - startTrips - skippedTrips) / n
+		})
+		t.Logf("%s: %s %s, %d statements and %d round trips per creation", name, res.String(), res.MemString(), statements, trips)
+	}
+	run := 0
+	measure("portal", func(i int) {
+		run++
+		key := fmt.Sprintf("bench-%06d-%015d", run, i)[:24]
+		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {key}, "subject": {"Medir"}, "description": {"Una vez."}}, nil)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	})
+	measure("api", func(i int) {
+		run++
+		req, err := http.NewRequest(http.MethodPost, e.url+apiBase(d)+"/tickets",
+			strings.NewReader(`{"subject":"Llamada","description":"Transcripción","requester":{"email":"luis@example.com"}}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+api.token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", run, i))
+		res, err := api.http.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusCreated, res.StatusCode)
+	})
+}
