@@ -20,6 +20,7 @@ type Store interface {
 	PresenceStore
 	MacroStore
 	ViewStore
+	QueueStore
 	AgentSettingsStore
 	AuditStore
 	CategoryAdminStore

@@ -163,31 +163,15 @@ func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []T
 	if err != nil {
 		return nil, nil, err
 	}
-	all := make([]TicketFilter, 0, len(builtin)+len(views))
-	all = append(all, builtin...)
-	for _, v := range views {
-		all = append(all, v.Filter)
-	}
-	// A view whose filter no longer validates counts zero rather than
-	// breaking every console page; opening it names the problem.
-	var valid []TicketFilter
-	var at []int
-	for i := range all {
-		f := all[i]
-		if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
-			return nil, nil, err
+	counts, err := s.countIn(ctx, tx, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, error) {
+		got, err := tx.CountTickets(ctx, by.Tenant, valid)
+		if err != nil {
+			return nil, fmt.Errorf("helpdesk: count tickets: %w", err)
 		}
-		if f.Validate() == nil {
-			valid, at = append(valid, f), append(at, i)
-		}
-	}
-	got, err := tx.CountTickets(ctx, by.Tenant, valid)
+		return got, nil
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("helpdesk: count tickets: %w", err)
-	}
-	counts := make([]int, len(all))
-	for j, i := range at {
-		counts[i] = got[j]
+		return nil, nil, err
 	}
 	return views, counts, nil
 }

@@ -31,11 +31,14 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	if !empty {
 		list = &q
 	}
-	// The list, the filters' choices and the sidebar in one transaction.
-	data, err := s.svc.QueuePage(ctx, u.Actor(), list, builtinFilters())
+	// The list and the sidebar in one round trip, the filters' choices and
+	// saved views from the desk cache when it holds them.
+	dir, mark := s.deskCache.dir(t.ID)
+	data, err := s.svc.QueuePage(ctx, u.Actor(), list, builtinFilters(), dir)
 	if err != nil {
 		return err
 	}
+	s.deskCache.putDir(t.ID, data.Directory, mark)
 	if data.ListErr != nil {
 		// Every parameter was checked above; the domain's own limits may
 		// still refuse one (a text the cleaning made invalid).
