@@ -141,23 +141,8 @@ func (s *Service) SavedViews(ctx context.Context, by Actor) ([]SavedView, error)
 	return s.store.SavedViews(ctx, by.Tenant, by.User)
 }
 
-// Sidebar reads, for staff, the saved views the actor may open and the
-// counts of builtin followed by those views, in one transaction.
-func (s *Service) Sidebar(ctx context.Context, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
-	if !by.IsStaff() || by.User == 0 {
-		return nil, nil, fmt.Errorf("helpdesk: sidebar: %w", ErrNotFound)
-	}
-	var views []SavedView
-	var counts []int
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		views, counts, err = s.sidebarIn(ctx, tx, by, builtin)
-		return err
-	})
-	return views, counts, err
-}
-
-// sidebarIn is Sidebar inside tx.
+// sidebarIn reads, inside tx, the saved views by may open and the counts
+// of builtin followed by those views (the ticket page's sidebar).
 func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
 	views, err := tx.SavedViews(ctx, by.Tenant, by.User)
 	if err != nil {

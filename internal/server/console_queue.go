@@ -16,7 +16,6 @@ import (
 // first page without that parameter. save is the "save as view" form as
 // submitted when it was refused (with its problems in errs).
 func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView, save viewForm, errs map[string]string) error {
-	ctx := r.Context()
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
 	loc := tenantLocation(t)
 	qs := r.URL.Query()
@@ -33,12 +32,10 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	}
 	// The list and the sidebar in one round trip, the filters' choices and
 	// saved views from the desk cache when it holds them.
-	dir, mark := s.deskCache.dir(t.ID)
-	data, err := s.svc.QueuePage(ctx, u.Actor(), list, builtinFilters(), dir)
+	data, err := s.queuePage(r, list)
 	if err != nil {
 		return err
 	}
-	s.deskCache.putDir(t.ID, data.Directory, mark)
 	if data.ListErr != nil {
 		// Every parameter was checked above; the domain's own limits may
 		// still refuse one (a text the cleaning made invalid).

@@ -124,14 +124,14 @@ func agent(r *http.Request) helpdesk.User {
 }
 
 // consoleFrame builds the shell of a console page: the chrome and the views
-// with their counts, all counted in one call.
+// with their counts, all counted in one round trip (see queuePage).
 func (s *Server) consoleFrame(r *http.Request, title, current string) (console.Frame, error) {
 	since := s.changes.token(tenantFrom(r).ID) // before the counts
-	saved, counts, err := s.svc.Sidebar(r.Context(), agent(r).Actor(), builtinFilters())
+	data, err := s.queuePage(r, nil)
 	if err != nil {
 		return console.Frame{}, err
 	}
-	return s.consoleFrameOf(r, title, current, since, saved, counts)
+	return s.consoleFrameOf(r, title, current, since, data.Saved, data.Counts)
 }
 
 // consoleFrameOf is consoleFrame over a sidebar already read (the queue
@@ -159,15 +159,15 @@ func builtinFilters() []helpdesk.TicketFilter {
 }
 
 // sidebar lists the built-in views, then the saved ones the agent may open
-// (shared, then their own), each with its count: one read of the saved
-// views, one batch of counts.
+// (shared, then their own), each with its count: one batch with the saved
+// views from the desk cache (see queuePage).
 func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.Sidebar, error) {
 	since := s.changes.token(tenantFrom(r).ID)
-	saved, counts, err := s.svc.Sidebar(r.Context(), agent(r).Actor(), builtinFilters())
+	data, err := s.queuePage(r, nil)
 	if err != nil {
 		return console.Sidebar{}, err
 	}
-	return s.sidebarOf(r, l, current, since, saved, counts)
+	return s.sidebarOf(r, l, current, since, data.Saved, data.Counts)
 }
 
 // sidebarOf builds the sidebar from the saved views and the counts of the

@@ -147,3 +147,17 @@ func (s *Server) dropAfterChange(r *http.Request, tenant helpdesk.TenantID) {
 		s.deskCache.drop(tenant)
 	}
 }
+
+// queuePage reads a queue page for the request's agent (list nil: the
+// sidebar alone) with the desk's cached directory, and keeps the one it
+// read on a miss.
+func (s *Server) queuePage(r *http.Request, list *helpdesk.TicketQuery) (helpdesk.QueuePageData, error) {
+	t := tenantFrom(r)
+	dir, mark := s.deskCache.dir(t.ID)
+	data, err := s.svc.QueuePage(r.Context(), agent(r).Actor(), list, builtinFilters(), dir)
+	if err != nil {
+		return data, err
+	}
+	s.deskCache.putDir(t.ID, data.Directory, mark)
+	return data, nil
+}
