@@ -148,12 +148,12 @@ func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []T
 	if err != nil {
 		return nil, nil, err
 	}
-	counts, err := s.countIn(ctx, tx, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, error) {
+	counts, _, err := s.countIn(ctx, tx, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, []bool, error) {
 		got, err := tx.CountTickets(ctx, by.Tenant, valid)
 		if err != nil {
-			return nil, fmt.Errorf("helpdesk: count tickets: %w", err)
+			return nil, nil, fmt.Errorf("helpdesk: count tickets: %w", err)
 		}
-		return got, nil
+		return got, nil, nil
 	})
 	if err != nil {
 		return nil, nil, err

@@ -38,6 +38,9 @@ type QueueReads struct {
 	Directory bool
 	// Counts are counted in order, each already scoped and validated.
 	Counts []TicketFilter
+	// CountLimit, when positive, bounds each count that has to read
+	// tickets (one the maintained counters cannot answer) at this many.
+	CountLimit int
 }
 
 // QueueResult is what ReadQueue read.
@@ -48,6 +51,9 @@ type QueueResult struct {
 	ListErr   error
 	Directory QueueDirectory
 	Counts    []int
+	// Capped marks the counts that stopped at CountLimit: at least that
+	// many.
+	Capped []bool
 }
 
 // QueueStore reads a queue page in one round trip.
@@ -69,15 +75,26 @@ type QueuePageData struct {
 	Agents     []User
 	Categories []Category
 	Saved      []SavedView
-	// Counts are builtin's counts followed by Saved's.
+	// Counts are builtin's counts followed by Saved's; Capped marks those
+	// that stopped at SidebarCountLimit (there are at least that many).
 	Counts []int
+	Capped []bool
 	// Directory is the directory read for this page, for the caller to
 	// keep; nil when the caller handed one in.
 	Directory *QueueDirectory
 }
 
+// SidebarCountLimit bounds the sidebar's counts that have to read tickets
+// (the SLA views' "due soon" and "overdue", a saved view by text or
+// priority): each reads at most this many through its index, so that a
+// page's cost does not grow with an overdue backlog, and the console
+// shows "99+" when it stops there. Counts below it are exact; counts the
+// maintained counters answer (by status, assignee and group) always are.
+const SidebarCountLimit = 100
+
 // QueuePage reads, for staff, a queue page: the page of q (none when q is
-// nil), the filters' choices, then the sidebar as Sidebar reads it. dir is
+// nil), the filters' choices, then the sidebar: the saved views by may
+// open and the counts of builtin followed by theirs. dir is
 // a directory the caller kept from an earlier page (nil: read it). With
 // dir, everything is one round trip; without it, one more when the actor
 // has saved views, whose counts need their filters first. Counts are read
@@ -110,11 +127,12 @@ func (s *Service) QueuePage(ctx context.Context, by Actor, q *TicketQuery, built
 		out.Saved = dir.viewsOf(by)
 		filters = withViews(builtin, out.Saved)
 	}
-	counts, err := s.countIn(ctx, s.store, by, filters, func(valid []TicketFilter) ([]int, error) {
+	reads.CountLimit = SidebarCountLimit
+	counts, capped, err := s.countIn(ctx, s.store, by, filters, func(valid []TicketFilter) ([]int, []bool, error) {
 		reads.Counts = valid
 		res, err := s.store.ReadQueue(ctx, by.Tenant, reads)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out.Tickets = res.Tickets
 		if res.ListErr != nil {
@@ -123,7 +141,7 @@ func (s *Service) QueuePage(ctx context.Context, by Actor, q *TicketQuery, built
 		if dir == nil {
 			out.Directory = &res.Directory
 		}
-		return res.Counts, nil
+		return res.Counts, res.Capped, nil
 	})
 	if err != nil {
 		return QueuePageData{}, fmt.Errorf("helpdesk: queue page: %w", err)
@@ -131,16 +149,17 @@ func (s *Service) QueuePage(ctx context.Context, by Actor, q *TicketQuery, built
 	if dir == nil {
 		dir = out.Directory
 		if out.Saved = dir.viewsOf(by); len(out.Saved) > 0 {
-			more, err := s.countIn(ctx, s.store, by, withViews(nil, out.Saved), func(valid []TicketFilter) ([]int, error) {
-				res, err := s.store.ReadQueue(ctx, by.Tenant, QueueReads{Counts: valid})
-				return res.Counts, err
+			more, moreCapped, err := s.countIn(ctx, s.store, by, withViews(nil, out.Saved), func(valid []TicketFilter) ([]int, []bool, error) {
+				res, err := s.store.ReadQueue(ctx, by.Tenant, QueueReads{Counts: valid, CountLimit: SidebarCountLimit})
+				return res.Counts, res.Capped, err
 			})
 			if err != nil {
 				return QueuePageData{}, fmt.Errorf("helpdesk: queue page: %w", err)
 			}
-			counts = append(counts, more...)
+			counts, capped = append(counts, more...), append(capped, moreCapped...)
 		}
 	}
+	out.Capped = capped
 	out.Groups, out.Agents, out.Categories, out.Counts = dir.Groups, dir.Agents, dir.Categories, counts
 	return out, nil
 }
@@ -155,31 +174,33 @@ func withViews(builtin []TicketFilter, views []SavedView) []TicketFilter {
 	return all
 }
 
-// countIn scopes filters for by and counts the valid ones through count;
-// a filter that no longer validates (a saved view's) counts zero rather
-// than breaking every console page, and opening it names the problem.
-func (s *Service) countIn(ctx context.Context, tx Store, by Actor, filters []TicketFilter, count func([]TicketFilter) ([]int, error)) ([]int, error) {
+// countIn scopes filters for by and counts the valid ones through count,
+// which may also say which counts stopped at a limit (nil: none); a filter
+// that no longer validates (a saved view's) counts zero rather than
+// breaking every console page, and opening it names the problem.
+func (s *Service) countIn(ctx context.Context, tx Store, by Actor, filters []TicketFilter, count func([]TicketFilter) ([]int, []bool, error)) ([]int, []bool, error) {
 	valid := make([]TicketFilter, 0, len(filters))
 	at := make([]int, 0, len(filters))
 	for i := range filters {
 		f := filters[i]
 		if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if f.Validate() == nil {
 			valid, at = append(valid, f), append(at, i)
 		}
 	}
-	got, err := count(valid)
+	got, capped, err := count(valid)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(got) != len(valid) {
-		return nil, fmt.Errorf("helpdesk: %d counts for %d views", len(got), len(valid))
+	if len(got) != len(valid) || (capped != nil && len(capped) != len(valid)) {
+		return nil, nil, fmt.Errorf("helpdesk: %d counts for %d views", len(got), len(valid))
 	}
-	out := make([]int, len(filters))
+	out, outCapped := make([]int, len(filters)), make([]bool, len(filters))
 	for j, i := range at {
 		out[i] = got[j]
+		outCapped[i] = capped != nil && capped[j]
 	}
-	return out, nil
+	return out, outCapped, nil
 }

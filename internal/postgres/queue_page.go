@@ -49,8 +49,8 @@ func (s *Store) ReadQueue(ctx context.Context, tenant helpdesk.TenantID, r helpd
 	if r.Directory {
 		queueDirectory(b, tenant, &out.Directory)
 	}
-	out.Counts = make([]int, len(r.Counts))
-	if err := queueCounts(b, tenant, r.Counts, out.Counts); err != nil {
+	out.Counts, out.Capped = make([]int, len(r.Counts)), make([]bool, len(r.Counts))
+	if err := queueCounts(b, tenant, r.Counts, r.CountLimit, out.Counts, out.Capped); err != nil {
 		return out, fmt.Errorf("postgres: count tickets: %w", err)
 	}
 	var err error

@@ -96,6 +96,19 @@ func TestQueuePageReadsOneBatch(t *testing.T) {
 	assert.True(t, errors.As(refused.ListErr, &v), "%v", refused.ListErr)
 	assert.Equal(t, page.Counts, refused.Counts)
 
+	// A count that reads tickets stops at the limit and says so; one the
+	// counters answer is exact whatever the limit.
+	urgentOrNot := helpdesk.TicketFilter{Priorities: []helpdesk.Priority{helpdesk.PriorityLow, helpdesk.PriorityNormal, helpdesk.PriorityHigh, helpdesk.PriorityUrgent}}
+	open := helpdesk.TicketFilter{Statuses: []helpdesk.Status{helpdesk.StatusNew}}
+	res, err := a.s.ReadQueue(ctx, a.tenant.ID, helpdesk.QueueReads{Counts: []helpdesk.TicketFilter{urgentOrNot, open, urgentOrNot}, CountLimit: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []int{2, 3, 2}, res.Counts)
+	assert.Equal(t, []bool{true, false, true}, res.Capped)
+	res, err = a.s.ReadQueue(ctx, a.tenant.ID, helpdesk.QueueReads{Counts: []helpdesk.TicketFilter{urgentOrNot}, CountLimit: 4})
+	require.NoError(t, err)
+	assert.Equal(t, []int{3}, res.Counts, "exact below the limit")
+	assert.Equal(t, []bool{false}, res.Capped)
+
 	// Never without a tenant.
 	_, err = a.s.ReadQueue(ctx, 0, helpdesk.QueueReads{Directory: true})
 	assert.ErrorIs(t, err, helpdesk.ErrNotFound)

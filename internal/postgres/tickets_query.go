@@ -417,7 +417,7 @@ func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filt
 		return out, nil
 	}
 	b := &pgx.Batch{}
-	if err := queueCounts(b, tenant, filters, out); err != nil {
+	if err := queueCounts(b, tenant, filters, 0, out, nil); err != nil {
 		return nil, fmt.Errorf("postgres: count tickets: %w", err)
 	}
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
@@ -430,24 +430,36 @@ func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filt
 }
 
 // queueCounts adds one count per filter to b, each written to out[i]
-// when b is sent (see CountTickets).
-func queueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter, out []int) error {
+// when b is sent (see CountTickets). With limit > 0, a count that has to
+// read tickets (neither all of them nor the counters answer it) reads at
+// most limit of them through its index, and capped[i] says it reached
+// limit: its cost stays bounded however large the backlog it counts.
+func queueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter, limit int, out []int, capped []bool) error {
 	for i := range filters {
 		f := filters[i]
 		w := newWhere(tenant)
 		if err := w.filter(&f); err != nil {
 			return err
 		}
-		count := "SELECT count(*) FROM tickets t WHERE " + w.sql()
+		count, scan := "SELECT count(*) FROM tickets t WHERE "+w.sql(), limit > 0
 		switch {
 		case len(w.conds) == 1 && w.words == "":
-			count = countAllSQL
+			count, scan = countAllSQL, false
 		case fromCounters(&f):
-			count = "SELECT coalesce(sum(t.n), 0) FROM ticket_counts t WHERE " + w.sql()
+			count, scan = "SELECT coalesce(sum(t.n), 0) FROM ticket_counts t WHERE "+w.sql(), false
+		case scan:
+			w.args["count_limit"] = limit
+			count = "SELECT count(*) FROM (SELECT FROM tickets t WHERE " + w.sql() + " LIMIT @count_limit) c"
 		}
 		queue := func() {
 			b.Queue(count, w.args).QueryRow(func(row pgx.Row) error {
-				return row.Scan(&out[i])
+				if err := row.Scan(&out[i]); err != nil {
+					return err
+				}
+				if scan && out[i] >= limit {
+					capped[i] = true
+				}
+				return nil
 			})
 		}
 		if w.words != "" {

@@ -42,7 +42,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 		bad = append(bad, l.T("console.queue.bad_filter"))
 	}
 	page, groups, agents, cats := data.Tickets, data.Groups, data.Agents, data.Categories
-	frame, err := s.consoleFrameOf(r, v.title(l), v.id, since, data.Saved, data.Counts)
+	frame, err := s.consoleFrameCapped(r, v.title(l), v.id, since, data.Saved, data.Counts, data.Capped)
 	if err != nil {
 		return err
 	}
