@@ -81,7 +81,8 @@ func (h *changeHub) run(ctx context.Context, src TicketChanges, desks *deskCache
 	}
 }
 
-// Listen keeps the live-update hub listening for ticket changes until ctx
-// ends; `atiende serve` runs it beside the HTTP server. Without it (tests,
-// or while the connection is down) polls simply query every time.
+// Listen keeps the live-update hub listening for ticket changes, and the
+// desk cache for desk changes, until ctx ends; `atiende serve` runs it
+// beside the HTTP server. Without it (tests, or while the connection is
+// down) polls simply query every time and nothing is cached.
 func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store, s.deskCache, s.log) }
