@@ -54,9 +54,10 @@ func (s *Store) ReadQueue(ctx context.Context, tenant helpdesk.TenantID, r helpd
 		return out, fmt.Errorf("postgres: count tickets: %w", err)
 	}
 	var err error
-	if s.tx != nil {
+	switch {
+	case s.tx != nil && b.Len() > 0:
 		err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
-	} else if b.Len() > 1 {
+	case s.tx == nil && b.Len() > 1: // more than the tenant's setting
 		err = s.pool.SendBatch(ctx, b).Close()
 	}
 	if err != nil {
