@@ -139,6 +139,10 @@ func (s *Service) QueuePage(ctx context.Context, by Actor, q *TicketQuery, built
 			out.ListErr = res.ListErr
 		}
 		if dir == nil {
+			// Kept in memory for minutes: no password hash goes with it.
+			for i := range res.Directory.Agents {
+				res.Directory.Agents[i].PasswordHash = ""
+			}
 			out.Directory = &res.Directory
 		}
 		return res.Counts, res.Capped, nil
