@@ -141,13 +141,9 @@ func (s *Service) SavedViews(ctx context.Context, by Actor) ([]SavedView, error)
 	return s.store.SavedViews(ctx, by.Tenant, by.User)
 }
 
-// sidebarIn reads, inside tx, the saved views by may open and the counts
-// of builtin followed by those views (the ticket page's sidebar).
-func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
-	views, err := tx.SavedViews(ctx, by.Tenant, by.User)
-	if err != nil {
-		return nil, nil, err
-	}
+// sidebarCounts counts the tickets of builtin followed by views' (the
+// ticket page's sidebar; the queue page counts through QueuePage).
+func (s *Service) sidebarCounts(ctx context.Context, tx Store, by Actor, builtin []TicketFilter, views []SavedView) ([]int, error) {
 	counts, _, err := s.countIn(ctx, tx, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, []bool, error) {
 		got, err := tx.CountTickets(ctx, by.Tenant, valid)
 		if err != nil {
@@ -155,10 +151,7 @@ func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []T
 		}
 		return got, nil, nil
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return views, counts, nil
+	return counts, err
 }
 
 // SavedView loads a view the actor may open: a shared one or their own.
