@@ -21,6 +21,7 @@ type Store interface {
 	PresenceStore
 	MacroStore
 	ViewStore
+	QueueStore
 	AgentSettingsStore
 	AuditStore
 	CategoryAdminStore

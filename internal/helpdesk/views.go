@@ -141,64 +141,17 @@ func (s *Service) SavedViews(ctx context.Context, by Actor) ([]SavedView, error)
 	return s.store.SavedViews(ctx, by.Tenant, by.User)
 }
 
-// Sidebar reads, for staff, the saved views the actor may open and the
-// counts of builtin followed by those views, in one transaction.
-func (s *Service) Sidebar(ctx context.Context, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
-	if !by.IsStaff() || by.User == 0 {
-		return nil, nil, fmt.Errorf("helpdesk: sidebar: %w", ErrNotFound)
-	}
-	var views []SavedView
-	var counts []int
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		views, counts, err = s.sidebarIn(ctx, tx, by, builtin)
-		return err
-	})
-	return views, counts, err
-}
-
-// sidebarIn is Sidebar inside tx.
-func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []TicketFilter) ([]SavedView, []int, error) {
-	views, err := tx.SavedViews(ctx, by.Tenant, by.User)
-	if err != nil {
-		return nil, nil, err
-	}
-	counts, err := s.sidebarCounts(ctx, tx, by, builtin, views)
-	if err != nil {
-		return nil, nil, err
-	}
-	return views, counts, nil
-}
-
-// sidebarCounts counts the tickets of builtin followed by views'.
+// sidebarCounts counts the tickets of builtin followed by views' (the
+// ticket page's sidebar; the queue page counts through QueuePage).
 func (s *Service) sidebarCounts(ctx context.Context, tx Store, by Actor, builtin []TicketFilter, views []SavedView) ([]int, error) {
-	all := make([]TicketFilter, 0, len(builtin)+len(views))
-	all = append(all, builtin...)
-	for _, v := range views {
-		all = append(all, v.Filter)
-	}
-	// A view whose filter no longer validates counts zero rather than
-	// breaking every console page; opening it names the problem.
-	var valid []TicketFilter
-	var at []int
-	for i := range all {
-		f := all[i]
-		if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
-			return nil, err
+	counts, _, err := s.countIn(ctx, tx, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, []bool, error) {
+		got, err := tx.CountTickets(ctx, by.Tenant, valid)
+		if err != nil {
+			return nil, nil, fmt.Errorf("helpdesk: count tickets: %w", err)
 		}
-		if f.Validate() == nil {
-			valid, at = append(valid, f), append(at, i)
-		}
-	}
-	got, err := tx.CountTickets(ctx, by.Tenant, valid)
-	if err != nil {
-		return nil, fmt.Errorf("helpdesk: count tickets: %w", err)
-	}
-	counts := make([]int, len(all))
-	for j, i := range at {
-		counts[i] = got[j]
-	}
-	return counts, nil
+		return got, nil, nil
+	})
+	return counts, err
 }
 
 // SavedView loads a view the actor may open: a shared one or their own.

@@ -12,15 +12,19 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// ticketChannel is the NOTIFY channel of migrations/00014: its payload is
-// the id of a tenant whose tickets changed.
-const ticketChannel = "atiende_tickets"
+// The NOTIFY channels: each payload is the id of a tenant whose tickets
+// (migrations/00014), or whose desk settings, groups, agents, categories
+// or saved views (migrations/00034), changed.
+const (
+	ticketChannel = "atiende_tickets"
+	deskChannel   = "atiende_desks"
+)
 
-// ListenTicketChanges listens for ticket changes on one connection of its
-// own until ctx ends or the connection fails (the error says why): it calls
-// listening once the subscription is in place, then changed with the tenant
-// of every notification.
-func (s *Store) ListenTicketChanges(ctx context.Context, listening func(), changed func(helpdesk.TenantID)) error {
+// ListenChanges listens for ticket and desk changes on one connection of
+// its own until ctx ends or the connection fails (the error says why): it
+// calls listening once both subscriptions are in place, then tickets or
+// desk with the tenant of every notification of each channel.
+func (s *Store) ListenChanges(ctx context.Context, listening func(), tickets, desk func(helpdesk.TenantID)) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("acquire: %w", err)
@@ -30,7 +34,8 @@ func (s *Store) ListenTicketChanges(ctx context.Context, listening func(), chang
 		_ = conn.Conn().Close(context.Background())
 		conn.Release()
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+ticketChannel); err != nil {
+	// One simple-protocol round trip for both.
+	if _, err := conn.Exec(ctx, "LISTEN "+ticketChannel+"; LISTEN "+deskChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	listening()
@@ -43,7 +48,12 @@ func (s *Store) ListenTicketChanges(ctx context.Context, listening func(), chang
 		if err != nil || id <= 0 {
 			continue
 		}
-		changed(helpdesk.TenantID(id))
+		switch n.Channel {
+		case ticketChannel:
+			tickets(helpdesk.TenantID(id))
+		case deskChannel:
+			desk(helpdesk.TenantID(id))
+		}
 	}
 }
 

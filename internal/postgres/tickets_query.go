@@ -312,15 +312,42 @@ func truncateRunes(s string, n int) string {
 
 // ListTickets returns one page of q with keyset pagination (never OFFSET).
 func (s *Store) ListTickets(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.TicketQuery) (helpdesk.TicketPage, error) {
+	l, err := prepareList(tenant, q)
+	if err != nil {
+		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", err)
+	}
+	var page helpdesk.TicketPage
+	err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		l.queue(b, &page)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return helpdesk.TicketPage{}, mapErr(err, "list tickets")
+	}
+	l.finish(&page)
+	return page, nil
+}
+
+// listStmt is one page's keyset query, built before it is queued so that
+// a refused query (a *helpdesk.ValidationError) costs no round trip and
+// can share a batch with other reads (ReadQueue).
+type listStmt struct {
+	q   helpdesk.TicketQuery
+	w   *where
+	sql string
+}
+
+func prepareList(tenant helpdesk.TenantID, q helpdesk.TicketQuery) (*listStmt, error) {
 	if q.Sort == (helpdesk.Sort{}) {
 		q.Sort = helpdesk.DefaultSort
 	}
 	ks, ok := keysets[q.Sort]
 	if !ok {
-		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", invalidField("sort"))
+		return nil, invalidField("sort")
 	}
 	if !q.Cursor.IsZero() && q.Cursor.Sort != q.Sort {
-		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", invalidField("cursor"))
+		return nil, invalidField("cursor")
 	}
 	switch {
 	case q.Limit <= 0:
@@ -330,7 +357,7 @@ func (s *Store) ListTickets(ctx context.Context, tenant helpdesk.TenantID, q hel
 	}
 	w := newWhere(tenant)
 	if err := w.filter(&q.Filter); err != nil {
-		return helpdesk.TicketPage{}, fmt.Errorf("postgres: list tickets: %w", err)
+		return nil, err
 	}
 	if !q.Cursor.IsZero() {
 		w.add(ks.after)
@@ -338,37 +365,36 @@ func (s *Store) ListTickets(ctx context.Context, tenant helpdesk.TenantID, q hel
 	}
 	w.args["limit"] = q.Limit + 1
 	sql := "SELECT " + summaryColumns + "\nFROM tickets t\nWHERE " + w.sql() + "\nORDER BY " + ks.order + "\nLIMIT @limit"
+	return &listStmt{q: q, w: w, sql: sql}, nil
+}
 
-	var page helpdesk.TicketPage
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		queue := func() {
-			b.Queue(sql, w.args).Query(func(rows pgx.Rows) error {
-				for rows.Next() {
-					t, err := scanSummary(rows)
-					if err != nil {
-						return err
-					}
-					page.Tickets = append(page.Tickets, t)
+// queue adds the page's statements to b; they fill page when b is sent.
+func (l *listStmt) queue(b *pgx.Batch, page *helpdesk.TicketPage) {
+	queue := func() {
+		b.Queue(l.sql, l.w.args).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				t, err := scanSummary(rows)
+				if err != nil {
+					return err
 				}
-				return rows.Err()
-			})
-		}
-		if w.words != "" {
-			queueSearch(b, w.words, false, queue)
-		} else {
-			queue()
-		}
-		return tx.SendBatch(ctx, b).Close()
-	})
-	if err != nil {
-		return helpdesk.TicketPage{}, mapErr(err, "list tickets")
+				page.Tickets = append(page.Tickets, t)
+			}
+			return rows.Err()
+		})
 	}
-	if len(page.Tickets) > q.Limit {
-		page.Tickets = page.Tickets[:q.Limit]
-		page.Next = helpdesk.CursorAfter(q.Sort, page.Tickets[q.Limit-1])
+	if l.w.words != "" {
+		queueSearch(b, l.w.words, false, queue)
+	} else {
+		queue()
 	}
-	return page, nil
+}
+
+// finish trims the extra row read to know whether a next page exists.
+func (l *listStmt) finish(page *helpdesk.TicketPage) {
+	if len(page.Tickets) > l.q.Limit {
+		page.Tickets = page.Tickets[:l.q.Limit]
+		page.Next = helpdesk.CursorAfter(l.q.Sort, page.Tickets[l.q.Limit-1])
+	}
 }
 
 // countAllSQL counts every ticket of the tenant without reading one row
@@ -391,22 +417,47 @@ func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filt
 		return out, nil
 	}
 	b := &pgx.Batch{}
+	if err := queueCounts(b, tenant, filters, 0, out, nil); err != nil {
+		return nil, fmt.Errorf("postgres: count tickets: %w", err)
+	}
+	// Outside a transaction (the ticket page) one round trip, not three.
+	if err := s.sendBatch(ctx, tenant, b); err != nil {
+		return nil, mapErr(err, "count tickets")
+	}
+	return out, nil
+}
+
+// queueCounts adds one count per filter to b, each written to out[i]
+// when b is sent (see CountTickets). With limit > 0, a count that has to
+// read tickets (neither all of them nor the counters answer it) reads at
+// most limit of them through its index, and capped[i] says it reached
+// limit: its cost stays bounded however large the backlog it counts.
+func queueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter, limit int, out []int, capped []bool) error {
 	for i := range filters {
 		f := filters[i]
 		w := newWhere(tenant)
 		if err := w.filter(&f); err != nil {
-			return nil, fmt.Errorf("postgres: count tickets: %w", err)
+			return err
 		}
-		count := "SELECT count(*) FROM tickets t WHERE " + w.sql()
+		count, scan := "SELECT count(*) FROM tickets t WHERE "+w.sql(), limit > 0
 		switch {
 		case len(w.conds) == 1 && w.words == "":
-			count = countAllSQL
+			count, scan = countAllSQL, false
 		case fromCounters(&f):
-			count = "SELECT coalesce(sum(t.n), 0) FROM ticket_counts t WHERE " + w.sql()
+			count, scan = "SELECT coalesce(sum(t.n), 0) FROM ticket_counts t WHERE "+w.sql(), false
+		case scan:
+			w.args["count_limit"] = limit
+			count = "SELECT count(*) FROM (SELECT FROM tickets t WHERE " + w.sql() + " LIMIT @count_limit) c"
 		}
 		queue := func() {
 			b.Queue(count, w.args).QueryRow(func(row pgx.Row) error {
-				return row.Scan(&out[i])
+				if err := row.Scan(&out[i]); err != nil {
+					return err
+				}
+				if scan && out[i] >= limit {
+					capped[i] = true
+				}
+				return nil
 			})
 		}
 		if w.words != "" {
@@ -415,9 +466,5 @@ func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filt
 			queue()
 		}
 	}
-	// Outside a transaction (the ticket page) one round trip, not three.
-	if err := s.sendBatch(ctx, tenant, b); err != nil {
-		return nil, mapErr(err, "count tickets")
-	}
-	return out, nil
+	return nil
 }

@@ -67,7 +67,7 @@ func (s *Server) apiRoutes(r chi.Router) {
 // problem.
 func (s *Server) apiTenant(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := s.svc.TenantBySlug(r.Context(), chi.URLParam(r, "tenant"))
+		t, err := s.tenantBySlug(r.Context(), chi.URLParam(r, "tenant"))
 		if err != nil {
 			s.apiFail(w, r, nil, err)
 			return
@@ -75,6 +75,7 @@ func (s *Server) apiTenant(next http.Handler) http.Handler {
 		if info, ok := r.Context().Value(keyInfo).(*requestInfo); ok {
 			info.tenant = t.Slug
 		}
+		defer s.dropAfterChange(r, t.ID)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyTenant, t)))
 	})
 }

@@ -16,7 +16,6 @@ import (
 // first page without that parameter. save is the "save as view" form as
 // submitted when it was refused (with its problems in errs).
 func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView, save viewForm, errs map[string]string) error {
-	ctx := r.Context()
 	t, u, l := tenantFrom(r), agent(r), s.lang(r)
 	loc := tenantLocation(t)
 	qs := r.URL.Query()
@@ -31,8 +30,9 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 	if !empty {
 		list = &q
 	}
-	// The list, the filters' choices and the sidebar in one transaction.
-	data, err := s.svc.QueuePage(ctx, u.Actor(), list, builtinFilters())
+	// The list and the sidebar in one round trip, the filters' choices and
+	// saved views from the desk cache when it holds them.
+	data, err := s.queuePage(r, list)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, v queueView
 		bad = append(bad, l.T("console.queue.bad_filter"))
 	}
 	page, groups, agents, cats := data.Tickets, data.Groups, data.Agents, data.Categories
-	frame, err := s.consoleFrameOf(r, v.title(l), v.id, since, data.Saved, data.Counts)
+	frame, err := s.consoleFrameCapped(r, v.title(l), v.id, since, data.Saved, data.Counts, data.Capped)
 	if err != nil {
 		return err
 	}

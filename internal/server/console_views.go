@@ -124,23 +124,29 @@ func agent(r *http.Request) helpdesk.User {
 }
 
 // consoleFrame builds the shell of a console page: the chrome and the views
-// with their counts, all counted in one call.
+// with their counts, all counted in one round trip (see queuePage).
 func (s *Server) consoleFrame(r *http.Request, title, current string) (console.Frame, error) {
 	since := s.changes.token(tenantFrom(r).ID) // before the counts
-	saved, counts, err := s.svc.Sidebar(r.Context(), agent(r).Actor(), builtinFilters())
+	data, err := s.queuePage(r, nil)
 	if err != nil {
 		return console.Frame{}, err
 	}
-	return s.consoleFrameOf(r, title, current, since, saved, counts)
+	return s.consoleFrameCapped(r, title, current, since, data.Saved, data.Counts, data.Capped)
 }
 
 // consoleFrameOf is consoleFrame over a sidebar already read (the queue
 // page reads it in its own transaction); since is the change token taken
 // before it was read.
 func (s *Server) consoleFrameOf(r *http.Request, title, current, since string, saved []helpdesk.SavedView, counts []int) (console.Frame, error) {
+	return s.consoleFrameCapped(r, title, current, since, saved, counts, nil)
+}
+
+// consoleFrameCapped is consoleFrameOf with the counts that stopped at
+// their limit marked in capped (nil: none did).
+func (s *Server) consoleFrameCapped(r *http.Request, title, current, since string, saved []helpdesk.SavedView, counts []int, capped []bool) (console.Frame, error) {
 	c := s.chrome(r, title)
 	c.Area = layout.AreaConsole
-	sb, err := s.sidebarOf(r, c.L, current, since, saved, counts)
+	sb, err := s.sidebarOf(r, c.L, current, since, saved, counts, capped)
 	if err != nil {
 		return console.Frame{}, err
 	}
@@ -159,20 +165,21 @@ func builtinFilters() []helpdesk.TicketFilter {
 }
 
 // sidebar lists the built-in views, then the saved ones the agent may open
-// (shared, then their own), each with its count: one read of the saved
-// views, one batch of counts.
+// (shared, then their own), each with its count: one batch with the saved
+// views from the desk cache (see queuePage).
 func (s *Server) sidebar(r *http.Request, l i18n.Lang, current string) (console.Sidebar, error) {
 	since := s.changes.token(tenantFrom(r).ID)
-	saved, counts, err := s.svc.Sidebar(r.Context(), agent(r).Actor(), builtinFilters())
+	data, err := s.queuePage(r, nil)
 	if err != nil {
 		return console.Sidebar{}, err
 	}
-	return s.sidebarOf(r, l, current, since, saved, counts)
+	return s.sidebarOf(r, l, current, since, data.Saved, data.Counts, data.Capped)
 }
 
 // sidebarOf builds the sidebar from the saved views and the counts of the
-// built-in views followed by theirs.
-func (s *Server) sidebarOf(r *http.Request, l i18n.Lang, current, since string, saved []helpdesk.SavedView, counts []int) (console.Sidebar, error) {
+// built-in views followed by theirs; capped (nil: none) marks the counts
+// that stopped at their limit.
+func (s *Server) sidebarOf(r *http.Request, l i18n.Lang, current, since string, saved []helpdesk.SavedView, counts []int, capped []bool) (console.Sidebar, error) {
 	t := tenantFrom(r)
 	views := slices.Clone(queueViews)
 	for _, sv := range saved {
@@ -193,6 +200,7 @@ func (s *Server) sidebarOf(r *http.Request, l i18n.Lang, current, since string, 
 	sb.CountsURL = withQuery(sb.CountsURL, q)
 	for i, v := range views {
 		entry := console.View{ID: v.id, Name: v.title(l), URL: viewPath(t, v.id), Count: counts[i], Current: v.id == current}
+		entry.More = i < len(capped) && capped[i]
 		switch {
 		case v.saved == nil:
 			sb.Views = append(sb.Views, entry)

@@ -62,10 +62,12 @@ func (h *changeHub) setListening(on bool) {
 }
 
 // run listens until ctx ends, reconnecting after a failure. While it is
-// down, tokens are empty and polls query as before.
-func (h *changeHub) run(ctx context.Context, src TicketChanges, log *slog.Logger) {
+// down, tokens are empty and polls query as before, and desks holds
+// nothing.
+func (h *changeHub) run(ctx context.Context, src TicketChanges, desks *deskCache, log *slog.Logger) {
 	for ctx.Err() == nil {
-		err := src.ListenTicketChanges(ctx, func() { h.setListening(true) }, h.bump)
+		err := src.ListenChanges(ctx, func() { h.setListening(true); desks.trust(true) }, h.bump, desks.drop)
+		desks.trust(false)
 		h.setListening(false)
 		if ctx.Err() != nil {
 			return
@@ -79,7 +81,8 @@ func (h *changeHub) run(ctx context.Context, src TicketChanges, log *slog.Logger
 	}
 }
 
-// Listen keeps the live-update hub listening for ticket changes until ctx
-// ends; `atiende serve` runs it beside the HTTP server. Without it (tests,
-// or while the connection is down) polls simply query every time.
-func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store, s.log) }
+// Listen keeps the live-update hub listening for ticket changes, and the
+// desk cache for desk changes, until ctx ends; `atiende serve` runs it
+// beside the HTTP server. Without it (tests, or while the connection is
+// down) polls simply query every time and nothing is cached.
+func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store, s.deskCache, s.log) }

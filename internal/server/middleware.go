@@ -135,7 +135,7 @@ func withBodyLimit(n int64) func(http.Handler) http.Handler {
 // slug is a plain 404.
 func (s *Server) resolveTenant(next http.Handler) http.Handler {
 	return s.h(func(w http.ResponseWriter, r *http.Request) error {
-		t, err := s.svc.TenantBySlug(r.Context(), chi.URLParam(r, "tenant"))
+		t, err := s.tenantBySlug(r.Context(), chi.URLParam(r, "tenant"))
 		if err != nil {
 			if known, ok := s.desks.get(chi.URLParam(r, "tenant")); ok && dbUnavailable(err) {
 				// The 503 page in the desk's language and with its name.
@@ -148,6 +148,7 @@ func (s *Server) resolveTenant(next http.Handler) http.Handler {
 		if info, ok := r.Context().Value(keyInfo).(*requestInfo); ok {
 			info.tenant = t.Slug
 		}
+		defer s.dropAfterChange(r, t.ID)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyTenant, t)))
 		return nil
 	})

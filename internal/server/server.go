@@ -38,6 +38,9 @@ type Server struct {
 	// desks remembers the desks served, for the page shown while the
 	// database is unreachable.
 	desks knownDesks
+	// deskCache keeps desks and their queue directories while the
+	// listener vouches for them.
+	deskCache *deskCache
 }
 
 // Deps are what New needs.
@@ -59,7 +62,7 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
-		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter()}
+		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter(), deskCache: newDeskCache()}
 	s.sessions = newSessionManager(d.Store.Sessions(), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()

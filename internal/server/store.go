@@ -31,12 +31,13 @@ type Readiness interface {
 	PendingMigrations(ctx context.Context) (int, error)
 }
 
-// TicketChanges feeds the live-update hub.
+// TicketChanges feeds the live-update hub and the desk cache.
 type TicketChanges interface {
-	// ListenTicketChanges calls listening once subscribed, then changed
-	// for every tenant whose tickets change, until ctx ends or the
-	// subscription fails.
-	ListenTicketChanges(ctx context.Context, listening func(), changed func(helpdesk.TenantID)) error
+	// ListenChanges calls listening once subscribed, then tickets for
+	// every tenant whose tickets change and desk for every tenant whose
+	// settings, groups, agents, categories or saved views change, until
+	// ctx ends or the subscription fails.
+	ListenChanges(ctx context.Context, listening func(), tickets, desk func(helpdesk.TenantID)) error
 }
 
 // SessionStore keeps the HTTP sessions.

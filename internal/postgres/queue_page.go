@@ -1,0 +1,95 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// allViewsSQL lists every saved view of a tenant, whoever owns it, in the
+// order SavedViews lists one agent's: the caller keeps the directory for
+// every agent of the desk and picks each one's own.
+const allViewsSQL = `SELECT ` + viewColumns + ` FROM saved_views WHERE tenant_id = $1
+	ORDER BY owner_id NULLS FIRST, position, name, id`
+
+// ReadQueue sends a queue page's reads as one batch whose first statement
+// binds it to tenant. PostgreSQL runs a batch (one Sync) as one implicit
+// transaction, to which set_config(…, true) is local, so every statement
+// after it runs under the tenant's row-level security exactly as in InTx,
+// without the BEGIN and COMMIT round trips; a failing statement aborts the
+// rest. Inside an open transaction the reads join it instead.
+func (s *Store) ReadQueue(ctx context.Context, tenant helpdesk.TenantID, r helpdesk.QueueReads) (helpdesk.QueueResult, error) {
+	var out helpdesk.QueueResult
+	if tenant <= 0 {
+		return out, fmt.Errorf("postgres: no tenant given: %w", helpdesk.ErrNotFound)
+	}
+	b := &pgx.Batch{}
+	if s.tx == nil {
+		b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10))
+	}
+	var list *listStmt
+	if r.List != nil {
+		var err error
+		list, err = prepareList(tenant, *r.List)
+		var v *helpdesk.ValidationError
+		switch {
+		case errors.As(err, &v):
+			out.ListErr = fmt.Errorf("postgres: list tickets: %w", err)
+		case err != nil:
+			return out, fmt.Errorf("postgres: list tickets: %w", err)
+		default:
+			list.queue(b, &out.Tickets)
+		}
+	}
+	if r.Directory {
+		queueDirectory(b, tenant, &out.Directory)
+	}
+	out.Counts, out.Capped = make([]int, len(r.Counts)), make([]bool, len(r.Counts))
+	if err := queueCounts(b, tenant, r.Counts, r.CountLimit, out.Counts, out.Capped); err != nil {
+		return out, fmt.Errorf("postgres: count tickets: %w", err)
+	}
+	var err error
+	switch {
+	case s.tx != nil && b.Len() > 0:
+		err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
+	case s.tx == nil && b.Len() > 1: // more than the tenant's setting
+		err = s.pool.SendBatch(ctx, b).Close()
+	}
+	if err != nil {
+		return helpdesk.QueueResult{}, mapErr(err, "queue page")
+	}
+	if list != nil && out.ListErr == nil {
+		list.finish(&out.Tickets)
+	}
+	return out, nil
+}
+
+// queueDirectory adds the reads of a QueueDirectory to b: the filters'
+// choices as FilterChoices reads them, and every saved view.
+func queueDirectory(b *pgx.Batch, tenant helpdesk.TenantID, d *helpdesk.QueueDirectory) {
+	b.Queue(groupsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Groups, err = collectGroups(rows)
+		return err
+	})
+	b.Queue(agentsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Agents, err = collectUsers(rows)
+		return err
+	})
+	b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Categories, err = collectCategories(rows)
+		return err
+	})
+	b.Queue(allViewsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Views, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.SavedView, error) { return scanView(r) })
+		return err
+	})
+}
