@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -14,6 +16,12 @@ import (
 // id). Each box is read by its own branch, which walks its (tenant_id, at
 // DESC, id DESC) index of 00030 and stops after limit rows; the union of
 // at most three such branches is then sorted and cut again.
+//
+// A text search matches the box's rows through mail_search (00036), whose
+// policy carries the ILIKE so that its trigram index can do the matching:
+// ILIKE in this query's own WHERE would have to run after each box's
+// tenant policy, row by row, since it is not LEAKPROOF. The pattern goes in
+// app.mail_pattern, transaction-local, in the same round trip as the query.
 
 // mailBox is what one branch of the union needs to know about its table.
 type mailBox struct {
@@ -48,18 +56,47 @@ var mailBoxes = []mailBox{
 		state: "a.state", waiting: "('queued')", done: "('sent', 'local')"},
 }
 
+// textMatch is how a branch matches the search text.
+type textMatch int
+
+const (
+	noText textMatch = iota
+	// byIndex takes the box's messages that mail_search matches (its
+	// trigram index), then sorts them: cost grows with the matches.
+	byIndex
+	// byWalk walks the box's keyset index testing each row until a page
+	// is full: cost grows with the rows between matches.
+	byWalk
+)
+
+// manyMatches is where a search counts as broad: when mail_search holds
+// at least this many matching fields, the keyset walk finds a page sooner
+// than sorting every match would. The planner cannot tell the two cases
+// apart (it cannot see the pattern behind the policy's current_setting and
+// guesses a handful of rows), so the query counts up to this many matches
+// first and each box runs one of its two branches.
+const manyMatches = 1000
+
 // branch is box b's SELECT for query q, or "" when the filter leaves the
 // box out. Only fixed fragments go into the text; every value is a named
 // argument.
-func (b mailBox) branch(q helpdesk.MailLogQuery) string {
+func (b mailBox) branch(q helpdesk.MailLogQuery, m textMatch) string {
 	f := q.Filter
 	if !f.Wants(b.src) {
 		return ""
 	}
 	var w []string
 	w = append(w, strings.SplitN(b.id, ".", 2)[0]+".tenant_id = @tenant")
-	if f.Text != "" {
-		w = append(w, "("+b.addr+" ILIKE @pattern OR "+b.subject+" ILIKE @pattern)")
+	switch m {
+	case byIndex:
+		w = append(w, "(SELECT few FROM probe)", b.id+" IN (SELECT s.id FROM mail_search s WHERE s.tenant_id = @tenant AND s.box = "+
+			strconv.Itoa(int(b.src))+"::smallint)")
+	case byWalk:
+		// strpos rather than ILIKE: the planner prices an ILIKE on its
+		// statistics and, taking the few matches it expects, would sort
+		// the whole box; an expression without statistics gets a default
+		// guess (a third of the rows), which keeps the walk.
+		w = append(w, "NOT (SELECT few FROM probe)", "(strpos(lower("+b.addr+"), lower(@text)) > 0 OR strpos(lower("+b.subject+"), lower(@text)) > 0)")
 	}
 	if f.Ticket != 0 {
 		w = append(w, b.number+" = @number")
@@ -91,28 +128,64 @@ func (b mailBox) branch(q helpdesk.MailLogQuery) string {
 		" ORDER BY " + b.at + " DESC, " + b.id + " DESC LIMIT @limit)"
 }
 
+// setMailPatternSQL sets what mail_search's policy matches for the rest of
+// the transaction, and two planner settings for the search statement alone
+// (restoreMailPlanSQL puts them back after it, in the same round trip):
+//   - plan_cache_mode: a plan made for this search's values. After a few
+//     runs of a prepared statement PostgreSQL may switch to a generic plan,
+//     which measured slower by an order of magnitude here.
+//   - cpu_operator_cost: as for ticket_search (tickets_query.go), ILIKE
+//     costs far more than the planner assumes, and at the default cost the
+//     probe flips to reading every mail_search row of the desk.
+const (
+	setMailPatternSQL = `SELECT set_config('app.mail_pattern', $1, true),
+		set_config('app.mail_saved_plan', current_setting('plan_cache_mode') || ' ' || current_setting('cpu_operator_cost'), true),
+		set_config('plan_cache_mode', 'force_custom_plan', true), set_config('cpu_operator_cost', '0.25', true)`
+	restoreMailPlanSQL = `SELECT set_config('plan_cache_mode', split_part(current_setting('app.mail_saved_plan'), ' ', 1), true),
+		set_config('cpu_operator_cost', split_part(current_setting('app.mail_saved_plan'), ' ', 2), true)`
+)
+
 // MailLogEntries implements helpdesk.MailStore.
 func (s *Store) MailLogEntries(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.MailLogQuery) ([]helpdesk.MailLogEntry, error) {
+	modes, with, pattern := []textMatch{noText}, "", ""
+	if q.Filter.Text != "" {
+		modes = []textMatch{byIndex, byWalk}
+		with = "WITH probe AS MATERIALIZED (SELECT count(*) < @many AS few FROM" +
+			" (SELECT FROM mail_search s WHERE s.tenant_id = @tenant LIMIT @many) AS hits) "
+		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Filter.Text) + "%"
+	}
 	var parts []string
 	for _, b := range mailBoxes {
-		if sql := b.branch(q); sql != "" {
-			parts = append(parts, sql)
+		for _, m := range modes {
+			if sql := b.branch(q, m); sql != "" {
+				parts = append(parts, sql)
+			}
 		}
 	}
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	pattern := ""
-	if q.Filter.Text != "" {
-		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Filter.Text) + "%"
-	}
-	sql := "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") AS m (src, id, at, addr, subject, number, state, outcome, kind," +
+	sql := with + "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") AS m (src, id, at, addr, subject, number, state, outcome, kind," +
 		" detail, last_error, attempts, rendered) ORDER BY at DESC, src DESC, id DESC LIMIT @limit"
-	args := pgx.NamedArgs{"tenant": int64(tenant), "pattern": pattern, "number": int64(q.Filter.Ticket),
+	args := pgx.NamedArgs{"tenant": int64(tenant), "text": q.Filter.Text, "many": manyMatches, "number": int64(q.Filter.Ticket),
 		"outcome": string(q.Filter.Outcome), "at": q.After.At, "src": int(q.After.Source), "id": q.After.ID, "limit": q.Limit}
 	var out []helpdesk.MailLogEntry
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, sql, args)
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		var rows pgx.Rows
+		if pattern == "" {
+			rows, err = tx.Query(ctx, sql, args)
+		} else {
+			b := &pgx.Batch{}
+			b.Queue(setMailPatternSQL, pattern)
+			b.Queue(sql, args)
+			b.Queue(restoreMailPlanSQL)
+			br := tx.SendBatch(ctx, b)
+			defer func() { err = errors.Join(err, br.Close()) }()
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+			rows, err = br.Query()
+		}
 		if err != nil {
 			return err
 		}
