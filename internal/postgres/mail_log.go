@@ -17,11 +17,22 @@ import (
 // DESC, id DESC) index of 00030 and stops after limit rows; the union of
 // at most three such branches is then sorted and cut again.
 //
-// A text search matches the box's rows through mail_search (00036), whose
-// policy carries the ILIKE so that its trigram index can do the matching:
-// ILIKE in this query's own WHERE would have to run after each box's
-// tenant policy, row by row, since it is not LEAKPROOF. The pattern goes in
-// app.mail_pattern, transaction-local, in the same round trip as the query.
+// A text search runs two ways per box, since the planner cannot tell a
+// narrow search from a broad one (the pattern hides behind a policy's
+// current_setting, and it guesses a handful of matches):
+//
+//   - the window: the box's newest @window rows after the cursor, along
+//     its keyset index, tested with ILIKE. When they hold a full page of
+//     matches, that page is the answer (a broad search, such as the desk's
+//     own domain, ends here).
+//   - otherwise the index: the box's messages that mail_search (00036)
+//     matches, sorted. Its policy carries the ILIKE, so its trigram index
+//     does the matching: ILIKE in this query's own WHERE would have to run
+//     after each box's tenant policy, row by row, as it is not LEAKPROOF.
+//
+// Each box's window is a materialised CTE; a one-time filter on its count
+// picks which of the two parts runs. The pattern goes in app.mail_pattern,
+// transaction-local, in the same round trip as the query.
 
 // mailBox is what one branch of the union needs to know about its table.
 type mailBox struct {
@@ -56,48 +67,19 @@ var mailBoxes = []mailBox{
 		state: "a.state", waiting: "('queued')", done: "('sent', 'local')"},
 }
 
-// textMatch is how a branch matches the search text.
-type textMatch int
+// mailWindow is how many of a box's newest rows a search tests before
+// turning to mail_search's index: with fewer than a page of matches among
+// them, the walk could go on through the whole box.
+const mailWindow = 2000
 
-const (
-	noText textMatch = iota
-	// byIndex takes the box's messages that mail_search matches (its
-	// trigram index), then sorts them: cost grows with the matches.
-	byIndex
-	// byWalk walks the box's keyset index testing each row until a page
-	// is full: cost grows with the rows between matches.
-	byWalk
-)
+// mailColumns names the columns of sel, for the union and the windows.
+const mailColumns = "(src, id, at, addr, subject, number, state, outcome, kind, detail, last_error, attempts, rendered)"
 
-// manyMatches is where a search counts as broad: when mail_search holds
-// at least this many matching fields, the keyset walk finds a page sooner
-// than sorting every match would. The planner cannot tell the two cases
-// apart (it cannot see the pattern behind the policy's current_setting and
-// guesses a handful of rows), so the query counts up to this many matches
-// first and each box runs one of its two branches.
-const manyMatches = 1000
-
-// branch is box b's SELECT for query q, or "" when the filter leaves the
-// box out. Only fixed fragments go into the text; every value is a named
-// argument.
-func (b mailBox) branch(q helpdesk.MailLogQuery, m textMatch) string {
+// where lists box b's conditions for query q other than the text.
+func (b mailBox) where(q helpdesk.MailLogQuery) []string {
 	f := q.Filter
-	if !f.Wants(b.src) {
-		return ""
-	}
 	var w []string
 	w = append(w, strings.SplitN(b.id, ".", 2)[0]+".tenant_id = @tenant")
-	switch m {
-	case byIndex:
-		w = append(w, "(SELECT few FROM probe)", b.id+" IN (SELECT s.id FROM mail_search s WHERE s.tenant_id = @tenant AND s.box = "+
-			strconv.Itoa(int(b.src))+"::smallint)")
-	case byWalk:
-		// strpos rather than ILIKE: the planner prices an ILIKE on its
-		// statistics and, taking the few matches it expects, would sort
-		// the whole box; an expression without statistics gets a default
-		// guess (a third of the rows), which keeps the walk.
-		w = append(w, "NOT (SELECT few FROM probe)", "(strpos(lower("+b.addr+"), lower(@text)) > 0 OR strpos(lower("+b.subject+"), lower(@text)) > 0)")
-	}
 	if f.Ticket != 0 {
 		w = append(w, b.number+" = @number")
 	}
@@ -124,8 +106,35 @@ func (b mailBox) branch(q helpdesk.MailLogQuery, m textMatch) string {
 			w = append(w, b.at+" < @at")
 		}
 	}
-	return "(SELECT " + b.sel + " FROM " + b.from + " WHERE " + strings.Join(w, " AND ") +
-		" ORDER BY " + b.at + " DESC, " + b.id + " DESC LIMIT @limit)"
+	return w
+}
+
+// scan is box b's newest rows under conditions w, at most limit of them.
+func (b mailBox) scan(w []string, limit string) string {
+	return "SELECT " + b.sel + " FROM " + b.from + " WHERE " + strings.Join(w, " AND ") +
+		" ORDER BY " + b.at + " DESC, " + b.id + " DESC LIMIT " + limit
+}
+
+// branch is box b's part of the union for query q, or "" when the filter
+// leaves the box out; with a text search, also the box's window CTE. Only
+// fixed fragments go into the text; every value is a named argument.
+func (b mailBox) branch(q helpdesk.MailLogQuery) (part, cte string) {
+	if !q.Filter.Wants(b.src) {
+		return "", ""
+	}
+	w := b.where(q)
+	if q.Filter.Text == "" {
+		return "(" + b.scan(w, "@limit") + ")", ""
+	}
+	win := "w" + strconv.Itoa(int(b.src))
+	cte = win + " AS MATERIALIZED (SELECT * FROM (" + b.scan(w, "@window") + ") AS x " + mailColumns +
+		" WHERE x.addr ILIKE @pattern OR x.subject ILIKE @pattern ORDER BY x.at DESC, x.id DESC LIMIT @limit)"
+	full := "(SELECT count(*) FROM " + win + ") >= @limit"
+	hits := b.id + " IN (SELECT s.id FROM mail_search s WHERE s.tenant_id = @tenant AND s.box = " +
+		strconv.Itoa(int(b.src)) + "::smallint)"
+	part = "(SELECT * FROM " + win + " WHERE " + full + ") UNION ALL (" +
+		b.scan(append(w, "NOT "+full, hits), "@limit") + ")"
+	return part, cte
 }
 
 // setMailPatternSQL sets what mail_search's policy matches for the rest of
@@ -147,27 +156,26 @@ const (
 
 // MailLogEntries implements helpdesk.MailStore.
 func (s *Store) MailLogEntries(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.MailLogQuery) ([]helpdesk.MailLogEntry, error) {
-	modes, with, pattern := []textMatch{noText}, "", ""
-	if q.Filter.Text != "" {
-		modes = []textMatch{byIndex, byWalk}
-		with = "WITH probe AS MATERIALIZED (SELECT count(*) < @many AS few FROM" +
-			" (SELECT FROM mail_search s WHERE s.tenant_id = @tenant LIMIT @many) AS hits) "
-		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Filter.Text) + "%"
-	}
-	var parts []string
+	var parts, ctes []string
 	for _, b := range mailBoxes {
-		for _, m := range modes {
-			if sql := b.branch(q, m); sql != "" {
-				parts = append(parts, sql)
-			}
+		part, cte := b.branch(q)
+		if part != "" {
+			parts = append(parts, part)
+		}
+		if cte != "" {
+			ctes = append(ctes, cte)
 		}
 	}
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	sql := with + "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") AS m (src, id, at, addr, subject, number, state, outcome, kind," +
-		" detail, last_error, attempts, rendered) ORDER BY at DESC, src DESC, id DESC LIMIT @limit"
-	args := pgx.NamedArgs{"tenant": int64(tenant), "text": q.Filter.Text, "many": manyMatches, "number": int64(q.Filter.Ticket),
+	with, pattern := "", ""
+	if q.Filter.Text != "" {
+		with = "WITH " + strings.Join(ctes, ", ") + " "
+		pattern = "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q.Filter.Text) + "%"
+	}
+	sql := with + "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + ") AS m " + mailColumns + " ORDER BY at DESC, src DESC, id DESC LIMIT @limit"
+	args := pgx.NamedArgs{"tenant": int64(tenant), "pattern": pattern, "window": mailWindow, "number": int64(q.Filter.Ticket),
 		"outcome": string(q.Filter.Outcome), "at": q.After.At, "src": int(q.After.Source), "id": q.After.ID, "limit": q.Limit}
 	var out []helpdesk.MailLogEntry
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
