@@ -67,6 +67,7 @@ func init() {
 		"admin.audit.field.targets":                  "Objetivos",
 		"admin.audit.field.escalations":              "Escalados",
 		"admin.audit.none_group":                     "Ninguno",
+		"admin.audit.none_category":                  "Ninguna",
 		"admin.audit.sla_any_target":                 "cualquier objetivo",
 		"admin.audit.sla_step":                       "al %s %% de %s: %s",
 	})
@@ -132,6 +133,7 @@ func init() {
 		"admin.audit.field.targets":                  "Targets",
 		"admin.audit.field.escalations":              "Escalations",
 		"admin.audit.none_group":                     "None",
+		"admin.audit.none_category":                  "None",
 		"admin.audit.sla_any_target":                 "any target",
 		"admin.audit.sla_step":                       "at %s%% of %s: %s",
 	})

@@ -20,6 +20,12 @@ func auditAreaValue(w ruleWords, loc *time.Location, kind, field, v string) (str
 		return translated(l, "kb."+field+"."+v, v), true
 	case field == "group":
 		return w.group(v, "admin.audit.none_group"), true
+	case field == "category":
+		return auditCategory(w, v), true
+	case kind == "sla_policy" && field == "categories":
+		return auditList(l, v, func(id string) string { return auditCategory(w, id) }), true
+	case (field == "locale" || field == "language") && langKeys[v] != "":
+		return l.T(langKeys[v]), true
 	case kind == "sla_policy" && field == "groups":
 		return auditList(l, v, func(id string) string { return w.group(id, "admin.audit.none_group") }), true
 	case kind == "sla_policy" && field == "calendar":
@@ -50,6 +56,23 @@ func auditAreaValue(w ruleWords, loc *time.Location, kind, field, v string) (str
 		}
 	}
 	return "", false
+}
+
+// langKeys name the languages a desk speaks, by code.
+var langKeys = map[string]string{"es": "kb.lang.es", "en": "kb.lang.en"}
+
+// auditCategory is the name of the category with id v, "Ninguna" for none.
+func auditCategory(w ruleWords, v string) string {
+	id, _ := strconv.ParseInt(v, 10, 64)
+	if id == 0 {
+		return w.l.T("admin.audit.none_category")
+	}
+	for _, c := range w.refs.Categories {
+		if int64(c.ID) == id {
+			return c.Name
+		}
+	}
+	return w.l.T("automation.removed")
 }
 
 // auditList says each item of a comma-separated list and joins them.

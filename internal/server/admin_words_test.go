@@ -73,7 +73,24 @@ func TestAdminPagesSpeakWords(t *testing.T) {
 		helpdesk.WithKB(markdown.New()))
 	res, err := demo.Load(context.Background(), demoSvc, clock, testPassword)
 	require.NoError(t, err)
-	d := desk{tenant: res.Tenant, admin: helpdesk.User{Email: demo.Logins[0].Email}}
+	ctx := context.Background()
+	adminUser, err := e.svc.Authenticate(ctx, res.Tenant.ID, demo.Logins[0].Email, testPassword)
+	require.NoError(t, err)
+	d := desk{tenant: res.Tenant, admin: adminUser}
+	// What the demo leaves out: a custom field, an organisation, a webhook,
+	// an API token and mail in the log.
+	by := adminUser.Actor()
+	_, err = e.svc.AddField(ctx, by, helpdesk.FieldInput{Label: "Modelo", Type: "dropdown", Options: "Básico\nPro", CustomerVisible: true, Required: true})
+	require.NoError(t, err)
+	_, err = e.svc.SaveOrganisation(ctx, by, 0, helpdesk.OrganisationInput{Name: "Ferretería Sol", Domains: "ferreteria.example", SharedTickets: true})
+	require.NoError(t, err)
+	_, _, err = e.svc.CreateWebhook(ctx, by, helpdesk.WebhookInput{URL: "https://hooks.example.com/atiende",
+		Events: []string{helpdesk.HookTicketCreated}, Active: true})
+	require.NoError(t, err)
+	_, _, err = e.svc.CreateAPIToken(ctx, by, helpdesk.APITokenInput{Name: "CRM", Scopes: []string{string(helpdesk.ScopeTicketsRead)},
+		Language: "es", Expires: time.Now().AddDate(0, 1, 0).Format("2006-01-02"), Location: time.UTC})
+	require.NoError(t, err)
+	seedMailLog(t, e, d, 5, time.Now())
 
 	for _, lang := range []string{"es", "en"} {
 		admin := e.client()
@@ -119,6 +136,9 @@ func walkAdmin(t *testing.T, c *client, start string, check func(string, respons
 		})
 		sort.Strings(next)
 		queue = append(queue, next...)
+	}
+	if testing.Verbose() {
+		t.Logf("read %d pages: %v", len(seen), shapes)
 	}
 	return len(seen)
 }
