@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -148,4 +149,40 @@ func around(txt, m string) string {
 	i := strings.Index(txt, m)
 	lo, hi := max(0, i-60), min(len(txt), i+len(m)+60)
 	return txt[lo:hi]
+}
+
+// Every admin form's error summary names each field before its problem and
+// links to the field, in both languages.
+func TestAdminErrorSummariesNameTheirFields(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("resumen")
+	forms := []struct {
+		path string
+		form url.Values
+	}{
+		{"/settings", url.Values{"name": {""}, "language": {"es"}, "time_zone": {"Europa/Madriz"}, "accent_color": {"#1d4ed8"}}},
+		{"/categories", url.Values{"name": {""}, "position": {"x"}}},
+		{"/groups", url.Values{"name": {""}, "tier": {"0"}}},
+		{"/fields", url.Values{"label": {""}, "type": {"dropdown"}}},
+		{"/webhooks", url.Values{"url": {"ftp://x"}}},
+		{"/api", url.Values{"name": {""}}},
+		{"/organisations", url.Values{"name": {""}}},
+	}
+	for _, lang := range []string{"es", "en"} {
+		admin := e.client()
+		admin.login(d, d.admin)
+		admin.header.Set("Cookie", "atiende_lang="+lang)
+		for _, f := range forms {
+			res := admin.post(adminPath(d, f.path), f.form)
+			require.Equal(t, http.StatusUnprocessableEntity, res.status, "%s %s", lang, f.path)
+			links := res.doc.Find(`[data-testid="error-summary"] li a`)
+			assert.Positive(t, links.Length(), "%s %s: the summary links to its fields", lang, f.path)
+			links.Each(func(_ int, a *goquery.Selection) {
+				id := strings.TrimPrefix(a.AttrOr("href", ""), "#")
+				assert.Equal(t, 1, res.doc.Find(`[id="`+id+`"]`).Length(), "%s %s: the link to #%s has a field", lang, f.path, id)
+				assert.Contains(t, a.Text(), ": ", "%s %s: the line about #%s names its field", lang, f.path, id)
+			})
+		}
+	}
 }
