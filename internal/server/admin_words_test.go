@@ -186,3 +186,21 @@ func TestAdminErrorSummariesNameTheirFields(t *testing.T) {
 		}
 	}
 }
+
+// The SLA forms' summaries list their problems too, each named field
+// linked.
+func TestSLAErrorSummaryListsProblems(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := e.newDesk("resumen-sla")
+	admin := e.client()
+	admin.login(d, d.admin)
+	for _, path := range []string{"/sla/calendars", "/sla/policies"} {
+		res := admin.post(adminPath(d, path), url.Values{"name": {""}, "time_zone": {"Europa/Madriz"}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.status, path)
+		assert.Positive(t, res.doc.Find(`[data-testid="sla-errors"] li`).Length(), path)
+		link := res.doc.Find(`[data-testid="sla-errors"] a[href="#sla-name"]`)
+		assert.Contains(t, link.Text(), "Nombre: ", path)
+		assert.Equal(t, 1, res.doc.Find("#sla-name").Length(), path)
+	}
+}
