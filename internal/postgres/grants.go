@@ -12,7 +12,7 @@ import (
 // never change: the ticket history and the search documents (see
 // migrations/00002_tickets.sql) and the admin audit log (00009_admin.sql). goose's version table is read-only for it:
 // only migrations write there.
-var appendOnly = []string{"events", "ticket_search", "audit_log", "sla_clock_events", "kb_search"}
+var appendOnly = []string{"events", "ticket_search", "audit_log", "sla_clock_events", "kb_search", "mail_search"}
 
 // versionTable is goose's table of applied migrations.
 const versionTable = "goose_db_version"

@@ -18,8 +18,8 @@ import (
 
 // TestMailLogPlans loads 30,000 received and 10,000 account messages into
 // one desk and checks that a mail log page, first or deep, reads each box
-// through its keyset index (never a sequential scan), and that a search
-// stays within the desk; the timings are logged. (The outbox is empty
+// through its keyset index and a search through mail_search's trigram
+// index (never a sequential scan); the timings are logged. (The outbox is empty
 // here: the planner reads an empty table as it likes.)
 func TestMailLogPlans(t *testing.T) {
 	t.Parallel()
@@ -57,9 +57,12 @@ func TestMailLogPlans(t *testing.T) {
 			}))
 		}
 	}
-	// A search is timed and logged but not held to a plan yet: on this
-	// data the planner walks the keyset index with the ILIKE as a filter
-	// rather than the trigram indexes (see docs/email.md).
+	// A search tests each box's newest rows along its keyset index, then,
+	// short of a page, matches through mail_search's trigram index (00036);
+	// a broad one ("example.com" is every address) ends in the window.
+	search := func(text string) func() {
+		return page(helpdesk.MailLogQuery{Filter: helpdesk.MailLogFilter{Text: text}})
+	}
 	checks := []struct {
 		name    string
 		run     func()
@@ -68,20 +71,27 @@ func TestMailLogPlans(t *testing.T) {
 		{"first page", page(helpdesk.MailLogQuery{}), []string{"mail_inbound_log", "account_mail_log"}},
 		{"deep page", page(helpdesk.MailLogQuery{After: deep}), []string{"mail_inbound_log", "account_mail_log"}},
 		{"received, failed", page(helpdesk.MailLogQuery{Filter: helpdesk.MailLogFilter{Direction: "in", State: "failed"}}), []string{"mail_inbound_log_open"}},
-		{"search an address", page(helpdesk.MailLogQuery{Filter: helpdesk.MailLogFilter{Text: "p42@example"}}), nil},
+		{"search an address", search("p42@example"), []string{"mail_inbound_log", "mail_search_words"}},
+		{"search a subject", search("Asunto 2345"), []string{"mail_inbound_log", "mail_search_words"}},
+		{"search no match", search("nadie@ninguno"), []string{"mail_inbound_log", "mail_search_words"}},
+		{"search everything", search("example.com"), []string{"mail_inbound_log", "account_mail_log"}},
 	}
 	for _, c := range checks {
 		var main *traced
+		var before []traced
 		for _, st := range tracer.capture(c.run) {
+			if strings.Contains(st.sql, "app.mail_pattern") {
+				before = append(before, st)
+			}
 			if strings.Contains(st.sql, "UNION ALL") || strings.Contains(st.sql, "mail_inbound i") {
 				main = &st
 			}
 		}
 		require.NotNil(t, main, c.name)
-		custom, _ := explain(t, d, nil, *main)
+		custom, _ := explain(t, d, before, *main)
 		var used []string
 		custom.walk(func(n planNode) {
-			assert.False(t, c.name != "search an address" && n.NodeType == "Seq Scan" && (n.Relation == "mail_inbound" || n.Relation == "account_mail"),
+			assert.False(t, n.NodeType == "Seq Scan" && (n.Relation == "mail_inbound" || n.Relation == "account_mail" || n.Relation == "mail_search"),
 				"%s: sequential scan on %s\n%s", c.name, n.Relation, custom)
 			if n.Index != "" {
 				used = append(used, n.Index)
@@ -92,5 +102,26 @@ func TestMailLogPlans(t *testing.T) {
 		}
 		p50, p95, runs := timeIt(50, 300*time.Millisecond, c.run)
 		t.Logf("%-20s p50 %6.2f ms  p95 %6.2f ms  (%d runs) indexes %v", c.name, ms(p50), ms(p95), runs, used)
+	}
+
+	// Both ways give a page in keyset order: the window (broad) and the
+	// index (narrow, whose newest match is the 42nd minute's message).
+	get := func(text string) []helpdesk.MailLogEntry {
+		var got []helpdesk.MailLogEntry
+		require.NoError(t, s.InTx(ctx, tn, func(tx helpdesk.Store) (err error) {
+			got, err = tx.MailLogEntries(ctx, tn, helpdesk.MailLogQuery{Filter: helpdesk.MailLogFilter{Text: text}, Limit: helpdesk.MailLogPageSize + 1})
+			return err
+		}))
+		for i := 1; i < len(got); i++ {
+			assert.False(t, got[i].At.After(got[i-1].At), "%s: out of order at %d", text, i)
+		}
+		return got
+	}
+	assert.Len(t, get("example.com"), helpdesk.MailLogPageSize+1)
+	narrow := get("P42@EXAMPLE")
+	require.Len(t, narrow, helpdesk.MailLogPageSize+1)
+	assert.Equal(t, "p42@example.com", narrow[0].Address)
+	for _, e := range narrow {
+		assert.Contains(t, e.Address, "p42")
 	}
 }

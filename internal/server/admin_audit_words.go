@@ -58,6 +58,9 @@ func auditFieldValue(w ruleWords, loc *time.Location, kind, field, v string) str
 	if v == "" {
 		return ""
 	}
+	if said, ok := auditAreaValue(w, loc, kind, field, v); ok {
+		return said
+	}
 	switch {
 	case kind == "automation_rule" && field == "conditions":
 		if cs, err := helpdesk.ParseAuditConditions(v); err == nil {
