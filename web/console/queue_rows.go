@@ -61,14 +61,27 @@ func newRowLabels(l i18n.Lang, columns map[string]bool) rowLabels {
 // htmlWriter writes to w and keeps the first error, so that a row reads
 // as its markup rather than as error checks.
 type htmlWriter struct {
-	w   io.Writer
+	w   io.StringWriter
 	err error
 }
+
+// newHTMLWriter writes to w, through its own WriteString when it has one
+// (templ's buffer has): asking for it once, not on every write.
+func newHTMLWriter(w io.Writer) htmlWriter {
+	if sw, ok := w.(io.StringWriter); ok {
+		return htmlWriter{w: sw}
+	}
+	return htmlWriter{w: stringWriter{w}}
+}
+
+type stringWriter struct{ w io.Writer }
+
+func (s stringWriter) WriteString(str string) (int, error) { return io.WriteString(s.w, str) }
 
 // raw writes markup that is already safe.
 func (h *htmlWriter) raw(s string) {
 	if h.err == nil {
-		_, h.err = io.WriteString(h.w, s)
+		_, h.err = h.w.WriteString(s)
 	}
 }
 
@@ -80,7 +93,7 @@ func queueRows(vm Queue) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		l := vm.Frame.Chrome.L
 		rl := newRowLabels(l, vm.Columns)
-		h := htmlWriter{w: w}
+		h := newHTMLWriter(w)
 		for i := range vm.Rows {
 			writeQueueRow(&h, l, &rl, &vm, &vm.Rows[i])
 		}
