@@ -48,8 +48,8 @@ func (l Lang) DateTime(loc *time.Location, t time.Time) string {
 	t = t.In(orUTC(loc))
 	// Appended by hand: a queue page writes some 150 of these, and fmt
 	// was most of the time it took to build.
-	b := make([]byte, 0, 24)
-	b = l.appendDate(b, t)
+	var buf [32]byte
+	b := l.appendDate(buf[:0], t)
 	b = append(b, ", "...)
 	b = append2(b, t.Hour())
 	b = append(b, ':')
@@ -72,7 +72,8 @@ func (l Lang) Date(loc *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return string(l.appendDate(make([]byte, 0, 16), t.In(orUTC(loc))))
+	var buf [24]byte
+	return string(l.appendDate(buf[:0], t.In(orUTC(loc))))
 }
 
 // appendDate appends "6 dic 2026", t being in the desk's zone already.
