@@ -4,8 +4,12 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
+
+	"github.com/atiende/atiende/internal/i18n"
 )
 
 // The two lists every console page repeats, written in Go for the reason
@@ -61,3 +65,24 @@ func options(opts []Option) templ.Component {
 		return h.err
 	})
 }
+
+// shortcutHelp is the keyboard help dialog. It says the same on every
+// console page in a language, so it is rendered once per language and
+// written as it was since.
+func shortcutHelp(l i18n.Lang) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		html, ok := shortcutHelpHTML.Load(l)
+		if !ok {
+			var b strings.Builder
+			if err := shortcutHelpMarkup(l).Render(ctx, &b); err != nil {
+				return err
+			}
+			html, _ = shortcutHelpHTML.LoadOrStore(l, b.String())
+		}
+		_, err := io.WriteString(w, html.(string))
+		return err
+	})
+}
+
+// shortcutHelpHTML holds shortcutHelp's markup by language.
+var shortcutHelpHTML sync.Map // i18n.Lang → string

@@ -453,10 +453,10 @@ func SidebarNav(s Sidebar) templ.Component {
 	})
 }
 
-// shortcutHelp lists the keyboard shortcuts in a dialog that "?" (or the
-// sidebar's button) opens. The shortcuts need JavaScript, and so does
-// the button, which console.js reveals.
-func shortcutHelp(l i18n.Lang) templ.Component {
+// shortcutHelpMarkup lists the keyboard shortcuts in a dialog that "?"
+// (or the sidebar's button) opens. The shortcuts need JavaScript, and so
+// does the button, which console.js reveals. shortcutHelp renders it.
+func shortcutHelpMarkup(l i18n.Lang) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
