@@ -172,18 +172,6 @@ func joinInvalid(a, b error) error {
 	return a
 }
 
-// ticketCall is the ticket's call, or nil when it has none.
-func ticketCall(ctx context.Context, tx Store, tenant TenantID, id TicketID) (*PhoneCall, error) {
-	c, err := tx.TicketCall(ctx, tenant, id)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("helpdesk: call of ticket %d: %w", id, err)
-	}
-	return &c, nil
-}
-
 // TicketCall returns the phone call behind ticket n, for staff; ok is false
 // when it has none.
 func (s *Service) TicketCall(ctx context.Context, by Actor, n TicketNumber) (PhoneCall, bool, error) {

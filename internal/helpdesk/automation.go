@@ -40,10 +40,15 @@ const (
 	AnchorUpdated Anchor = "updated" // unsolved tickets, since their last change
 	AnchorPending Anchor = "pending" // pending tickets, since they became pending
 	AnchorSolved  Anchor = "solved"  // solved tickets, since they were solved
+	// AnchorRequesterWaiting: unsolved tickets whose requester's last
+	// public message has no public agent reply yet, since that message.
+	AnchorRequesterWaiting Anchor = "requester_waiting"
 )
 
 // Anchors lists the anchors in form order.
-func Anchors() []Anchor { return []Anchor{AnchorCreated, AnchorUpdated, AnchorPending, AnchorSolved} }
+func Anchors() []Anchor {
+	return []Anchor{AnchorCreated, AnchorUpdated, AnchorPending, AnchorSolved, AnchorRequesterWaiting}
+}
 
 // At returns t's anchor instant and whether t is in the set the anchor
 // covers (unsolved for created and updated; pending; solved).
@@ -57,6 +62,8 @@ func (a Anchor) At(t *Ticket) (time.Time, bool) {
 		return t.StatusChangedAt, t.Status == StatusPending
 	case AnchorSolved:
 		return t.StatusChangedAt, t.Status == StatusSolved
+	case AnchorRequesterWaiting:
+		return t.RequesterWaitingSince, t.Status.Unsolved() && !t.RequesterWaitingSince.IsZero()
 	}
 	return time.Time{}, false
 }
@@ -81,12 +88,14 @@ const (
 	CondCustomField CondField = "custom_field"
 	// CondReplied is "yes" once an agent has replied in public, "no" before.
 	CondReplied CondField = "replied"
+	// CondSLA is the ticket's SLA state (an SLAState), from its clocks.
+	CondSLA CondField = "sla"
 )
 
 // CondFields lists the condition fields in form order.
 func CondFields() []CondField {
 	return []CondField{CondStatus, CondPriority, CondCategory, CondGroup, CondAssignee, CondChannel,
-		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag, CondCustomField, CondReplied}
+		CondRequesterEmail, CondOrganisation, CondSubject, CondBody, CondTag, CondCustomField, CondReplied, CondSLA}
 }
 
 // Operator compares a field with a condition's value.
@@ -153,12 +162,16 @@ const (
 	// HookRuleFired) to one of the desk's subscriptions (Value: its id),
 	// through the webhook delivery queue, whatever events it subscribes to.
 	ActSendWebhook ActionType = "send_webhook"
+	// ActApplyMacro applies one of the desk's shared macros (Value: its
+	// id): its status, priority and tags, and its text as a public reply
+	// by the automation.
+	ActApplyMacro ActionType = "apply_macro"
 )
 
 // ActionTypes lists the action types in form order.
 func ActionTypes() []ActionType {
 	return []ActionType{ActSetStatus, ActSetPriority, ActSetGroup, ActEscalate, ActSetAssignee, ActAddFollower, ActAddTag, ActRemoveTag,
-		ActSetField, ActAddNote, ActNotify, ActSendWebhook}
+		ActSetField, ActAddNote, ActApplyMacro, ActNotify, ActSendWebhook}
 }
 
 // Recipient is who a notification is for.
@@ -231,6 +244,9 @@ type MatchInput struct {
 	// Calendar is the prepared calendar a time-based rule counts in; nil
 	// counts every minute.
 	Calendar *Calendar
+	// SLA is the ticket's SLA state; callers fill it when the rule uses
+	// it (usesSLA).
+	SLA SLAState
 }
 
 // Matches reports whether every condition holds for t and, for a
@@ -245,7 +261,7 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 	if t.Status.Final() {
 		return false
 	}
-	terms := r.terms(t, in.Body)
+	terms := r.terms(t, in)
 	if r.MatchAny && len(terms) > 0 {
 		for _, ok := range terms {
 			if ok {
@@ -264,11 +280,11 @@ func (r Rule) Matches(t *Ticket, in MatchInput) bool {
 
 // terms evaluates what the rule combines: each of its own conditions, then
 // each group that has conditions, as all or any of them.
-func (r Rule) terms(t *Ticket, body string) []bool {
+func (r Rule) terms(t *Ticket, in MatchInput) []bool {
 	var out []bool
 	for _, c := range r.Conditions {
 		if c.Group == 0 {
-			out = append(out, c.holds(t, body))
+			out = append(out, c.holds(t, in))
 		}
 	}
 	for i, g := range r.Groups {
@@ -276,7 +292,7 @@ func (r Rule) terms(t *Ticket, body string) []bool {
 		for _, c := range r.Conditions {
 			if c.Group == i+1 {
 				n++
-				if c.holds(t, body) {
+				if c.holds(t, in) {
 					held++
 				}
 			}
@@ -288,7 +304,7 @@ func (r Rule) terms(t *Ticket, body string) []bool {
 	return out
 }
 
-func (c Condition) holds(t *Ticket, body string) bool {
+func (c Condition) holds(t *Ticket, in MatchInput) bool {
 	if c.Field == CondTag {
 		has := false
 		for _, tag := range t.Tags {
@@ -319,7 +335,9 @@ func (c Condition) holds(t *Ticket, body string) bool {
 	case CondSubject:
 		got = t.Subject
 	case CondBody:
-		got = body
+		got = in.Body
+	case CondSLA:
+		got = string(in.SLA)
 	case CondCustomField:
 		got = t.fieldText(c.Key)
 	case CondReplied:

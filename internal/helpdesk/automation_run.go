@@ -64,6 +64,18 @@ type TimedCandidate struct {
 	At     time.Time
 }
 
+// TimedScan is one read of a time-based rule's candidates.
+type TimedScan struct {
+	Rule      RuleID
+	Anchor    Anchor
+	Threshold time.Time
+	// BreachedBy, when set, keeps only the tickets with an SLA clock
+	// breached at or before it (Rule.NeedsBreach), read through the
+	// clocks' key rather than by locking each ticket to find out.
+	BreachedBy time.Time
+	Limit      int
+}
+
 // AutomationSettings are a tenant's settings for the timers that are not
 // in TicketSettings.
 type AutomationSettings struct {
@@ -88,10 +100,10 @@ type AutomationStore interface {
 	// ClaimRun records that rule ran on ticket for key; false when it
 	// already had (nothing is written then).
 	ClaimRun(ctx context.Context, tenant TenantID, rule RuleID, ticket TicketID, key int64, at time.Time) (bool, error)
-	// TimedCandidates returns up to limit tickets past rule's cursor whose
-	// anchor instant is at or before threshold, in (anchor, id) order,
-	// through the anchor's index.
-	TimedCandidates(ctx context.Context, tenant TenantID, rule RuleID, a Anchor, threshold time.Time, limit int) ([]TimedCandidate, error)
+	// TimedCandidates returns up to q.Limit tickets past the rule's cursor
+	// whose anchor instant is at or before q.Threshold, in (anchor, id)
+	// order, through the anchor's index.
+	TimedCandidates(ctx context.Context, tenant TenantID, q TimedScan) ([]TimedCandidate, error)
 	// AdvanceRuleCursor moves rule's scan past (at, ticket).
 	AdvanceRuleCursor(ctx context.Context, tenant TenantID, rule RuleID, at time.Time, ticket TicketID) error
 	// TicketDescription is the text of the ticket's first comment.
@@ -107,6 +119,7 @@ type AutomationStore interface {
 
 	NotificationStore
 	RuleLogStore
+	SLABatchStore
 }
 
 // NotificationStore is the queue of notification intents. The email
@@ -177,9 +190,18 @@ func (s *Service) runTriggers(ctx context.Context, tx Store, t *Ticket, ev RuleE
 	fired := map[RuleID]bool{}
 	for pass := 0; pass < maxTriggerPasses; pass++ {
 		changed := false
+		var sla SLAState // read once per pass, when a rule needs it
 		for _, r := range rules {
 			now := s.now()
-			if fired[r.ID] || !r.On(ev) || !r.Matches(t, MatchInput{Body: body, Now: now}) {
+			if fired[r.ID] || !r.On(ev) {
+				continue
+			}
+			if r.usesSLA() && sla == "" {
+				if sla, err = slaStateOf(ctx, tx, t, now); err != nil {
+					return err
+				}
+			}
+			if !r.Matches(t, MatchInput{Body: body, Now: now, SLA: sla}) {
 				continue
 			}
 			fired[r.ID] = true
@@ -193,7 +215,7 @@ func (s *Service) runTriggers(ctx context.Context, tx Store, t *Ticket, ev RuleE
 			if err := s.applyRule(ctx, tx, t, r, now); err != nil {
 				return err
 			}
-			changed = true
+			changed, sla = true, ""
 			if t.Status.Final() {
 				return nil
 			}
@@ -217,7 +239,7 @@ func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, no
 	var note *NewComment
 	run := RuleRun{Rule: r.ID, Ticket: t.ID, Number: t.Number, At: now}
 	for _, a := range r.Actions {
-		more, c, err := s.applyAction(ctx, tx, t, r, a, now)
+		more, c, err := s.applyAction(ctx, tx, t, r, a, note != nil, now)
 		failure := runFailure(err)
 		if err != nil && failure == "" {
 			return err
@@ -248,10 +270,10 @@ func (s *Service) applyRule(ctx context.Context, tx Store, t *Ticket, r Rule, no
 	return save(ctx, tx, t.Tenant, *t, base, append(evs, logged...), note)
 }
 
-func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, a Action, now time.Time) ([]Event, *NewComment, error) {
+func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, a Action, posted bool, now time.Time) ([]Event, *NewComment, error) {
 	sys := System(t.Tenant)
 	id, perr := strconv.ParseInt(a.Value, 10, 64)
-	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee || a.Type == ActEscalate || a.Type == ActAddFollower || a.Type == ActSetField || a.Type == ActSendWebhook) {
+	if perr != nil && (a.Type == ActSetGroup || a.Type == ActSetAssignee || a.Type == ActEscalate || a.Type == ActAddFollower || a.Type == ActSetField || a.Type == ActSendWebhook || a.Type == ActApplyMacro) {
 		return nil, nil, fmt.Errorf("%w: %q is not an id", errBadActionValue, a.Value)
 	}
 	switch a.Type {
@@ -290,6 +312,8 @@ func (s *Service) applyAction(ctx context.Context, tx Store, t *Ticket, r Rule, 
 	case ActEscalate, ActAddFollower, ActSetField, ActSendWebhook:
 		evs, err := s.applyMoreAction(ctx, tx, t, a, id, now)
 		return evs, nil, err
+	case ActApplyMacro:
+		return s.applyMacro(ctx, tx, t, MacroID(id), posted, now)
 	case ActAddTag:
 		evs, err := t.SetTags(append(slices.Clone(t.Tags), a.Value), sys, now)
 		return evs, nil, err

@@ -101,6 +101,10 @@ func ruleRefs(ctx context.Context, tx Store, tenant TenantID) (RuleRefs, error) 
 	if refs.Webhooks, err = tx.Webhooks(ctx, tenant); err != nil {
 		return refs, fmt.Errorf("helpdesk: webhooks: %w", err)
 	}
+	// User 0 owns nothing: the shared macros only.
+	if refs.Macros, err = tx.Macros(ctx, tenant, 0); err != nil {
+		return refs, fmt.Errorf("helpdesk: macros: %w", err)
+	}
 	return refs, nil
 }
 
@@ -222,8 +226,18 @@ func (s *Service) PreviewRule(ctx context.Context, by Actor, r Rule) (RulePrevie
 				in.Calendar = c
 			}
 		}
+		var sla map[TicketID]SLAState
+		if r.usesSLA() && len(cands) > 0 {
+			ts := make([]*Ticket, len(cands))
+			for i := range cands {
+				ts[i] = &cands[i].Ticket
+			}
+			if sla, err = slaStates(ctx, tx, by.Tenant, ts, in.Now); err != nil {
+				return err
+			}
+		}
 		for i := range cands {
-			in.Body = cands[i].Description
+			in.Body, in.SLA = cands[i].Description, sla[cands[i].Ticket.ID]
 			if !r.Matches(&cands[i].Ticket, in) {
 				continue
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -40,9 +41,13 @@ func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int)
 			continue // its calendar never opens: nothing can be due
 		}
 		var cands []TimedCandidate
+		q := TimedScan{Rule: r.ID, Anchor: r.Anchor, Threshold: threshold, Limit: limit}
+		if r.NeedsBreach() {
+			q.BreachedBy = s.now()
+		}
 		err := s.store.InTx(ctx, tenant, func(tx Store) error {
 			var err error
-			cands, err = tx.TimedCandidates(ctx, tenant, r.ID, r.Anchor, threshold, limit)
+			cands, err = tx.TimedCandidates(ctx, tenant, q)
 			return err
 		})
 		if err != nil {
@@ -59,8 +64,18 @@ func (s *Service) RunTimedRules(ctx context.Context, tenant TenantID, limit int)
 				done++
 			}
 		}
+		var last TimedCandidate
 		if len(cands) > 0 {
-			last := cands[len(cands)-1]
+			last = cands[len(cands)-1]
+		}
+		if !q.BreachedBy.IsZero() && len(cands) < limit {
+			// Every ticket anchored at or before the threshold was due and
+			// either breached (read above) or not: the rule is evaluated
+			// once when due, as without the filter, so the scan moves past
+			// them all.
+			last = TimedCandidate{At: threshold, Ticket: TicketID(math.MaxInt64)}
+		}
+		if !last.At.IsZero() {
 			err := s.store.InTx(ctx, tenant, func(tx Store) error {
 				return tx.AdvanceRuleCursor(ctx, tenant, r.ID, last.At, last.Ticket)
 			})
@@ -91,6 +106,11 @@ func (s *Service) runTimed(ctx context.Context, tenant TenantID, r Rule, cal *Ca
 		if r.usesBody() {
 			if in.Body, err = tx.TicketDescription(ctx, tenant, t.ID); err != nil {
 				return fmt.Errorf("helpdesk: description of %s: %w", t.Number, err)
+			}
+		}
+		if r.usesSLA() {
+			if in.SLA, err = slaStateOf(ctx, tx, &t, in.Now); err != nil {
+				return err
 			}
 		}
 		if !r.Matches(&t, in) {

@@ -15,6 +15,17 @@ type RuleRefs struct {
 	Calendars  []Calendar // business calendars time-based rules may count in
 	Fields     []CustomFieldDef
 	Webhooks   []Webhook
+	Macros     []Macro // the shared macros an apply_macro action may name
+}
+
+// macro returns the shared macro with id.
+func (r RuleRefs) macro(id int64) (Macro, bool) {
+	for _, m := range r.Macros {
+		if int64(m.ID) == id && m.Shared() {
+			return m, true
+		}
+	}
+	return Macro{}, false
 }
 
 func (r RuleRefs) webhook(id int64) bool {
@@ -34,6 +45,14 @@ func (r RuleRefs) field(id int64) (CustomFieldDef, bool) {
 		}
 	}
 	return CustomFieldDef{}, false
+}
+
+// macroPosts reports whether the shared macro with id (as text) posts a
+// reply.
+func (r RuleRefs) macroPosts(v string) bool {
+	id, err := strconv.ParseInt(v, 10, 64)
+	m, ok := r.macro(id)
+	return err == nil && ok && strings.TrimSpace(m.Body) != ""
 }
 
 func (r RuleRefs) calendar(id CalendarID) bool {
@@ -125,15 +144,22 @@ func (r *Rule) Validate(refs RuleRefs) error {
 	case len(r.Actions) > MaxRuleActions:
 		v.Add("actions", "error.rule_too_many")
 	}
-	notes := 0
+	// A run saves one comment: a note, or a macro's public reply.
+	notes, replies := 0, 0
 	for i := range r.Actions {
 		a := &r.Actions[i]
-		if a.Type == ActAddNote {
-			notes++
-		}
 		key := a.check(refs)
-		if key == "" && a.Type == ActAddNote && notes > 1 {
-			key = "error.rule_one_note"
+		switch {
+		case a.Type == ActAddNote:
+			notes++
+		case a.Type == ActApplyMacro && key == "" && refs.macroPosts(a.Value):
+			replies++
+		}
+		if key == "" && notes+replies > 1 && (a.Type == ActAddNote || a.Type == ActApplyMacro) {
+			key = "error.rule_one_comment"
+			if replies == 0 {
+				key = "error.rule_one_note"
+			}
 		}
 		if key != "" {
 			v.Add("action_"+strconv.Itoa(i), key)
@@ -207,6 +233,8 @@ func (c *Condition) check(refs RuleRefs) string {
 		c.Value = strings.ToLower(c.Value)
 	case CondReplied:
 		ok = c.Value == "yes" || c.Value == "no"
+	case CondSLA:
+		ok = slices.Contains(SLAStates(), SLAState(c.Value))
 	}
 	if !ok {
 		return "error.rule_value"
@@ -239,6 +267,11 @@ func (a *Action) check(refs RuleRefs) string {
 	case ActAddFollower:
 		id, err := strconv.ParseInt(a.Value, 10, 64)
 		ok = err == nil && refs.agent(id)
+	case ActApplyMacro:
+		a.Text = ""
+		id, err := strconv.ParseInt(a.Value, 10, 64)
+		_, found := refs.macro(id)
+		ok = err == nil && found
 	case ActSendWebhook:
 		a.Text = ""
 		id, err := strconv.ParseInt(a.Value, 10, 64)

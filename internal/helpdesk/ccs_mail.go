@@ -63,6 +63,7 @@ func (t *Ticket) ApplyCCReply(by Actor, now time.Time) ([]Event, error) {
 	c := t.Clone()
 	ch := &change{t: &c, by: by, author: AuthorOf(by), now: now.UTC()}
 	ch.event(EventCommentAdded, FieldComment, "", "", 0, 0)
+	c.RequesterWaitingSince = ch.now
 	switch c.Status {
 	case StatusPending, StatusOnHold, StatusSolved:
 		ch.setStatus(StatusOpen)

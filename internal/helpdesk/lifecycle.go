@@ -266,6 +266,7 @@ func (t *Ticket) ApplyAgentReply(public bool, by Actor, now time.Time) ([]Event,
 		}
 		c.event(EventCommentAdded, FieldComment, "", "", 0, 0)
 		c.t.PublicAgentReplies++
+		c.t.RequesterWaitingSince = time.Time{}
 		if c.t.FirstReplyAt.IsZero() {
 			c.t.FirstReplyAt = c.now
 		}
@@ -283,6 +284,7 @@ func (t *Ticket) ApplyAgentReply(public bool, by Actor, now time.Time) ([]Event,
 func (t *Ticket) ApplyRequesterReply(by Actor, now time.Time) ([]Event, error) {
 	return t.mutate("requester reply", by, byParticipant|byGuest, now, func(c *change) error {
 		c.event(EventCommentAdded, FieldComment, "", "", 0, 0)
+		c.t.RequesterWaitingSince = c.now
 		switch c.t.Status {
 		case StatusPending, StatusOnHold, StatusSolved:
 			c.setStatus(StatusOpen)

@@ -192,6 +192,9 @@ func (in *NewTicket) ticket(rc OpenContext, by Actor, req Requester, tags []stri
 	if rc.Requester != nil {
 		t.Organisation = rc.Requester.Organisation
 	}
+	// The request waits for an answer from its creation, whoever typed
+	// it, as the first reply clock counts.
+	t.RequesterWaitingSince = now
 	if !t.Priority.Valid() {
 		t.Priority = DefaultPriorityMatrix().Propose(in.Impact, in.Urgency)
 	}
@@ -236,6 +239,7 @@ func FollowUp(closed *Ticket, reply NewComment, by Actor, now time.Time) (Ticket
 	t.MergedInto = TicketRef{}
 	t.CreatedAt, t.UpdatedAt = now, now
 	t.FirstReplyAt, t.SolvedAt, t.ClosedAt = time.Time{}, time.Time{}, time.Time{}
+	t.RequesterWaitingSince = now
 	t.PublicAgentReplies, t.Reopens, t.AssigneeChanges, t.GroupChanges, t.Escalations = 0, 0, 0, 0, 0
 	reply.Visibility, reply.Author, reply.CreatedAt = Public, AuthorOf(by), now
 	ch := &change{t: &t, by: by, author: AuthorOf(by), now: now}

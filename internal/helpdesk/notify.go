@@ -134,14 +134,17 @@ func notifyChanged(ctx context.Context, tx Store, t Ticket, evs []Event, comment
 	}
 	var agentReply bool
 	for _, e := range evs {
-		if e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent {
+		// A reply (an agent's, or a rule's macro's) already tells the
+		// requester of the status it comes with.
+		if e.Kind == EventCommentAdded && (e.Actor.Kind == AuthorAgent || e.Actor.Kind == AuthorSystem) {
 			agentReply = true
 		}
 	}
 	for _, e := range evs {
 		var err error
 		switch {
-		case e.Kind == EventCommentAdded && e.Actor.Kind == AuthorAgent && c != nil:
+		// An agent's reply, or a rule's macro replying as the automation.
+		case e.Kind == EventCommentAdded && c != nil && (e.Actor.Kind == AuthorAgent || (e.Actor.Kind == AuthorSystem && c.Visibility == Public)):
 			err = queueToRequester(ctx, tx, t, MailReply, comment, false, e.At)
 			if err == nil {
 				err = queueToCCs(ctx, tx, t, comment, e.At)

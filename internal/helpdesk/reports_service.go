@@ -29,7 +29,6 @@ func WithReportReader(r ReportReader) Option { return func(s *Service) { s.repor
 // ReportStore keeps the per-ticket metric rows and answers the report
 // queries over them. Each method takes the tenant right after ctx.
 type ReportStore interface {
-	CSATStore
 	// MetricEvents loads ticket's whole history, in order.
 	MetricEvents(ctx context.Context, tenant TenantID, ticket TicketID) ([]Event, error)
 	// SaveTicketMetrics writes (inserts or replaces) a ticket's metric row.

@@ -11,6 +11,7 @@ type Store interface {
 
 	AccountStore
 	TicketStore
+	WorkspaceStore
 	CCStore
 	DensityStore
 	DirectoryStore

@@ -183,6 +183,10 @@ type Ticket struct {
 	FirstReplyAt time.Time // first public agent reply
 	SolvedAt     time.Time // last time it became solved; cleared on reopen
 	ClosedAt     time.Time
+	// RequesterWaitingSince is the requester's last public message that no
+	// public agent reply has followed; zero while nobody waits. The
+	// time-based anchor AnchorRequesterWaiting counts from it.
+	RequesterWaitingSince time.Time
 
 	// Counters the metrics read without scanning history; each equals a
 	// count of events (see docs/lifecycle.md).

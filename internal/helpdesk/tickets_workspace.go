@@ -50,16 +50,11 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 	if !by.IsStaff() || by.User == 0 {
 		return Workspace{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
 	}
-	var w Workspace
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		w, err = s.staffWorkspaceIn(ctx, tx, by, n)
-		return err
-	})
+	r, err := s.store.TicketWorkspace(ctx, by.Tenant, s.workspaceRead(by, n, false))
 	if err != nil {
-		return Workspace{}, err
+		return Workspace{}, fmt.Errorf("helpdesk: workspace of %s: %w", n, err)
 	}
-	return w, nil
+	return s.workspaceOf(ctx, by, &r)
 }
 
 // WorkspacePage is a ticket page's reads: the workspace and the console's
@@ -70,85 +65,86 @@ type WorkspacePage struct {
 	Counts    []int
 }
 
-// StaffWorkspacePage is StaffWorkspace and Sidebar in one transaction:
-// the ticket page's reads without a second BEGIN and COMMIT.
+// StaffWorkspacePage is StaffWorkspace and Sidebar in two round trips: the
+// workspace, its presence report and the saved views in one batch (one
+// transaction), then the sidebar's counts, which need the saved views'
+// filters, in another.
 func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumber, builtin []TicketFilter) (WorkspacePage, error) {
 	if !by.IsStaff() || by.User == 0 {
 		return WorkspacePage{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
 	}
-	var out WorkspacePage
-	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
-		var err error
-		if out.Workspace, err = s.staffWorkspaceIn(ctx, tx, by, n); err != nil {
-			return err
-		}
-		out.Saved, out.Counts, err = s.sidebarIn(ctx, tx, by, builtin)
-		return err
-	})
+	r, err := s.store.TicketWorkspace(ctx, by.Tenant, s.workspaceRead(by, n, true))
 	if err != nil {
+		return WorkspacePage{}, fmt.Errorf("helpdesk: workspace of %s: %w", n, err)
+	}
+	out := WorkspacePage{Saved: r.SavedViews}
+	if out.Workspace, err = s.workspaceOf(ctx, by, &r); err != nil {
+		return WorkspacePage{}, err
+	}
+	if out.Counts, err = s.sidebarCounts(ctx, s.store, by, builtin, r.SavedViews); err != nil {
 		return WorkspacePage{}, err
 	}
 	return out, nil
 }
 
-// staffWorkspaceIn is StaffWorkspace inside tx.
-func (s *Service) staffWorkspaceIn(ctx context.Context, tx Store, by Actor, n TicketNumber) (Workspace, error) {
-	var w Workspace
-	var err error
-	if w.Ticket, err = s.load(ctx, tx, by, n); err != nil {
-		return w, err
+// workspaceRead is what a workspace reads of ticket n for by. Opening the
+// workspace writes nothing but presence (see Visit.PresenceOnly); the draft
+// is read whatever the status, as the status is only known with the reads.
+func (s *Service) workspaceRead(by Actor, n TicketNumber, saved bool) WorkspaceRead {
+	now := s.now()
+	return WorkspaceRead{
+		Number: n,
+		Visit: Visit{
+			User: by.User, At: now, Touch: true, Expired: now.Add(-PresenceTTL), Since: now.Add(-PresenceTTL),
+			WithDraft: true, PresenceOnly: true,
+		},
+		SavedViews: saved,
 	}
+}
+
+// workspaceOf makes the workspace of what r read for staff member by.
+func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads) (Workspace, error) {
+	w := Workspace{Ticket: r.Ticket, Timeline: r.Timeline, CSAT: r.CSAT}
 	t := &w.Ticket
-	if w.Timeline, err = tx.Timeline(ctx, by.Tenant, t.ID, TimelineStaff); err != nil {
-		return w, fmt.Errorf("helpdesk: timeline of %s: %w", n, err)
+	if err := s.canView(ctx, s.store, by, t); err != nil {
+		return Workspace{}, err
 	}
-	if w.SLA, w.CSAT, err = ticketSLACSAT(ctx, tx, by.Tenant, t, s.now()); err != nil {
-		return w, err
-	}
-	if w.RequesterTickets, err = s.requesterTickets(ctx, tx, by, t); err != nil {
-		return w, err
-	}
-	if t.Channel == ChannelPhone { // only phone tickets have calls: no read for the others
-		if w.Call, err = ticketCall(ctx, tx, by.Tenant, t.ID); err != nil {
-			return w, err
-		}
+	p, _ := MatchPolicy(r.SLA.Policies, t)
+	w.SLA = deriveAll(t, &r.SLA, r.Clock, p, s.now())
+	w.RequesterTickets = requesterTickets(t, r.RequesterTickets)
+	if t.Channel == ChannelPhone { // only phone tickets show a call
+		w.Call = r.Call
 	}
 	w.CCs = CCsOf(w.Timeline)
-	// Opening the workspace writes nothing but presence.
-	v, err := s.visit(ctx, tx, by, n, true, false, !t.Status.Final(), true)
-	if err != nil {
-		return w, err
+	w.Others = make([]Presence, 0, len(r.Visited.Present))
+	for _, p := range r.Visited.Present {
+		if p.User != by.User {
+			w.Others = append(w.Others, p)
+		}
 	}
-	w.Others, w.Draft = v.Present, v.Draft
 	open := !t.Status.Final()
-	if w.Choices, err = tx.WorkspaceChoices(ctx, by.Tenant, by.User, t.ID, open); err != nil {
-		return w, fmt.Errorf("helpdesk: workspace choices of %s: %w", n, err)
-	}
-	if !open {
+	w.Choices = WorkspaceChoices{Minutes: r.Choices.Minutes, RequireTime: r.Choices.RequireTime}
+	if !open { // a closed ticket takes no reply, assignment or edit
 		return w, nil
 	}
+	w.Draft, w.Choices = r.Visited.Draft, r.Choices
 	w.Groups, w.Agents, w.Macros = activeGroups(w.Choices.Groups), w.Choices.Agents, w.Choices.Macros
 	w.Choices.Categories = slices.DeleteFunc(w.Choices.Categories, func(c Category) bool { return c.Archived() && c.ID != t.Category })
 	w.Choices.Fields = slices.DeleteFunc(w.Choices.Fields, func(d CustomFieldDef) bool { return !d.Active })
 	return w, nil
 }
 
-// requesterTickets lists t's requester's other recent tickets.
-func (s *Service) requesterTickets(ctx context.Context, tx Store, by Actor, t *Ticket) ([]TicketSummary, error) {
+// requesterTickets are t's requester's other recent tickets, from their
+// most recent ones.
+func requesterTickets(t *Ticket, recent []TicketSummary) []TicketSummary {
 	if t.Requester.IsGuest() {
-		return nil, nil
-	}
-	page, err := s.listTickets(ctx, tx, by, TicketQuery{
-		Filter: TicketFilter{Requester: t.Requester.User}, Limit: RequesterTicketsShown + 1,
-	})
-	if err != nil {
-		return nil, err
+		return nil
 	}
 	var out []TicketSummary
-	for _, o := range page.Tickets {
+	for _, o := range recent {
 		if o.Number != t.Number && len(out) < RequesterTicketsShown {
 			out = append(out, o)
 		}
 	}
-	return out, nil
+	return out
 }

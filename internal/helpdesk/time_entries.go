@@ -82,10 +82,6 @@ type TimeStore interface {
 	// TimeReport sums the entries of f by agent and organisation, the
 	// largest first.
 	TimeReport(ctx context.Context, tenant TenantID, f TimeFilter) ([]TimeReportRow, error)
-	// WorkspaceChoices reads, in one round trip, the ticket's logged time
-	// and, when open is set, what the workspace form offers (ReplyChoices'
-	// groups, agents and user's macros, categories, custom fields).
-	WorkspaceChoices(ctx context.Context, tenant TenantID, user UserID, ticket TicketID, open bool) (WorkspaceChoices, error)
 }
 
 // WorkspaceChoices is what the workspace form offers beyond the

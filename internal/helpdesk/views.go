@@ -163,6 +163,15 @@ func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []T
 	if err != nil {
 		return nil, nil, err
 	}
+	counts, err := s.sidebarCounts(ctx, tx, by, builtin, views)
+	if err != nil {
+		return nil, nil, err
+	}
+	return views, counts, nil
+}
+
+// sidebarCounts counts the tickets of builtin followed by views'.
+func (s *Service) sidebarCounts(ctx context.Context, tx Store, by Actor, builtin []TicketFilter, views []SavedView) ([]int, error) {
 	all := make([]TicketFilter, 0, len(builtin)+len(views))
 	all = append(all, builtin...)
 	for _, v := range views {
@@ -175,7 +184,7 @@ func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []T
 	for i := range all {
 		f := all[i]
 		if err := s.scopeFilter(ctx, tx, by, &f); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if f.Validate() == nil {
 			valid, at = append(valid, f), append(at, i)
@@ -183,13 +192,13 @@ func (s *Service) sidebarIn(ctx context.Context, tx Store, by Actor, builtin []T
 	}
 	got, err := tx.CountTickets(ctx, by.Tenant, valid)
 	if err != nil {
-		return nil, nil, fmt.Errorf("helpdesk: count tickets: %w", err)
+		return nil, fmt.Errorf("helpdesk: count tickets: %w", err)
 	}
 	counts := make([]int, len(all))
 	for j, i := range at {
 		counts[i] = got[j]
 	}
-	return views, counts, nil
+	return counts, nil
 }
 
 // SavedView loads a view the actor may open: a shared one or their own.

@@ -225,17 +225,31 @@ func (s *Store) TicketCall(ctx context.Context, tenant helpdesk.TenantID, ticket
 		WHERE c.tenant_id = $1 AND c.ticket_id = $2`
 	var c helpdesk.PhoneCall
 	err := s.readRow(ctx, tenant, q, []any{int64(tenant), int64(ticket)}, func(row pgx.Row) error {
-		var started *time.Time
-		var dur *int32
-		var agent int64
-		if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
-			return err
-		}
-		c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
-		if dur != nil {
-			c.Duration = time.Duration(*dur) * time.Second
-		}
-		return nil
+		var err error
+		c, err = scanCall(row)
+		return err
 	})
 	return c, mapErr(err, "call of ticket %d", ticket)
+}
+
+// scanCall reads TicketCall's columns.
+func scanCall(row pgx.Row) (helpdesk.PhoneCall, error) {
+	var c helpdesk.PhoneCall
+	var started *time.Time
+	var dur *int32
+	var agent int64
+	if err := row.Scan(&c.CallerNumber, &started, &dur, &agent, &c.AgentName); err != nil {
+		return c, err
+	}
+	callTimes(&c, started, dur, agent)
+	return c, nil
+}
+
+// callTimes fills in c's start, duration (-1: unknown) and agent from
+// their columns.
+func callTimes(c *helpdesk.PhoneCall, started *time.Time, dur *int32, agent int64) {
+	c.StartedAt, c.Agent, c.Duration = deref(started), helpdesk.UserID(agent), -1
+	if dur != nil {
+		c.Duration = time.Duration(*dur) * time.Second
+	}
 }

@@ -211,11 +211,21 @@ var anchorScans = map[helpdesk.Anchor]string{
 	helpdesk.AnchorSolved: `SELECT id, number, status_changed_at FROM tickets WHERE tenant_id = $1
 		AND status = 'solved' AND status_changed_at <= $2 AND (status_changed_at, id) > ($3, $4)
 		ORDER BY status_changed_at, id LIMIT $5`,
+	helpdesk.AnchorRequesterWaiting: `SELECT id, number, requester_waiting_since FROM tickets WHERE tenant_id = $1
+		AND requester_waiting_since IS NOT NULL AND status IN ('new', 'open', 'pending', 'on_hold')
+		AND requester_waiting_since <= $2 AND (requester_waiting_since, id) > ($3, $4)
+		ORDER BY requester_waiting_since, id LIMIT $5`,
 }
 
+// breachFilter keeps the candidates with an SLA clock breached by $6: a
+// probe of sla_clocks' key (tenant_id, ticket_id, metric) per ticket the
+// anchor's index yields, so the scan locks none that cannot match.
+const breachFilter = ` AND EXISTS (SELECT 1 FROM sla_clocks c WHERE c.tenant_id = tickets.tenant_id AND c.ticket_id = tickets.id
+		AND (c.breached_at <= $6 OR (c.state = 'running' AND c.due_at <= $6)))`
+
 // TimedCandidates reads the rule's cursor and the next tickets past it.
-func (s *Store) TimedCandidates(ctx context.Context, tenant helpdesk.TenantID, rule helpdesk.RuleID, a helpdesk.Anchor, threshold time.Time, limit int) ([]helpdesk.TimedCandidate, error) {
-	q, ok := anchorScans[a]
+func (s *Store) TimedCandidates(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.TimedScan) ([]helpdesk.TimedCandidate, error) {
+	sql, ok := anchorScans[q.Anchor]
 	if !ok {
 		return nil, fmt.Errorf("postgres: timed candidates: %w", invalidField("anchor"))
 	}
@@ -224,14 +234,20 @@ func (s *Store) TimedCandidates(ctx context.Context, tenant helpdesk.TenantID, r
 		var cursorAt *time.Time
 		var cursorID int64
 		if err := tx.QueryRow(ctx, `SELECT cursor_at, cursor_id FROM automation_rules WHERE tenant_id = $1 AND id = $2`,
-			int64(tenant), int64(rule)).Scan(&cursorAt, &cursorID); err != nil {
+			int64(tenant), int64(q.Rule)).Scan(&cursorAt, &cursorID); err != nil {
 			return err
 		}
 		from := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC) // before every anchor
 		if cursorAt != nil {
 			from = *cursorAt
 		}
-		rows, err := tx.Query(ctx, q, int64(tenant), threshold, from, cursorID, limit)
+		args := []any{int64(tenant), q.Threshold, from, cursorID, q.Limit}
+		if !q.BreachedBy.IsZero() {
+			where, order, _ := strings.Cut(sql, "ORDER BY ")
+			sql = where + breachFilter + " ORDER BY " + order
+			args = append(args, q.BreachedBy)
+		}
+		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}
@@ -243,7 +259,7 @@ func (s *Store) TimedCandidates(ctx context.Context, tenant helpdesk.TenantID, r
 		})
 		return err
 	})
-	return out, mapErr(err, "timed candidates of rule %d", rule)
+	return out, mapErr(err, "timed candidates of rule %d", q.Rule)
 }
 
 // AdvanceRuleCursor moves the scan forward (never back).

@@ -52,12 +52,14 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 	inTx := func(fn func(helpdesk.Store) error) func() {
 		return func() { require.NoError(t, s.InTx(ctx, tn, fn)) }
 	}
-	timed := func(a helpdesk.Anchor) func() {
+	timedScan := func(q helpdesk.TimedScan) func() {
 		return inTx(func(tx helpdesk.Store) error {
-			_, err := tx.TimedCandidates(ctx, tn, rule.ID, a, threshold, 500)
+			q.Rule, q.Threshold, q.Limit = rule.ID, threshold, 500
+			_, err := tx.TimedCandidates(ctx, tn, q)
 			return err
 		})
 	}
+	timed := func(a helpdesk.Anchor) func() { return timedScan(helpdesk.TimedScan{Anchor: a}) }
 	g, err := big.svc.CreateGroup(ctx, big.admin.Actor(), "Todos", 1, nil)
 	require.NoError(t, err)
 	big.exec(t, `INSERT INTO group_members (tenant_id, group_id, user_id)
@@ -71,6 +73,13 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 		{"time-based rule: since updated", "tickets_open_updated", "updated_at <=", timed(helpdesk.AnchorUpdated), false},
 		{"time-based rule: since pending", "tickets_waiting", "status = 'pending'", timed(helpdesk.AnchorPending), false},
 		{"time-based rule: since solved", "tickets_waiting", "status = 'solved'", timed(helpdesk.AnchorSolved), false},
+		{"time-based rule: requester waiting", "tickets_requester_waiting", "requester_waiting_since <=", timed(helpdesk.AnchorRequesterWaiting), false},
+		// "SLA breached": the planner may walk the anchor's index and probe
+		// sla_clocks' key per ticket, or start from the tenant's breached
+		// clocks and read tickets by key (and sort those few); never the
+		// tickets table.
+		{"time-based rule: SLA breached", "", "FROM sla_clocks c", timedScan(helpdesk.TimedScan{
+			Anchor: helpdesk.AnchorCreated, BreachedBy: time.Now()}), true},
 		{"pending reminders", "tickets_waiting", "pending_reminder", inTx(func(tx helpdesk.Store) error {
 			_, err := tx.ReminderCandidates(ctx, tn, threshold, 500)
 			return err

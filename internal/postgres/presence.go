@@ -62,52 +62,50 @@ WHERE t.tenant_id = @tenant AND t.number = @number`
 // round trip (see helpdesk.Visit).
 func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber, v helpdesk.Visit) (helpdesk.Visited, error) {
 	var out helpdesk.Visited
+	args := visitArgs(tenant, n, v)
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(visitStampSQL, args).QueryRow(func(row pgx.Row) error {
+			var id, number int64
+			if err := row.Scan(&id, &number, &out.Ticket.Version, &out.Ticket.UpdatedAt); err != nil {
+				return err
+			}
+			out.Ticket.ID, out.Ticket.Number, out.Ticket.UpdatedAt = helpdesk.TicketID(id), helpdesk.TicketNumber(number), out.Ticket.UpdatedAt.UTC()
+			return nil
+		})
+		queueVisit(b, args, v, &out)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return out, mapErr(err, "visit ticket %d", n)
+}
+
+// visitArgs are the named arguments of the visit statements.
+func visitArgs(tenant helpdesk.TenantID, n helpdesk.TicketNumber, v helpdesk.Visit) pgx.NamedArgs {
 	state := "viewing"
 	if v.Typing {
 		state = "typing"
 	}
-	args := pgx.NamedArgs{
+	return pgx.NamedArgs{
 		"tenant": int64(tenant), "number": int64(n), "user": int64(v.User), "state": state,
 		"at": v.At, "expired": v.Expired, "since": v.Since,
 	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(visitStampSQL, args)
-		if v.Touch && v.PresenceOnly {
-			// Local to this transaction: see helpdesk.Visit.PresenceOnly.
-			b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
-		}
-		if v.Touch {
-			b.Queue(visitTouchSQL, args)
-			b.Queue(visitPruneSQL, args)
-		}
-		b.Queue(visitPresentSQL, args)
-		if v.WithDraft {
-			b.Queue(visitDraftSQL, args)
-		}
-		br := tx.SendBatch(ctx, b)
-		defer br.Close()
-		var id, number int64
-		if err := br.QueryRow().Scan(&id, &number, &out.Ticket.Version, &out.Ticket.UpdatedAt); err != nil {
-			return err
-		}
-		out.Ticket.ID, out.Ticket.Number, out.Ticket.UpdatedAt = helpdesk.TicketID(id), helpdesk.TicketNumber(number), out.Ticket.UpdatedAt.UTC()
-		if v.Touch && v.PresenceOnly {
-			if _, err := br.Exec(); err != nil {
-				return err
-			}
-		}
-		if v.Touch {
-			for range 2 {
-				if _, err := br.Exec(); err != nil {
-					return err
-				}
-			}
-		}
-		rows, err := br.Query()
-		if err != nil {
-			return err
-		}
+}
+
+// queueVisit queues v's statements on b, all naming the ticket by number
+// (args are visitArgs'), and collects what they read into out: the
+// presence reports and, with v.WithDraft, the draft. The ticket's stamp is
+// the caller's to read.
+func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, out *helpdesk.Visited) {
+	if v.Touch && v.PresenceOnly {
+		// Local to this transaction: see helpdesk.Visit.PresenceOnly.
+		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
+	}
+	if v.Touch {
+		b.Queue(visitTouchSQL, args)
+		b.Queue(visitPruneSQL, args)
+	}
+	b.Queue(visitPresentSQL, args).Query(func(rows pgx.Rows) error {
+		var err error
 		out.Present, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.Presence, error) {
 			var p helpdesk.Presence
 			var uid int64
@@ -115,24 +113,24 @@ func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n hel
 			p.User, p.SeenAt = helpdesk.UserID(uid), p.SeenAt.UTC()
 			return p, err
 		})
-		if err != nil {
+		return err
+	})
+	if !v.WithDraft {
+		return
+	}
+	b.Queue(visitDraftSQL, args).QueryRow(func(row pgx.Row) error {
+		d := helpdesk.Draft{User: v.User}
+		var tid int64
+		err := row.Scan(&tid, &d.Body, &d.Public, &d.UpdatedAt)
+		switch {
+		case err == nil:
+			d.Ticket, d.UpdatedAt = helpdesk.TicketID(tid), d.UpdatedAt.UTC()
+			out.Draft = &d
+		case !errors.Is(err, pgx.ErrNoRows):
 			return err
 		}
-		if v.WithDraft {
-			d := helpdesk.Draft{User: v.User}
-			var tid int64
-			err := br.QueryRow().Scan(&tid, &d.Body, &d.Public, &d.UpdatedAt)
-			switch {
-			case err == nil:
-				d.Ticket, d.UpdatedAt = helpdesk.TicketID(tid), d.UpdatedAt.UTC()
-				out.Draft = &d
-			case !errors.Is(err, pgx.ErrNoRows):
-				return err
-			}
-		}
-		return br.Close()
+		return nil
 	})
-	return out, mapErr(err, "visit ticket %d", n)
 }
 
 // replyDraftSQL reads one agent's draft: the user is part of the key, so

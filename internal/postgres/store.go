@@ -96,9 +96,42 @@ func (s *Store) readRow(ctx context.Context, tenant helpdesk.TenantID, sql strin
 		return s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return scan(tx.QueryRow(ctx, sql, args...)) })
 	}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(tenant), 10))
+	b.Queue(bindTenantSQL, strconv.FormatInt(int64(tenant), 10))
 	b.Queue(sql, args...).QueryRow(scan)
 	return s.pool.SendBatch(ctx, b).Close()
+}
+
+// The first statement of a batch sent outside a transaction: it binds the
+// batch's implicit transaction (one Sync) to the tenant, like readRow's.
+// The async form also lets that transaction commit without waiting for the
+// WAL flush, for a batch whose only write is a presence report (see
+// helpdesk.Visit.PresenceOnly).
+const (
+	bindTenantSQL      = `SELECT set_config('app.tenant_id', $1, true)`
+	bindTenantAsyncSQL = `SELECT set_config('app.tenant_id', $1, true), set_config('synchronous_commit', 'off', true)`
+)
+
+// sendBatch sends b bound to tenant in one round trip: in the store's open
+// transaction as it is, outside one with bindTenantSQL queued first.
+// Every statement of b runs, or none takes effect when one fails in
+// PostgreSQL.
+func (s *Store) sendBatch(ctx context.Context, tenant helpdesk.TenantID, b *pgx.Batch) error {
+	return s.sendBound(ctx, tenant, bindTenantSQL, b)
+}
+
+// sendBound is sendBatch with bind (bindTenantSQL or bindTenantAsyncSQL)
+// as the first statement outside a transaction.
+func (s *Store) sendBound(ctx context.Context, tenant helpdesk.TenantID, bind string, b *pgx.Batch) error {
+	if tenant <= 0 {
+		return fmt.Errorf("postgres: no tenant given: %w", helpdesk.ErrNotFound)
+	}
+	if s.tx != nil {
+		return s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
+	}
+	bound := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.QueuedQueries)+1)}
+	bound.Queue(bind, strconv.FormatInt(int64(tenant), 10))
+	bound.QueuedQueries = append(bound.QueuedQueries, b.QueuedQueries...)
+	return s.pool.SendBatch(ctx, bound).Close()
 }
 
 // q returns the open transaction, or the pool for statements that are not

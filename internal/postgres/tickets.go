@@ -21,7 +21,7 @@ const ticketSelect = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.
 	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(c.name, ''),
 	coalesce(t.group_id, 0), coalesce(g.name, ''), coalesce(t.assignee_id, 0), coalesce(a.name, ''),
 	coalesce(t.merged_into_id, 0), coalesce(m.number, 0),
-	t.status_changed_at, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at,
+	t.status_changed_at, t.created_at, t.updated_at, t.first_reply_at, t.solved_at, t.closed_at, t.requester_waiting_since,
 	t.public_agent_replies, t.reopens, t.assignee_changes, t.group_changes, t.escalations, t.version,
 	ARRAY(SELECT x.tag FROM ticket_tags x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id ORDER BY x.tag),
 	ARRAY(SELECT x.user_id FROM ticket_followers x WHERE x.tenant_id = t.tenant_id AND x.ticket_id = t.id ORDER BY x.user_id),
@@ -91,6 +91,7 @@ func ticketArgs(tenant helpdesk.TenantID, t *helpdesk.Ticket) pgx.NamedArgs {
 		"first_reply_at":       toTime(t.FirstReplyAt),
 		"solved_at":            toTime(t.SolvedAt),
 		"closed_at":            toTime(t.ClosedAt),
+		"waiting_since":        toTime(t.RequesterWaitingSince),
 		"public_agent_replies": t.PublicAgentReplies,
 		"reopens":              t.Reopens,
 		"assignee_changes":     t.AssigneeChanges,
@@ -125,11 +126,11 @@ const insertTicketSQL = `WITH n AS (
 ), t AS (
 	INSERT INTO tickets (tenant_id, number, subject, status, priority, priority_overridden, urgency, impact, channel,
 		requester_id, guest_name, guest_email, organisation_id, category_id, group_id, assignee_id, merged_into_id,
-		status_changed_at, created_at, updated_at, first_reply_at, solved_at, closed_at,
+		status_changed_at, created_at, updated_at, first_reply_at, solved_at, closed_at, requester_waiting_since,
 		public_agent_replies, reopens, assignee_changes, group_changes, escalations, version)
 	SELECT @tenant, n.last_number, @subject, @status, @priority, @priority_overridden, @urgency, @impact, @channel,
 		@requester_id, @guest_name, @guest_email, @organisation_id, @category_id, @group_id, @assignee_id, @merged_into_id,
-		@status_changed_at, @created_at, @updated_at, @first_reply_at, @solved_at, @closed_at,
+		@status_changed_at, @created_at, @updated_at, @first_reply_at, @solved_at, @closed_at, @waiting_since,
 		@public_agent_replies, @reopens, @assignee_changes, @group_changes, @escalations, @version
 	FROM n
 	RETURNING id, number
@@ -165,6 +166,7 @@ func (s *Store) CreateTicket(ctx context.Context, tenant helpdesk.TenantID, t he
 	}
 	t.StatusChangedAt, t.CreatedAt, t.UpdatedAt = micro(t.StatusChangedAt), micro(t.CreatedAt), micro(t.UpdatedAt)
 	t.FirstReplyAt, t.SolvedAt, t.ClosedAt = micro(t.FirstReplyAt), micro(t.SolvedAt), micro(t.ClosedAt)
+	t.RequesterWaitingSince = micro(t.RequesterWaitingSince)
 	return t, nil
 }
 
@@ -182,6 +184,7 @@ const updateTicketSQL = `WITH old AS (
 		assignee_id = @assignee_id, merged_into_id = @merged_into_id,
 		status_changed_at = @status_changed_at, updated_at = @updated_at,
 		first_reply_at = @first_reply_at, solved_at = @solved_at, closed_at = @closed_at,
+		requester_waiting_since = @waiting_since,
 		public_agent_replies = @public_agent_replies, reopens = @reopens, assignee_changes = @assignee_changes,
 		group_changes = @group_changes, escalations = @escalations,
 		version = greatest(@version::integer, version + 1)

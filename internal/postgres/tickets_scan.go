@@ -28,7 +28,7 @@ func scanTicket(row pgx.Row, tenant helpdesk.TenantID) (helpdesk.Ticket, error) 
 	var id, number, reqID, org, cat, grp, asg, merged, mergedNum int64
 	var status, urgency, impact, channel string
 	var rank int
-	var firstReply, solved, closed *time.Time
+	var firstReply, solved, closed, waiting *time.Time
 	var tags []string
 	var followers []int64
 	var fields []fieldJSON
@@ -38,7 +38,7 @@ func scanTicket(row pgx.Row, tenant helpdesk.TenantID) (helpdesk.Ticket, error) 
 		&reqID, &t.Requester.Name, &t.Requester.Email,
 		&org, &cat, &t.CategoryName, &grp, &t.GroupName, &asg, &t.AssigneeName,
 		&merged, &mergedNum,
-		&t.StatusChangedAt, &t.CreatedAt, &t.UpdatedAt, &firstReply, &solved, &closed,
+		&t.StatusChangedAt, &t.CreatedAt, &t.UpdatedAt, &firstReply, &solved, &closed, &waiting,
 		&t.PublicAgentReplies, &t.Reopens, &t.AssigneeChanges, &t.GroupChanges, &t.Escalations, &t.Version,
 		&tags, &followers, &fields, &links)
 	if err != nil {
@@ -57,6 +57,7 @@ func scanTicket(row pgx.Row, tenant helpdesk.TenantID) (helpdesk.Ticket, error) 
 	}
 	t.StatusChangedAt, t.CreatedAt, t.UpdatedAt = t.StatusChangedAt.UTC(), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
 	t.FirstReplyAt, t.SolvedAt, t.ClosedAt = fromTime(firstReply), fromTime(solved), fromTime(closed)
+	t.RequesterWaitingSince = fromTime(waiting)
 	if len(tags) > 0 {
 		t.Tags = tags
 	}

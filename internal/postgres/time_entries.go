@@ -30,37 +30,24 @@ func (s *Store) TicketMinutes(ctx context.Context, tenant helpdesk.TenantID, tic
 	return n, mapErr(err, "ticket minutes")
 }
 
-// WorkspaceChoices reads, in one round trip, the time logged on the
-// ticket so far and the desk's "require time" and, when the ticket is
-// open, what the workspace form offers: ReplyChoices' groups, agents and
-// macros, the categories and the custom field definitions.
-func (s *Store) WorkspaceChoices(ctx context.Context, tenant helpdesk.TenantID, user helpdesk.UserID, ticket helpdesk.TicketID, open bool) (helpdesk.WorkspaceChoices, error) {
-	var out helpdesk.WorkspaceChoices
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(ticketMinutesSQL, int64(tenant), int64(ticket)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out.Minutes)
-		})
-		b.Queue(`SELECT coalesce((SELECT require_time FROM ticket_settings WHERE tenant_id = $1), false)`, int64(tenant)).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&out.RequireTime)
-		})
-		if !open {
-			return tx.SendBatch(ctx, b).Close()
-		}
-		queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
-		b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
-			var err error
-			out.Categories, err = collectCategories(rows)
-			return err
-		})
-		b.Queue(`SELECT `+fieldColumns+` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
-			var err error
-			out.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
-			return err
-		})
-		return tx.SendBatch(ctx, b).Close()
+// queueWorkspaceChoices queues on b what the workspace form offers:
+// ReplyChoices' groups, agents and user's macros, the categories and the
+// custom field definitions. They are read whatever the ticket's status (it
+// is not known yet when the batch is queued); the domain drops what a
+// closed ticket does not offer. The time logged comes with the ticket
+// page's other scalars (workspaceScalarsSQL).
+func queueWorkspaceChoices(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, out *helpdesk.WorkspaceChoices) {
+	queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
+	b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		out.Categories, err = collectCategories(rows)
+		return err
 	})
-	return out, mapErr(err, "workspace choices")
+	b.Queue(`SELECT `+fieldColumns+` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		out.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
+		return err
+	})
 }
 
 // TimeReport sums the time entries of f by agent and by the requester's

@@ -177,14 +177,21 @@ func (s *Store) SavedView(ctx context.Context, tenant helpdesk.TenantID, id help
 func (s *Store) SavedViews(ctx context.Context, tenant helpdesk.TenantID, user helpdesk.UserID) ([]helpdesk.SavedView, error) {
 	var out []helpdesk.SavedView
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+viewColumns+` FROM saved_views
-			WHERE tenant_id = $1 AND (owner_id IS NULL OR owner_id = $2)
-			ORDER BY owner_id NULLS FIRST, position, name, id`, int64(tenant), int64(user))
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.SavedView, error) { return scanView(r) })
-		return err
+		b := &pgx.Batch{}
+		queueSavedViews(b, tenant, user, &out)
+		return tx.SendBatch(ctx, b).Close()
 	})
 	return out, mapErr(err, "saved views")
+}
+
+// queueSavedViews queues SavedViews' statement on b (the ticket page sends
+// it with the workspace's reads).
+func queueSavedViews(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, out *[]helpdesk.SavedView) {
+	b.Queue(`SELECT `+viewColumns+` FROM saved_views
+		WHERE tenant_id = $1 AND (owner_id IS NULL OR owner_id = $2)
+		ORDER BY owner_id NULLS FIRST, position, name, id`, int64(tenant), int64(user)).Query(func(rows pgx.Rows) error {
+		var err error
+		*out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.SavedView, error) { return scanView(r) })
+		return err
+	})
 }

@@ -75,7 +75,7 @@ func decodeRuleForm(r *http.Request) ruleForm {
 var condChoice = map[helpdesk.CondField]string{
 	helpdesk.CondStatus: "status", helpdesk.CondPriority: "priority", helpdesk.CondChannel: "channel",
 	helpdesk.CondCategory: "category", helpdesk.CondGroup: "group", helpdesk.CondAssignee: "assignee",
-	helpdesk.CondReplied: "replied",
+	helpdesk.CondReplied: "replied", helpdesk.CondSLA: "sla",
 }
 
 // fieldChoice is the prefix of the custom fields in the choice lists: a
@@ -91,7 +91,7 @@ var actChoice = map[helpdesk.ActionType]string{
 	helpdesk.ActSetStatus: "status", helpdesk.ActSetPriority: "priority", helpdesk.ActSetGroup: "group",
 	helpdesk.ActSetAssignee: "agent", helpdesk.ActNotify: "recipient",
 	helpdesk.ActEscalate: "group", helpdesk.ActAddFollower: "agent", helpdesk.ActSetField: fieldChoice,
-	helpdesk.ActSendWebhook: "webhook",
+	helpdesk.ActSendWebhook: "webhook", helpdesk.ActApplyMacro: "macro",
 }
 
 // pick returns the value of choice "prefix:value" when its prefix is want.
@@ -332,7 +332,7 @@ func condChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.O
 	asg.Options = append([]admin.Option{option("assignee:0", l.T("routing.unassigned"), sel)}, asg.Options...)
 	rep := automation.OptGroup{Label: l.T("routing.cond.replied"), Options: []admin.Option{
 		option("replied:no", l.T("automation.replied.no"), sel), option("replied:yes", l.T("automation.replied.yes"), sel)}}
-	return append(out, ch, cat, grp, asg, rep, fieldGroup(l, refs, sel))
+	return append(out, ch, cat, grp, asg, rep, slaGroup(l, sel), fieldGroup(l, refs, sel))
 }
 
 // fieldGroup lists the active custom fields, for a condition or an
@@ -356,7 +356,7 @@ func actChoices(l i18n.Lang, refs helpdesk.RuleRefs, sel string) []automation.Op
 		rc.Options = append(rc.Options, option("recipient:"+string(r), l.T(msgKey("routing.recipient.", string(r))), sel))
 	}
 	return []automation.OptGroup{none, statusGroup(l, helpdesk.MacroStatuses(), sel), priorityGroup(l, sel),
-		groupGroup(l, refs, "group", sel), agents, rc, fieldGroup(l, refs, sel), webhookGroup(l, refs, sel)}
+		groupGroup(l, refs, "group", sel), agents, rc, fieldGroup(l, refs, sel), macroGroup(l, refs, sel), webhookGroup(l, refs, sel)}
 }
 
 // webhookGroup lists the desk's webhook subscriptions by their address.

@@ -104,6 +104,11 @@ func (w ruleWords) condition(c helpdesk.Condition) string {
 		}
 		return w.l.T("automation.cond.replied.no")
 	}
+	if c.Field == helpdesk.CondSLA {
+		if key := "automation.cond.sla." + string(c.Op) + "." + c.Value; w.l.Has(key) {
+			return w.l.T(key)
+		}
+	}
 	if c.Field == helpdesk.CondCustomField {
 		return w.l.T("automation.cond", w.l.T("automation.field.custom_field", w.field(c.Key)),
 			w.l.T(msgKey("automation.op.", string(c.Op))), w.l.T("automation.quoted", c.Value))
@@ -171,6 +176,8 @@ func (w ruleWords) action(a helpdesk.Action) string {
 		return w.l.T("automation.act.set_field", w.field(a.Value), a.Text)
 	case helpdesk.ActSendWebhook:
 		return w.l.T("automation.act.send_webhook", w.webhook(a.Value))
+	case helpdesk.ActApplyMacro:
+		return w.l.T("automation.act.apply_macro", w.macro(a.Value))
 	case helpdesk.ActNotify:
 		if key := msgKey("automation.act.notify.", a.Value); w.l.Has(key) {
 			return w.l.T(key)
@@ -231,6 +238,15 @@ func (w ruleWords) webhook(v string) string {
 	for _, h := range w.refs.Webhooks {
 		if strconv.FormatInt(int64(h.ID), 10) == v {
 			return h.URL
+		}
+	}
+	return w.l.T("automation.removed")
+}
+
+func (w ruleWords) macro(v string) string {
+	for _, m := range w.refs.Macros {
+		if strconv.FormatInt(int64(m.ID), 10) == v {
+			return m.Name
 		}
 	}
 	return w.l.T("automation.removed")

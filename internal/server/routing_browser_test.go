@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -35,8 +36,16 @@ func TestBrowserAutomationPages(t *testing.T) {
 	for _, s := range []string{"La impresora no imprime", "Impresora atascada", "No puedo entrar al correo"} {
 		e.openTicket(d.customer, s)
 	}
-	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendientes 48 h", Active: true,
+	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Pendientes 48 h", Active: true, Position: 1,
 		Anchor: helpdesk.AnchorPending, Minutes: 48 * 60, Actions: []helpdesk.Action{{Type: helpdesk.ActNotify, Value: "requester", Text: "¿Sigues necesitando ayuda?"}}})
+	require.NoError(t, err)
+	// A rule with the SLA state, the requester's wait and a macro.
+	m, err := e.svc.CreateMacro(ctx, d.admin.Actor(), helpdesk.MacroInput{Name: "Seguimos en ello", Shared: true, Body: "Hola"})
+	require.NoError(t, err)
+	_, err = e.svc.SaveRule(ctx, d.admin.Actor(), helpdesk.Rule{Kind: helpdesk.RuleTimed, Name: "Espera con SLA incumplido", Active: true,
+		Anchor: helpdesk.AnchorRequesterWaiting, Minutes: 30,
+		Conditions: []helpdesk.Condition{{Field: helpdesk.CondSLA, Op: helpdesk.OpIs, Value: string(helpdesk.SLAStateBreached)}},
+		Actions:    []helpdesk.Action{{Type: helpdesk.ActApplyMacro, Value: strconv.FormatInt(int64(m.ID), 10)}}})
 	require.NoError(t, err)
 
 	dir := screenshotDir(t)
@@ -64,6 +73,7 @@ func TestBrowserAutomationPages(t *testing.T) {
 		}
 		check("console", http.StatusOK, chromedp.Navigate(base+"/agent/"))
 		check("list", http.StatusOK, chromedp.Navigate(base+"/admin/automation"))
+		require.Contains(t, b.text(testID("timed")), "Si el SLA está incumplido: aplicar la macro «Seguimos en ello».")
 		check("new-trigger", http.StatusOK, chromedp.Click(testID("new-trigger")))
 		b.do(
 			chromedp.SetValue(chromedp.CSS(`select[name="cond_field_0"]`), "subject"),

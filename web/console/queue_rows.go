@@ -16,7 +16,8 @@ import (
 // a fmt.Sprint and every class attribute into a class builder (maps and
 // slices), which made the rows most of the page's render time and nearly
 // all of its allocations. The markup is the one queue.templ wrote before,
-// byte for byte; every value goes through templ.EscapeString as templ does.
+// byte for byte; every value is escaped as templ escapes it (pageWriter,
+// ticket_markup.go).
 
 // rowLabels are the words every row of one page repeats, looked up once.
 type rowLabels struct {
@@ -58,42 +59,12 @@ func newRowLabels(l i18n.Lang, columns map[string]bool) rowLabels {
 	return rl
 }
 
-// htmlWriter writes to w and keeps the first error, so that a row reads
-// as its markup rather than as error checks.
-type htmlWriter struct {
-	w   io.StringWriter
-	err error
-}
-
-// newHTMLWriter writes to w, through its own WriteString when it has one
-// (templ's buffer has): asking for it once, not on every write.
-func newHTMLWriter(w io.Writer) htmlWriter {
-	if sw, ok := w.(io.StringWriter); ok {
-		return htmlWriter{w: sw}
-	}
-	return htmlWriter{w: stringWriter{w}}
-}
-
-type stringWriter struct{ w io.Writer }
-
-func (s stringWriter) WriteString(str string) (int, error) { return io.WriteString(s.w, str) }
-
-// raw writes markup that is already safe.
-func (h *htmlWriter) raw(s string) {
-	if h.err == nil {
-		_, h.err = h.w.WriteString(s)
-	}
-}
-
-// text writes s escaped, for text and attribute values alike.
-func (h *htmlWriter) text(s string) { h.raw(templ.EscapeString(s)) }
-
 // queueRows is the table's body rows.
 func queueRows(vm Queue) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		l := vm.Frame.Chrome.L
 		rl := newRowLabels(l, vm.Columns)
-		h := newHTMLWriter(w)
+		h := pageWriter{w: w}
 		for i := range vm.Rows {
 			writeQueueRow(&h, l, &rl, &vm, &vm.Rows[i])
 		}
@@ -101,7 +72,7 @@ func queueRows(vm Queue) templ.Component {
 	})
 }
 
-func writeQueueRow(h *htmlWriter, l i18n.Lang, rl *rowLabels, vm *Queue, row *Row) {
+func writeQueueRow(h *pageWriter, l i18n.Lang, rl *rowLabels, vm *Queue, row *Row) {
 	h.raw(`<tr data-testid="ticket-row" data-number="`)
 	h.text(row.Number)
 	h.raw(`" data-row><td class="cell-select"><input type="checkbox" name="ticket" value="`)
@@ -135,7 +106,7 @@ func writeQueueRow(h *htmlWriter, l i18n.Lang, rl *rowLabels, vm *Queue, row *Ro
 	h.raw(`</tr>`)
 }
 
-func writeQueueCell(h *htmlWriter, rl *rowLabels, vm *Queue, row *Row, c string) {
+func writeQueueCell(h *pageWriter, rl *rowLabels, vm *Queue, row *Row, c string) {
 	switch c {
 	case "requester":
 		h.text(row.Requester)
@@ -185,7 +156,7 @@ func writeQueueCell(h *htmlWriter, rl *rowLabels, vm *Queue, row *Row, c string)
 
 // writeBadge is StatusBadge and PriorityLabel: class is the classes'
 // prefix, kind the data-testid and data-* name.
-func writeBadge(h *htmlWriter, class, kind, value, label string) {
+func writeBadge(h *pageWriter, class, kind, value, label string) {
 	h.raw(`<span class="`)
 	h.text(class)
 	h.text(value)
@@ -200,7 +171,7 @@ func writeBadge(h *htmlWriter, class, kind, value, label string) {
 	h.raw(`</span>`)
 }
 
-func writeTime(h *htmlWriter, iso, full, text string) {
+func writeTime(h *pageWriter, iso, full, text string) {
 	h.raw(`<time datetime="`)
 	h.text(iso)
 	h.raw(`" title="`)

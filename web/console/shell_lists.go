@@ -19,7 +19,7 @@ import (
 // viewList is the sidebar's list of views with their counts.
 func viewList(views []View) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := newHTMLWriter(w)
+		h := pageWriter{w: w}
 		h.raw(`<ul class="view-list">`)
 		for i := range views {
 			v := &views[i]
@@ -49,7 +49,7 @@ func viewList(views []View) templ.Component {
 // options are a select's choices.
 func options(opts []Option) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		h := newHTMLWriter(w)
+		h := pageWriter{w: w}
 		for i := range opts {
 			o := &opts[i]
 			h.raw(`<option value="`)

@@ -5,129 +5,127 @@ import (
 	"io"
 
 	"github.com/a-h/templ"
+
+	"github.com/atiende/atiende/internal/i18n"
 )
 
-// timeline is a ticket's history, written in Go for the reason
-// queue_rows.go gives (a long ticket has hundreds of entries, each a
-// class builder and a dozen templ expressions), with its words looked up
-// once. The markup is the one ticket.templ wrote, byte for byte.
-func timeline(vm Workspace) templ.Component {
+// timelineItems renders the timeline's entries in Go rather than templ
+// (see ticket_markup.go): a long history is most of a ticket page's
+// markup, and with 40 entries most of its allocations
+// (BenchmarkTicketPage). The markup is what the templ component it
+// replaced wrote, to the byte (TestTimelineItemsMarkup).
+func timelineItems(l i18n.Lang, entries []Entry) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		l := vm.Frame.Chrome.L
-		words := timelineWords{newEntry: l.T("console.ticket.new_entry"), note: l.T("console.ticket.note_label"),
-			public: l.T("console.ticket.public_label"), quoted: l.T("console.mail.quoted")}
-		h := newHTMLWriter(w)
-		h.raw(`<h2 class="visually-hidden">`)
-		h.text(l.T("console.ticket.history"))
-		h.raw(`</h2><ol class="timeline" data-testid="timeline">`)
-		for i := range vm.Timeline {
-			e := &vm.Timeline[i]
-			if e.Kind == EntryEvent {
-				writeEvent(&h, &words, e)
-				continue
-			}
-			merged := ""
-			if e.MergedFrom != "" {
-				merged = l.T("console.ticket.merged_from", e.MergedFrom)
-			}
-			writeComment(&h, &words, e, merged)
+		p := pageWriter{w: w}
+		labels := timelineLabels{
+			newEntry: l.T("console.ticket.new_entry"), note: l.T("console.ticket.note_label"),
+			public: l.T("console.ticket.public_label"), quoted: l.T("console.mail.quoted"),
 		}
-		h.raw(`</ol>`)
-		return h.err
+		for i := range entries {
+			e := &entries[i]
+			if e.Kind == EntryEvent {
+				p.event(e, &labels)
+			} else {
+				p.comment(l, e, &labels)
+			}
+		}
+		return p.err
 	})
 }
 
-// timelineWords are the labels the timeline's entries repeat.
-type timelineWords struct{ newEntry, note, public, quoted string }
+// timelineLabels are the timeline's fixed texts, translated once a page.
+type timelineLabels struct{ newEntry, note, public, quoted string }
 
-func writeEvent(h *htmlWriter, words *timelineWords, e *Entry) {
-	h.raw(`<li class="event`)
+// event is an event's <li>.
+func (p *pageWriter) event(e *Entry, labels *timelineLabels) {
 	if e.New {
-		h.raw(` is-new`)
+		p.raw(`<li class="event is-new" id="`)
+	} else {
+		p.raw(`<li class="event" id="`)
 	}
-	h.raw(`" id="`)
-	h.text(e.ID)
-	h.raw(`" data-testid="event">`)
-	h.text(e.Text)
-	h.raw(` <time datetime="`)
-	h.text(e.AtISO)
-	h.raw(`">· `)
-	h.text(e.At)
-	h.raw(`</time> `)
+	p.text(e.ID)
+	p.raw(`" data-testid="event">`)
+	p.text(e.Text)
+	p.raw(` <time datetime="`)
+	p.text(e.AtISO)
+	p.raw(`">· `)
+	p.text(e.At)
+	p.raw(`</time> `)
 	if e.New {
-		h.raw(`<span class="new-label">`)
-		h.text(words.newEntry)
-		h.raw(`</span>`)
+		p.newLabel(labels)
 	}
-	h.raw(`</li>`)
+	p.raw(`</li>`)
 }
 
-// writeComment writes a reply or a note; merged is its "copied from"
-// line, "" when it was not.
-func writeComment(h *htmlWriter, words *timelineWords, e *Entry, merged string) {
-	h.raw(`<li class="comment`)
-	if e.Kind == EntryNote {
-		h.raw(` comment-internal`)
-	}
-	if e.Staff && e.Kind == EntryReply {
-		h.raw(` comment-staff`)
+// comment is a reply's or a note's <li>.
+func (p *pageWriter) comment(l i18n.Lang, e *Entry, labels *timelineLabels) {
+	p.raw(`<li class="comment`)
+	switch {
+	case e.Kind == EntryNote:
+		p.raw(` comment-internal`)
+	case e.Staff && e.Kind == EntryReply:
+		p.raw(` comment-staff`)
 	}
 	if e.New {
-		h.raw(` is-new`)
+		p.raw(` is-new`)
 	}
-	h.raw(`" id="`)
-	h.text(e.ID)
-	h.raw(`" data-testid="`)
-	h.text(e.Kind)
-	h.raw(`"><div class="comment-meta"><strong>`)
-	h.text(e.Author)
-	h.raw(`</strong> `)
+	p.raw(`" id="`)
+	p.text(e.ID)
+	p.raw(`" data-testid="`)
+	p.text(e.Kind)
+	p.raw(`"><div class="comment-meta"><strong>`)
+	p.text(e.Author)
+	p.raw(`</strong> `)
 	if e.Kind == EntryNote {
-		h.raw(`<span class="note-label" data-testid="note-label">`)
-		h.text(words.note)
-		h.raw(`</span> `)
+		p.raw(`<span class="note-label" data-testid="note-label">`)
+		p.text(labels.note)
+		p.raw(`</span> `)
 	} else if e.Staff {
-		h.raw(`<span>`)
-		h.text(words.public)
-		h.raw(`</span> `)
+		p.raw(`<span>`)
+		p.text(labels.public)
+		p.raw(`</span> `)
 	}
-	h.raw(`<time datetime="`)
-	h.text(e.AtISO)
-	h.raw(`">`)
-	h.text(e.At)
-	h.raw(`</time> `)
-	if merged != "" {
-		h.raw(`<span>`)
-		h.text(merged)
-		h.raw(`</span> `)
+	p.raw(`<time datetime="`)
+	p.text(e.AtISO)
+	p.raw(`">`)
+	p.text(e.At)
+	p.raw(`</time> `)
+	if e.MergedFrom != "" {
+		p.raw(`<span>`)
+		p.text(l.T("console.ticket.merged_from", e.MergedFrom))
+		p.raw(`</span> `)
 	}
 	if e.New {
-		h.raw(`<span class="new-label">`)
-		h.text(words.newEntry)
-		h.raw(`</span>`)
+		p.newLabel(labels)
 	}
-	h.raw(`</div><div class="comment-body">`)
-	h.text(e.Text)
-	h.raw(`</div>`)
+	p.raw(`</div><div class="comment-body">`)
+	p.text(e.Text)
+	p.raw(`</div>`)
 	if e.Quoted != "" {
-		h.raw(`<details class="mail-quote" data-testid="mail-quote"><summary>`)
-		h.text(words.quoted)
-		h.raw(`</summary><pre>`)
-		h.text(e.Quoted)
-		h.raw(`</pre></details> `)
+		p.raw(`<details class="mail-quote" data-testid="mail-quote"><summary>`)
+		p.text(labels.quoted)
+		p.raw(`</summary><pre>`)
+		p.text(e.Quoted)
+		p.raw(`</pre></details> `)
 	}
 	if len(e.Attachments) > 0 {
-		h.raw(`<ul class="attachment-list">`)
+		p.raw(`<ul class="attachment-list">`)
 		for _, a := range e.Attachments {
-			h.raw(`<li><a href="`)
-			h.text(a.URL)
-			h.raw(`" download>`)
-			h.text(a.Name)
-			h.raw(`</a> <span class="muted">(`)
-			h.text(a.Size)
-			h.raw(`)</span></li>`)
+			p.raw(`<li><a href="`)
+			p.text(a.URL)
+			p.raw(`" download>`)
+			p.text(a.Name)
+			p.raw(`</a> <span class="muted">(`)
+			p.text(a.Size)
+			p.raw(`)</span></li>`)
 		}
-		h.raw(`</ul>`)
+		p.raw(`</ul>`)
 	}
-	h.raw(`</li>`)
+	p.raw(`</li>`)
+}
+
+func (p *pageWriter) newLabel(labels *timelineLabels) {
+	p.raw(`<span class="new-label">`)
+	p.text(labels.newEntry)
+	p.raw(`</span>`)
 }

@@ -1,0 +1,86 @@
+package postgres_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/pgtest"
+)
+
+// presenceRows counts the desk's presence reports.
+func presenceRows(t *testing.T, d *desk) int {
+	t.Helper()
+	var n int
+	require.NoError(t, d.tx(func(tx pgx.Tx) error {
+		return tx.QueryRow(d.ctx(), `SELECT count(*) FROM ticket_presence WHERE tenant_id = $1`, int64(d.tenant.ID)).Scan(&n)
+	}))
+	return n
+}
+
+// The workspace's one batch names the ticket by number throughout: what
+// it reads belongs to that ticket (ratings, the requester's average and
+// other tickets, the call), and the visit is recorded.
+func TestTicketWorkspaceReadsTheTicketByNumber(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "numeros")
+	ctx := d.ctx()
+	rated := d.openFor(t, d.cust, "La impresora no imprime")
+	other := d.openFor(t, d.cust, "El escáner tampoco")
+	d.clock.Advance(time.Hour)
+	d.solve(t, rated.Number)
+	_, err := d.svc.Rate(ctx, d.cust.Actor(), rated.Number, 4, "Bien")
+	require.NoError(t, err)
+
+	ws, err := d.svc.StaffWorkspace(ctx, d.agent.Actor(), rated.Number)
+	require.NoError(t, err)
+	assert.Equal(t, rated.ID, ws.Ticket.ID)
+	require.Len(t, ws.CSAT.Ratings, 1)
+	assert.Equal(t, rated.ID, ws.CSAT.Ratings[0].Ticket)
+	assert.Equal(t, 4, ws.CSAT.Ratings[0].Score)
+	assert.Equal(t, 1, ws.CSAT.RequesterRated)
+	assert.InDelta(t, 4.0, ws.CSAT.RequesterAvg, 0.001)
+	require.Len(t, ws.RequesterTickets, 1, "the requester's other ticket, not this one")
+	assert.Equal(t, other.Number, ws.RequesterTickets[0].Number)
+	require.NotEmpty(t, ws.Timeline)
+	for _, e := range ws.Timeline {
+		if e.Comment != nil {
+			assert.Equal(t, rated.ID, e.Comment.Ticket)
+		}
+	}
+	assert.Nil(t, ws.Call)
+	assert.Empty(t, ws.Others)
+	assert.Equal(t, 1, presenceRows(t, d), "opening the workspace records the visit")
+
+	// A phone ticket shows its call; the other ticket's page reads none.
+	require.NoError(t, d.s.SaveCall(ctx, d.tenant.ID, other.ID, helpdesk.PhoneCall{CallerNumber: "+34600000000", Duration: 90 * time.Second}))
+	d.exec(t, `UPDATE tickets SET channel = 'phone' WHERE tenant_id = $1 AND id = $2`, int64(d.tenant.ID), int64(other.ID))
+	ws, err = d.svc.StaffWorkspace(ctx, d.agent.Actor(), other.Number)
+	require.NoError(t, err)
+	require.NotNil(t, ws.Call)
+	assert.Equal(t, "+34600000000", ws.Call.CallerNumber)
+	assert.Equal(t, 90*time.Second, ws.Call.Duration)
+	assert.Equal(t, 1, ws.CSAT.RequesterRated, "the requester's average, from another ticket's page")
+	ws, err = d.svc.StaffWorkspace(ctx, d.admin.Actor(), rated.Number)
+	require.NoError(t, err)
+	assert.Nil(t, ws.Call)
+	require.Len(t, ws.Others, 1, "the agent's visit, seen by the admin")
+	assert.Equal(t, d.agent.ID, ws.Others[0].User)
+	before := presenceRows(t, d)
+
+	// No ticket of that number, a customer, another desk: not found, and
+	// nothing recorded.
+	_, err = d.svc.StaffWorkspace(ctx, d.agent.Actor(), 999)
+	require.ErrorIs(t, err, helpdesk.ErrNotFound)
+	_, err = d.svc.StaffWorkspace(ctx, d.cust.Actor(), rated.Number)
+	require.ErrorIs(t, err, helpdesk.ErrNotFound)
+	d2 := newDesk(t, d.pool, "otra")
+	_, err = d2.svc.StaffWorkspace(ctx, d2.agent.Actor(), rated.Number)
+	require.ErrorIs(t, err, helpdesk.ErrNotFound)
+	assert.Equal(t, before, presenceRows(t, d))
+	assert.Zero(t, presenceRows(t, d2))
+}
