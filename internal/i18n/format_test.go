@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -72,4 +73,23 @@ func TestDatesInTheDesksZoneAndTheReadersLanguage(t *testing.T) {
 	assert.Equal(t, "6 dic 2026", ES.Date(mx, at))
 	assert.Equal(t, "", ES.DateTime(mx, time.Time{}))
 	assert.Equal(t, "sept", ES.Date(nil, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC))[2:6])
+}
+
+// The dates are appended by hand; they read as the format strings they
+// replaced say, at any hour, day and year.
+func TestDateTimeMatchesItsFormat(t *testing.T) {
+	t.Parallel()
+	mx, err := time.LoadLocation("America/Mexico_City")
+	require.NoError(t, err)
+	at := time.Date(1999, 12, 31, 23, 59, 0, 0, time.UTC)
+	for i := range 2000 {
+		at = at.Add(time.Duration(i) * 97 * time.Minute)
+		for _, l := range Supported {
+			local := at.In(mx)
+			months := monthsShort[l]
+			date := fmt.Sprintf("%d %s %d", local.Day(), months[local.Month()-1], local.Year())
+			assert.Equal(t, date, l.Date(mx, at))
+			assert.Equal(t, date+fmt.Sprintf(", %02d:%02d", local.Hour(), local.Minute()), l.DateTime(mx, at))
+		}
+	}
 }

@@ -99,8 +99,13 @@ func queueModel(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenan
 		Filters: console.QueueFilters{Active: p.narrowed(), ClearURL: base},
 	}
 	dueShown := false
+	w := newQueueWords(l)
+	w.created = vm.Columns[string(helpdesk.ColumnCreated)]
+	if len(page.Tickets) > 0 {
+		vm.Rows = make([]console.Row, 0, len(page.Tickets))
+	}
 	for _, ts := range page.Tickets {
-		row := queueRow(l, loc, now, t, ts)
+		row := queueRow(w, loc, now, t, ts)
 		dueShown = dueShown || row.SLA.Text != ""
 		vm.Rows = append(vm.Rows, row)
 	}

@@ -19,22 +19,36 @@ func slaBadge(l i18n.Lang, loc *time.Location, now, due time.Time) console.SLABa
 	if due.IsZero() {
 		return console.SLABadge{}
 	}
-	b := console.SLABadge{ISO: isoTime(due), Title: formatTime(l, loc, due)}
-	left := due.Sub(now)
+	level, key, left := slaState(now, due)
+	return console.SLABadge{ISO: isoTime(due), Title: formatTime(l, loc, due), Level: level, Text: l.T(key, slaDuration(l, left))}
+}
+
+// slaState is a deadline's badge level, its message, and the time left
+// (or past) that the message says.
+func slaState(now, due time.Time) (level, key string, left time.Duration) {
+	left = due.Sub(now)
 	switch {
 	case left <= 0:
-		b.Level, b.Text = "overdue", l.T("sla.badge.overdue", slaDuration(l, -left))
+		return "overdue", "sla.badge.overdue", -left
 	case left <= slaSoon:
-		b.Level, b.Text = "soon", l.T("sla.badge.soon", slaDuration(l, left))
-	default:
-		b.Level, b.Text = "ok", l.T("sla.badge.ok", slaDuration(l, left))
+		return "soon", "sla.badge.soon", left
 	}
-	return b
+	return "ok", "sla.badge.ok", left
 }
 
 // slaDuration says a duration in whole minutes, hours and days: "40 min",
 // "3 h 5 min", "2 d 4 h".
 func slaDuration(l i18n.Lang, d time.Duration) string {
+	key, a, b := slaDurationWords(d)
+	if b < 0 {
+		return l.T(key, a)
+	}
+	return l.T(key, a, b)
+}
+
+// slaDurationWords picks slaDuration's message and its one or two numbers
+// (b is -1 when there is one).
+func slaDurationWords(d time.Duration) (key string, a, b int) {
 	m := int(d / time.Minute)
 	if d > 0 && m == 0 {
 		m = 1
@@ -42,15 +56,15 @@ func slaDuration(l i18n.Lang, d time.Duration) string {
 	days, hours, mins := m/(24*60), m/60%24, m%60
 	switch {
 	case days > 0 && hours > 0:
-		return l.T("sla.dur.dh", days, hours)
+		return "sla.dur.dh", days, hours
 	case days > 0:
-		return l.T("sla.dur.d", days)
+		return "sla.dur.d", days, -1
 	case hours > 0 && mins > 0:
-		return l.T("sla.dur.hm", hours, mins)
+		return "sla.dur.hm", hours, mins
 	case hours > 0:
-		return l.T("sla.dur.h", hours)
+		return "sla.dur.h", hours, -1
 	}
-	return l.T("sla.dur.m", mins)
+	return "sla.dur.m", mins, -1
 }
 
 // slaPanel explains the ticket's clocks.

@@ -239,27 +239,28 @@ func (s *Server) consoleView(w http.ResponseWriter, r *http.Request) error {
 	return s.renderQueue(w, r, v, viewForm{}, nil)
 }
 
-func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant, ts helpdesk.TicketSummary) console.Row {
+// queueRow is one ticket of a queue page, in the page's words w.
+func queueRow(w *queueWords, loc *time.Location, now time.Time, t helpdesk.Tenant, ts helpdesk.TicketSummary) console.Row {
 	row := console.Row{
 		Number:        ts.Number.String(),
 		URL:           consoleTicketPath(t, ts.Number, ""),
 		Subject:       ts.Subject,
 		Requester:     ts.Requester.Name,
 		Status:        ts.Status.String(),
-		StatusLabel:   statusLabel(l, ts.Status),
+		StatusLabel:   w.statusName(ts.Status),
 		Priority:      ts.Priority.String(),
-		PriorityLabel: priorityLabel(l, ts.Priority),
+		PriorityLabel: w.priorityName(ts.Priority),
 		Group:         ts.GroupName,
 		Assignee:      ts.AssigneeName,
-		Channel:       l.T(msgKey("console.channel.", string(ts.Channel))),
-		Created:       relativeTime(l, loc, now, ts.CreatedAt),
-		CreatedFull:   formatTime(l, loc, ts.CreatedAt),
-		CreatedISO:    isoTime(ts.CreatedAt),
-		Updated:       relativeTime(l, loc, now, ts.UpdatedAt),
-		UpdatedFull:   formatTime(l, loc, ts.UpdatedAt),
+		Channel:       w.channelName(ts.Channel),
+		Updated:       w.relativeTime(loc, now, ts.UpdatedAt),
+		UpdatedFull:   w.DateTime(loc, ts.UpdatedAt),
 		UpdatedISO:    isoTime(ts.UpdatedAt),
 		Version:       ts.Version,
 		Select:        strconv.FormatInt(int64(ts.Number), 10) + ":" + strconv.Itoa(ts.Version),
+	}
+	if w.created {
+		row.Created, row.CreatedFull, row.CreatedISO = w.relativeTime(loc, now, ts.CreatedAt), w.DateTime(loc, ts.CreatedAt), isoTime(ts.CreatedAt)
 	}
 	if row.Requester == "" {
 		row.Requester = ts.Requester.Email
@@ -268,7 +269,7 @@ func queueRow(l i18n.Lang, loc *time.Location, now time.Time, t helpdesk.Tenant,
 		row.TakeURL = consoleTicketPath(t, ts.Number, "/take")
 	}
 	if ts.Status.Unsolved() {
-		row.SLA = slaBadge(l, loc, now, ts.NextDueAt)
+		row.SLA = w.slaBadge(loc, now, ts.NextDueAt)
 	}
 	return row
 }
@@ -316,14 +317,29 @@ func relativeTime(l i18n.Lang, loc *time.Location, now, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	switch key, n := relativeWords(now, t); key {
+	case "":
+		return formatTime(l, loc, t)
+	case relativeNow:
+		return l.T(key)
+	default:
+		return l.T(key, n)
+	}
+}
+
+const relativeNow = "console.time.now"
+
+// relativeWords picks relativeTime's message and its number of minutes or
+// hours; "" when t is a day or more ago and the date is said instead.
+func relativeWords(now, t time.Time) (string, int) {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return l.T("console.time.now")
+		return relativeNow, 0
 	case d < time.Hour:
-		return l.T("console.time.minutes", int(d/time.Minute))
+		return "console.time.minutes", int(d / time.Minute)
 	case d < 24*time.Hour:
-		return l.T("console.time.hours", int(d/time.Hour))
+		return "console.time.hours", int(d / time.Hour)
 	}
-	return formatTime(l, loc, t)
+	return "", 0
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -14,12 +15,22 @@ func tenantLocation(t helpdesk.Tenant) *time.Location {
 	if t.TimeZone == "" {
 		return time.UTC
 	}
+	if loc, ok := locations.Load(t.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(t.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
+	locations.Store(t.TimeZone, loc)
 	return loc
 }
+
+// locations keeps the zones loaded: time.LoadLocation reads and parses the
+// zone's file on every call, and every page with a date asks. A Location
+// is immutable; only zones that loaded are kept, so the map is bounded by
+// the zone database.
+var locations sync.Map // zone name → *time.Location
 
 // formatTime renders an instant for people, in the desk's time zone and
 // the reader's language: "22 nov 2026, 11:08". The zero time is "". It is

@@ -1,17 +1,16 @@
 package console
 
 import (
-	"context"
 	"io"
 	"strings"
-
-	"github.com/a-h/templ"
 )
 
-// The ticket page's hottest markup is written in Go (timelineItems,
-// optionList): templ spends two allocations on every { value } (fmt.Sprint
-// of the string, then its escaped copy) and several on every class={ … }
-// list, while pageWriter escapes a value straight into the page's buffer.
+// The console's hottest markup is written in Go (timelineItems here, the
+// queue's rows in queue_rows.go, options and the sidebar's views in
+// shell_lists.go): templ spends two allocations on every { value }
+// (fmt.Sprint of the string, then its escaped copy) and several on every
+// class={ … } list, while pageWriter escapes a value straight into the
+// page's buffer.
 
 // htmlEscaper escapes as html.EscapeString (and so templ) does; its
 // WriteString writes a value without copying it when nothing needs
@@ -36,24 +35,4 @@ func (p *pageWriter) text(s string) {
 	if p.err == nil {
 		_, p.err = htmlEscaper.WriteString(p.w, s)
 	}
-}
-
-// optionList is templ's options (shell.templ) for the ticket page's
-// pickers, which list every group, agent, category and macro of the desk.
-func optionList(opts []Option) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		p := pageWriter{w: w}
-		for i := range opts {
-			p.raw(`<option value="`)
-			p.text(opts[i].Value)
-			if opts[i].Selected {
-				p.raw(`" selected>`)
-			} else {
-				p.raw(`">`)
-			}
-			p.text(opts[i].Label)
-			p.raw(`</option>`)
-		}
-		return p.err
-	})
 }

@@ -1506,7 +1506,7 @@ func macroPicker(vm Workspace) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = optionList(vm.MacroOptions).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = options(vm.MacroOptions).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -397,7 +397,7 @@ func wsSelect(vm Workspace, id, name, label string, opts []Option) templ.Compone
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = optionList(opts).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = options(opts).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -766,7 +766,7 @@ func workspaceActions(vm Workspace) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = optionList(vm.SubmitAsOptions).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = options(vm.SubmitAsOptions).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
