@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
@@ -17,12 +16,7 @@ import (
 // committed, with no cache to expire and no notification to wait for.
 func TestViewCountsMoveAtOnceOnTwoServers(t *testing.T) {
 	t.Parallel()
-	a := newEnv(t)
-	b := newEnvOn(t, a.pool, nil) // a second process over the same database
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go a.srv.Listen(ctx)
-	go b.srv.Listen(ctx)
+	a, b := twoListeningServers(t)
 	d := a.newDesk("cuentas-dos")
 	onA, onB := a.client(), b.client()
 	onA.login(d, d.agent)

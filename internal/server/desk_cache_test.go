@@ -17,17 +17,12 @@ import (
 // its own entry) and on the other once the notification arrives.
 func TestDeskCacheFollowsChangesOnTwoServers(t *testing.T) {
 	t.Parallel()
-	a := newEnv(t)
-	b := newEnvOn(t, a.pool, nil) // a second process over the same database
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go a.srv.Listen(ctx)
-	go b.srv.Listen(ctx)
+	a, b := twoListeningServers(t)
 	d := a.newDesk("cache-dos")
 	adm := a.adminClient(d)
 	group := url.Values{"name": {"Soporte"}, "tier": {"1"}, "assignment": {"round_robin"}, "members": {id64(d.agent.ID)}}
 	require.Equal(t, http.StatusSeeOther, adm.post(adminPath(d, "/groups"), group).status)
-	gs, err := a.svc.AdminGroups(ctx, d.admin.Actor())
+	gs, err := a.svc.AdminGroups(context.Background(), d.admin.Actor())
 	require.NoError(t, err)
 	require.Len(t, gs, 1)
 	groupID := id64(gs[0].ID)

@@ -59,6 +59,19 @@ func newEnvWith(t *testing.T, vars map[string]string, opts ...helpdesk.Option) *
 	return newEnvOn(t, pgtest.New(t), vars, opts...)
 }
 
+// twoListeningServers starts two servers over one database, as two
+// processes would run, each listening for the other's changes until the
+// test ends.
+func twoListeningServers(t *testing.T) (a, b *env) {
+	a = newEnv(t)
+	b = newEnvOn(t, a.pool, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go a.srv.Listen(ctx)
+	go b.srv.Listen(ctx)
+	return a, b
+}
+
 // newEnvOn is newEnvWith over a pool the test built itself.
 func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string, opts ...helpdesk.Option) *env {
 	t.Helper()
