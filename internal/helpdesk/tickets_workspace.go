@@ -63,6 +63,8 @@ type WorkspacePage struct {
 	Workspace Workspace
 	Saved     []SavedView
 	Counts    []int
+	// Capped marks the counts that stopped at SidebarCountLimit.
+	Capped []bool
 }
 
 // StaffWorkspacePage is StaffWorkspace and Sidebar in two round trips: the
@@ -81,7 +83,7 @@ func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumb
 	if out.Workspace, err = s.workspaceOf(ctx, by, &r); err != nil {
 		return WorkspacePage{}, err
 	}
-	if out.Counts, err = s.sidebarCounts(ctx, s.store, by, builtin, r.SavedViews); err != nil {
+	if out.Counts, out.Capped, err = s.sidebarCounts(ctx, by, builtin, r.SavedViews); err != nil {
 		return WorkspacePage{}, err
 	}
 	return out, nil

@@ -142,16 +142,17 @@ func (s *Service) SavedViews(ctx context.Context, by Actor) ([]SavedView, error)
 }
 
 // sidebarCounts counts the tickets of builtin followed by views' (the
-// ticket page's sidebar; the queue page counts through QueuePage).
-func (s *Service) sidebarCounts(ctx context.Context, tx Store, by Actor, builtin []TicketFilter, views []SavedView) ([]int, error) {
-	counts, _, err := s.countIn(ctx, tx, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, []bool, error) {
-		got, err := tx.CountTickets(ctx, by.Tenant, valid)
+// ticket page's sidebar; the queue page counts through QueuePage), with
+// the queue page's bound: a count that has to read tickets stops at
+// SidebarCountLimit, and capped says which did.
+func (s *Service) sidebarCounts(ctx context.Context, by Actor, builtin []TicketFilter, views []SavedView) (counts []int, capped []bool, err error) {
+	return s.countIn(ctx, s.store, by, withViews(builtin, views), func(valid []TicketFilter) ([]int, []bool, error) {
+		res, err := s.store.ReadQueue(ctx, by.Tenant, QueueReads{Counts: valid, CountLimit: SidebarCountLimit})
 		if err != nil {
 			return nil, nil, fmt.Errorf("helpdesk: count tickets: %w", err)
 		}
-		return got, nil, nil
+		return res.Counts, res.Capped, nil
 	})
-	return counts, err
 }
 
 // SavedView loads a view the actor may open: a shared one or their own.

@@ -134,15 +134,10 @@ func (s *Server) consoleFrame(r *http.Request, title, current string) (console.F
 	return s.consoleFrameCapped(r, title, current, since, data.Saved, data.Counts, data.Capped)
 }
 
-// consoleFrameOf is consoleFrame over a sidebar already read (the queue
-// page reads it in its own transaction); since is the change token taken
-// before it was read.
-func (s *Server) consoleFrameOf(r *http.Request, title, current, since string, saved []helpdesk.SavedView, counts []int) (console.Frame, error) {
-	return s.consoleFrameCapped(r, title, current, since, saved, counts, nil)
-}
-
-// consoleFrameCapped is consoleFrameOf with the counts that stopped at
-// their limit marked in capped (nil: none did).
+// consoleFrameCapped is consoleFrame over a sidebar already read (the
+// queue and ticket pages read it with their own reads); since is the
+// change token taken before it was read, and capped marks the counts that
+// stopped at their limit (nil: none did).
 func (s *Server) consoleFrameCapped(r *http.Request, title, current, since string, saved []helpdesk.SavedView, counts []int, capped []bool) (console.Frame, error) {
 	c := s.chrome(r, title)
 	c.Area = layout.AreaConsole

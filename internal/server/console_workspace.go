@@ -52,7 +52,7 @@ func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpd
 	}
 	ws := page.Workspace
 	tk := ws.Ticket
-	frame, err := s.consoleFrameOf(r, tk.Number.String()+" "+tk.Subject, "", since, page.Saved, page.Counts)
+	frame, err := s.consoleFrameCapped(r, tk.Number.String()+" "+tk.Subject, "", since, page.Saved, page.Counts, page.Capped)
 	if err != nil {
 		return err
 	}
