@@ -1,7 +1,6 @@
 package helpdesk
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,12 +95,15 @@ func (s *Service) BeginIdempotent(ctx context.Context, tenant TenantID, token AP
 			return nil, fmt.Errorf("helpdesk: idempotency key: %w", err)
 		case claimed:
 			return nil, nil
-		case !bytes.Equal(rec.Fingerprint, fp):
-			return nil, ErrIdempotencyMismatch
-		case rec.Done:
-			return &rec.Response, nil
-		case !time.Now().Before(deadline):
-			return nil, ErrInFlight
+		}
+		// Another request holds the key: its answer, a mismatch, or (while
+		// it still runs) another look after a pause, until the deadline.
+		answer, _, err := rec.answerFor(fp)
+		switch {
+		case err == nil:
+			return &answer, nil
+		case !errors.Is(err, ErrInFlight) || !time.Now().Before(deadline):
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():
