@@ -43,13 +43,16 @@ func Standby(t testing.TB, database string) string {
 }
 
 // WaitReplay waits until standby has replayed everything written on
-// primary so far (both pools of the same database).
+// primary so far (both pools of the same database). It waits for the WAL
+// insert position, not the write position: a commit made with
+// synchronous_commit off (presence visits) can still sit in the WAL
+// buffers, behind pg_current_wal_lsn, when the test asks.
 func WaitReplay(t testing.TB, primary, standby *pgxpool.Pool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var lsn string
-	if err := primary.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+	if err := primary.QueryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&lsn); err != nil {
 		t.Fatalf("pgtest: primary's WAL position: %v", err)
 	}
 	for {
