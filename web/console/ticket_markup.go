@@ -1,8 +1,11 @@
 package console
 
 import (
+	"context"
 	"io"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // The console's hottest markup is written in Go (timelineItems here, the
@@ -35,4 +38,43 @@ func (p *pageWriter) text(s string) {
 	if p.err == nil {
 		_, p.err = htmlEscaper.WriteString(p.w, s)
 	}
+}
+
+// wsSelect is one of the workspace form's selects with its label and its
+// error, as the templ component it replaces wrote it: the form shows six
+// on every view of an open ticket.
+func wsSelect(vm *Workspace, id, name, label string, opts []Option) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		h := pageWriter{w: w}
+		msg := vm.Errors[name]
+		if msg != "" {
+			h.raw(`<div class="field has-error"><label for="`)
+		} else {
+			h.raw(`<div class="field"><label for="`)
+		}
+		h.text(id)
+		h.raw(`">`)
+		h.text(vm.Frame.Chrome.L.T(label))
+		h.raw(`</label> `)
+		if msg != "" {
+			h.raw(`<p class="field-error" data-testid="error-`)
+			h.text(name)
+			h.raw(`">`)
+			h.text(msg)
+			h.raw(`</p>`)
+		}
+		h.raw(`<select id="`)
+		h.text(id)
+		h.raw(`" name="`)
+		h.text(name)
+		h.raw(`">`)
+		if h.err != nil {
+			return h.err
+		}
+		if err := options(opts).Render(ctx, w); err != nil {
+			return err
+		}
+		h.raw(`</select></div>`)
+		return h.err
+	})
 }
