@@ -65,7 +65,7 @@ func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n hel
 	args := visitArgs(tenant, n, v)
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(visitStampSQL, args).QueryRow(func(row pgx.Row) error {
+		queueNamed(b, visitStampSQL, args).QueryRow(func(row pgx.Row) error {
 			var id, number int64
 			if err := row.Scan(&id, &number, &out.Ticket.Version, &out.Ticket.UpdatedAt); err != nil {
 				return err
@@ -101,10 +101,10 @@ func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, out *helpdes
 		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
 	}
 	if v.Touch {
-		b.Queue(visitTouchSQL, args)
-		b.Queue(visitPruneSQL, args)
+		queueNamed(b, visitTouchSQL, args)
+		queueNamed(b, visitPruneSQL, args)
 	}
-	b.Queue(visitPresentSQL, args).Query(func(rows pgx.Rows) error {
+	queueNamed(b, visitPresentSQL, args).Query(func(rows pgx.Rows) error {
 		var err error
 		out.Present, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.Presence, error) {
 			var p helpdesk.Presence
@@ -118,7 +118,7 @@ func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, out *helpdes
 	if !v.WithDraft {
 		return
 	}
-	b.Queue(visitDraftSQL, args).QueryRow(func(row pgx.Row) error {
+	queueNamed(b, visitDraftSQL, args).QueryRow(func(row pgx.Row) error {
 		d := helpdesk.Draft{User: v.User}
 		var tid int64
 		err := row.Scan(&tid, &d.Body, &d.Public, &d.UpdatedAt)

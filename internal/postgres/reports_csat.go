@@ -21,12 +21,12 @@ const slaClockEventsOfNumberSQL = `SELECT ` + slaClockEventCols + `
 // @tenant and @number): the console's ticket page shows both. ticket is
 // read when the rows arrive (the batch loads the ticket first).
 func queueSLACSAT(b *pgx.Batch, args pgx.NamedArgs, ticket *helpdesk.TicketID, evs *[]helpdesk.ClockEvent, out *helpdesk.TicketCSAT) {
-	b.Queue(slaClockEventsOfNumberSQL, args).Query(func(rows pgx.Rows) error {
+	queueNamed(b, slaClockEventsOfNumberSQL, args).Query(func(rows pgx.Rows) error {
 		var err error
 		*evs, err = pgx.CollectRows(rows, scanClockEvent)
 		return err
 	})
-	b.Queue(ratingsOfTicketSQL, args).Query(func(rows pgx.Rows) error {
+	queueNamed(b, ratingsOfTicketSQL, args).Query(func(rows pgx.Rows) error {
 		var x helpdesk.Rating
 		var score int16
 		var via string

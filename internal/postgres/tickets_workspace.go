@@ -56,7 +56,7 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 	args["public_only"] = false
 	args["limit"] = helpdesk.RequesterTicketsShown + 1
 	b := &pgx.Batch{}
-	b.Queue(ticketSelect, args).QueryRow(func(row pgx.Row) error {
+	queueNamed(b, ticketSelect, args).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Ticket, err = scanTicket(row, tenant)
 		return err
@@ -64,7 +64,7 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 	tl := timelineReader{ticket: &out.Ticket.ID}
 	tl.queue(b, timelineByNumber, args, true)
 	queueSLACSAT(b, args, &out.Ticket.ID, &out.Clock, &out.CSAT)
-	b.Queue(requesterTicketsSQL, args).Query(func(rows pgx.Rows) error {
+	queueNamed(b, requesterTicketsSQL, args).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			t, err := scanSummary(rows)
 			if err != nil {
@@ -74,7 +74,7 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 		}
 		return rows.Err()
 	})
-	b.Queue(workspaceScalarsSQL, args).QueryRow(func(row pgx.Row) error {
+	queueNamed(b, workspaceScalarsSQL, args).QueryRow(func(row pgx.Row) error {
 		return scanWorkspaceScalars(row, &out)
 	})
 	// Outside a transaction, a presence-only visit's commit setting rides
