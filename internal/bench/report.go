@@ -110,7 +110,8 @@ func report(all []Results, notes string) string {
 		"ordinary application role (only `ATIENDE_TRUSTED_PROXY_HEADER=X-Forwarded-For` is set, so that each virtual user signs in from an address of its own, " +
 		"as behind a reverse proxy), and drives it from a second process (`cmd/benchload`, standard library only) over loopback. " +
 		"Every virtual user signs in through the real login form. Closed-loop phases keep *c* requests in flight; fixed-rate phases send requests on a " +
-		"schedule and measure each from its scheduled instant. Server CPU is the `atiende serve` process's user+system time (from `/proc/<pid>/stat`) " +
+		"schedule and measure each from its scheduled instant. Each phase starts once the server and PostgreSQL together have fallen below " +
+		"a tenth of a core (at most 90 s of waiting), so that the jobs and vacuuming one phase leaves behind are not measured as the next one's. Server CPU is the `atiende serve` process's user+system time (from `/proc/<pid>/stat`) " +
 		"over the phase, as a percentage of one core; DB CPU is PostgreSQL's (postmaster and backends); peak RSS is the server's VmHWM/VmRSS during the phase. " +
 		"The load driver runs on the same two cores, so every figure includes the cost of generating the load.\n\n")
 	for _, r := range all {
