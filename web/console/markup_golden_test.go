@@ -45,11 +45,15 @@ func TestMarkupOfTheGoWrittenParts(t *testing.T) {
 }
 
 // variedTicket is the benchmark's ticket page with errors on two of the
-// workspace form's selects and text that needs escaping in them.
+// workspace form's selects, and text that needs escaping in them and in
+// the requester's other tickets.
 func variedTicket() Workspace {
 	vm := ticketOf40()
 	vm.Errors = map[string]string{"priority": `Elige una prioridad <válida> & "real"`, "group": "Ese grupo ya no existe"}
 	vm.GroupOptions = append(vm.GroupOptions, Option{Value: `x"<y>`, Label: `Nivel "2" & <más>`})
+	o := &vm.Requester.Others[1]
+	o.Subject, o.URL, o.Updated = `<b>"Fwd"</b> & 'más'`, `/acme/agent/tickets/1001?a=1&b="2"`, "hace <3> días"
+	o.Status, o.StatusLabel = "on_hold", "En espera & <más>"
 	return vm
 }
 

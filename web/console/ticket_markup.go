@@ -78,3 +78,30 @@ func wsSelect(vm *Workspace, id, name, label string, opts []Option) templ.Compon
 		return h.err
 	})
 }
+
+// otherTickets lists the requester's other tickets, as the templ loop it
+// replaces wrote them.
+func otherTickets(others []OtherTicket) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		h := pageWriter{w: w}
+		h.raw(`<ul class="other-tickets" data-testid="requester-others">`)
+		for i := range others {
+			o := &others[i]
+			h.raw(`<li><a href="`)
+			h.text(o.URL)
+			h.raw(`"><span class="muted num">`)
+			h.text(o.Number)
+			h.raw(`</span> `)
+			h.text(o.Subject)
+			h.raw(`</a> <span class="cluster">`)
+			writeBadge(&h, "badge badge-", "status", o.Status, o.StatusLabel)
+			h.raw(`<time class="muted small" datetime="`)
+			h.text(o.UpdatedISO)
+			h.raw(`">`)
+			h.text(o.Updated)
+			h.raw(`</time></span></li>`)
+		}
+		h.raw(`</ul>`)
+		return h.err
+	})
+}
