@@ -1,4 +1,4 @@
-package postgres_test
+package bench
 
 import (
 	"context"
@@ -8,14 +8,15 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/atiende/atiende/internal/bench"
 	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/password"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
 )
@@ -26,7 +27,7 @@ import (
 // role with the tenant bound, summed over a sample of the desk's unsolved
 // tickets, to find which statement grows with the desk. It takes minutes:
 //
-//	ATIENDE_EXPLAIN_WORKSPACE=1 go test -v -run TestExplainTicketWorkspaceScale ./internal/postgres/
+//	ATIENDE_EXPLAIN_WORKSPACE=1 go test -v -run TestExplainTicketWorkspaceScale ./internal/bench/
 func TestExplainTicketWorkspaceScale(t *testing.T) {
 	if os.Getenv("ATIENDE_EXPLAIN_WORKSPACE") == "" {
 		t.Skip("set ATIENDE_EXPLAIN_WORKSPACE=1 to explain the ticket page at 1k and 10k tickets")
@@ -44,6 +45,54 @@ func TestExplainTicketWorkspaceScale(t *testing.T) {
 	}
 }
 
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// sqlTracer records the statements a pool sends while on.
+type sqlTracer struct {
+	mu    sync.Mutex
+	on    bool
+	stmts []traced
+}
+
+type traced struct {
+	sql  string
+	args []any
+}
+
+func (t *sqlTracer) record(sql string, args []any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.on {
+		t.stmts = append(t.stmts, traced{sql, args})
+	}
+}
+
+func (t *sqlTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	t.record(d.SQL, d.Args)
+	return ctx
+}
+func (t *sqlTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (t *sqlTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	for _, q := range d.Batch.QueuedQueries {
+		t.record(q.SQL, q.Arguments)
+	}
+	return ctx
+}
+func (t *sqlTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (t *sqlTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// capture runs fn and returns the statements it sent.
+func (t *sqlTracer) capture(fn func()) []traced {
+	t.mu.Lock()
+	t.on, t.stmts = true, nil
+	t.mu.Unlock()
+	fn()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.on = false
+	return t.stmts
+}
+
 type stmtCost struct{ ms, plan, bufs float64 }
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -55,7 +104,7 @@ func explainWorkspaceAt(t *testing.T, n int) (map[string]stmtCost, []string) {
 	url := pgtest.NewURL(t)
 	cfg, err := pgxpool.ParseConfig(url)
 	require.NoError(t, err)
-	_, err = bench.Generate(ctx, pgtest.AdminURL(t, cfg.ConnConfig.Database), bench.Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
+	_, err = Generate(ctx, pgtest.AdminURL(t, cfg.ConnConfig.Database), Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
 	require.NoError(t, err)
 	tracer := &sqlTracer{}
 	cfg.MaxConns = 2
@@ -84,7 +133,7 @@ func explainWorkspaceAt(t *testing.T, n int) (map[string]stmtCost, []string) {
 	require.NoError(t, owner.Close(ctx))
 
 	s := postgres.New(pool)
-	svc := helpdesk.NewService(s, testHasher, nil)
+	svc := helpdesk.NewService(s, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 1), nil)
 	agent, err := s.User(ctx, 1, helpdesk.UserID(agentID))
 	require.NoError(t, err)
 	unsolved := []helpdesk.Status{helpdesk.StatusNew, helpdesk.StatusOpen, helpdesk.StatusPending, helpdesk.StatusOnHold}
