@@ -89,4 +89,6 @@ func (h *changeHub) run(ctx context.Context, src TicketChanges, desks *deskCache
 // desk cache for desk changes, until ctx ends; `atiende serve` runs it
 // beside the HTTP server. Without it (tests, or while the connection is
 // down) polls simply query every time and nothing is cached.
-func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store, s.deskCache, s.userCache, s.log) }
+func (s *Server) Listen(ctx context.Context) {
+	s.changes.run(ctx, s.store, s.deskCache, s.userCache, s.log)
+}
