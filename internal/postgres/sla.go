@@ -393,8 +393,12 @@ func holidayText(h helpdesk.Holiday) string {
 	return strings.TrimSpace(h.String() + " " + h.Name)
 }
 
-// slaFilter adds the "Por vencer" / "Vencidos" condition, written on the
-// expression of the tickets_open_due index so that it is a range of it.
+// slaFilter adds the "Por vencer" / "Vencidos" condition as a range of
+// the plain next_due_at, which tickets_open_next_due serves (migrations/
+// 00041): a ticket with no target is in neither view. Row-level security
+// keeps a COALESCE over the column out of an index condition, and the
+// window's default is applied inside its scalar subquery for the same
+// reason, so both bounds are index conditions.
 func (w *where) slaFilter(f *helpdesk.TicketFilter) error {
 	if f.SLA == helpdesk.SLAViewNone {
 		return nil
@@ -403,13 +407,12 @@ func (w *where) slaFilter(f *helpdesk.TicketFilter) error {
 	if !f.SLANow.IsZero() {
 		now = w.arg(f.SLANow) + "::timestamptz"
 	}
-	due := "coalesce(t.next_due_at, 'infinity')"
 	switch f.SLA {
 	case helpdesk.SLAOverdue:
-		w.add(due + " <= " + now)
+		w.add("t.next_due_at <= " + now)
 	case helpdesk.SLADueSoon:
-		w.add(due + " > " + now)
-		w.add(due + " <= " + now + ` + coalesce((SELECT ss.soon_window FROM sla_settings ss WHERE ss.tenant_id = @tenant), interval '1 hour')`)
+		w.add("t.next_due_at > " + now)
+		w.add("t.next_due_at <= (SELECT " + now + ` + coalesce(max(ss.soon_window), interval '1 hour') FROM sla_settings ss WHERE ss.tenant_id = @tenant)`)
 	default:
 		return invalidField("sla")
 	}

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/jackc/pgx/v5"
@@ -27,13 +29,12 @@ func fromCounters(f *helpdesk.TicketFilter) bool {
 // 00002), so the count is the last number given.
 const countAllSQL = `SELECT coalesce((SELECT last_number FROM ticket_counters WHERE tenant_id = @tenant), 0)`
 
-// CountTickets counts each filter's tickets: one statement per view, all in
-// one batch (one round trip), so each count uses the index that suits its
-// view rather than one scan of every ticket with FILTER clauses. A filter
-// on status, assignee and group alone (the built-in views) sums the
-// maintained counters of ticket_counts (migrations/00031) with the same
-// WHERE clause, whose columns are named as the ticket's: its cost does not
-// grow with the backlog.
+// CountTickets counts each filter's tickets in one statement (see
+// queueCounts), one round trip. A filter on status, assignee and group
+// alone (the built-in views) sums the maintained counters of
+// ticket_counts (migrations/00031) with the same conditions, whose
+// columns are named as the ticket's: its cost does not grow with the
+// backlog.
 func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter) ([]int, error) {
 	out := make([]int, len(filters))
 	if len(filters) == 0 {
@@ -50,44 +51,106 @@ func (s *Store) CountTickets(ctx context.Context, tenant helpdesk.TenantID, filt
 	return out, nil
 }
 
-// queueCounts adds one count per filter to b, each written to out[i]
-// when b is sent (see CountTickets). With limit > 0, a count that has to
-// read tickets (neither all of them nor the counters answer it) reads at
-// most limit of them through its index, and capped[i] says it reached
-// limit: its cost stays bounded however large the backlog it counts.
+// queueCounts adds the counts of filters to b, each written to out[i]
+// when b is sent (see CountTickets): one statement for all of them, whose
+// columns are the counts in order. The counts the maintained counters
+// answer are one scan of the tenant's ticket_counts rows with a FILTER
+// each; every other count is a scalar subquery using its own index. A
+// filter by text stays a statement of its own, since its words must be
+// set before it runs. With limit > 0, a count that has to read tickets
+// (neither all of them nor the counters answer it) reads at most limit
+// of them, and capped[i] says it reached limit: its cost stays bounded
+// however large the backlog it counts.
 func queueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter, limit int, out []int, capped []bool) error {
+	// One where for the whole statement, so that every filter's arguments
+	// get names of their own; each filter's conditions are taken off it.
+	w := newWhere(tenant)
+	var sums, cols []string
+	var at []int // the filter each column counts
+	var scans []bool
 	for i := range filters {
 		f := filters[i]
-		w := newWhere(tenant)
+		if f.Text != "" {
+			if err := queueTextCount(b, tenant, &f, limit, &out[i], capBool(capped, i)); err != nil {
+				return err
+			}
+			continue
+		}
+		n := len(w.conds)
 		if err := w.filter(&f); err != nil {
 			return err
 		}
-		count, scan := "SELECT count(*) FROM tickets t WHERE "+w.sql(), limit > 0
+		cond := strings.Join(w.conds[n:], " AND ")
+		w.conds = w.conds[:n]
+		col, scan := "", false
 		switch {
-		case len(w.conds) == 1 && w.words == "":
-			count, scan = countAllSQL, false
+		case cond == "":
+			col = "(" + countAllSQL + ")"
 		case fromCounters(&f):
-			count, scan = "SELECT coalesce(sum(t.n), 0) FROM ticket_counts t WHERE "+w.sql(), false
-		case scan:
+			col = "k.c" + strconv.Itoa(len(sums))
+			sums = append(sums, "coalesce(sum(t.n) FILTER (WHERE "+cond+"), 0)::bigint AS "+col[2:])
+		case limit > 0:
 			w.args["count_limit"] = limit
-			count = "SELECT count(*) FROM (SELECT FROM tickets t WHERE " + w.sql() + " LIMIT @count_limit) c"
+			col, scan = "(SELECT count(*) FROM (SELECT FROM tickets t WHERE t.tenant_id = @tenant AND "+cond+" LIMIT @count_limit) c)", true
+		default:
+			col = "(SELECT count(*) FROM tickets t WHERE t.tenant_id = @tenant AND " + cond + ")"
 		}
-		queue := func() {
-			b.Queue(count, w.args).QueryRow(func(row pgx.Row) error {
-				if err := row.Scan(&out[i]); err != nil {
-					return err
-				}
-				if scan && out[i] >= limit {
-					capped[i] = true
-				}
-				return nil
-			})
-		}
-		if w.words != "" {
-			queueSearch(b, w.words, false, queue)
-		} else {
-			queue()
-		}
+		cols, at, scans = append(cols, col), append(at, i), append(scans, scan)
 	}
+	if len(cols) == 0 {
+		return nil
+	}
+	sql := "SELECT " + strings.Join(cols, ",\n\t")
+	if len(sums) > 0 {
+		sql += "\nFROM (SELECT " + strings.Join(sums, ",\n\t") + "\n\tFROM ticket_counts t WHERE t.tenant_id = @tenant) k"
+	}
+	b.Queue(sql, w.args).QueryRow(func(row pgx.Row) error {
+		dest := make([]any, len(at))
+		for j, i := range at {
+			dest[j] = &out[i]
+		}
+		if err := row.Scan(dest...); err != nil {
+			return err
+		}
+		for j, i := range at {
+			if scans[j] && out[i] >= limit {
+				capped[i] = true
+			}
+		}
+		return nil
+	})
+	return nil
+}
+
+func capBool(capped []bool, i int) *bool {
+	if capped == nil {
+		return nil
+	}
+	return &capped[i]
+}
+
+// queueTextCount adds the count of f, a filter by text, to b as a
+// statement of its own between the search's settings (see queueSearch).
+func queueTextCount(b *pgx.Batch, tenant helpdesk.TenantID, f *helpdesk.TicketFilter, limit int, out *int, capped *bool) error {
+	w := newWhere(tenant)
+	if err := w.filter(f); err != nil {
+		return err
+	}
+	count := "SELECT count(*) FROM tickets t WHERE " + w.sql()
+	if limit > 0 {
+		w.args["count_limit"] = limit
+		count = "SELECT count(*) FROM (SELECT FROM tickets t WHERE " + w.sql() + " LIMIT @count_limit) c"
+	}
+	queueSearch(b, w.words, false, func() {
+		b.Queue(count, w.args).QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(out); err != nil {
+				return err
+			}
+			if limit > 0 && capped != nil && *out >= limit {
+				*capped = true
+			}
+			return nil
+		})
+	})
 	return nil
 }

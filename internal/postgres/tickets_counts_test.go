@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"strconv"
+	"time"
 
 	"testing"
 
@@ -32,6 +33,8 @@ func TestViewCountsFollowEveryChange(t *testing.T) {
 		return err
 	}))
 	unsolved := []helpdesk.Status{helpdesk.StatusNew, helpdesk.StatusOpen, helpdesk.StatusPending, helpdesk.StatusOnHold}
+	now := time.Now().UTC().Truncate(time.Second)
+	stamp := now.Format(time.RFC3339)
 	views := []helpdesk.TicketFilter{
 		{Statuses: unsolved, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeUser, User: a.agent.ID}},
 		{Statuses: unsolved, Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeNobody}},
@@ -41,6 +44,10 @@ func TestViewCountsFollowEveryChange(t *testing.T) {
 		{Statuses: []helpdesk.Status{helpdesk.StatusSolved}},
 		{Statuses: []helpdesk.Status{helpdesk.StatusClosed}},
 		{Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeAnyone}},
+		// Not from the counters: in the same statement, through their index.
+		{Statuses: unsolved, SLA: helpdesk.SLAOverdue, SLANow: now},
+		{Statuses: unsolved, SLA: helpdesk.SLADueSoon, SLANow: now},
+		{},
 	}
 	// real counts the same views over the tickets themselves.
 	real := []string{
@@ -48,6 +55,10 @@ func TestViewCountsFollowEveryChange(t *testing.T) {
 		`status IN ('new', 'open', 'pending', 'on_hold') AND assignee_id IS NULL`,
 		`status IN ('new', 'open', 'pending', 'on_hold') AND group_id = ` + strconv.FormatInt(group, 10),
 		`status = 'pending'`, `status = 'on_hold'`, `status = 'solved'`, `status = 'closed'`, `assignee_id IS NOT NULL`,
+		`status IN ('new', 'open', 'pending', 'on_hold') AND coalesce(next_due_at, 'infinity') <= '` + stamp + `'`,
+		`status IN ('new', 'open', 'pending', 'on_hold') AND coalesce(next_due_at, 'infinity') > '` + stamp +
+			`' AND coalesce(next_due_at, 'infinity') <= '` + stamp + `'::timestamptz + interval '1 hour'`,
+		`true`,
 	}
 	check := func(step string) {
 		t.Helper()
@@ -70,6 +81,9 @@ func TestViewCountsFollowEveryChange(t *testing.T) {
 	third := a.openFor(t, a.cust, "No recibo el correo")
 	b.openFor(t, b.cust, "Otro desk")
 	check("created")
+	// SLA targets: one past, one within the default hour, one later.
+	a.exec(t, `UPDATE tickets SET next_due_at = $1::timestamptz + (number - 2) * interval '50 minutes'`, now)
+	check("SLA targets")
 	g, me := helpdesk.GroupID(group), a.agent.ID
 	_, err := a.svc.Assign(ctx, a.admin.Actor(), helpdesk.TicketVersion{Number: first.Number}, helpdesk.Assignment{Group: &g, Agent: &me})
 	require.NoError(t, err)

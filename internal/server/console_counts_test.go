@@ -1,8 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,8 +43,22 @@ func TestViewCountsMoveAtOnceOnTwoServers(t *testing.T) {
 
 	counts("empty", map[string]string{"mine": "0", "unassigned": "0", "pending": "0", "all": "0"})
 	tk := a.consoleOpen(d.customer, "La impresora no imprime")
-	a.consoleOpen(d.customer, "No recibo el correo")
+	other := a.consoleOpen(d.customer, "No recibo el correo")
 	counts("opened", map[string]string{"mine": "0", "unassigned": "2", "pending": "0", "all": "2"})
+	// The SLA engine's targets (set here directly): one past, one within
+	// the default hour. The SLA views count through their index, capped.
+	due := func(number helpdesk.TicketNumber, in time.Duration) {
+		a.asTenant(d, func(tx pgx.Tx) {
+			_, err := tx.Exec(context.Background(), `UPDATE tickets SET next_due_at = now() + $2::interval WHERE number = $1`,
+				int64(number), in.String())
+			require.NoError(t, err)
+		})
+	}
+	due(tk.Number, -time.Minute)
+	due(other.Number, 30*time.Minute)
+	counts("targets", map[string]string{"overdue": "1", "due-soon": "1", "unassigned": "2"})
+	due(other.Number, -time.Minute)
+	counts("both overdue", map[string]string{"overdue": "2", "due-soon": "0"})
 	a.assignTo(d.agent, tk.Number)
 	counts("taken on a", map[string]string{"mine": "1", "unassigned": "1", "pending": "0", "all": "2"})
 	b.moveTo(d.agent, tk.Number, helpdesk.StatusPending)

@@ -64,10 +64,14 @@ func (h *changeHub) setListening(on bool) {
 // run listens until ctx ends, reconnecting after a failure. While it is
 // down, tokens are empty and polls query as before, and desks holds
 // nothing.
-func (h *changeHub) run(ctx context.Context, src TicketChanges, desks *deskCache, log *slog.Logger) {
+func (h *changeHub) run(ctx context.Context, src TicketChanges, desks *deskCache, users *userCache, log *slog.Logger) {
 	for ctx.Err() == nil {
-		err := src.ListenChanges(ctx, func() { h.setListening(true); desks.trust(true) }, h.bump, desks.drop)
+		// A staff user's change announces on the desks' channel
+		// (migrations/00034), so both caches follow it.
+		err := src.ListenChanges(ctx, func() { h.setListening(true); desks.trust(true); users.trust(true) }, h.bump,
+			func(t helpdesk.TenantID) { desks.drop(t); users.drop(t) })
 		desks.trust(false)
+		users.trust(false)
 		h.setListening(false)
 		if ctx.Err() != nil {
 			return
@@ -85,4 +89,6 @@ func (h *changeHub) run(ctx context.Context, src TicketChanges, desks *deskCache
 // desk cache for desk changes, until ctx ends; `atiende serve` runs it
 // beside the HTTP server. Without it (tests, or while the connection is
 // down) polls simply query every time and nothing is cached.
-func (s *Server) Listen(ctx context.Context) { s.changes.run(ctx, s.store, s.deskCache, s.log) }
+func (s *Server) Listen(ctx context.Context) {
+	s.changes.run(ctx, s.store, s.deskCache, s.userCache, s.log)
+}

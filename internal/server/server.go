@@ -41,6 +41,9 @@ type Server struct {
 	// deskCache keeps desks and their queue directories while the
 	// listener vouches for them.
 	deskCache *deskCache
+	// userCache keeps the signed-in staff's user rows under the same
+	// rules.
+	userCache *userCache
 }
 
 // Deps are what New needs.
@@ -62,7 +65,8 @@ func New(d Deps) *Server {
 		d.Now = time.Now
 	}
 	s := &Server{log: d.Log, cfg: d.Config, svc: d.Service, store: d.Store, now: d.Now, limits: defaultLimits,
-		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter(), deskCache: newDeskCache()}
+		uploads: make(chan struct{}, maxConcurrentUploads), changes: newChangeHub(), apiLimits: newAPILimiter(), deskCache: newDeskCache(),
+		userCache: newUserCache()}
 	s.sessions = newSessionManager(d.Store.Sessions(), d.Config.Secure())
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	s.router = s.routes()

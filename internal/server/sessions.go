@@ -62,7 +62,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		if now.Sub(last) > sessionIdle {
 			return s.endSession(w, r, next)
 		}
-		u, err := s.svc.User(ctx, t.ID, helpdesk.UserID(s.sessions.GetInt64(ctx, sessUser)))
+		u, err := s.sessionUser(ctx, t.ID, helpdesk.UserID(s.sessions.GetInt64(ctx, sessUser)))
 		if errors.Is(err, helpdesk.ErrNotFound) || (err == nil && (!u.Active || s.sessions.GetInt(ctx, sessEpoch) != u.SessionEpoch)) {
 			// Gone, disabled, or signed out everywhere since.
 			return s.endSession(w, r, next)
