@@ -226,6 +226,9 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 		}
 	}
 	created.quiet = t.quiet
+	if c, ok := tx.(*creationStore); ok {
+		c.created = created.ID
+	}
 	// The clocks start from the routed ticket (its group and priority may
 	// select the policy), before triggers change it: their saves sync
 	// their own changes.

@@ -45,10 +45,28 @@ func commits(n counted) int {
 	return out
 }
 
+// held counts the round trips from the one that takes the desk's ticket
+// number (and with it locks the desk's counter and count rows) to the
+// commit that releases them, that one included: the time other creations
+// of the desk queue for. -1: no ticket was inserted.
+func held(n counted) int {
+	for i, s := range n.log {
+		if !strings.Contains(s, "INSERT INTO ticket_counters") {
+			continue
+		}
+		for j := i + 1; j < len(n.log); j++ {
+			if strings.EqualFold(n.log[j], "commit") {
+				return int(n.at[j] - n.at[i])
+			}
+		}
+	}
+	return -1
+}
+
 // logCounted prints what a measured call sent, with -v.
 func logCounted(t *testing.T, what string, n counted) {
 	t.Helper()
-	t.Logf("%s: %d statements, %d round trips, %d commits", what, n.statements, n.trips, commits(n))
+	t.Logf("%s: %d statements, %d round trips, %d commits, %d round trips holding the desk's rows", what, n.statements, n.trips, commits(n), held(n))
 	if testing.Verbose() {
 		for _, s := range n.log {
 			t.Logf("  %.160s", s)

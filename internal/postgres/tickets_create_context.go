@@ -1,0 +1,77 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+)
+
+// creationAcksSQL counts the acknowledgements sent to a creation's
+// address since $4: the address given ($2), or else the requesting user's
+// ($3), normalised as helpdesk.NormaliseEmail does.
+const creationAcksSQL = `WITH a AS (
+	SELECT coalesce(nullif($2::text, ''), (SELECT lower(btrim(email)) FROM users WHERE tenant_id = $1 AND id = $3), '') AS addr
+)
+SELECT a.addr, (SELECT count(*) FROM mail_outbox m
+	WHERE m.tenant_id = $1 AND a.addr <> '' AND lower(m.to_addr) = a.addr AND m.kind = $5 AND m.created_at >= $4)
+FROM a`
+
+// CreationContext reads, in one batch, everything a ticket's creation
+// reads that does not depend on the new ticket: settings, custom fields,
+// the requester, the SLA setup, the active triggers, the webhooks and the
+// acknowledgements already sent to the requester's address.
+func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.CreationQuery) (helpdesk.CreationContext, error) {
+	var out helpdesk.CreationContext
+	var sla setupReader
+	t := int64(tenant)
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(ticketSettingsSQL, t).QueryRow(func(row pgx.Row) error {
+			var err error
+			out.Settings, err = scanTicketSettings(row)
+			return err
+		})
+		b.Queue(`SELECT `+fieldColumns+` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`, t).Query(func(rows pgx.Rows) error {
+			var err error
+			out.Defs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(r) })
+			return err
+		})
+		if q.Requester > 0 {
+			b.Queue(`SELECT `+userColumns+` FROM users WHERE tenant_id = $1 AND id = $2`, t, int64(q.Requester)).QueryRow(func(row pgx.Row) error {
+				u, err := scanUser(row)
+				switch {
+				case errors.Is(err, pgx.ErrNoRows):
+					return nil
+				case err != nil:
+					return err
+				}
+				out.Requester = &u
+				return nil
+			})
+		}
+		sla.queue(b, tenant)
+		b.Queue(`SELECT `+ruleColumns+` FROM automation_rules WHERE tenant_id = $1 AND kind = $2 AND active ORDER BY position, id`,
+			t, string(helpdesk.RuleTrigger)).Query(func(rows pgx.Rows) error {
+			var err error
+			out.Triggers, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Rule, error) { return scanRule(r) })
+			return err
+		})
+		b.Queue(`SELECT `+webhookColumns+` FROM webhook_subscriptions WHERE tenant_id = $1 ORDER BY id`, t).Query(func(rows pgx.Rows) error {
+			var err error
+			out.Webhooks, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Webhook, error) { return scanWebhook(r) })
+			return err
+		})
+		b.Queue(creationAcksSQL, t, q.AckTo, int64(q.Requester), q.AckSince, string(helpdesk.MailAck)).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&out.AckTo, &out.Acks)
+		})
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return helpdesk.CreationContext{}, mapErr(err, "creation context")
+	}
+	out.SLA, out.AckSince = sla.done(), q.AckSince
+	return out, nil
+}
