@@ -226,14 +226,16 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 		}
 	}
 	created.quiet = t.quiet
-	if c, ok := tx.(*creationStore); ok {
-		c.created = created.ID
-	}
 	// The clocks start from the routed ticket (its group and priority may
 	// select the policy), before triggers change it: their saves sync
 	// their own changes.
 	if err := syncSLA(ctx, tx, created.Tenant, created, evs); err != nil {
 		return Ticket{}, err
+	}
+	if c, ok := tx.(*creationStore); ok {
+		if err := c.settled(); err != nil {
+			return Ticket{}, err
+		}
 	}
 	if err := s.runTriggers(ctx, tx, &created, OnCreated, first.Body); err != nil {
 		return Ticket{}, err

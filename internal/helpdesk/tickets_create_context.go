@@ -3,6 +3,7 @@ package helpdesk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -35,10 +36,25 @@ type CreationQuery struct {
 	AckSince time.Time
 }
 
-// CreationStore reads a creation's context.
+// CreatedSLA is a new ticket's first SLA write, made in one round trip:
+// its first clock events (none can conflict: the ticket has none yet), its
+// derived clocks, next due instant and SLA history, and its metrics row.
+type CreatedSLA struct {
+	Ticket  TicketID
+	Events  []ClockEvent
+	Clocks  []Clock
+	NextDue time.Time
+	History []Event
+	Metrics TicketMetrics
+	saved   bool // the clocks are in (SaveClocks was called)
+}
+
+// CreationStore reads a creation's context and writes its first SLA state.
 type CreationStore interface {
 	// CreationContext reads q's context in one round trip.
 	CreationContext(ctx context.Context, tenant TenantID, q CreationQuery) (CreationContext, error)
+	// SaveCreatedSLA writes w in one round trip.
+	SaveCreatedSLA(ctx context.Context, tenant TenantID, w CreatedSLA) error
 }
 
 // readCreation reads a creation's context for a ticket of requester.
@@ -56,13 +72,113 @@ func (s *Service) readCreation(ctx context.Context, tx Store, tenant TenantID, r
 // The context is read in the same transaction, and nothing a creation
 // writes changes what it holds (settings, rules, subscriptions, the SLA
 // setup; the only acknowledgement is the one notifyCreated queues).
+//
+// The new ticket's first SLA sync (syncClocks: append the first clock
+// events, save the clocks, read the history, save the metrics row) is
+// gathered and written at its end in one round trip: the history it reads
+// is the one the creation just wrote, known here.
 type creationStore struct {
 	Store
 	cc *CreationContext
-	// created is the new ticket once stored: its first SLA state has no
-	// clock events yet.
+	// created is the new ticket once stored; fresh while its first SLA
+	// sync has not been written.
 	created TicketID
+	fresh   bool
 	slaRead bool
+	history []Event // the new ticket's events as MetricEvents reads them
+	pending *CreatedSLA
+}
+
+func (c *creationStore) CreateTicket(ctx context.Context, tenant TenantID, t Ticket, first NewComment, evs []Event) (Ticket, error) {
+	out, err := c.Store.CreateTicket(ctx, tenant, t, first, evs)
+	if err == nil && c.created == 0 {
+		c.created, c.fresh = out.ID, true
+		c.history = storedEvents(out.ID, evs)
+	}
+	return out, err
+}
+
+// storedEvents are evs as the store reads them back for the metrics: the
+// fields it keeps, times at its precision.
+func storedEvents(ticket TicketID, evs []Event) []Event {
+	out := make([]Event, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, Event{Ticket: ticket, Kind: e.Kind, Actor: Author{Kind: e.Actor.Kind, User: e.Actor.User},
+			At: e.At.Truncate(time.Microsecond).UTC(), Field: e.Field, From: e.From, To: e.To, FromID: e.FromID, ToID: e.ToID})
+	}
+	return out
+}
+
+// gathering reports whether a write to ticket belongs to the new ticket's
+// first SLA sync, and readies the write.
+func (c *creationStore) gathering(ticket TicketID) bool {
+	if !c.fresh || ticket != c.created {
+		return false
+	}
+	if c.pending == nil {
+		c.pending = &CreatedSLA{Ticket: ticket}
+	}
+	return true
+}
+
+func (c *creationStore) AppendClockEvents(ctx context.Context, tenant TenantID, evs []ClockEvent) ([]ClockEvent, error) {
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	for _, e := range evs {
+		if e.Ticket != c.created {
+			return c.Store.AppendClockEvents(ctx, tenant, evs)
+		}
+	}
+	if !c.gathering(c.created) || c.pending.saved {
+		return c.Store.AppendClockEvents(ctx, tenant, evs)
+	}
+	added := make([]ClockEvent, 0, len(evs))
+	for _, e := range evs {
+		e.At = e.At.Truncate(time.Microsecond).UTC()
+		added = append(added, e)
+	}
+	c.pending.Events = append(c.pending.Events, added...)
+	return added, nil
+}
+
+func (c *creationStore) SaveClocks(ctx context.Context, tenant TenantID, ticket TicketID, clocks []Clock, nextDue time.Time, history []Event) error {
+	if !c.gathering(ticket) || c.pending.saved {
+		return c.Store.SaveClocks(ctx, tenant, ticket, clocks, nextDue, history)
+	}
+	p := c.pending
+	p.Clocks, p.NextDue, p.History, p.saved = clocks, nextDue, history, true
+	c.history = append(c.history, storedEvents(ticket, history)...)
+	return nil
+}
+
+func (c *creationStore) MetricEvents(ctx context.Context, tenant TenantID, ticket TicketID) ([]Event, error) {
+	if !c.fresh || ticket != c.created || c.pending == nil || !c.pending.saved {
+		return c.Store.MetricEvents(ctx, tenant, ticket)
+	}
+	out := slices.Clone(c.history)
+	slices.SortStableFunc(out, func(a, b Event) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+func (c *creationStore) SaveTicketMetrics(ctx context.Context, tenant TenantID, m TicketMetrics) error {
+	if !c.fresh || m.Ticket != c.created || c.pending == nil || !c.pending.saved {
+		return c.Store.SaveTicketMetrics(ctx, tenant, m)
+	}
+	w := *c.pending
+	w.Metrics = m
+	c.fresh, c.pending = false, nil
+	return c.Store.SaveCreatedSLA(ctx, tenant, w)
+}
+
+// settled reports a first SLA sync gathered and never written: a bug (a
+// change of syncClocks' steps), which must not lose the writes silently.
+func (c *creationStore) settled() error {
+	if c.pending != nil {
+		return fmt.Errorf("helpdesk: the first SLA state of ticket %d was not written", c.created)
+	}
+	c.fresh = false
+	return nil
 }
 
 func (c *creationStore) TicketSettings(context.Context, TenantID) (TicketSettings, error) {
@@ -95,7 +211,7 @@ func (c *creationStore) Webhooks(context.Context, TenantID) ([]Webhook, error) {
 // clock events (the ticket was inserted in this transaction). Later reads
 // (a trigger's save) see the events written meanwhile.
 func (c *creationStore) SLATicketState(ctx context.Context, tenant TenantID, ticket TicketID) (SLASetup, []ClockEvent, error) {
-	if ticket == c.created && !c.slaRead {
+	if ticket == c.created && c.fresh && !c.slaRead {
 		c.slaRead = true
 		return c.cc.SLA, nil, nil
 	}

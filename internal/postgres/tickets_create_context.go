@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -74,4 +75,31 @@ func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q
 	}
 	out.SLA, out.AckSince = sla.done(), q.AckSince
 	return out, nil
+}
+
+// SaveCreatedSLA writes a new ticket's first clock events, clocks, next
+// due instant, SLA history and metrics row in one round trip. The ticket
+// has no clock events yet, so every event given is inserted; a count that
+// differs is reported rather than left unnoticed.
+func (s *Store) SaveCreatedSLA(ctx context.Context, tenant helpdesk.TenantID, w helpdesk.CreatedSLA) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		if len(w.Events) > 0 {
+			args, err := clockEventsArgs(tenant, w.Events)
+			if err != nil {
+				return err
+			}
+			b.Queue(appendClockEventsSQL, args).Query(func(rows pgx.Rows) error {
+				added, err := pgx.CollectRows(rows, scanClockEvent)
+				if err == nil && len(added) != len(w.Events) {
+					err = fmt.Errorf("%d of %d clock events of a new ticket inserted", len(added), len(w.Events))
+				}
+				return err
+			})
+		}
+		queueSaveClocks(b, tenant, w.Ticket, w.Clocks, w.NextDue, w.History)
+		b.Queue(saveMetricsSQL, metricsArgs(tenant, w.Metrics))
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return mapErr(err, "save first SLA state of ticket %d", w.Ticket)
 }

@@ -27,6 +27,13 @@ func TestAPICreationCommitsOnce(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 	logCounted(t, "API creation", n)
 	assert.Equal(t, 1, commits(withoutTokenTouch(n)), "one commit per ticket")
+	// Budgets (were 44 statements, 30 round trips, 16 of them holding the
+	// desk's rows): see TestPortalCreationCommitsOnce; the call is saved in
+	// the batch that reads the answer back.
+	n = withoutNotify(n)
+	assert.LessOrEqual(t, n.statements, 40, "statements")
+	assert.LessOrEqual(t, n.trips, 18, "round trips")
+	assert.LessOrEqual(t, held(n), 7, "round trips holding the desk's rows")
 
 	var again apiResponse
 	replay := counter.during(func() { again = c.call(http.MethodPost, apiBase(d)+"/tickets", body, "Idempotency-Key", "contar-1") })
