@@ -144,8 +144,17 @@ func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey
 		if err := markFormSubmitted(ctx, tx, by.Tenant, k); err != nil {
 			return err
 		}
-		if t, err = s.openTicket(ctx, tx, by, in); err != nil {
+		// The key's result goes out with the new ticket's first SLA
+		// state when the creation gets that far (creationStore).
+		ct := tx
+		if k.valid() {
+			ct = keyedCreation(tx, k)
+		}
+		if t, err = s.openTicket(ctx, ct, by, in); err != nil {
 			return err
+		}
+		if c, ok := ct.(*creationStore); ok && c.keyDone {
+			return nil
 		}
 		return finishOnce(ctx, tx, by.Tenant, k, t.Number)
 	})

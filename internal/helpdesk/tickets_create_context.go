@@ -46,7 +46,11 @@ type CreatedSLA struct {
 	NextDue time.Time
 	History []Event
 	Metrics TicketMetrics
-	saved   bool // the clocks are in (SaveClocks was called)
+	// Key, when set, is the form key that created ticket Number: its
+	// result is recorded with the rest (see finishOnce).
+	Key    *IdempotencyKey
+	Number TicketNumber
+	saved  bool // the clocks are in (SaveClocks was called)
 }
 
 // CreationStore reads a creation's context and writes its first SLA state.
@@ -87,12 +91,17 @@ type creationStore struct {
 	slaRead bool
 	history []Event // the new ticket's events as MetricEvents reads them
 	pending *CreatedSLA
+	number  TicketNumber
+	// key is the claimed form key of the creation (nil: none); keyDone
+	// once its result went out with the first SLA state.
+	key     *IdempotencyKey
+	keyDone bool
 }
 
 func (c *creationStore) CreateTicket(ctx context.Context, tenant TenantID, t Ticket, first NewComment, evs []Event) (Ticket, error) {
 	out, err := c.Store.CreateTicket(ctx, tenant, t, first, evs)
 	if err == nil && c.created == 0 {
-		c.created, c.fresh = out.ID, true
+		c.created, c.number, c.fresh = out.ID, out.Number, true
 		c.history = storedEvents(out.ID, evs)
 	}
 	return out, err
@@ -166,9 +175,13 @@ func (c *creationStore) SaveTicketMetrics(ctx context.Context, tenant TenantID, 
 		return c.Store.SaveTicketMetrics(ctx, tenant, m)
 	}
 	w := *c.pending
-	w.Metrics = m
+	w.Metrics, w.Key, w.Number = m, c.key, c.number
 	c.fresh, c.pending = false, nil
-	return c.Store.SaveCreatedSLA(ctx, tenant, w)
+	if err := c.Store.SaveCreatedSLA(ctx, tenant, w); err != nil {
+		return err
+	}
+	c.keyDone = c.key != nil
+	return nil
 }
 
 // settled reports a first SLA sync gathered and never written: a bug (a
@@ -181,29 +194,38 @@ func (c *creationStore) settled() error {
 	return nil
 }
 
-func (c *creationStore) TicketSettings(context.Context, TenantID) (TicketSettings, error) {
+func (c *creationStore) TicketSettings(ctx context.Context, tenant TenantID) (TicketSettings, error) {
+	if c.cc == nil {
+		return c.Store.TicketSettings(ctx, tenant)
+	}
 	return c.cc.Settings, nil
 }
 
-func (c *creationStore) CustomFieldDefs(context.Context, TenantID) ([]CustomFieldDef, error) {
+func (c *creationStore) CustomFieldDefs(ctx context.Context, tenant TenantID) ([]CustomFieldDef, error) {
+	if c.cc == nil {
+		return c.Store.CustomFieldDefs(ctx, tenant)
+	}
 	return c.cc.Defs, nil
 }
 
 func (c *creationStore) User(ctx context.Context, tenant TenantID, id UserID) (User, error) {
-	if r := c.cc.Requester; r != nil && r.ID == id {
-		return *r, nil
+	if c.cc != nil && c.cc.Requester != nil && c.cc.Requester.ID == id {
+		return *c.cc.Requester, nil
 	}
 	return c.Store.User(ctx, tenant, id)
 }
 
 func (c *creationStore) ActiveRules(ctx context.Context, tenant TenantID, kind RuleKind) ([]Rule, error) {
-	if kind == RuleTrigger {
+	if c.cc != nil && kind == RuleTrigger {
 		return c.cc.Triggers, nil
 	}
 	return c.Store.ActiveRules(ctx, tenant, kind)
 }
 
-func (c *creationStore) Webhooks(context.Context, TenantID) ([]Webhook, error) {
+func (c *creationStore) Webhooks(ctx context.Context, tenant TenantID) ([]Webhook, error) {
+	if c.cc == nil {
+		return c.Store.Webhooks(ctx, tenant)
+	}
 	return c.cc.Webhooks, nil
 }
 
@@ -211,7 +233,7 @@ func (c *creationStore) Webhooks(context.Context, TenantID) ([]Webhook, error) {
 // clock events (the ticket was inserted in this transaction). Later reads
 // (a trigger's save) see the events written meanwhile.
 func (c *creationStore) SLATicketState(ctx context.Context, tenant TenantID, ticket TicketID) (SLASetup, []ClockEvent, error) {
-	if ticket == c.created && c.fresh && !c.slaRead {
+	if c.cc != nil && ticket == c.created && c.fresh && !c.slaRead {
 		c.slaRead = true
 		return c.cc.SLA, nil, nil
 	}
@@ -219,20 +241,29 @@ func (c *creationStore) SLATicketState(ctx context.Context, tenant TenantID, tic
 }
 
 func (c *creationStore) MailsSince(ctx context.Context, tenant TenantID, to string, kind MailKind, since time.Time) (int, error) {
-	if kind == MailAck && to != "" && to == c.cc.AckTo && !since.Before(c.cc.AckSince) {
+	if c.cc != nil && kind == MailAck && to != "" && to == c.cc.AckTo && !since.Before(c.cc.AckSince) {
 		return c.cc.Acks, nil
 	}
 	return c.Store.MailsSince(ctx, tenant, to, kind, since)
 }
 
 // withCreation wraps tx for a creation whose context was read (cc nil:
-// tx itself).
+// tx itself); a creation already wrapped (by OpenTicketOnce, for its key)
+// takes cc.
 func withCreation(tx Store, cc *CreationContext) Store {
 	if cc == nil {
 		return tx
 	}
 	if c, ok := tx.(*creationStore); ok {
+		c.cc = cc
 		return c
 	}
 	return &creationStore{Store: tx, cc: cc}
+}
+
+// keyedCreation wraps tx for a creation under form key k, whose result
+// is then recorded with the new ticket's first SLA state. Until openTicket
+// reads the creation's context it answers every read from tx.
+func keyedCreation(tx Store, k IdempotencyKey) *creationStore {
+	return &creationStore{Store: tx, cc: nil, key: &k}
 }

@@ -78,7 +78,8 @@ func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q
 }
 
 // SaveCreatedSLA writes a new ticket's first clock events, clocks, next
-// due instant, SLA history and metrics row in one round trip. The ticket
+// due instant, SLA history and metrics row, and the result of the form key
+// that created it, in one round trip. The ticket
 // has no clock events yet, so every event given is inserted; a count that
 // differs is reported rather than left unnoticed.
 func (s *Store) SaveCreatedSLA(ctx context.Context, tenant helpdesk.TenantID, w helpdesk.CreatedSLA) error {
@@ -99,6 +100,9 @@ func (s *Store) SaveCreatedSLA(ctx context.Context, tenant helpdesk.TenantID, w 
 		}
 		queueSaveClocks(b, tenant, w.Ticket, w.Clocks, w.NextDue, w.History)
 		b.Queue(saveMetricsSQL, metricsArgs(tenant, w.Metrics))
+		if k := w.Key; k != nil {
+			b.Queue(setIdempotencyResultSQL, int64(tenant), k.Scope, k.Key, int64(w.Number))
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return mapErr(err, "save first SLA state of ticket %d", w.Ticket)
