@@ -118,7 +118,8 @@ type statementCounter struct {
 	trips atomic.Int64 // round trips: a batch is one
 	mu    sync.Mutex
 	log   []string // the statements, when logging
-	at    []int64  // the round trip each logged statement went in
+	at    []int64  // the round trip each logged statement went in, from 1
+	base  int64    // trips before the logging began
 }
 
 func (c *statementCounter) record(sql string) {
@@ -127,7 +128,7 @@ func (c *statementCounter) record(sql string) {
 	defer c.mu.Unlock()
 	if c.log != nil {
 		c.log = append(c.log, strings.Join(strings.Fields(sql), " "))
-		c.at = append(c.at, c.trips.Load())
+		c.at = append(c.at, c.trips.Load()-c.base)
 	}
 }
 
@@ -162,7 +163,7 @@ type counted struct {
 // during counts what fn sends to the database.
 func (c *statementCounter) during(fn func()) counted {
 	c.mu.Lock()
-	c.log, c.at = []string{}, []int64{}
+	c.log, c.at, c.base = []string{}, []int64{}, c.trips.Load()
 	c.mu.Unlock()
 	n, trips := c.n.Load(), c.trips.Load()
 	fn()
