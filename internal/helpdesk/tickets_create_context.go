@@ -36,10 +36,15 @@ type CreationQuery struct {
 	AckSince time.Time
 }
 
-// CreatedSLA is a new ticket's first SLA write, made in one round trip:
-// its first clock events (none can conflict: the ticket has none yet), its
-// derived clocks, next due instant and SLA history, and its metrics row.
+// CreatedSLA is what follows a new ticket's row, written in one round
+// trip: when Created is set, its side sets, first comment and events (the
+// row alone was inserted); its first clock events (none can conflict: the
+// ticket has none yet), its derived clocks, next due instant and SLA
+// history, and its metrics row.
 type CreatedSLA struct {
+	Created *Ticket
+	First   *NewComment
+	Opened  []Event
 	Ticket  TicketID
 	Events  []ClockEvent
 	Clocks  []Clock
@@ -57,6 +62,9 @@ type CreatedSLA struct {
 type CreationStore interface {
 	// CreationContext reads q's context in one round trip.
 	CreationContext(ctx context.Context, tenant TenantID, q CreationQuery) (CreationContext, error)
+	// InsertTicket inserts t's row alone, with the tenant's next number;
+	// SaveCreatedSLA writes the rest.
+	InsertTicket(ctx context.Context, tenant TenantID, t Ticket) (Ticket, error)
 	// SaveCreatedSLA writes w in one round trip.
 	SaveCreatedSLA(ctx context.Context, tenant TenantID, w CreatedSLA) error
 }
@@ -98,13 +106,22 @@ type creationStore struct {
 	keyDone bool
 }
 
+// CreateTicket inserts the new ticket's row alone; its side sets, first
+// comment and events go out with its first SLA state (nothing reads them
+// before: the first SLA sync's reads are answered here).
 func (c *creationStore) CreateTicket(ctx context.Context, tenant TenantID, t Ticket, first NewComment, evs []Event) (Ticket, error) {
-	out, err := c.Store.CreateTicket(ctx, tenant, t, first, evs)
-	if err == nil && c.created == 0 {
-		c.created, c.number, c.fresh = out.ID, out.Number, true
-		c.history = storedEvents(out.ID, evs)
+	if c.cc == nil || c.created != 0 {
+		return c.Store.CreateTicket(ctx, tenant, t, first, evs)
 	}
-	return out, err
+	out, err := c.Store.InsertTicket(ctx, tenant, t)
+	if err != nil {
+		return Ticket{}, err
+	}
+	c.created, c.number, c.fresh = out.ID, out.Number, true
+	c.history = storedEvents(out.ID, evs)
+	row := out
+	c.pending = &CreatedSLA{Ticket: out.ID, Created: &row, First: &first, Opened: evs}
+	return out, nil
 }
 
 // storedEvents are evs as the store reads them back for the metrics: the

@@ -77,14 +77,19 @@ func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q
 	return out, nil
 }
 
-// SaveCreatedSLA writes a new ticket's first clock events, clocks, next
-// due instant, SLA history and metrics row, and the result of the form key
-// that created it, in one round trip. The ticket
+// SaveCreatedSLA writes, in one round trip, what follows a new ticket's
+// row (InsertTicket): its side sets, first comment and events, its first
+// clock events, clocks, next due instant, SLA history and metrics row, and
+// the result of the form key that created it. The ticket
 // has no clock events yet, so every event given is inserted; a count that
 // differs is reported rather than left unnoticed.
 func (s *Store) SaveCreatedSLA(ctx context.Context, tenant helpdesk.TenantID, w helpdesk.CreatedSLA) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		if w.Created != nil {
+			var commentID int64
+			queueTicketRest(b, tenant, w.Created, w.First, w.Opened, &commentID)
+		}
 		if len(w.Events) > 0 {
 			args, err := clockEventsArgs(tenant, w.Events)
 			if err != nil {

@@ -32,8 +32,8 @@ func TestAPICreationCommitsOnce(t *testing.T) {
 	// the batch that reads the answer back.
 	n = withoutNotify(n)
 	assert.LessOrEqual(t, n.statements, 40, "statements")
-	assert.LessOrEqual(t, n.trips, 18, "round trips")
-	assert.LessOrEqual(t, held(n), 7, "round trips holding the desk's rows")
+	assert.LessOrEqual(t, n.trips, 17, "round trips")
+	assert.LessOrEqual(t, held(n), 6, "round trips holding the desk's rows")
 
 	var again apiResponse
 	replay := counter.during(func() { again = c.call(http.MethodPost, apiBase(d)+"/tickets", body, "Idempotency-Key", "contar-1") })
