@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 
 	"github.com/jackc/pgx/v5"
 
@@ -72,34 +73,69 @@ func templateDB(sc Scale) string { return "bench_" + sc.Name }
 func (d *DB) statsFile(sc Scale) string { return filepath.Join(d.dir, sc.Name+".json") }
 
 type savedStats struct {
-	Migrations string   `json:"migrations"`
-	Stats      GenStats `json:"stats"`
+	Migrations string `json:"migrations"`
+	// Files holds each migration's digest at generation (or at the last
+	// forward migration), so that data made for a prefix of today's
+	// migrations can be migrated forward instead of generated again.
+	Files map[string]string `json:"files,omitempty"`
+	Stats GenStats          `json:"stats"`
 }
 
-// migrationsHash names the schema the data was generated for.
-func migrationsHash() string {
-	h := sha256.New()
+// migrationFiles digests every migration file by name.
+func migrationFiles() map[string]string {
+	files := map[string]string{}
 	_ = fs.WalkDir(migrations.FS, ".", func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
 		}
 		b, err := migrations.FS.ReadFile(p)
-		h.Write([]byte(p))
-		h.Write(b)
+		sum := sha256.Sum256(b)
+		files[p] = hex.EncodeToString(sum[:8])
 		return err
 	})
+	return files
+}
+
+// migrationsHash names the schema the data was generated for.
+func migrationsHash() string {
+	files := migrationFiles()
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		h.Write([]byte(n))
+		h.Write([]byte(files[n]))
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// onlyAdded reports whether now holds every file of then unchanged, so
+// that the data only lacks the migrations added since.
+func onlyAdded(then, now map[string]string) bool {
+	if len(then) == 0 {
+		return false
+	}
+	for n, sum := range then {
+		if now[n] != sum {
+			return false
+		}
+	}
+	return true
+}
+
 // Prepare makes sure a template database holds scale's data for the
-// current migrations, generating it when missing, stale or regen is set,
-// then clones it into the run database, so every run starts from the same
-// data. It returns the generation's statistics (from the saved file when
-// the data was reused).
+// current migrations, then clones it into the run database, so every run
+// starts from the same data. Data generated under earlier migrations is
+// migrated forward when those migrations are unchanged (a migration that
+// changes what the generator writes calls for BENCH_REGEN=1); it is
+// generated again when missing, changed or regen is set. It returns the
+// generation's statistics (from the saved file when the data was reused).
 func (d *DB) Prepare(ctx context.Context, sc Scale, atiende string, regen bool, log io.Writer) (GenStats, bool, error) {
 	tmpl := templateDB(sc)
 	var saved savedStats
-	fresh := false
 	b, err := os.ReadFile(d.statsFile(sc))
 	if err == nil {
 		err = json.Unmarshal(b, &saved)
@@ -108,30 +144,22 @@ func (d *DB) Prepare(ctx context.Context, sc Scale, atiende string, regen bool, 
 	if xerr != nil {
 		return GenStats{}, false, xerr
 	}
-	stale := saved.Migrations != migrationsHash() || saved.Stats.Tenants != sc.Tenants || saved.Stats.Tickets != int64(sc.Tickets)
-	if regen || err != nil || stale || !exists {
-		fresh = true
-		_ = os.Remove(d.statsFile(sc))
-		if err := d.drop(ctx, tmpl); err != nil {
+	current := migrationFiles()
+	sameData := err == nil && exists && saved.Stats.Tenants == sc.Tenants && saved.Stats.Tickets == int64(sc.Tickets)
+	fresh := regen || !sameData || !onlyAdded(saved.Files, current)
+	switch {
+	case fresh:
+		if saved, err = d.generate(ctx, sc, atiende, log); err != nil {
+			return saved.Stats, false, err
+		}
+	case saved.Migrations != migrationsHash():
+		fmt.Fprintf(log, "bench: migrating the %s data forward\n", sc.Name)
+		if err := d.migrate(ctx, tmpl, atiende, log); err != nil {
 			return GenStats{}, false, err
 		}
-		if _, err := d.Cluster.EnsureRoles(ctx, ownerRole, appRole, tmpl); err != nil {
-			return GenStats{}, false, err
-		}
-		cmd := exec.CommandContext(ctx, atiende, "migrate", "up")
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+d.AppURL(tmpl), "ATIENDE_MIGRATION_DATABASE_URL="+d.OwnerURL(tmpl), "ATIENDE_LOG_LEVEL=warn")
-		cmd.Stdout, cmd.Stderr = log, log
-		if err := cmd.Run(); err != nil {
-			return GenStats{}, false, fmt.Errorf("bench: atiende migrate up: %w", err)
-		}
-		st, err := Generate(ctx, d.SuperURL(tmpl), sc, log)
-		if err != nil {
-			return st, false, err
-		}
-		saved = savedStats{Migrations: migrationsHash(), Stats: st}
-		b, _ := json.MarshalIndent(saved, "", "  ")
-		if err := os.WriteFile(d.statsFile(sc), b, 0o644); err != nil {
-			return st, false, err
+		saved.Migrations, saved.Files = migrationsHash(), current
+		if err := d.saveStats(sc, saved); err != nil {
+			return saved.Stats, false, err
 		}
 	}
 	if err := d.drop(ctx, runDB); err != nil {
@@ -148,6 +176,51 @@ func (d *DB) Prepare(ctx context.Context, sc Scale, atiende string, regen bool, 
 		return saved.Stats, fresh, fmt.Errorf("bench: clone %s: %w", tmpl, err)
 	}
 	return saved.Stats, fresh, nil
+}
+
+// generate makes scale's template database from nothing: the schema, then
+// the data.
+func (d *DB) generate(ctx context.Context, sc Scale, atiende string, log io.Writer) (savedStats, error) {
+	tmpl := templateDB(sc)
+	_ = os.Remove(d.statsFile(sc))
+	if err := d.drop(ctx, tmpl); err != nil {
+		return savedStats{}, err
+	}
+	if _, err := d.Cluster.EnsureRoles(ctx, ownerRole, appRole, tmpl); err != nil {
+		return savedStats{}, err
+	}
+	if err := d.migrate(ctx, tmpl, atiende, log); err != nil {
+		return savedStats{}, err
+	}
+	st, err := Generate(ctx, d.SuperURL(tmpl), sc, log)
+	if err != nil {
+		return savedStats{Stats: st}, err
+	}
+	saved := savedStats{Migrations: migrationsHash(), Files: migrationFiles(), Stats: st}
+	return saved, d.saveStats(sc, saved)
+}
+
+// migrate applies the pending migrations to database db with the binary
+// under test, as an operator would.
+func (d *DB) migrate(ctx context.Context, db, atiende string, log io.Writer) error {
+	cmd := exec.CommandContext(ctx, atiende, "migrate", "up")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+d.AppURL(db), "ATIENDE_MIGRATION_DATABASE_URL="+d.OwnerURL(db), "ATIENDE_LOG_LEVEL=warn")
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("bench: atiende migrate up on %s: %w", db, err)
+	}
+	return nil
+}
+
+func (d *DB) saveStats(sc Scale, saved savedStats) error {
+	b, err := json.MarshalIndent(saved, "", "  ")
+	if err == nil {
+		err = os.WriteFile(d.statsFile(sc), b, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("bench: save %s: %w", d.statsFile(sc), err)
+	}
+	return nil
 }
 
 func (d *DB) super(ctx context.Context, fn func(*pgx.Conn) error) error {

@@ -68,6 +68,9 @@ type Result struct {
 	ServerCPU  float64            `json:"server_cpu_seconds"`
 	DBCPU      float64            `json:"db_cpu_seconds"`
 	PeakRSSMB  float64            `json:"peak_rss_mb"`
+	// Settled is how long the phase waited for the server and PostgreSQL
+	// to fall quiet after the previous one.
+	Settled float64 `json:"settled_seconds,omitempty"`
 	// Late counts open-loop arrivals that found every in-flight slot busy.
 	Late int `json:"late,omitempty"`
 	// Created lists what the creation requests returned (ticket paths), to

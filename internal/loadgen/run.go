@@ -33,8 +33,10 @@ func Run(ctx context.Context, p Plan, log io.Writer) (Output, error) {
 		if !ok {
 			return out, fmt.Errorf("unknown scenario %q", ph.Scenario)
 		}
-		fmt.Fprintf(log, "benchload: start %s\n", ph.Name)
+		waited := d.settle(ctx)
+		fmt.Fprintf(log, "benchload: start %s (after %.1fs for quiet)\n", ph.Name, waited.Seconds())
 		res := d.phase(ctx, ph, f)
+		res.Settled = round2(waited.Seconds())
 		fmt.Fprintf(log, "benchload: %-28s %8.1f/s  p50 %6.2f  p99 %7.2f ms  errors %d  server cpu %.1fs  rss %.0f MB\n",
 			ph.Name, res.Throughput, res.Latency.P50, res.Latency.P99, res.Errors, res.ServerCPU, res.PeakRSSMB)
 		out.Results = append(out.Results, res)
