@@ -31,10 +31,11 @@ type CallStore interface {
 	SaveCall(ctx context.Context, tenant TenantID, ticket TicketID, c PhoneCall) error
 	// TicketCall returns the ticket's call, or ErrNotFound.
 	TicketCall(ctx context.Context, tenant TenantID, ticket TicketID) (PhoneCall, error)
-	// CreatedTicketView reads what the answer to an API creation shows,
-	// in one round trip: ticket n (ErrNotFound when absent), the desk's
-	// custom field definitions, and n's call (nil when it has none).
-	CreatedTicketView(ctx context.Context, tenant TenantID, n TicketNumber) (Ticket, []CustomFieldDef, *PhoneCall, error)
+	// CreatedTicketView saves the new ticket's call save (nil: none) and
+	// reads what the answer to its API creation shows, in one round trip:
+	// the ticket (ErrNotFound when absent), the desk's custom field
+	// definitions, and its call (nil when it has none).
+	CreatedTicketView(ctx context.Context, tenant TenantID, created TicketRef, save *PhoneCall) (Ticket, []CustomFieldDef, *PhoneCall, error)
 }
 
 // APITicketInput is a ticket opened through the API: the ticket, and its
@@ -116,13 +117,18 @@ func (s *Service) OpenAPITicket(ctx context.Context, by Actor, in APITicketInput
 	var out Ticket
 	err := s.store.InTx(ctx, by.Tenant, func(tx Store) error {
 		var err error
-		out, err = s.openAPITicket(ctx, tx, by, in)
+		t, err := s.openAPITicket(ctx, tx, by, in)
+		if err == nil && in.Call != nil {
+			err = s.saveCall(ctx, tx, by, t, *in.Call)
+		}
+		out = t
 		return err
 	})
 	return out, err
 }
 
-// openAPITicket is OpenAPITicket inside the caller's transaction.
+// openAPITicket is OpenAPITicket inside the caller's transaction, but for
+// the call (in.Call, checked here), which the caller saves.
 func (s *Service) openAPITicket(ctx context.Context, tx Store, by Actor, in APITicketInput) (Ticket, error) {
 	now := s.now()
 	var callErr error
@@ -154,12 +160,15 @@ func (s *Service) openAPITicket(ctx context.Context, tx Store, by Actor, in APIT
 	if callErr != nil {
 		return Ticket{}, callErr
 	}
-	if in.Call != nil {
-		if err := tx.SaveCall(ctx, by.Tenant, t.ID, *in.Call); err != nil {
-			return Ticket{}, fmt.Errorf("helpdesk: save call of %s: %w", t.Number, err)
-		}
-	}
 	return t, nil
+}
+
+// saveCall records the phone call behind the new ticket t.
+func (s *Service) saveCall(ctx context.Context, tx Store, by Actor, t Ticket, c PhoneCall) error {
+	if err := tx.SaveCall(ctx, by.Tenant, t.ID, c); err != nil {
+		return fmt.Errorf("helpdesk: save call of %s: %w", t.Number, err)
+	}
+	return nil
 }
 
 // joinInvalid merges two validation errors so the client sees every field

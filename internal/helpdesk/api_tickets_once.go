@@ -55,7 +55,7 @@ func (s *Service) OpenAPITicketOnce(ctx context.Context, by Actor, c APIClaim, i
 		if err != nil {
 			return err
 		}
-		view, err := s.createdAPITicket(ctx, tx, by, t.Number)
+		view, err := s.createdAPITicket(ctx, tx, by, t, in.Call)
 		if err != nil {
 			return err
 		}
@@ -85,11 +85,12 @@ func (rec IdempotencyRecord) answerFor(fp []byte) (StoredResponse, bool, error) 
 	return rec.Response, true, nil
 }
 
-// createdAPITicket reads ticket n back in the creating transaction, as a
-// GET would show it, in one round trip: the desk's counter row is still
-// locked.
-func (s *Service) createdAPITicket(ctx context.Context, tx Store, by Actor, n TicketNumber) (CreatedAPITicket, error) {
-	t, all, call, err := tx.CreatedTicketView(ctx, by.Tenant, n)
+// createdAPITicket saves the new ticket's call (nil: none) and reads the
+// ticket back in the creating transaction, as a GET would show it, in one
+// round trip: the desk's counter row is still locked.
+func (s *Service) createdAPITicket(ctx context.Context, tx Store, by Actor, created Ticket, call *PhoneCall) (CreatedAPITicket, error) {
+	n := created.Number
+	t, all, call, err := tx.CreatedTicketView(ctx, by.Tenant, TicketRef{ID: created.ID, Number: n}, call)
 	if err != nil {
 		return CreatedAPITicket{}, fmt.Errorf("helpdesk: created ticket %s: %w", n, err)
 	}

@@ -138,13 +138,25 @@ func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey
 		if err := takeAllowance(ctx, tx, quota); err != nil {
 			return err
 		}
-		if t, err = s.openTicket(ctx, tx, by, in); err != nil {
+		// Marked before the ticket's insert, so that the desk's rows that
+		// insert locks wait for one statement less; a failed creation
+		// rolls the mark back with everything else.
+		if err := markFormSubmitted(ctx, tx, by.Tenant, k); err != nil {
 			return err
 		}
-		if err := finishOnce(ctx, tx, by.Tenant, k, t.Number); err != nil {
+		// The key's result goes out with the new ticket's first SLA
+		// state when the creation gets that far (creationStore).
+		ct := tx
+		if k.valid() {
+			ct = keyedCreation(tx, k)
+		}
+		if t, err = s.openTicket(ctx, ct, by, in); err != nil {
 			return err
 		}
-		return markFormSubmitted(ctx, tx, by.Tenant, k)
+		if c, ok := ct.(*creationStore); ok && c.keyDone {
+			return nil
+		}
+		return finishOnce(ctx, tx, by.Tenant, k, t.Number)
 	})
 	if err != nil {
 		return Ticket{}, false, err

@@ -232,6 +232,11 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 	if err := syncSLA(ctx, tx, created.Tenant, created, evs); err != nil {
 		return Ticket{}, err
 	}
+	if c, ok := tx.(*creationStore); ok {
+		if err := c.settled(); err != nil {
+			return Ticket{}, err
+		}
+	}
 	if err := s.runTriggers(ctx, tx, &created, OnCreated, first.Body); err != nil {
 		return Ticket{}, err
 	}

@@ -41,6 +41,7 @@ type Store interface {
 	APIStore
 	WebhookStore
 	IdempotencyStore
+	CreationStore
 	DeviceStore
 	TimeStore
 	AccountMailStore

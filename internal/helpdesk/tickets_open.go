@@ -28,28 +28,19 @@ func (s *Service) OpenTicket(ctx context.Context, by Actor, in NewTicket) (Ticke
 func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTicket) (Ticket, error) {
 	var out Ticket
 	err := func() error {
-		st, err := settings(ctx, tx, by.Tenant)
-		if err != nil {
-			return err
-		}
-		defs, err := tx.CustomFieldDefs(ctx, by.Tenant)
-		if err != nil {
-			return fmt.Errorf("helpdesk: custom fields: %w", err)
-		}
-		rc := OpenContext{Defs: defs, Matrix: st.Matrix, Limits: st.Attachments}
 		reqID := in.Requester.User
 		if by.IsCustomer() {
 			reqID = by.User
 		}
-		if reqID > 0 {
-			u, err := tx.User(ctx, by.Tenant, reqID)
-			switch {
-			case err == nil:
-				rc.Requester = &u
-			case !errors.Is(err, ErrNotFound):
-				return fmt.Errorf("helpdesk: load requester: %w", err)
-			}
+		// Everything the creation reads that does not depend on the new
+		// ticket, in one round trip before its number is taken.
+		cc, err := s.readCreation(ctx, tx, by.Tenant, reqID, in.Requester.Email)
+		if err != nil {
+			return err
 		}
+		tx = withCreation(tx, cc)
+		defs := cc.Defs
+		rc := OpenContext{Defs: defs, Matrix: cc.Settings.Matrix, Limits: cc.Settings.Attachments, Requester: cc.Requester}
 		if in.Category > 0 {
 			c, err := tx.Category(ctx, by.Tenant, in.Category)
 			switch {

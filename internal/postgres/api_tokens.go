@@ -245,6 +245,16 @@ func (s *Store) ReleaseIdempotency(ctx context.Context, tenant helpdesk.TenantID
 
 // SaveCall records the phone call behind a ticket.
 func (s *Store) SaveCall(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, c helpdesk.PhoneCall) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		queueSaveCall(b, tenant, ticket, c)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return mapErr(err, "save call")
+}
+
+// queueSaveCall queues SaveCall's statement.
+func queueSaveCall(b *pgx.Batch, tenant helpdesk.TenantID, ticket helpdesk.TicketID, c helpdesk.PhoneCall) {
 	const q = `INSERT INTO ticket_calls (tenant_id, ticket_id, caller_number, started_at, duration_seconds, agent_id)
 		VALUES ($1, $2, $3, $4, $5, nullif($6, 0))
 		ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET caller_number = EXCLUDED.caller_number,
@@ -254,11 +264,7 @@ func (s *Store) SaveCall(ctx context.Context, tenant helpdesk.TenantID, ticket h
 		d := int(c.Duration / time.Second)
 		dur = &d
 	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, q, int64(tenant), int64(ticket), c.CallerNumber, nullTime(c.StartedAt), dur, int64(c.Agent))
-		return err
-	})
-	return mapErr(err, "save call")
+	b.Queue(q, int64(tenant), int64(ticket), c.CallerNumber, nullTime(c.StartedAt), dur, int64(c.Agent))
 }
 
 // TicketCall loads the call behind a ticket.
@@ -300,7 +306,8 @@ func callTimes(c *helpdesk.PhoneCall, started *time.Time, dur *int32, agent int6
 // CreatedTicketView implements helpdesk.CallStore: ticket n, the desk's
 // field definitions and n's call, in one batch (one round trip, where
 // Ticket, CustomFieldDefs and TicketCall take three).
-func (s *Store) CreatedTicketView(ctx context.Context, tenant helpdesk.TenantID, n helpdesk.TicketNumber) (helpdesk.Ticket, []helpdesk.CustomFieldDef, *helpdesk.PhoneCall, error) {
+func (s *Store) CreatedTicketView(ctx context.Context, tenant helpdesk.TenantID, created helpdesk.TicketRef, save *helpdesk.PhoneCall) (helpdesk.Ticket, []helpdesk.CustomFieldDef, *helpdesk.PhoneCall, error) {
+	n := created.Number
 	const fields = `SELECT ` + fieldColumns + ` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`
 	const call = `SELECT c.caller_number, c.started_at, c.duration_seconds, coalesce(c.agent_id, 0), coalesce(u.name, '')
 		FROM ticket_calls c JOIN tickets t ON t.tenant_id = c.tenant_id AND t.id = c.ticket_id
@@ -311,6 +318,9 @@ func (s *Store) CreatedTicketView(ctx context.Context, tenant helpdesk.TenantID,
 	var pc *helpdesk.PhoneCall
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		if save != nil {
+			queueSaveCall(b, tenant, created.ID, *save)
+		}
 		b.Queue(ticketSelect, pgx.NamedArgs{"tenant": int64(tenant), "number": int64(n)}).QueryRow(func(row pgx.Row) error {
 			var err error
 			t, err = scanTicket(row, tenant)

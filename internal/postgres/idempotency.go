@@ -57,12 +57,13 @@ func (s *Store) TakeAllowance(ctx context.Context, a helpdesk.Allowance) (bool, 
 // SetIdempotencyResult implements helpdesk.IdempotencyStore.
 func (s *Store) SetIdempotencyResult(ctx context.Context, tenant helpdesk.TenantID, k helpdesk.IdempotencyKey, n helpdesk.TicketNumber) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE idempotency_keys SET ticket_number = $4 WHERE tenant_id = $1 AND scope = $2 AND key = $3`,
-			int64(tenant), k.Scope, k.Key, int64(n))
+		_, err := tx.Exec(ctx, setIdempotencyResultSQL, int64(tenant), k.Scope, k.Key, int64(n))
 		return err
 	})
 	return mapErr(err, "record idempotency result")
 }
+
+const setIdempotencyResultSQL = `UPDATE idempotency_keys SET ticket_number = $4 WHERE tenant_id = $1 AND scope = $2 AND key = $3`
 
 // PruneIdempotency deletes, desk by desk (the tables are isolated by
 // tenant), the API's idempotency records older than apiAge and the forms'

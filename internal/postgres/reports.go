@@ -72,6 +72,16 @@ func durArgs(a pgx.NamedArgs, name string, d *helpdesk.Durations) {
 
 // SaveTicketMetrics inserts or replaces m's row.
 func (s *Store) SaveTicketMetrics(ctx context.Context, tenant helpdesk.TenantID, m helpdesk.TicketMetrics) error {
+	a := metricsArgs(tenant, m)
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, saveMetricsSQL, a)
+		return err
+	})
+	return mapErr(err, "save metrics of ticket %d", m.Ticket)
+}
+
+// metricsArgs are saveMetricsSQL's arguments for m.
+func metricsArgs(tenant helpdesk.TenantID, m helpdesk.TicketMetrics) pgx.NamedArgs {
 	a := pgx.NamedArgs{
 		"tenant": int64(tenant), "ticket": int64(m.Ticket), "number": int64(m.Number), "created_at": m.CreatedAt,
 		"status": string(m.Status), "channel": string(m.Channel), "priority": string(m.Priority),
@@ -95,11 +105,7 @@ func (s *Store) SaveTicketMetrics(ctx context.Context, tenant helpdesk.TenantID,
 	} else {
 		a["csat"] = nil
 	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, saveMetricsSQL, a)
-		return err
-	})
-	return mapErr(err, "save metrics of ticket %d", m.Ticket)
+	return a
 }
 
 const metricColumns = `m.ticket_id, m.number, m.created_at, m.status, m.channel, m.priority,

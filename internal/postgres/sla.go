@@ -226,11 +226,8 @@ const appendClockEventsSQL = `INSERT INTO sla_clock_events (tenant_id, ticket_id
 	ON CONFLICT DO NOTHING
 	RETURNING ` + slaClockEventCols
 
-// AppendClockEvents inserts clock events and returns those inserted.
-func (s *Store) AppendClockEvents(ctx context.Context, tenant helpdesk.TenantID, evs []helpdesk.ClockEvent) ([]helpdesk.ClockEvent, error) {
-	if len(evs) == 0 {
-		return nil, nil
-	}
+// clockEventsArgs are appendClockEventsSQL's arguments for evs.
+func clockEventsArgs(tenant helpdesk.TenantID, evs []helpdesk.ClockEvent) (pgx.NamedArgs, error) {
 	n := len(evs)
 	tickets, policies := make([]int64, n), make([]int64, n)
 	metrics, kinds := make([]string, n), make([]string, n)
@@ -244,10 +241,22 @@ func (s *Store) AppendClockEvents(ctx context.Context, tenant helpdesk.TenantID,
 		metrics[i], kinds[i], ats[i] = string(e.Metric), string(e.Kind), e.At
 		cycles[i], levels[i] = int32(e.Cycle), int32(e.Level)
 	}
+	return pgx.NamedArgs{"tenant": int64(tenant), "tickets": tickets,
+		"metrics": metrics, "kinds": kinds, "ats": ats, "cycles": cycles, "policies": policies, "levels": levels}, nil
+}
+
+// AppendClockEvents inserts clock events and returns those inserted.
+func (s *Store) AppendClockEvents(ctx context.Context, tenant helpdesk.TenantID, evs []helpdesk.ClockEvent) ([]helpdesk.ClockEvent, error) {
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	args, err := clockEventsArgs(tenant, evs)
+	if err != nil {
+		return nil, err
+	}
 	var out []helpdesk.ClockEvent
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, appendClockEventsSQL, pgx.NamedArgs{"tenant": int64(tenant), "tickets": tickets,
-			"metrics": metrics, "kinds": kinds, "ats": ats, "cycles": cycles, "policies": policies, "levels": levels})
+	err = s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, appendClockEventsSQL, args)
 		if err != nil {
 			return err
 		}
@@ -283,6 +292,16 @@ const setNextDueSQL = `UPDATE tickets SET next_due_at = $3
 // history events in one round trip. Rows that did not change are not
 // rewritten.
 func (s *Store) SaveClocks(ctx context.Context, tenant helpdesk.TenantID, ticket helpdesk.TicketID, clocks []helpdesk.Clock, nextDue time.Time, history []helpdesk.Event) error {
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		queueSaveClocks(b, tenant, ticket, clocks, nextDue, history)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return mapErr(err, "save SLA clocks of ticket %d", ticket)
+}
+
+// queueSaveClocks queues SaveClocks' statements.
+func queueSaveClocks(b *pgx.Batch, tenant helpdesk.TenantID, ticket helpdesk.TicketID, clocks []helpdesk.Clock, nextDue time.Time, history []helpdesk.Event) {
 	n := len(clocks)
 	metrics, states := make([]string, n), make([]string, n)
 	cycles, targets := make([]int32, n), make([]int32, n)
@@ -300,18 +319,13 @@ func (s *Store) SaveClocks(ctx context.Context, tenant helpdesk.TenantID, ticket
 		}
 		breaches[i] = toTime(micro(b))
 	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		b.Queue(saveClocksSQL, pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "metrics": metrics,
-			"states": states, "cycles": cycles, "policies": policies, "targets": targets, "starts": starts,
-			"dues": dues, "breaches": breaches, "checks": checks})
-		b.Queue(setNextDueSQL, int64(tenant), int64(ticket), toTime(micro(nextDue)))
-		if len(history) > 0 {
-			queueEvents(b, tenant, ticket, history)
-		}
-		return tx.SendBatch(ctx, b).Close()
-	})
-	return mapErr(err, "save SLA clocks of ticket %d", ticket)
+	b.Queue(saveClocksSQL, pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "metrics": metrics,
+		"states": states, "cycles": cycles, "policies": policies, "targets": targets, "starts": starts,
+		"dues": dues, "breaches": breaches, "checks": checks})
+	b.Queue(setNextDueSQL, int64(tenant), int64(ticket), toTime(micro(nextDue)))
+	if len(history) > 0 {
+		queueEvents(b, tenant, ticket, history)
+	}
 }
 
 // dueClocksSQL is the scan's range scan over sla_clocks_check: only rows

@@ -89,34 +89,44 @@ func (s *Store) UpdateCustomFieldDef(ctx context.Context, tenant helpdesk.Tenant
 	return out, mapErr(err, "update custom field %d", d.ID)
 }
 
+// ticketSettingsSQL reads a tenant's ($1) settings row.
+const ticketSettingsSQL = `SELECT priority_matrix,
+	(extract(epoch FROM auto_close_after) * 1000000)::bigint, (extract(epoch FROM auto_solve_after) * 1000000)::bigint,
+	(extract(epoch FROM pending_remind_after) * 1000000)::bigint,
+	max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files, coalesce(default_group_id, 0), require_time
+FROM ticket_settings WHERE tenant_id = $1`
+
+// scanTicketSettings reads a ticketSettingsSQL row; no row reads as the
+// defaults.
+func scanTicketSettings(row pgx.Row) (helpdesk.TicketSettings, error) {
+	st := helpdesk.DefaultTicketSettings()
+	var matrix string
+	var closeUS, solveUS, remindUS, group int64
+	err := row.Scan(&matrix, &closeUS, &solveUS, &remindUS,
+		&st.Attachments.MaxFileBytes, &st.Attachments.MaxCommentBytes, &st.Attachments.MaxTicketBytes, &st.Attachments.MaxFiles, &group, &st.RequireTime)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return helpdesk.DefaultTicketSettings(), nil
+	}
+	if err != nil {
+		return helpdesk.TicketSettings{}, err
+	}
+	if st.Matrix, err = helpdesk.ParsePriorityMatrix(matrix); err != nil {
+		return helpdesk.TicketSettings{}, fmt.Errorf("stored priority matrix %q: %w", matrix, err)
+	}
+	st.AutoCloseAfter, st.AutoSolveAfter = time.Duration(closeUS)*time.Microsecond, time.Duration(solveUS)*time.Microsecond
+	st.PendingRemindAfter = time.Duration(remindUS) * time.Microsecond
+	st.DefaultGroup = helpdesk.GroupID(group)
+	return st, nil
+}
+
 // TicketSettings returns the tenant's settings, or the defaults when it
 // has none.
 func (s *Store) TicketSettings(ctx context.Context, tenant helpdesk.TenantID) (helpdesk.TicketSettings, error) {
-	const q = `SELECT priority_matrix,
-		(extract(epoch FROM auto_close_after) * 1000000)::bigint, (extract(epoch FROM auto_solve_after) * 1000000)::bigint,
-		(extract(epoch FROM pending_remind_after) * 1000000)::bigint,
-		max_file_bytes, max_comment_bytes, max_ticket_bytes, max_files, coalesce(default_group_id, 0), require_time
-	FROM ticket_settings WHERE tenant_id = $1`
-	st := helpdesk.DefaultTicketSettings()
+	var st helpdesk.TicketSettings
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var matrix string
-		var closeUS, solveUS, remindUS, group int64
-		err := tx.QueryRow(ctx, q, int64(tenant)).Scan(&matrix, &closeUS, &solveUS, &remindUS,
-			&st.Attachments.MaxFileBytes, &st.Attachments.MaxCommentBytes, &st.Attachments.MaxTicketBytes, &st.Attachments.MaxFiles, &group, &st.RequireTime)
-		if errors.Is(err, pgx.ErrNoRows) {
-			st = helpdesk.DefaultTicketSettings()
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if st.Matrix, err = helpdesk.ParsePriorityMatrix(matrix); err != nil {
-			return fmt.Errorf("stored priority matrix %q: %w", matrix, err)
-		}
-		st.AutoCloseAfter, st.AutoSolveAfter = time.Duration(closeUS)*time.Microsecond, time.Duration(solveUS)*time.Microsecond
-		st.PendingRemindAfter = time.Duration(remindUS) * time.Microsecond
-		st.DefaultGroup = helpdesk.GroupID(group)
-		return nil
+		var err error
+		st, err = scanTicketSettings(tx.QueryRow(ctx, ticketSettingsSQL, int64(tenant)))
+		return err
 	})
 	if err != nil {
 		return helpdesk.TicketSettings{}, mapErr(err, "ticket settings")

@@ -146,28 +146,60 @@ func (s *Store) CreateTicket(ctx context.Context, tenant helpdesk.TenantID, t he
 	if err := checkTicket(tenant, &t); err != nil {
 		return helpdesk.Ticket{}, err
 	}
-	if t.Version < 1 {
-		t.Version = 1
-	}
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var id, number int64
-		if err := tx.QueryRow(ctx, insertTicketSQL, ticketArgs(tenant, &t)).Scan(&id, &number); err != nil {
+		if err := insertTicket(ctx, tx, tenant, &t); err != nil {
 			return err
 		}
-		t.ID, t.Number, t.Tenant = helpdesk.TicketID(id), helpdesk.TicketNumber(number), tenant
 		b := &pgx.Batch{}
-		queueSideSets(b, tenant, &t)
 		var commentID int64
-		queueComment(b, tenant, t.ID, &first, events, &commentID)
+		queueTicketRest(b, tenant, &t, &first, events, &commentID)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
 		return helpdesk.Ticket{}, mapErr(err, "create ticket")
 	}
+	return createdTicket(t), nil
+}
+
+// InsertTicket inserts t's row with the tenant's next number, and nothing
+// else: the caller writes the rest with SaveCreatedSLA.
+func (s *Store) InsertTicket(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Ticket) (helpdesk.Ticket, error) {
+	if err := checkTicket(tenant, &t); err != nil {
+		return helpdesk.Ticket{}, err
+	}
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return insertTicket(ctx, tx, tenant, &t) })
+	if err != nil {
+		return helpdesk.Ticket{}, mapErr(err, "create ticket")
+	}
+	return createdTicket(t), nil
+}
+
+// insertTicket runs insertTicketSQL for t and sets its id and number.
+func insertTicket(ctx context.Context, tx pgx.Tx, tenant helpdesk.TenantID, t *helpdesk.Ticket) error {
+	if t.Version < 1 {
+		t.Version = 1
+	}
+	var id, number int64
+	if err := tx.QueryRow(ctx, insertTicketSQL, ticketArgs(tenant, t)).Scan(&id, &number); err != nil {
+		return err
+	}
+	t.ID, t.Number, t.Tenant = helpdesk.TicketID(id), helpdesk.TicketNumber(number), tenant
+	return nil
+}
+
+// queueTicketRest queues what follows a new ticket's row: its side sets,
+// its first comment with the attachments, and its events.
+func queueTicketRest(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket, first *helpdesk.NewComment, events []helpdesk.Event, commentID *int64) {
+	queueSideSets(b, tenant, t)
+	queueComment(b, tenant, t.ID, first, events, commentID)
+}
+
+// createdTicket is t as stored: instants at the database's precision.
+func createdTicket(t helpdesk.Ticket) helpdesk.Ticket {
 	t.StatusChangedAt, t.CreatedAt, t.UpdatedAt = micro(t.StatusChangedAt), micro(t.CreatedAt), micro(t.UpdatedAt)
 	t.FirstReplyAt, t.SolvedAt, t.ClosedAt = micro(t.FirstReplyAt), micro(t.SolvedAt), micro(t.ClosedAt)
 	t.RequesterWaitingSince = micro(t.RequesterWaitingSince)
-	return t, nil
+	return t
 }
 
 // updateTicketSQL writes the ticket if it is still at the expected version.

@@ -118,6 +118,8 @@ type statementCounter struct {
 	trips atomic.Int64 // round trips: a batch is one
 	mu    sync.Mutex
 	log   []string // the statements, when logging
+	at    []int64  // the round trip each logged statement went in, from 1
+	base  int64    // trips before the logging began
 }
 
 func (c *statementCounter) record(sql string) {
@@ -126,6 +128,7 @@ func (c *statementCounter) record(sql string) {
 	defer c.mu.Unlock()
 	if c.log != nil {
 		c.log = append(c.log, strings.Join(strings.Fields(sql), " "))
+		c.at = append(c.at, c.trips.Load()-c.base)
 	}
 }
 
@@ -154,19 +157,20 @@ func (c *statementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBa
 type counted struct {
 	statements, trips int
 	log               []string
+	at                []int64 // per statement of log: its round trip
 }
 
 // during counts what fn sends to the database.
 func (c *statementCounter) during(fn func()) counted {
 	c.mu.Lock()
-	c.log = []string{}
+	c.log, c.at, c.base = []string{}, []int64{}, c.trips.Load()
 	c.mu.Unlock()
 	n, trips := c.n.Load(), c.trips.Load()
 	fn()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := counted{statements: int(c.n.Load() - n), trips: int(c.trips.Load() - trips), log: c.log}
-	c.log = nil
+	out := counted{statements: int(c.n.Load() - n), trips: int(c.trips.Load() - trips), log: c.log, at: c.at}
+	c.log, c.at = nil, nil
 	return out
 }
 

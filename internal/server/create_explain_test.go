@@ -29,6 +29,55 @@ import (
 // measures it (triggers and the statements they run included), slowest
 // first. A diagnostic, run by hand with ATIENDE_EXPLAIN_CREATE=1 and -v.
 func TestExplainPortalCreation(t *testing.T) {
+	e, d, collect := explainEnv(t)
+	c := e.client()
+	c.login(d, d.customer)
+	create := func(i int, key string) {
+		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {key}, "subject": {"Medir " + strconv.Itoa(i)}, "description": {"Una vez."}}, nil)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	}
+	for i := range 3 {
+		create(i, c.formKey(d))
+	}
+	const runs = 20
+	keys := make([]string, runs)
+	for i := range keys {
+		keys[i] = c.formKey(d)
+	}
+	collect(runs, func() {
+		for i, k := range keys {
+			create(i, k)
+		}
+	})
+}
+
+// TestExplainAPICreation is TestExplainPortalCreation for a phone
+// system's POST /tickets: an Idempotency-Key, the requester by email and
+// the call's data, as the bench's api_create sends it.
+func TestExplainAPICreation(t *testing.T) {
+	e, d, collect := explainEnv(t)
+	c := e.apiClient(e.apiToken(d, "Centralita", helpdesk.ScopeTicketsWrite, helpdesk.ScopeTicketsRead))
+	create := func(i int) {
+		body := `{"subject":"Llamada ` + strconv.Itoa(i) + `","description":"Transcripción","requester":{"email":"luis@example.com"},` +
+			`"channel":"phone","phone":{"caller_number":"+34600000000","duration_seconds":60}}`
+		res := c.call(http.MethodPost, apiBase(d)+"/tickets", body, "Idempotency-Key", "medir-"+strconv.Itoa(i))
+		require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	}
+	for i := range 3 {
+		create(1000 + i)
+	}
+	const runs = 20
+	collect(runs, func() {
+		for i := range runs {
+			create(i)
+		}
+	})
+}
+
+// explainEnv is a server on a database whose app role logs every
+// statement's plan with its timings (auto_explain), and collect, which
+// runs the measured creations and prints where their time went.
+func explainEnv(t *testing.T) (*env, desk, func(runs int, fn func())) {
 	if os.Getenv("ATIENDE_EXPLAIN_CREATE") == "" {
 		t.Skip("set ATIENDE_EXPLAIN_CREATE=1 to print the statements' execution times")
 	}
@@ -63,43 +112,32 @@ func TestExplainPortalCreation(t *testing.T) {
 	t.Cleanup(pool.Close)
 	e := newEnvOn(t, pool, nil)
 	d := e.newDesk("alfa")
-	c := e.client()
-	c.login(d, d.customer)
-	for i := range 3 {
-		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {c.formKey(d)}, "subject": {"Calentar " + strconv.Itoa(i)}, "description": {"Antes."}}, nil)
-		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	collect := func(runs int, fn func()) {
+		// client_min_messages must reach every pooled connection: set it
+		// on each by holding them all.
+		conns := make([]*pgxpool.Conn, 0, 4)
+		for range 4 {
+			cn, err := pool.Acquire(ctx)
+			require.NoError(t, err)
+			_, err = cn.Exec(ctx, `SET client_min_messages = log`)
+			require.NoError(t, err)
+			conns = append(conns, cn)
+		}
+		for _, cn := range conns {
+			cn.Release()
+		}
+		mu.Lock()
+		collecting = true
+		mu.Unlock()
+		start := time.Now()
+		fn()
+		wall := time.Since(start)
+		mu.Lock()
+		collecting = false
+		mu.Unlock()
+		printExplained(t, notices, runs, wall)
 	}
-	// client_min_messages must reach every pooled connection: set it on
-	// each by holding them all.
-	conns := make([]*pgxpool.Conn, 0, 4)
-	for range 4 {
-		cn, err := pool.Acquire(ctx)
-		require.NoError(t, err)
-		_, err = cn.Exec(ctx, `SET client_min_messages = log`)
-		require.NoError(t, err)
-		conns = append(conns, cn)
-	}
-	for _, cn := range conns {
-		cn.Release()
-	}
-	const runs = 20
-	keys := make([]string, runs)
-	for i := range keys {
-		keys[i] = c.formKey(d)
-	}
-	mu.Lock()
-	collecting = true
-	mu.Unlock()
-	start := time.Now()
-	for i, k := range keys {
-		res := c.postMultipart("/alfa/tickets/new", url.Values{"key": {k}, "subject": {"Medir " + strconv.Itoa(i)}, "description": {"Una vez."}}, nil)
-		require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	}
-	wall := time.Since(start)
-	mu.Lock()
-	collecting = false
-	mu.Unlock()
-	printExplained(t, notices, runs, wall)
+	return e, d, collect
 }
 
 var (
