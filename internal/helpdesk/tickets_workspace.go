@@ -50,11 +50,11 @@ func (s *Service) StaffWorkspace(ctx context.Context, by Actor, n TicketNumber) 
 	if !by.IsStaff() || by.User == 0 {
 		return Workspace{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
 	}
-	r, err := s.store.TicketWorkspace(ctx, by.Tenant, s.workspaceRead(by, n, false))
+	r, err := s.store.TicketWorkspace(ctx, by.Tenant, s.workspaceRead(by, n, nil))
 	if err != nil {
 		return Workspace{}, fmt.Errorf("helpdesk: workspace of %s: %w", n, err)
 	}
-	return s.workspaceOf(ctx, by, &r)
+	return s.workspaceOf(ctx, by, &r, &r.Directory)
 }
 
 // WorkspacePage is a ticket page's reads: the workspace and the console's
@@ -65,25 +65,56 @@ type WorkspacePage struct {
 	Counts    []int
 	// Capped marks the counts that stopped at SidebarCountLimit.
 	Capped []bool
+	// Directory is the desk's settings read for this page, for the caller
+	// to keep; nil when the caller handed them in.
+	Directory *WorkspaceDirectory
 }
 
-// StaffWorkspacePage is StaffWorkspace and Sidebar in two round trips: the
-// workspace, its presence report and the saved views in one batch (one
-// transaction), then the sidebar's counts, which need the saved views'
-// filters, in another.
-func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumber, builtin []TicketFilter) (WorkspacePage, error) {
+// StaffWorkspacePage is StaffWorkspace and the console's sidebar. dir is
+// the desk's settings the caller kept from an earlier page (nil: read
+// them). With dir, the page is one round trip: the workspace, its
+// presence report and every count in one batch (one transaction). Without
+// it, the saved views' counts, which need their filters, take one more
+// when by has saved views.
+func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumber, builtin []TicketFilter, dir *WorkspaceDirectory) (WorkspacePage, error) {
 	if !by.IsStaff() || by.User == 0 {
 		return WorkspacePage{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)
 	}
-	r, err := s.store.TicketWorkspace(ctx, by.Tenant, s.workspaceRead(by, n, true))
-	if err != nil {
-		return WorkspacePage{}, fmt.Errorf("helpdesk: workspace of %s: %w", n, err)
+	var out WorkspacePage
+	filters := builtin
+	if dir != nil {
+		out.Saved = dir.Queue.viewsOf(by)
+		filters = withViews(builtin, out.Saved)
 	}
-	out := WorkspacePage{Saved: r.SavedViews}
-	if out.Workspace, err = s.workspaceOf(ctx, by, &r); err != nil {
+	var r WorkspaceReads
+	counts, capped, err := s.countIn(ctx, s.store, by, filters, func(valid []TicketFilter) ([]int, []bool, error) {
+		read := s.workspaceRead(by, n, dir)
+		read.Counts, read.CountLimit = valid, SidebarCountLimit
+		var err error
+		if r, err = s.store.TicketWorkspace(ctx, by.Tenant, read); err != nil {
+			return nil, nil, fmt.Errorf("helpdesk: workspace of %s: %w", n, err)
+		}
+		return r.Counts, r.Capped, nil
+	})
+	if err != nil {
 		return WorkspacePage{}, err
 	}
-	if out.Counts, out.Capped, err = s.sidebarCounts(ctx, by, builtin, r.SavedViews); err != nil {
+	if dir == nil {
+		// Kept in memory for minutes: no password hash goes with it.
+		for i := range r.Directory.Queue.Agents {
+			r.Directory.Queue.Agents[i].PasswordHash = ""
+		}
+		dir, out.Directory = &r.Directory, &r.Directory
+		if out.Saved = dir.Queue.viewsOf(by); len(out.Saved) > 0 {
+			more, moreCapped, err := s.sidebarCounts(ctx, by, nil, out.Saved)
+			if err != nil {
+				return WorkspacePage{}, err
+			}
+			counts, capped = append(counts, more...), append(capped, moreCapped...)
+		}
+	}
+	out.Counts, out.Capped = counts, capped
+	if out.Workspace, err = s.workspaceOf(ctx, by, &r, dir); err != nil {
 		return WorkspacePage{}, err
 	}
 	return out, nil
@@ -92,7 +123,7 @@ func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumb
 // workspaceRead is what a workspace reads of ticket n for by. Opening the
 // workspace writes nothing but presence (see Visit.PresenceOnly); the draft
 // is read whatever the status, as the status is only known with the reads.
-func (s *Service) workspaceRead(by Actor, n TicketNumber, saved bool) WorkspaceRead {
+func (s *Service) workspaceRead(by Actor, n TicketNumber, dir *WorkspaceDirectory) WorkspaceRead {
 	now := s.now()
 	return WorkspaceRead{
 		Number: n,
@@ -100,19 +131,21 @@ func (s *Service) workspaceRead(by Actor, n TicketNumber, saved bool) WorkspaceR
 			User: by.User, At: now, Touch: true, Expired: now.Add(-PresenceTTL), Since: now.Add(-PresenceTTL),
 			WithDraft: true, PresenceOnly: true,
 		},
-		SavedViews: saved,
+		Directory: dir,
 	}
 }
 
-// workspaceOf makes the workspace of what r read for staff member by.
-func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads) (Workspace, error) {
+// workspaceOf makes the workspace of what r read for staff member by, with
+// the desk's settings dir, which it leaves as they are (a cache may share
+// them).
+func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads, dir *WorkspaceDirectory) (Workspace, error) {
 	w := Workspace{Ticket: r.Ticket, Timeline: r.Timeline, CSAT: r.CSAT}
 	t := &w.Ticket
 	if err := s.canView(ctx, s.store, by, t); err != nil {
 		return Workspace{}, err
 	}
-	p, _ := MatchPolicy(r.SLA.Policies, t)
-	w.SLA = deriveAll(t, &r.SLA, r.Clock, p, s.now())
+	p, _ := MatchPolicy(dir.SLA.Policies, t)
+	w.SLA = deriveAll(t, &dir.SLA, r.Clock, p, s.now())
 	w.RequesterTickets = requesterTickets(t, r.RequesterTickets)
 	if t.Channel == ChannelPhone { // only phone tickets show a call
 		w.Call = r.Call
@@ -124,15 +157,19 @@ func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads) 
 			w.Others = append(w.Others, p)
 		}
 	}
-	open := !t.Status.Final()
-	w.Choices = WorkspaceChoices{Minutes: r.Choices.Minutes, RequireTime: r.Choices.RequireTime}
-	if !open { // a closed ticket takes no reply, assignment or edit
+	w.Choices = WorkspaceChoices{Minutes: r.Minutes, RequireTime: r.RequireTime}
+	if t.Status.Final() { // a closed ticket takes no reply, assignment or edit
 		return w, nil
 	}
-	w.Draft, w.Choices = r.Visited.Draft, r.Choices
-	w.Groups, w.Agents, w.Macros = activeGroups(w.Choices.Groups), w.Choices.Agents, w.Choices.Macros
-	w.Choices.Categories = slices.DeleteFunc(w.Choices.Categories, func(c Category) bool { return c.Archived() && c.ID != t.Category })
-	w.Choices.Fields = slices.DeleteFunc(w.Choices.Fields, func(d CustomFieldDef) bool { return !d.Active })
+	w.Draft = r.Visited.Draft
+	q := &dir.Queue
+	// Every list is copied: the directory's own slices are shared.
+	w.Choices.Groups = slices.DeleteFunc(slices.Clone(q.Groups), Group.Archived)
+	w.Choices.Agents = slices.Clone(q.Agents)
+	w.Choices.Macros = dir.macrosOf(by.User)
+	w.Choices.Categories = slices.DeleteFunc(slices.Clone(q.Categories), func(c Category) bool { return c.Archived() && c.ID != t.Category })
+	w.Choices.Fields = slices.DeleteFunc(slices.Clone(dir.Fields), func(d CustomFieldDef) bool { return !d.Active })
+	w.Groups, w.Agents, w.Macros = w.Choices.Groups, w.Choices.Agents, w.Choices.Macros
 	return w, nil
 }
 

@@ -8,9 +8,38 @@ type WorkspaceRead struct {
 	// Visit is the reader's presence report, written in the same
 	// transaction as the reads (with WithDraft, their draft is read too).
 	Visit Visit
-	// SavedViews also reads the saved views Visit.User may open, for the
-	// console's sidebar.
-	SavedViews bool
+	// Directory is the desk's settings the caller kept from an earlier
+	// page; nil reads them (WorkspaceReads.Directory).
+	Directory *WorkspaceDirectory
+	// Counts are counted in the same batch, each already scoped and
+	// validated, bounded by CountLimit as QueueReads' are.
+	Counts     []TicketFilter
+	CountLimit int
+}
+
+// WorkspaceDirectory is what a ticket page reads that rarely changes: the
+// queue's directory (groups, agents, categories, every saved view), the
+// SLA setup, every macro of the desk (shared and personal) and the custom
+// field definitions. The console keeps it between pages while it can vouch
+// for it, shared by every request of the desk: nothing that reads it may
+// change it.
+type WorkspaceDirectory struct {
+	Queue  QueueDirectory
+	SLA    SLASetup
+	Macros []Macro // by name, then id
+	Fields []CustomFieldDef
+}
+
+// macrosOf returns the macros user may insert: the shared ones and their
+// own, in the directory's order (as Store.Macros lists them).
+func (d *WorkspaceDirectory) macrosOf(user UserID) []Macro {
+	out := make([]Macro, 0, len(d.Macros))
+	for _, m := range d.Macros {
+		if m.Owner == 0 || m.Owner == user {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // WorkspaceReads is what a WorkspaceRead finds, as stored: the domain
@@ -18,7 +47,6 @@ type WorkspaceRead struct {
 type WorkspaceReads struct {
 	Ticket   Ticket
 	Timeline []TimelineEntry // the staff scope: notes and events included
-	SLA      SLASetup
 	Clock    []ClockEvent
 	CSAT     TicketCSAT
 	// RequesterTickets are the requester's most recent tickets by last
@@ -30,10 +58,15 @@ type WorkspaceReads struct {
 	// Visited holds the presence reports (the reader's own included) and
 	// the draft; its Ticket stamp is not filled (Ticket has it all).
 	Visited Visited
-	// Choices are all the workspace form may offer, whatever the
-	// ticket's status.
-	Choices    WorkspaceChoices
-	SavedViews []SavedView
+	// Minutes is the time logged on the ticket; RequireTime the desk's
+	// "require time on submit".
+	Minutes     int
+	RequireTime bool
+	// Directory is what was read when the WorkspaceRead named none.
+	Directory WorkspaceDirectory
+	// Counts and Capped answer WorkspaceRead.Counts, in order.
+	Counts []int
+	Capped []bool
 }
 
 // WorkspaceStore reads a ticket page.

@@ -14,19 +14,19 @@ FROM satisfaction_ratings WHERE tenant_id = @tenant AND ticket_id = ` + ticketOf
 const slaClockEventsOfNumberSQL = `SELECT ` + slaClockEventCols + `
 	FROM sla_clock_events WHERE tenant_id = @tenant AND ticket_id = ` + ticketOfNumber + ` ORDER BY id`
 
-// queueSLACSAT queues on b SLATicketState's reads and the ticket's ratings
+// queueSLACSAT queues on b the ticket's SLA clock events and its ratings
 // (its requester's average comes with the page's other scalars,
-// workspaceScalarsSQL), all naming the ticket by number (args name
+// workspaceScalarsSQL; the SLA setup with the desk's settings,
+// queueWorkspaceDirectory), all naming the ticket by number (args name
 // @tenant and @number): the console's ticket page shows both. ticket is
 // read when the rows arrive (the batch loads the ticket first).
-func queueSLACSAT(b *pgx.Batch, tenant helpdesk.TenantID, args pgx.NamedArgs, ticket *helpdesk.TicketID, r *setupReader, evs *[]helpdesk.ClockEvent, out *helpdesk.TicketCSAT) {
-	r.queue(b, tenant)
-	b.Queue(slaClockEventsOfNumberSQL, args).Query(func(rows pgx.Rows) error {
+func queueSLACSAT(b *pgx.Batch, args pgx.NamedArgs, ticket *helpdesk.TicketID, evs *[]helpdesk.ClockEvent, out *helpdesk.TicketCSAT) {
+	queueNamed(b, slaClockEventsOfNumberSQL, args).Query(func(rows pgx.Rows) error {
 		var err error
 		*evs, err = pgx.CollectRows(rows, scanClockEvent)
 		return err
 	})
-	b.Queue(ratingsOfTicketSQL, args).Query(func(rows pgx.Rows) error {
+	queueNamed(b, ratingsOfTicketSQL, args).Query(func(rows pgx.Rows) error {
 		var x helpdesk.Rating
 		var score int16
 		var via string

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,26 +40,31 @@ LEFT JOIN ticket_calls c ON c.tenant_id = x.tenant_id AND c.ticket_id = x.id
 LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
 WHERE x.tenant_id = @tenant AND x.number = @number`
 
+// allMacrosSQL lists every macro of a tenant, shared and personal, in the
+// order Macros lists one agent's: the caller keeps them for every agent of
+// the desk and picks each one's own.
+const allMacrosSQL = `SELECT ` + macroColumns + ` FROM macros WHERE tenant_id = $1 ORDER BY name, id`
+
 // TicketWorkspace reads a ticket page in one batch: the ticket first, then
 // every other statement naming it by number (ticketOfNumber), so that the
 // page costs one round trip and the ticket row is read once, with the
-// presence report written in the same (implicit) transaction.
+// presence report written in the same (implicit) transaction. The desk's
+// settings are read only when r names none; the counts follow the rest.
 func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r helpdesk.WorkspaceRead) (helpdesk.WorkspaceReads, error) {
 	var out helpdesk.WorkspaceReads
 	args := visitArgs(tenant, r.Number, r.Visit)
 	args["public_only"] = false
 	args["limit"] = helpdesk.RequesterTicketsShown + 1
 	b := &pgx.Batch{}
-	b.Queue(ticketSelect, args).QueryRow(func(row pgx.Row) error {
+	queueNamed(b, ticketSelect, args).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Ticket, err = scanTicket(row, tenant)
 		return err
 	})
 	tl := timelineReader{ticket: &out.Ticket.ID}
 	tl.queue(b, timelineByNumber, args, true)
-	var setup setupReader
-	queueSLACSAT(b, tenant, args, &out.Ticket.ID, &setup, &out.Clock, &out.CSAT)
-	b.Queue(requesterTicketsSQL, args).Query(func(rows pgx.Rows) error {
+	queueSLACSAT(b, args, &out.Ticket.ID, &out.Clock, &out.CSAT)
+	queueNamed(b, requesterTicketsSQL, args).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			t, err := scanSummary(rows)
 			if err != nil {
@@ -68,7 +74,7 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 		}
 		return rows.Err()
 	})
-	b.Queue(workspaceScalarsSQL, args).QueryRow(func(row pgx.Row) error {
+	queueNamed(b, workspaceScalarsSQL, args).QueryRow(func(row pgx.Row) error {
 		return scanWorkspaceScalars(row, &out)
 	})
 	// Outside a transaction, a presence-only visit's commit setting rides
@@ -78,15 +84,40 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 		v.PresenceOnly, bind = false, bindTenantAsyncSQL
 	}
 	queueVisit(b, args, v, &out.Visited)
-	queueWorkspaceChoices(b, tenant, r.Visit.User, &out.Choices)
-	if r.SavedViews {
-		queueSavedViews(b, tenant, r.Visit.User, &out.SavedViews)
+	var setup setupReader
+	if r.Directory == nil {
+		queueWorkspaceDirectory(b, tenant, &out.Directory, &setup)
+	}
+	out.Counts, out.Capped = make([]int, len(r.Counts)), make([]bool, len(r.Counts))
+	if err := queueCounts(b, tenant, r.Counts, r.CountLimit, out.Counts, out.Capped); err != nil {
+		return helpdesk.WorkspaceReads{}, fmt.Errorf("postgres: count tickets: %w", err)
 	}
 	if err := s.sendBound(ctx, tenant, bind, b); err != nil {
 		return helpdesk.WorkspaceReads{}, mapErr(err, "workspace of ticket %s", r.Number)
 	}
-	out.Timeline, out.SLA = tl.entries(), setup.done()
+	out.Timeline = tl.entries()
+	if r.Directory == nil {
+		out.Directory.SLA = setup.done()
+	}
 	return out, nil
+}
+
+// queueWorkspaceDirectory queues on b the reads of a WorkspaceDirectory:
+// the queue's directory, the SLA setup (into setup, for its done), every
+// macro and the custom field definitions.
+func queueWorkspaceDirectory(b *pgx.Batch, tenant helpdesk.TenantID, d *helpdesk.WorkspaceDirectory, setup *setupReader) {
+	queueDirectory(b, tenant, &d.Queue)
+	setup.queue(b, tenant)
+	b.Queue(allMacrosSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Macros, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.Macro, error) { return scanMacro(r) })
+		return err
+	})
+	b.Queue(fieldDefsSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
+		return err
+	})
 }
 
 // scanWorkspaceScalars reads workspaceScalarsSQL's row into out.
@@ -96,7 +127,7 @@ func scanWorkspaceScalars(row pgx.Row, out *helpdesk.WorkspaceReads) error {
 	var started *time.Time
 	var dur *int32
 	var agent int64
-	err := row.Scan(&out.Choices.Minutes, &out.Choices.RequireTime, &out.CSAT.RequesterRated, &out.CSAT.RequesterAvg,
+	err := row.Scan(&out.Minutes, &out.RequireTime, &out.CSAT.RequesterRated, &out.CSAT.RequesterAvg,
 		&hasCall, &c.CallerNumber, &started, &dur, &agent, &c.AgentName)
 	if err != nil {
 		return err

@@ -19,7 +19,8 @@ import (
 
 // BenchmarkStaffWorkspacePage measures the console ticket page's reads (the
 // domain over this store, no HTTP and no rendering) on a ticket with 20
-// notes: time and allocations per page, and the CPU spent per page by this
+// notes, with the desk's settings read and as the console's desk cache
+// hands them in: time and allocations per page, and the CPU spent per page by this
 // process (go-cpu-ms/op) and by the database's backends (db-cpu-ms/op,
 // from /proc, Linux only; clock ticks of 10 ms, so use a few thousand
 // pages).
@@ -54,10 +55,24 @@ func BenchmarkStaffWorkspacePage(b *testing.B) {
 		{Statuses: unsolved, SLA: helpdesk.SLAOverdue},
 		{},
 	}
-	page := func() {
-		_, err := svc.StaffWorkspacePage(ctx, agent.Actor(), tk.Number, builtin)
-		require.NoError(b, err)
+	first, err := svc.StaffWorkspacePage(ctx, agent.Actor(), tk.Number, builtin, nil)
+	require.NoError(b, err)
+	for _, bc := range []struct {
+		name string
+		dir  *helpdesk.WorkspaceDirectory
+	}{{"settings_read", nil}, {"settings_cached", first.Directory}} {
+		b.Run(bc.name, func(b *testing.B) {
+			benchWorkspacePage(b, pool, func() {
+				_, err := svc.StaffWorkspacePage(ctx, agent.Actor(), tk.Number, builtin, bc.dir)
+				require.NoError(b, err)
+			})
+		})
 	}
+}
+
+// benchWorkspacePage runs page b.N times and reports the CPU it cost this
+// process and the database's backends.
+func benchWorkspacePage(b *testing.B, pool *pgxpool.Pool, page func()) {
 	for range 20 { // every connection's statements prepared
 		page()
 	}

@@ -1,6 +1,9 @@
 package postgres_test
 
 import (
+	"context"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,4 +86,61 @@ func TestTicketWorkspaceReadsTheTicketByNumber(t *testing.T) {
 	require.ErrorIs(t, err, helpdesk.ErrNotFound)
 	assert.Equal(t, before, presenceRows(t, d))
 	assert.Zero(t, presenceRows(t, d2))
+}
+
+// What the ticket page's settings are read from (migration 00040) announces
+// the tenant on atiende_desks, so every server's desk cache drops them.
+func TestTicketPageSettingsAreAnnounced(t *testing.T) {
+	t.Parallel()
+	a := newDesk(t, pgtest.New(t), "ajustes")
+	ctx, cancel := context.WithCancel(a.ctx())
+	var mu sync.Mutex
+	var desks []helpdesk.TenantID
+	listening := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.s.ListenChanges(ctx, func() { close(listening) }, func(helpdesk.TenantID) {},
+			func(id helpdesk.TenantID) { mu.Lock(); desks = append(desks, id); mu.Unlock() })
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	<-listening
+	c, by := a.ctx(), a.admin.Actor()
+	announced := func(what string, change func() error) {
+		t.Helper()
+		mu.Lock()
+		desks = nil
+		mu.Unlock()
+		require.NoError(t, change(), what)
+		assert.Eventually(t, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Contains(desks, a.tenant.ID)
+		}, 5*time.Second, 10*time.Millisecond, what)
+	}
+	var m helpdesk.Macro
+	announced("a macro", func() (err error) {
+		m, err = a.svc.CreateMacro(c, by, helpdesk.MacroInput{Name: "Gracias", Body: "Gracias.", Shared: true})
+		return err
+	})
+	announced("a macro changed", func() error {
+		_, err := a.svc.UpdateMacro(c, by, m.ID, helpdesk.MacroInput{Name: "Gracias", Body: "Muchas gracias.", Shared: true})
+		return err
+	})
+	announced("a custom field", func() error {
+		_, err := a.svc.AddField(c, by, helpdesk.FieldInput{Label: "Sede", Type: "text"})
+		return err
+	})
+	var cal helpdesk.Calendar
+	announced("a calendar", func() (err error) {
+		week := [7]string{"", "09:00-18:00", "09:00-18:00", "09:00-18:00", "09:00-18:00", "09:00-18:00", ""}
+		cal, err = a.svc.SaveCalendar(c, by, 0, helpdesk.CalendarInput{Name: "Oficina", TimeZone: "UTC", Hours: week})
+		return err
+	})
+	announced("an SLA policy with its targets and ladder", func() error {
+		targets := map[helpdesk.Priority]helpdesk.SLATargets{helpdesk.PriorityHigh: {FirstReply: 60, Resolution: 480}}
+		_, err := a.svc.SavePolicy(c, by, 0, helpdesk.SLAPolicyInput{Name: "Base", Calendar: cal.ID, Targets: targets,
+			Escalations: []helpdesk.EscalationLevel{{Percent: 75, NotifyAssignee: true}}})
+		return err
+	})
+	announced("the SLA settings", func() error { return a.svc.SetSoonWindow(c, by, 2*time.Hour) })
 }

@@ -30,25 +30,9 @@ func (s *Store) TicketMinutes(ctx context.Context, tenant helpdesk.TenantID, tic
 	return n, mapErr(err, "ticket minutes")
 }
 
-// queueWorkspaceChoices queues on b what the workspace form offers:
-// ReplyChoices' groups, agents and user's macros, the categories and the
-// custom field definitions. They are read whatever the ticket's status (it
-// is not known yet when the batch is queued); the domain drops what a
-// closed ticket does not offer. The time logged comes with the ticket
-// page's other scalars (workspaceScalarsSQL).
-func queueWorkspaceChoices(b *pgx.Batch, tenant helpdesk.TenantID, user helpdesk.UserID, out *helpdesk.WorkspaceChoices) {
-	queueReplyChoices(b, tenant, user, &out.Groups, &out.Agents, &out.Macros)
-	b.Queue(categoriesSQL, int64(tenant)).Query(func(rows pgx.Rows) error {
-		var err error
-		out.Categories, err = collectCategories(rows)
-		return err
-	})
-	b.Queue(`SELECT `+fieldColumns+` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`, int64(tenant)).Query(func(rows pgx.Rows) error {
-		var err error
-		out.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
-		return err
-	})
-}
+// fieldDefsSQL lists a tenant's custom field definitions, inactive ones
+// included, in the form's order.
+const fieldDefsSQL = `SELECT ` + fieldColumns + ` FROM custom_field_defs WHERE tenant_id = $1 ORDER BY position, id`
 
 // TimeReport sums the time entries of f by agent and by the requester's
 // organisation of the ticket, the largest first.

@@ -60,7 +60,7 @@ type timelineReader struct {
 // or @number (as q names it) and @public_only; events only for staff.
 func (r *timelineReader) queue(b *pgx.Batch, q timelineSQL, a pgx.NamedArgs, staff bool) {
 	byID := map[int64]*helpdesk.Comment{}
-	b.Queue(q.comments, a).Query(func(rows pgx.Rows) error {
+	queueNamed(b, q.comments, a).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			c := &helpdesk.Comment{Ticket: *r.ticket}
 			var id, author, merged int64
@@ -76,7 +76,7 @@ func (r *timelineReader) queue(b *pgx.Batch, q timelineSQL, a pgx.NamedArgs, sta
 		}
 		return rows.Err()
 	})
-	b.Queue(q.files, a).Query(func(rows pgx.Rows) error {
+	queueNamed(b, q.files, a).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			var comment, id int64
 			var f helpdesk.Attachment
@@ -93,7 +93,7 @@ func (r *timelineReader) queue(b *pgx.Batch, q timelineSQL, a pgx.NamedArgs, sta
 	if !staff {
 		return
 	}
-	b.Queue(q.events, a).Query(func(rows pgx.Rows) error {
+	queueNamed(b, q.events, a).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			e := &helpdesk.Event{Ticket: *r.ticket}
 			var id, actor int64

@@ -42,11 +42,12 @@ func (s *Server) consoleTicket(w http.ResponseWriter, r *http.Request) error {
 // renderWorkspace shows ticket n to staff: the whole timeline (notes and
 // events included), the requester with their other tickets, and the forms.
 // The domain reads it all, the sidebar included, in one transaction
-// (helpdesk.StaffWorkspacePage).
+// (helpdesk.StaffWorkspacePage), with the desk's settings from the desk
+// cache when it holds them.
 func (s *Server) renderWorkspace(w http.ResponseWriter, r *http.Request, n helpdesk.TicketNumber, st wsState) error {
 	l := s.lang(r)
 	since := s.changes.token(tenantFrom(r).ID) // before the counts
-	page, err := s.svc.StaffWorkspacePage(r.Context(), agent(r).Actor(), n, builtinFilters())
+	page, err := s.workspacePage(r, n)
 	if err != nil {
 		return err
 	}

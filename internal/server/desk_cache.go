@@ -9,10 +9,11 @@ import (
 )
 
 // deskCache keeps, per desk, what nearly every console request reads and
-// rarely changes: the tenant row by its slug, and the queue page's
-// directory (the filters' choices and the saved views). It is exact only
-// with the database's notifications (migrations/00034: every change to
-// those tables NOTIFYs atiende_desks with the tenant's id), so it is
+// rarely changes: the tenant row by its slug, the queue page's directory
+// (the filters' choices and the saved views) and the ticket page's (that
+// and the SLA setup, the macros and the custom fields). It is exact only
+// with the database's notifications (migrations 00034 and 00040: every
+// change to those tables NOTIFYs atiende_desks with the tenant's id), so it is
 // trusted only while the LISTEN connection is up: until then, and again
 // from the moment it drops, it holds nothing and every request reads the
 // database as if there were no cache.
@@ -30,6 +31,7 @@ type deskCache struct {
 	bySlug     map[string]helpdesk.Tenant
 	slugOf     map[helpdesk.TenantID]string
 	dirs       map[helpdesk.TenantID]*helpdesk.QueueDirectory
+	wsDirs     map[helpdesk.TenantID]*helpdesk.WorkspaceDirectory
 }
 
 // maxCachedDesks bounds each map; past it, desks are simply read each time.
@@ -46,6 +48,7 @@ func (c *deskCache) reset() {
 	c.bySlug = map[string]helpdesk.Tenant{}
 	c.slugOf = map[helpdesk.TenantID]string{}
 	c.dirs = map[helpdesk.TenantID]*helpdesk.QueueDirectory{}
+	c.wsDirs = map[helpdesk.TenantID]*helpdesk.WorkspaceDirectory{}
 }
 
 // trust is called with true once the LISTEN is in place and with false
@@ -59,7 +62,7 @@ func (c *deskCache) trust(on bool) {
 	c.reset()
 }
 
-// drop forgets tenant's entries: its row and its directory.
+// drop forgets tenant's entries: its row and its directories.
 func (c *deskCache) drop(tenant helpdesk.TenantID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -70,6 +73,7 @@ func (c *deskCache) drop(tenant helpdesk.TenantID) {
 		delete(c.slugOf, tenant)
 	}
 	delete(c.dirs, tenant)
+	delete(c.wsDirs, tenant)
 }
 
 // cacheMark is the state a fill must find unchanged to store its value.
@@ -120,6 +124,35 @@ func (c *deskCache) putDir(tenant helpdesk.TenantID, d *helpdesk.QueueDirectory,
 	}
 }
 
+// wsDir returns tenant's cached ticket page directory (nil on a miss) and
+// the mark to fill it with (the same as dir's). It is shared: its readers
+// never change it.
+func (c *deskCache) wsDir(tenant helpdesk.TenantID) (*helpdesk.WorkspaceDirectory, cacheMark) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := cacheMark{c.gen, c.seq[tenant]}
+	if !c.trusted {
+		return nil, m
+	}
+	return c.wsDirs[tenant], m
+}
+
+// putWSDir keeps d, read under mark m, and its queue directory, which the
+// queue page may then use as well.
+func (c *deskCache) putWSDir(tenant helpdesk.TenantID, d *helpdesk.WorkspaceDirectory, m cacheMark) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d == nil || !c.trusted || m != (cacheMark{c.gen, c.seq[tenant]}) {
+		return
+	}
+	if _, ok := c.wsDirs[tenant]; ok || len(c.wsDirs) < maxCachedDesks {
+		c.wsDirs[tenant] = d
+	}
+	if _, ok := c.dirs[tenant]; ok || len(c.dirs) < maxCachedDesks {
+		c.dirs[tenant] = &d.Queue
+	}
+}
+
 // tenantBySlug resolves a desk through the cache.
 func (s *Server) tenantBySlug(ctx context.Context, slug string) (helpdesk.Tenant, error) {
 	t, ok, m := s.deskCache.tenant(slug)
@@ -160,4 +193,17 @@ func (s *Server) queuePage(r *http.Request, list *helpdesk.TicketQuery) (helpdes
 	}
 	s.deskCache.putDir(t.ID, data.Directory, mark)
 	return data, nil
+}
+
+// workspacePage reads a ticket page for the request's agent with the desk's
+// cached settings, and keeps the ones it read on a miss.
+func (s *Server) workspacePage(r *http.Request, n helpdesk.TicketNumber) (helpdesk.WorkspacePage, error) {
+	t := tenantFrom(r)
+	dir, mark := s.deskCache.wsDir(t.ID)
+	page, err := s.svc.StaffWorkspacePage(r.Context(), agent(r).Actor(), n, builtinFilters(), dir)
+	if err != nil {
+		return page, err
+	}
+	s.deskCache.putWSDir(t.ID, page.Directory, mark)
+	return page, nil
 }

@@ -79,3 +79,51 @@ func TestDeskCacheTrustsOnlyWhileListening(t *testing.T) {
 	_, ok, _ = c.tenant("seven")
 	assert.True(t, ok)
 }
+
+// The ticket page's settings follow the same rules as the queue's
+// directory, and filling them fills the queue's directory too.
+func TestDeskCacheKeepsTicketPageSettings(t *testing.T) {
+	t.Parallel()
+	c := newDeskCache()
+	ws := &helpdesk.WorkspaceDirectory{
+		Queue:  helpdesk.QueueDirectory{Groups: []helpdesk.Group{{ID: 1, Name: "Soporte"}}},
+		Macros: []helpdesk.Macro{{ID: 3, Name: "Gracias"}},
+	}
+
+	// Not listening: nothing is kept.
+	_, m := c.wsDir(7)
+	c.putWSDir(7, ws, m)
+	got, _ := c.wsDir(7)
+	assert.Nil(t, got)
+
+	// Listening: kept, with the queue's directory, until a drop of that desk.
+	c.trust(true)
+	_, m = c.wsDir(7)
+	c.putWSDir(7, ws, m)
+	got, _ = c.wsDir(7)
+	assert.Same(t, ws, got)
+	dir, _ := c.dir(7)
+	assert.Same(t, &ws.Queue, dir, "the queue page uses what the ticket page read")
+	c.drop(7)
+	got, _ = c.wsDir(7)
+	dir, _ = c.dir(7)
+	assert.Nil(t, got)
+	assert.Nil(t, dir)
+
+	// A read that began before a drop, or before a lost connection, does
+	// not store what it read.
+	_, m = c.wsDir(7)
+	c.drop(7)
+	c.putWSDir(7, ws, m)
+	got, _ = c.wsDir(7)
+	assert.Nil(t, got, "stale settings refused")
+	_, m = c.wsDir(7)
+	c.putWSDir(7, ws, m)
+	c.trust(false)
+	got, _ = c.wsDir(7)
+	assert.Nil(t, got, "dropped with the connection")
+	c.trust(true)
+	c.putWSDir(7, ws, m)
+	got, _ = c.wsDir(7)
+	assert.Nil(t, got)
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,4 +73,61 @@ func TestDeskCacheFollowsChangesOnTwoServers(t *testing.T) {
 	}
 	assert.Contains(t, sidebar(onB), "Urgentes")
 	assert.Eventually(t, func() bool { return sidebar(onA) != "" }, 10*time.Second, 20*time.Millisecond)
+}
+
+// TestTicketPageSettingsFollowChangesOnTwoServers: the ticket page's
+// settings (macros, custom fields, …) come from each server's desk cache;
+// a change made on one server shows on its next page at once and on the
+// other's once notified.
+func TestTicketPageSettingsFollowChangesOnTwoServers(t *testing.T) {
+	t.Parallel()
+	a, b := twoListeningServers(t)
+	d := a.newDesk("cache-ficha")
+	tk := a.consoleOpen(d.customer, "No puedo entrar")
+	ws := agentPath(d, "/tickets/"+num(tk.Number))
+	onA, onB := a.client(), b.client()
+	onA.login(d, d.agent)
+	onB.login(d, d.agent)
+	macros := func(c *client) []string {
+		t.Helper()
+		page := c.get(ws)
+		require.Equal(t, http.StatusOK, page.status, page.body)
+		return optionLabels(page, `[data-testid="macro-select"]`)
+	}
+	for name, c := range map[string]struct {
+		cl  *client
+		env *env
+	}{"server a": {onA, a}, "server b": {onB, b}} {
+		require.Eventually(t, func() bool {
+			macros(c.cl)
+			return c.env.srv.CachedTicketPage(d.tenant)
+		}, 10*time.Second, 20*time.Millisecond, "%s caches the ticket page's settings once it listens", name)
+	}
+
+	// A shared macro made on a: in a's picker right after the redirect, in
+	// b's once notified.
+	adm := a.client()
+	adm.login(d, d.admin)
+	res := adm.post(agentPath(d, "/macros"), url.Values{"name": {"Saludo"}, "body": {"Hola"}, "shared": {"1"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Contains(t, macros(onA), "Saludo", "the server that made the change")
+	assert.Eventually(t, func() bool { return slices.Contains(macros(onB), "Saludo") }, 10*time.Second, 20*time.Millisecond,
+		"the other server, notified")
+
+	// An agent's own macro, made on b, is theirs alone on both servers.
+	res = onB.post(agentPath(d, "/macros"), url.Values{"name": {"Mía"}, "body": {"Texto mío"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Contains(t, macros(onB), "Mía")
+	assert.Eventually(t, func() bool { return slices.Contains(macros(onA), "Mía") }, 10*time.Second, 20*time.Millisecond)
+	assert.NotContains(t, macros(adm), "Mía", "another agent does not see it")
+
+	// A custom field added on b: in b's workspace form at once, in a's once
+	// notified.
+	admB := b.client()
+	admB.login(d, d.admin)
+	res = admB.post(adminPath(d, "/fields"), url.Values{"label": {"Sede"}, "type": {"text"}, "position": {"1"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	fields := func(c *client) string { return text(c.get(ws), `[data-testid="ws-fields"]`) }
+	assert.Contains(t, fields(onB), "Sede")
+	assert.Eventually(t, func() bool { return strings.Contains(fields(onA), "Sede") }, 10*time.Second, 20*time.Millisecond)
 }

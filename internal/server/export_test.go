@@ -9,3 +9,10 @@ func (s *Server) CachedDesk(t helpdesk.Tenant) bool {
 	dir, _ := s.deskCache.dir(t.ID)
 	return ok && dir != nil
 }
+
+// CachedTicketPage reports whether the desk cache holds tenant's ticket
+// page settings.
+func (s *Server) CachedTicketPage(t helpdesk.Tenant) bool {
+	dir, _ := s.deskCache.wsDir(t.ID)
+	return dir != nil
+}

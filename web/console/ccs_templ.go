@@ -24,7 +24,7 @@ type CCsForm struct {
 	Error     string
 }
 
-func ccsPanel(l i18n.Lang, vm Workspace, f CCsForm) templ.Component {
+func ccsPanel(l i18n.Lang, vm *Workspace, f CCsForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -20,7 +20,7 @@ type EscalateForm struct {
 	Errors  map[string]string
 }
 
-func escalateForm(l i18n.Lang, vm Workspace, f EscalateForm) templ.Component {
+func escalateForm(l i18n.Lang, vm *Workspace, f EscalateForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -21,7 +21,7 @@ type FollowersForm struct {
 	Agents    []Option // agents not following yet
 }
 
-func followersPanel(l i18n.Lang, vm Workspace, f FollowersForm) templ.Component {
+func followersPanel(l i18n.Lang, vm *Workspace, f FollowersForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

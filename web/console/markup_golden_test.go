@@ -18,8 +18,8 @@ import (
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // The queue's parts written in Go rather than templ (queue_rows.go,
-// shell_lists.go) keep the markup templ wrote: these files hold it as the
-// templates rendered it, for a list with every column, ticked rows,
+// shell_lists.go), and the ticket page's (ticket_markup.go), keep the
+// markup templ wrote: these files hold it as the templates rendered it, for a list with every column, ticked rows,
 // unassigned tickets with and without the take form, deadlines of every
 // level, saved views and text that needs escaping (the ticket's history
 // has its own, ticket_timeline_test.go). After a deliberate change of markup:
@@ -27,8 +27,9 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files in testd
 func TestMarkupOfTheGoWrittenParts(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]templ.Component{
-		"queue_list.html": QueueList(variedQueue()),
-		"sidebar.html":    SidebarNav(variedQueue().Frame.Sidebar),
+		"queue_list.html":  QueueList(variedQueue()),
+		"sidebar.html":     SidebarNav(variedQueue().Frame.Sidebar),
+		"ticket_page.html": TicketPage(variedTicket()),
 	} {
 		var buf bytes.Buffer
 		require.NoError(t, c.Render(context.Background(), &buf))
@@ -41,6 +42,19 @@ func TestMarkupOfTheGoWrittenParts(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want), buf.String(), name)
 	}
+}
+
+// variedTicket is the benchmark's ticket page with errors on two of the
+// workspace form's selects, and text that needs escaping in them and in
+// the requester's other tickets.
+func variedTicket() Workspace {
+	vm := ticketOf40()
+	vm.Errors = map[string]string{"priority": `Elige una prioridad <válida> & "real"`, "group": "Ese grupo ya no existe"}
+	vm.GroupOptions = append(vm.GroupOptions, Option{Value: `x"<y>`, Label: `Nivel "2" & <más>`})
+	o := &vm.Requester.Others[1]
+	o.Subject, o.URL, o.Updated = `<b>"Fwd"</b> & 'más'`, `/acme/agent/tickets/1001?a=1&b="2"`, "hace <3> días"
+	o.Status, o.StatusLabel = "on_hold", "En espera & <más>"
+	return vm
 }
 
 // variedQueue is the benchmark's queue with every column, in English,

@@ -374,7 +374,7 @@ func TicketPage(vm Workspace) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = timeline(vm).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = timeline(&vm).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -402,7 +402,7 @@ func TicketPage(vm Workspace) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = replyForm(vm).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = replyForm(&vm).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -446,7 +446,7 @@ func TicketPage(vm Workspace) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = fieldsPanel(vm).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = fieldsPanel(&vm).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -458,12 +458,12 @@ func TicketPage(vm Workspace) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = requesterPanel(vm).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = requesterPanel(&vm).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if !vm.Closed {
-				templ_7745c5c3_Err = escalateForm(vm.Frame.Chrome.L, vm, vm.Escalate).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = escalateForm(vm.Frame.Chrome.L, &vm, vm.Escalate).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -471,7 +471,7 @@ func TicketPage(vm Workspace) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = followersPanel(vm.Frame.Chrome.L, vm, vm.Followers).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = followersPanel(vm.Frame.Chrome.L, &vm, vm.Followers).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -479,7 +479,7 @@ func TicketPage(vm Workspace) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ccsPanel(vm.Frame.Chrome.L, vm, vm.CCs).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ccsPanel(vm.Frame.Chrome.L, &vm, vm.CCs).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -487,7 +487,7 @@ func TicketPage(vm Workspace) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = relateForm(vm).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = relateForm(&vm).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -506,7 +506,7 @@ func TicketPage(vm Workspace) templ.Component {
 	})
 }
 
-func timeline(vm Workspace) templ.Component {
+func timeline(vm *Workspace) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -556,7 +556,7 @@ func timeline(vm Workspace) templ.Component {
 	})
 }
 
-func replyForm(vm Workspace) templ.Component {
+func replyForm(vm *Workspace) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -861,7 +861,7 @@ func bodyAttrs(err string) templ.Attributes {
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "body-error"}
 }
 
-func hiddenVersion(vm Workspace) templ.Component {
+func hiddenVersion(vm *Workspace) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -916,7 +916,7 @@ func hiddenVersion(vm Workspace) templ.Component {
 	})
 }
 
-func fieldsPanel(vm Workspace) templ.Component {
+func fieldsPanel(vm *Workspace) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1468,7 +1468,7 @@ func tagsAttrs(err string) templ.Attributes {
 
 // macroPicker sits inside the reply box; its controls belong to the
 // macro-pick GET form (form attribute), since forms cannot nest.
-func macroPicker(vm Workspace) templ.Component {
+func macroPicker(vm *Workspace) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
