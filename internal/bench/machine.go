@@ -31,21 +31,31 @@ func machine(ctx context.Context, url string) Machine {
 			}
 		}
 	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for line := range strings.SplitSeq(string(b), "\n") {
-			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-				if f := strings.Fields(rest); len(f) > 0 {
-					kb, _ := strconv.ParseFloat(f[0], 64)
-					m.MemoryGB = strconv.FormatFloat(kb/1024/1024, 'f', 1, 64)
-				}
-			}
-		}
+	if mb := memTotalMB(); mb > 0 {
+		m.MemoryGB = strconv.FormatFloat(float64(mb)/1024, 'f', 1, 64)
 	}
 	if c, err := pgx.Connect(ctx, url); err == nil {
 		_ = c.QueryRow(ctx, `SHOW server_version`).Scan(&m.Postgres)
 		c.Close(ctx)
 	}
 	return m
+}
+
+// memTotalMB is the machine's memory (0 when /proc does not say).
+func memTotalMB() int {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				kb, _ := strconv.Atoi(f[0])
+				return kb / 1024
+			}
+		}
+	}
+	return 0
 }
 
 func cpuOf(pid int) float64 { return loadgen.CPUSeconds(pid) }

@@ -105,7 +105,7 @@ func report(all []Results, notes string) string {
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Written by `make bench` (`BENCH_SCALE=small|medium|large`, default medium); do not edit by hand — " +
 		"the explanation of the figures is in `docs/bench/analysis.md`, included below. Raw results: `docs/bench/results-<scale>.json`.\n\n")
-	b.WriteString("How it measures: the harness starts its own PostgreSQL (`.data/bench`, durable: fsync on), generates the data with COPY into the real schema " +
+	b.WriteString("How it measures: the harness starts its own PostgreSQL (`.data/bench`, durable: fsync on, `shared_buffers` a quarter of memory up to 4 GB as on a dedicated server), generates the data with COPY into the real schema " +
 		"(search documents with the application's own SQL functions), clones it for the run, starts `atiende serve` with its default settings as the " +
 		"ordinary application role (only `ATIENDE_TRUSTED_PROXY_HEADER=X-Forwarded-For` is set, so that each virtual user signs in from an address of its own, " +
 		"as behind a reverse proxy), and drives it from a second process (`cmd/benchload`, standard library only) over loopback. " +

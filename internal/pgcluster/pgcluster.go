@@ -54,6 +54,9 @@ type Cluster struct {
 	// started by pg_ctl that outlives it. Tests use it so a killed or timed
 	// out test binary leaves no server behind.
 	Attached bool
+	// SharedBuffers is the server's shared_buffers (128MB when empty, for
+	// tests and the dev database); the bench sizes it like a server's.
+	SharedBuffers string
 
 	temp string              // root directory created by NewTemp, removed by Destroy
 	bin  string              // directory of initdb, pg_ctl and postgres
@@ -121,7 +124,11 @@ func (c *Cluster) writeConf() error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Written by internal/pgcluster on every start; edits are lost.\n")
 	fmt.Fprintf(&b, "listen_addresses = ''\nport = %d\nunix_socket_directories = '%s'\n", Port, strings.ReplaceAll(c.SocketDir, "'", "''"))
-	b.WriteString("max_connections = 200\nshared_buffers = 128MB\njit = off\n")
+	buffers := c.SharedBuffers
+	if buffers == "" {
+		buffers = "128MB"
+	}
+	fmt.Fprintf(&b, "max_connections = 200\nshared_buffers = %s\njit = off\n", buffers)
 	if !c.Durable {
 		// Throwaway data: skip every flush, and parallel query, whose
 		// workers only add start-up cost on tiny test tables.
