@@ -55,7 +55,11 @@ func mergePartial(root string, res Results, only string) (Results, error) {
 		}
 	}
 	old.Load.Results = append(kept, res.Load.Results...)
-	old.Reruns = append(old.Reruns, fmt.Sprintf("%s: %s only (BENCH_ONLY), %s, load average %s before, %s after",
+	// What every run measures before the load, whatever it keeps, is
+	// taken from this run: the code it measured is the code the rerun's
+	// rows come from.
+	old.Floor, old.Search, old.Queries = res.Floor, res.Search, res.Queries
+	old.Reruns = append(old.Reruns, fmt.Sprintf("%s: %s only (BENCH_ONLY), and the database floor, searches and statement counts, %s, load average %s before, %s after",
 		res.Date.Format("2006-01-02 15:04 UTC"), strings.Join(names, ", "), res.Elapsed.Round(time.Second), res.LoadBefore, res.LoadAfter))
 	return old, nil
 }
