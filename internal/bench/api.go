@@ -59,6 +59,10 @@ func mergePartial(root string, res Results, only string) (Results, error) {
 	// taken from this run: the code it measured is the code the rerun's
 	// rows come from.
 	old.Floor, old.Search, old.Queries = res.Floor, res.Search, res.Queries
+	if slices.Contains(names, "create") {
+		old.Created, old.Distinct = res.Created, res.Distinct
+		old.Load.CreatedPaths, old.Load.CreatedOK = res.Load.CreatedPaths, res.Load.CreatedOK
+	}
 	old.Reruns = append(old.Reruns, fmt.Sprintf("%s: %s only (BENCH_ONLY), and the database floor, searches and statement counts, %s, load average %s before, %s after",
 		res.Date.Format("2006-01-02 15:04 UTC"), strings.Join(names, ", "), res.Elapsed.Round(time.Second), res.LoadBefore, res.LoadAfter))
 	return old, nil

@@ -294,7 +294,9 @@ func targets(b *strings.Builder, r Results) {
 	if !created { // a run without the creation scenario (BENCH_ONLY)
 		dupOK = false
 	}
-	if created {
+	// Results merged before partial reruns carried their creations kept
+	// none: no row rather than a claim about nothing.
+	if created && r.Load.CreatedPaths > 0 {
 		t("no duplicate tickets", fmt.Sprintf("%d submissions, %d tickets, %d distinct", r.Load.CreatedOK, r.Created, r.Distinct), dupOK)
 	}
 	for i, m := range r.Search {
