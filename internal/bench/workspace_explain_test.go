@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -47,51 +46,11 @@ func TestExplainTicketWorkspaceScale(t *testing.T) {
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// sqlTracer records the statements a pool sends while on.
-type sqlTracer struct {
-	mu    sync.Mutex
-	on    bool
-	stmts []traced
-}
-
-type traced struct {
-	sql  string
-	args []any
-}
-
-func (t *sqlTracer) record(sql string, args []any) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.on {
-		t.stmts = append(t.stmts, traced{sql, args})
-	}
-}
-
-func (t *sqlTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	t.record(d.SQL, d.Args)
-	return ctx
-}
-func (t *sqlTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-func (t *sqlTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	for _, q := range d.Batch.QueuedQueries {
-		t.record(q.SQL, q.Arguments)
-	}
-	return ctx
-}
-func (t *sqlTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (t *sqlTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
-
-// capture runs fn and returns the statements it sent.
-func (t *sqlTracer) capture(fn func()) []traced {
-	t.mu.Lock()
-	t.on, t.stmts = true, nil
-	t.mu.Unlock()
-	fn()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.on = false
-	return t.stmts
-}
+// The statements the store sends, recorded by pgtest's tracer.
+type (
+	sqlTracer = pgtest.Tracer
+	traced    = pgtest.Statement
+)
 
 type stmtCost struct{ ms, plan, bufs float64 }
 
@@ -158,21 +117,21 @@ func explainWorkspaceAt(t *testing.T, n int) (map[string]stmtCost, []string) {
 	var order []string
 	for round := range 2 { // the first round warms the caches, the second counts
 		for _, num := range tickets {
-			stmts := tracer.capture(func() {
+			stmts := tracer.Capture(func() {
 				_, err := svc.StaffWorkspacePage(ctx, agent.Actor(), helpdesk.TicketNumber(num), builtin, dir)
 				require.NoError(t, err)
 			})
 			for _, st := range stmts {
-				if strings.Contains(st.sql, "set_config('app.tenant_id'") || !isRead(st.sql) {
+				if strings.Contains(st.SQL, "set_config('app.tenant_id'") || !isRead(st.SQL) {
 					continue
 				}
 				ms, plan, bufs := explainAnalyze(t, pool, st)
 				if round == 0 {
 					continue
 				}
-				key := spaces.ReplaceAllString(strings.TrimSpace(st.sql), " ")
+				key := spaces.ReplaceAllString(strings.TrimSpace(st.SQL), " ")
 				if show := os.Getenv("ATIENDE_EXPLAIN_SHOW"); show != "" && strings.Contains(key, show) && num == tickets[0] {
-					t.Logf("%d tickets:\n%s\n%s", n, st.sql, explainText(t, pool, st))
+					t.Logf("%d tickets:\n%s\n%s", n, st.SQL, explainText(t, pool, st))
 				}
 				if _, ok := out[key]; !ok {
 					order = append(order, key)
@@ -214,7 +173,7 @@ func explainAnalyze(t *testing.T, pool *pgxpool.Pool, st traced) (exec, plan, bu
 	_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', '1', true)`)
 	require.NoError(t, err)
 	var raw []byte
-	require.NoError(t, tx.QueryRow(ctx, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "+st.sql, st.args...).Scan(&raw), st.sql)
+	require.NoError(t, tx.QueryRow(ctx, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "+st.SQL, st.Args...).Scan(&raw), st.SQL)
 	var plans []struct {
 		Plan struct {
 			Hit  float64 `json:"Shared Hit Blocks"`
@@ -241,7 +200,7 @@ func explainText(t *testing.T, pool *pgxpool.Pool, st traced) string {
 		_, err = tx.Exec(ctx, set)
 		require.NoError(t, err)
 	}
-	rows, _ := tx.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+st.sql, st.args...)
+	rows, _ := tx.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+st.SQL, st.Args...)
 	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
 	return strings.Join(lines, "\n")
@@ -258,5 +217,5 @@ func debugPlans(t *testing.T, admin *pgx.Conn, pool *pgxpool.Pool) {
 	rows, _ = admin.Query(ctx, "EXPLAIN "+q)
 	su, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	t.Logf("indexes:\n%s\nsuperuser:\n%s\napp:\n%s", strings.Join(defs, "\n"), strings.Join(su, "\n"), explainText(t, pool, traced{sql: q}))
+	t.Logf("indexes:\n%s\nsuperuser:\n%s\napp:\n%s", strings.Join(defs, "\n"), strings.Join(su, "\n"), explainText(t, pool, traced{SQL: q}))
 }

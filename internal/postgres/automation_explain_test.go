@@ -108,8 +108,8 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 	}
 	for _, c := range checks {
 		var main *traced
-		for _, st := range tracer.capture(c.run) {
-			if strings.Contains(st.sql, c.marker) {
+		for _, st := range tracer.Capture(c.run) {
+			if strings.Contains(st.SQL, c.marker) {
 				main = &st
 			}
 		}
@@ -117,8 +117,8 @@ func TestTimerAndRoutingPlans(t *testing.T) {
 		if c.name == "preview candidates" {
 			// And the rows by primary key.
 			var rowsStmt *traced
-			for _, st := range tracer.capture(c.run) {
-				if strings.Contains(st.sql, "ANY(") {
+			for _, st := range tracer.Capture(c.run) {
+				if strings.Contains(st.SQL, "ANY(") {
 					rowsStmt = &st
 				}
 			}

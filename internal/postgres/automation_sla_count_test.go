@@ -45,7 +45,7 @@ func TestBreachedRuleSweepReadsOnlyBreachedTickets(t *testing.T) {
 			Conditions: []helpdesk.Condition{{Field: helpdesk.CondSLA, Op: helpdesk.OpIs, Value: "breached"}},
 			Actions:    []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: tag}}})
 		var n int
-		stmts := tracer.capture(func() {
+		stmts := tracer.Capture(func() {
 			n, err = d.svc.RunTimedRules(ctx, d.tenant.ID, 500)
 			require.NoError(t, err)
 		})

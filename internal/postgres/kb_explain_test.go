@@ -53,7 +53,7 @@ func TestKBSearchUsesItsIndexes(t *testing.T) {
 	t.Logf("seeded 3,000 articles and their documents in %v", time.Since(start).Round(time.Millisecond))
 
 	// The plan of the store's own statement, as sent.
-	stmts := tracer.capture(func() {
+	stmts := tracer.Capture(func() {
 		_, err := d.svc.SearchHelp(d.ctx(), d.agent.Actor(), "impresoras", "es", helpdesk.KBFromConsole)
 		require.NoError(t, err)
 	})
@@ -61,13 +61,13 @@ func TestKBSearchUsesItsIndexes(t *testing.T) {
 	var before []traced
 	for _, st := range stmts {
 		switch {
-		case strings.Contains(st.sql, "FROM kb_search s"):
+		case strings.Contains(st.SQL, "FROM kb_search s"):
 			main = st
-		case main.sql == "" && strings.HasPrefix(strings.TrimSpace(st.sql), "SELECT set_config"):
+		case main.SQL == "" && strings.HasPrefix(strings.TrimSpace(st.SQL), "SELECT set_config"):
 			before = append(before, st)
 		}
 	}
-	require.NotEmpty(t, main.sql)
+	require.NotEmpty(t, main.SQL)
 	for _, mode := range []string{"custom", "generic"} {
 		custom, generic := explain(t, d, before, main)
 		plan := custom

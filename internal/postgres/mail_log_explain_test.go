@@ -79,11 +79,11 @@ func TestMailLogPlans(t *testing.T) {
 	for _, c := range checks {
 		var main *traced
 		var before []traced
-		for _, st := range tracer.capture(c.run) {
-			if strings.Contains(st.sql, "app.mail_pattern") {
+		for _, st := range tracer.Capture(c.run) {
+			if strings.Contains(st.SQL, "app.mail_pattern") {
 				before = append(before, st)
 			}
-			if strings.Contains(st.sql, "UNION ALL") || strings.Contains(st.sql, "mail_inbound i") {
+			if strings.Contains(st.SQL, "UNION ALL") || strings.Contains(st.SQL, "mail_inbound i") {
 				main = &st
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,52 +19,11 @@ import (
 	"github.com/atiende/atiende/internal/postgres"
 )
 
-// sqlTracer records the statements the store sends while on, so the test
-// explains exactly the SQL the store runs, with its arguments.
-type sqlTracer struct {
-	mu    sync.Mutex
-	on    bool
-	stmts []traced
-}
-
-type traced struct {
-	sql  string
-	args []any
-}
-
-func (t *sqlTracer) record(sql string, args []any) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.on {
-		t.stmts = append(t.stmts, traced{sql, args})
-	}
-}
-
-func (t *sqlTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	t.record(d.SQL, d.Args)
-	return ctx
-}
-func (t *sqlTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-func (t *sqlTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	for _, q := range d.Batch.QueuedQueries {
-		t.record(q.SQL, q.Arguments)
-	}
-	return ctx
-}
-func (t *sqlTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (t *sqlTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
-
-// capture runs fn and returns the statements it sent.
-func (t *sqlTracer) capture(fn func()) []traced {
-	t.mu.Lock()
-	t.on, t.stmts = true, nil
-	t.mu.Unlock()
-	fn()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.on = false
-	return t.stmts
-}
+// The statements the store sends, recorded by pgtest's tracer.
+type (
+	sqlTracer = pgtest.Tracer
+	traced    = pgtest.Statement
+)
 
 // seedTenant writes n tickets for d's tenant straight in SQL (the store
 // would take minutes): 500 customers, 20 agents, a realistic backlog (about
@@ -161,12 +119,12 @@ func explain(t *testing.T, d *desk, before []traced, stmt traced) (custom, gener
 	ctx := d.ctx()
 	require.NoError(t, d.tx(func(tx pgx.Tx) error {
 		for _, b := range before {
-			if _, err := tx.Exec(ctx, b.sql, b.args...); err != nil {
+			if _, err := tx.Exec(ctx, b.SQL, b.Args...); err != nil {
 				return err
 			}
 		}
 		var raw []byte
-		if err := tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+stmt.sql, stmt.args...).Scan(&raw); err != nil {
+		if err := tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+stmt.SQL, stmt.Args...).Scan(&raw); err != nil {
 			return err
 		}
 		var plans []struct{ Plan planNode }
@@ -175,7 +133,7 @@ func explain(t *testing.T, d *desk, before []traced, stmt traced) (custom, gener
 		}
 		custom = plans[0].Plan
 
-		sql, args := stmt.sql, stmt.args
+		sql, args := stmt.SQL, stmt.Args
 		if len(args) == 1 {
 			if na, ok := args[0].(pgx.NamedArgs); ok {
 				var err error
@@ -366,12 +324,12 @@ func TestQueuePlansOnRealisticData(t *testing.T) {
 		var mains []traced
 		befores := map[int][]traced{}
 		var pending []traced
-		for _, st := range tracer.capture(c.run) {
+		for _, st := range tracer.Capture(c.run) {
 			switch {
-			case strings.Contains(st.sql, "set_config(") && !strings.Contains(st.sql, "app.tenant_id"):
+			case strings.Contains(st.SQL, "set_config(") && !strings.Contains(st.SQL, "app.tenant_id"):
 				pending = append(pending, st) // search settings, planner cost
-			case strings.HasPrefix(strings.TrimSpace(st.sql), "SELECT") || strings.HasPrefix(strings.TrimSpace(st.sql), "WITH"):
-				if !strings.Contains(st.sql, "set_config") {
+			case strings.HasPrefix(strings.TrimSpace(st.SQL), "SELECT") || strings.HasPrefix(strings.TrimSpace(st.SQL), "WITH"):
+				if !strings.Contains(st.SQL, "set_config") {
 					befores[len(mains)] = pending
 					mains, pending = append(mains, st), nil
 				}
