@@ -76,7 +76,6 @@ func (s *Server) apiTenant(next http.Handler) http.Handler {
 			info.tenant = t.Slug
 		}
 		defer s.dropAfterChange(r, t.ID)
-		defer s.dropUsersAfterChange(r, t.ID)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyTenant, t)))
 	})
 }

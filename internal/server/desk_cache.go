@@ -167,8 +167,9 @@ func (s *Server) tenantBySlug(ctx context.Context, slug string) (helpdesk.Tenant
 	return t, nil
 }
 
-// dropAfterChange forgets tenant's cached entries once a request that may
-// have changed them (any method but GET, HEAD and OPTIONS) is handled, so
+// dropAfterChange forgets tenant's cached entries, its desk's and its
+// staff users', once a request that may have changed them (any method but
+// GET, HEAD and OPTIONS) is handled, so
 // that the page this server shows next (a redirect after a POST) never
 // waits for the notification to reach it. It runs before the handler
 // returns to net/http, which sends a small buffered answer (a redirect)
@@ -178,6 +179,7 @@ func (s *Server) dropAfterChange(r *http.Request, tenant helpdesk.TenantID) {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 	default:
 		s.deskCache.drop(tenant)
+		s.userCache.drop(tenant)
 	}
 }
 

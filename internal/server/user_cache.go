@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net/http"
 	"sync"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -15,8 +14,8 @@ import (
 // insert, update or delete of a row that is or was not a customer's)
 // NOTIFYs atiende_desks with the tenant's id (migrations/00034), which drops
 // every cached user of that tenant; the server's own writes drop them when
-// the request ends; and it is trusted only while the LISTEN connection is
-// up. Customers' rows send no notification, so they are never kept: a
+// the request ends (dropAfterChange, with the desk's entries); and it is
+// trusted only while the LISTEN connection is up. Customers' rows send no notification, so they are never kept: a
 // customer's request reads its row each time.
 //
 // A read that began before a drop must not store what it read: each fill
@@ -113,16 +112,4 @@ func (s *Server) sessionUser(ctx context.Context, tenant helpdesk.TenantID, id h
 		s.userCache.put(u, m)
 	}
 	return u, nil
-}
-
-// dropUsersAfterChange forgets tenant's cached users once a request that
-// may have changed one (any method but GET, HEAD and OPTIONS) is handled,
-// so that this server's next request never waits for the notification
-// (see dropAfterChange).
-func (s *Server) dropUsersAfterChange(r *http.Request, tenant helpdesk.TenantID) {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		s.userCache.drop(tenant)
-	}
 }
