@@ -113,7 +113,7 @@ func queueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.Tick
 			return err
 		}
 		for j, i := range at {
-			if scans[j] && out[i] >= limit {
+			if scans[j] && capped != nil && out[i] >= limit {
 				capped[i] = true
 			}
 		}
