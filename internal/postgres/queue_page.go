@@ -17,6 +17,22 @@ import (
 const allViewsSQL = `SELECT ` + viewColumns + ` FROM saved_views WHERE tenant_id = $1
 	ORDER BY owner_id NULLS FIRST, position, name, id`
 
+// queueListFrom is the queue's list: summaryColumns with the display
+// names by lateral joins rather than scalar subqueries. A subquery runs as
+// a subplan once per row, each run paying the executor's setup and the
+// row-level security check again: the four of them were 0.6 of the list's
+// 0.7 ms at 51 rows (EXPLAIN ANALYZE, TestExplainQueuePage), the joins
+// feed the same index scan and LIMIT (nested loops, the names memoized).
+const queueListFrom = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel, coalesce(t.requester_id, 0),
+	coalesce(r.name, t.guest_name, ''), coalesce(r.email::text, t.guest_email, ''),
+	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(t.group_id, 0), coalesce(g.name, ''),
+	coalesce(t.assignee_id, 0), coalesce(a.name, ''),
+	t.created_at, t.updated_at, t.next_due_at, t.version
+FROM tickets t
+LEFT JOIN LATERAL (SELECT u.name, u.email FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id) r ON true
+LEFT JOIN LATERAL (SELECT g.name FROM groups g WHERE g.tenant_id = t.tenant_id AND g.id = t.group_id) g ON true
+LEFT JOIN LATERAL (SELECT u.name FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.assignee_id) a ON true`
+
 // ReadQueue sends a queue page's reads as one batch whose first statement
 // binds it to tenant. PostgreSQL runs a batch (one Sync) as one implicit
 // transaction, to which set_config(…, true) is local, so every statement
@@ -35,7 +51,7 @@ func (s *Store) ReadQueue(ctx context.Context, tenant helpdesk.TenantID, r helpd
 	var list *listStmt
 	if r.List != nil {
 		var err error
-		list, err = prepareList(tenant, *r.List)
+		list, err = prepareListFrom(tenant, *r.List, queueListFrom)
 		var v *helpdesk.ValidationError
 		switch {
 		case errors.As(err, &v):
