@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -108,4 +110,66 @@ func queueDirectory(b *pgx.Batch, tenant helpdesk.TenantID, d *helpdesk.QueueDir
 		d.Views, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.SavedView, error) { return scanView(r) })
 		return err
 	})
+}
+
+// summaryScanner reads the rows of a list (summaryColumns) into one set of
+// destinations, kept from row to row: scanSummary's escape to the heap
+// with every row (a dozen allocations), and a name that recurs on the page
+// (a status, a channel, a group, an agent, a frequent requester) is one
+// string for every row that shows it.
+type summaryScanner struct {
+	id, number, req, org, cat, grp, asg int64
+	rank                                int
+	due                                 pgtype.Timestamptz
+	s                                   helpdesk.TicketSummary
+	status, channel                     string
+	dest                                []any
+	names                               map[string]string
+}
+
+func newSummaryScanner() *summaryScanner {
+	x := &summaryScanner{names: make(map[string]string)}
+	in := func(p *string) *internedText { return &internedText{p: p, names: x.names} }
+	x.dest = []any{&x.id, &x.number, &x.s.Subject, in(&x.status), &x.rank, in(&x.channel), &x.req,
+		in(&x.s.Requester.Name), in(&x.s.Requester.Email), &x.org, &x.cat, &x.grp, in(&x.s.GroupName), &x.asg,
+		in(&x.s.AssigneeName), &x.s.CreatedAt, &x.s.UpdatedAt, &x.due, &x.s.Version}
+	return x
+}
+
+// scan reads the current row as scanSummary does.
+func (x *summaryScanner) scan(rows pgx.Rows) (helpdesk.TicketSummary, error) {
+	if err := rows.Scan(x.dest...); err != nil {
+		return helpdesk.TicketSummary{}, err
+	}
+	s := x.s
+	var err error
+	if s.Priority, err = helpdesk.PriorityFromRank(x.rank); err != nil {
+		return s, fmt.Errorf("priority rank %d: %w", x.rank, err)
+	}
+	s.ID, s.Number, s.Status, s.Channel = helpdesk.TicketID(x.id), helpdesk.TicketNumber(x.number), helpdesk.Status(x.status), helpdesk.Channel(x.channel)
+	s.Requester.User, s.Organisation, s.Category = helpdesk.UserID(x.req), helpdesk.OrganisationID(x.org), helpdesk.CategoryID(x.cat)
+	s.Group, s.Assignee = helpdesk.GroupID(x.grp), helpdesk.UserID(x.asg)
+	s.CreatedAt, s.UpdatedAt, s.NextDueAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC(), time.Time{}
+	if x.due.Valid {
+		s.NextDueAt = x.due.Time.UTC()
+	}
+	return s, nil
+}
+
+// internedText scans a text column into *p through names, so that equal
+// values share one string. The bytes are the driver's, valid only during
+// the call: a new value is copied once.
+type internedText struct {
+	p     *string
+	names map[string]string
+}
+
+func (t *internedText) ScanBytes(b []byte) error {
+	s, ok := t.names[string(b)]
+	if !ok {
+		s = string(b)
+		t.names[s] = s
+	}
+	*t.p = s
+	return nil
 }

@@ -378,10 +378,14 @@ func prepareListFrom(tenant helpdesk.TenantID, q helpdesk.TicketQuery, from stri
 func (l *listStmt) queue(b *pgx.Batch, page *helpdesk.TicketPage) {
 	queue := func() {
 		b.Queue(l.sql, l.w.args).Query(func(rows pgx.Rows) error {
+			x := newSummaryScanner()
 			for rows.Next() {
-				t, err := scanSummary(rows)
+				t, err := x.scan(rows)
 				if err != nil {
 					return err
+				}
+				if page.Tickets == nil {
+					page.Tickets = make([]helpdesk.TicketSummary, 0, l.q.Limit+1)
 				}
 				page.Tickets = append(page.Tickets, t)
 			}
