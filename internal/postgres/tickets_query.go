@@ -377,7 +377,7 @@ func prepareListFrom(tenant helpdesk.TenantID, q helpdesk.TicketQuery, from stri
 // queue adds the page's statements to b; they fill page when b is sent.
 func (l *listStmt) queue(b *pgx.Batch, page *helpdesk.TicketPage) {
 	queue := func() {
-		b.Queue(l.sql, l.w.args).Query(func(rows pgx.Rows) error {
+		queueRewritten(b, l.sql, l.w.args).Query(func(rows pgx.Rows) error {
 			x := newSummaryScanner()
 			for rows.Next() {
 				t, err := x.scan(rows)
