@@ -20,6 +20,11 @@ import (
 // starts with a 0 byte, which a gob stream never does (it starts with the
 // length of its first message, never 0). A session holding a value of any
 // other type is written with gob, so Put keeps accepting what it accepted.
+// The reverse does not hold: a server built before this codec cannot read
+// what it writes (scs answers such a request with an error), so while old
+// and new servers share the sessions table, or after a rollback, the
+// sessions the new ones wrote fail on the old ones until they expire or
+// are signed in again.
 type SessionCodec struct{}
 
 const (
