@@ -21,10 +21,10 @@ import (
 // length of its first message, never 0). A session holding a value of any
 // other type is written with gob, so Put keeps accepting what it accepted.
 // The reverse does not hold: a server built before this codec cannot read
-// what it writes (scs answers such a request with an error), so while old
-// and new servers share the sessions table, or after a rollback, the
-// sessions the new ones wrote fail on the old ones until they expire or
-// are signed in again.
+// what it writes, and scs answers a session it cannot decode with an
+// error page. While old and new servers share the sessions table (a
+// rolling deploy), or after a rollback, a request carrying a session a
+// new server wrote fails on an old one until that session expires.
 type SessionCodec struct{}
 
 const (
