@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
+		tuneGC(getenv, log)
 		return serve(ctx, cfg, log)
 	case "migrate":
 		sub := "up"

@@ -13,10 +13,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/atiende/atiende/internal/server"
 )
 
 // The bare page floor: the least a queue page can cost on this machine
@@ -87,7 +88,8 @@ func servePage(ctx context.Context, pool *pgxpool.Pool, w http.ResponseWriter, r
 	if err != nil {
 		return err
 	}
-	_, vals, err := scs.GobCodec{}.Decode(data)
+	// The server's codec: the rows are the server's sessions.
+	_, vals, err := server.SessionCodec{}.Decode(data)
 	if err != nil {
 		return err
 	}

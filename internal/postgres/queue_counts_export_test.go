@@ -11,3 +11,19 @@ import (
 func QueueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.TicketFilter, limit int) error {
 	return queueCounts(b, tenant, filters, limit, make([]int, len(filters)), make([]bool, len(filters)))
 }
+
+// QueueList queues the list statement of q on b as ReadQueue does (as
+// ListTickets does when api), for TestExplainQueuePage.
+func QueueList(b *pgx.Batch, tenant helpdesk.TenantID, q helpdesk.TicketQuery, api bool) error {
+	from := queueListFrom
+	if api {
+		from = "SELECT " + summaryColumns + "\nFROM tickets t"
+	}
+	l, err := prepareListFrom(tenant, q, from)
+	if err != nil {
+		return err
+	}
+	var page helpdesk.TicketPage
+	l.queue(b, &page)
+	return nil
+}

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 )
@@ -16,6 +19,22 @@ import (
 // every agent of the desk and picks each one's own.
 const allViewsSQL = `SELECT ` + viewColumns + ` FROM saved_views WHERE tenant_id = $1
 	ORDER BY owner_id NULLS FIRST, position, name, id`
+
+// queueListFrom is the queue's list: summaryColumns with the display
+// names by lateral joins rather than scalar subqueries. A subquery runs as
+// a subplan once per row, each run paying the executor's setup and the
+// row-level security check again: the four of them were 0.6 of the list's
+// 0.7 ms at 51 rows (EXPLAIN ANALYZE, TestExplainQueuePage), the joins
+// feed the same index scan and LIMIT (nested loops, the names memoized).
+const queueListFrom = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel, coalesce(t.requester_id, 0),
+	coalesce(r.name, t.guest_name, ''), coalesce(r.email::text, t.guest_email, ''),
+	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(t.group_id, 0), coalesce(g.name, ''),
+	coalesce(t.assignee_id, 0), coalesce(a.name, ''),
+	t.created_at, t.updated_at, t.next_due_at, t.version
+FROM tickets t
+LEFT JOIN LATERAL (SELECT u.name, u.email FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id) r ON true
+LEFT JOIN LATERAL (SELECT g.name FROM groups g WHERE g.tenant_id = t.tenant_id AND g.id = t.group_id) g ON true
+LEFT JOIN LATERAL (SELECT u.name FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.assignee_id) a ON true`
 
 // ReadQueue sends a queue page's reads as one batch whose first statement
 // binds it to tenant. PostgreSQL runs a batch (one Sync) as one implicit
@@ -35,7 +54,7 @@ func (s *Store) ReadQueue(ctx context.Context, tenant helpdesk.TenantID, r helpd
 	var list *listStmt
 	if r.List != nil {
 		var err error
-		list, err = prepareList(tenant, *r.List)
+		list, err = prepareListFrom(tenant, *r.List, queueListFrom)
 		var v *helpdesk.ValidationError
 		switch {
 		case errors.As(err, &v):
@@ -92,4 +111,123 @@ func queueDirectory(b *pgx.Batch, tenant helpdesk.TenantID, d *helpdesk.QueueDir
 		d.Views, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (helpdesk.SavedView, error) { return scanView(r) })
 		return err
 	})
+}
+
+// summaryScanner reads the rows of a list (summaryColumns) into one set of
+// destinations, kept from row to row: scanSummary's escape to the heap
+// with every row (a dozen allocations), and a name that recurs on the page
+// (a status, a channel, a group, an agent, a frequent requester) is one
+// string for every row that shows it.
+type summaryScanner struct {
+	id, number, req, org, cat, grp, asg int64
+	rank                                int
+	due                                 pgtype.Timestamptz
+	s                                   helpdesk.TicketSummary
+	status, channel                     string
+	dest                                []any
+	names                               map[string]string
+}
+
+func newSummaryScanner() *summaryScanner {
+	x := &summaryScanner{names: make(map[string]string)}
+	in := func(p *string) *internedText { return &internedText{p: p, names: x.names} }
+	x.dest = []any{&x.id, &x.number, &x.s.Subject, in(&x.status), &x.rank, in(&x.channel), &x.req,
+		in(&x.s.Requester.Name), in(&x.s.Requester.Email), &x.org, &x.cat, &x.grp, in(&x.s.GroupName), &x.asg,
+		in(&x.s.AssigneeName), &x.s.CreatedAt, &x.s.UpdatedAt, &x.due, &x.s.Version}
+	return x
+}
+
+// scan reads the current row as scanSummary does.
+func (x *summaryScanner) scan(rows pgx.Rows) (helpdesk.TicketSummary, error) {
+	if err := rows.Scan(x.dest...); err != nil {
+		return helpdesk.TicketSummary{}, err
+	}
+	s := x.s
+	var err error
+	if s.Priority, err = helpdesk.PriorityFromRank(x.rank); err != nil {
+		return s, fmt.Errorf("priority rank %d: %w", x.rank, err)
+	}
+	s.ID, s.Number, s.Status, s.Channel = helpdesk.TicketID(x.id), helpdesk.TicketNumber(x.number), helpdesk.Status(x.status), helpdesk.Channel(x.channel)
+	s.Requester.User, s.Organisation, s.Category = helpdesk.UserID(x.req), helpdesk.OrganisationID(x.org), helpdesk.CategoryID(x.cat)
+	s.Group, s.Assignee = helpdesk.GroupID(x.grp), helpdesk.UserID(x.asg)
+	s.CreatedAt, s.UpdatedAt, s.NextDueAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC(), time.Time{}
+	if x.due.Valid {
+		s.NextDueAt = x.due.Time.UTC()
+	}
+	return s, nil
+}
+
+// internedText scans a text column into *p through names, so that equal
+// values share one string. The bytes are the driver's, valid only during
+// the call: a new value is copied once.
+type internedText struct {
+	p     *string
+	names map[string]string
+}
+
+func (t *internedText) ScanBytes(b []byte) error {
+	s, ok := t.names[string(b)]
+	if !ok {
+		s = string(b)
+		t.names[s] = s
+	}
+	*t.p = s
+	return nil
+}
+
+// queueRewritten queues sql with args on b as b.Queue(sql, args) does,
+// with the named arguments rewritten into $n once per text rather than by
+// pgx on every send (about 50 allocations and two lexings of the list's
+// and the counts' text per queue page). Unlike queueNamed's constants,
+// these texts are built from a request's filters, which a client can vary
+// (the order of statuses, say): at most maxRewritten are kept, and the
+// rest are rewritten by pgx as before.
+func queueRewritten(b *pgx.Batch, sql string, args pgx.NamedArgs) *pgx.QueuedQuery {
+	rewritten.RLock()
+	p, ok := rewritten.m[sql]
+	rewritten.RUnlock()
+	if !ok {
+		if p = rewriteNamed(sql, args); p == nil {
+			return b.Queue(sql, args)
+		}
+		rewritten.Lock()
+		if len(rewritten.m) < maxRewritten {
+			rewritten.m[sql] = p
+		}
+		rewritten.Unlock()
+	}
+	vals := make([]any, len(p.names))
+	for i, n := range p.names {
+		vals[i] = args[n]
+	}
+	return b.Queue(p.sql, vals...)
+}
+
+const maxRewritten = 512
+
+var rewritten = struct {
+	sync.RWMutex
+	m map[string]*positional
+}{m: make(map[string]*positional)}
+
+// rewriteNamed rewrites sql as pgx would for args, or returns nil when sql
+// names an argument args lacks (pgx sends NULL for it).
+func rewriteNamed(sql string, args pgx.NamedArgs) *positional {
+	marks := make(pgx.NamedArgs, len(args))
+	for n := range args {
+		marks[n] = argName(n)
+	}
+	out, vals, err := marks.RewriteQuery(context.Background(), nil, sql, nil)
+	if err != nil {
+		return nil
+	}
+	p := &positional{sql: out, names: make([]string, len(vals))}
+	for i, v := range vals {
+		n, ok := v.(argName)
+		if !ok {
+			return nil
+		}
+		p.names[i] = string(n)
+	}
+	return p
 }

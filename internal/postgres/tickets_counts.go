@@ -104,7 +104,7 @@ func queueCounts(b *pgx.Batch, tenant helpdesk.TenantID, filters []helpdesk.Tick
 	if len(sums) > 0 {
 		sql += "\nFROM (SELECT " + strings.Join(sums, ",\n\t") + "\n\tFROM ticket_counts t WHERE t.tenant_id = @tenant) k"
 	}
-	b.Queue(sql, w.args).QueryRow(func(row pgx.Row) error {
+	queueRewritten(b, sql, w.args).QueryRow(func(row pgx.Row) error {
 		dest := make([]any, len(at))
 		for j, i := range at {
 			dest[j] = &out[i]

@@ -339,6 +339,12 @@ type listStmt struct {
 }
 
 func prepareList(tenant helpdesk.TenantID, q helpdesk.TicketQuery) (*listStmt, error) {
+	return prepareListFrom(tenant, q, "SELECT "+summaryColumns+"\nFROM tickets t")
+}
+
+// prepareListFrom is prepareList with the statement's SELECT and FROM
+// (summaryColumns' columns over tickets t).
+func prepareListFrom(tenant helpdesk.TenantID, q helpdesk.TicketQuery, from string) (*listStmt, error) {
 	if q.Sort == (helpdesk.Sort{}) {
 		q.Sort = helpdesk.DefaultSort
 	}
@@ -364,18 +370,22 @@ func prepareList(tenant helpdesk.TenantID, q helpdesk.TicketQuery) (*listStmt, e
 		w.args["c_time"], w.args["c_rank"], w.args["c_id"] = toTime(q.Cursor.Time), q.Cursor.Rank, int64(q.Cursor.ID)
 	}
 	w.args["limit"] = q.Limit + 1
-	sql := "SELECT " + summaryColumns + "\nFROM tickets t\nWHERE " + w.sql() + "\nORDER BY " + ks.order + "\nLIMIT @limit"
+	sql := from + "\nWHERE " + w.sql() + "\nORDER BY " + ks.order + "\nLIMIT @limit"
 	return &listStmt{q: q, w: w, sql: sql}, nil
 }
 
 // queue adds the page's statements to b; they fill page when b is sent.
 func (l *listStmt) queue(b *pgx.Batch, page *helpdesk.TicketPage) {
 	queue := func() {
-		b.Queue(l.sql, l.w.args).Query(func(rows pgx.Rows) error {
+		queueRewritten(b, l.sql, l.w.args).Query(func(rows pgx.Rows) error {
+			x := newSummaryScanner()
 			for rows.Next() {
-				t, err := scanSummary(rows)
+				t, err := x.scan(rows)
 				if err != nil {
 					return err
+				}
+				if page.Tickets == nil {
+					page.Tickets = make([]helpdesk.TicketSummary, 0, l.q.Limit+1)
 				}
 				page.Tickets = append(page.Tickets, t)
 			}

@@ -2,10 +2,12 @@ package server
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/i18n"
@@ -68,6 +70,30 @@ func TestMessagesAreFilledAsFmtWould(t *testing.T) {
 				anys[i] = a.value()
 			}
 			assert.Equal(t, fmt.Sprintf(tc.format, anys...), s, tc.format)
+		}
+	}
+}
+
+// TestRowKeysAreTheRowsStrings: a row's strings cut from one allocation
+// are those the helpers build one by one.
+func TestRowKeysAreTheRowsStrings(t *testing.T) {
+	tn := helpdesk.Tenant{Slug: "mesa-de-ayuda"}
+	w := newQueueWords(i18n.Supported[0])
+	for _, ts := range []helpdesk.TicketSummary{
+		{Number: 7, Version: 1, UpdatedAt: time.Date(2026, 12, 7, 8, 30, 0, 0, time.FixedZone("x", 3600))},
+		{Number: 1_000_042, Version: 123},
+	} {
+		for _, take := range []bool{false, true} {
+			k := w.keys(w.ticketPrefix(tn), ts, take)
+			require.Equal(t, ts.Number.String(), k.number)
+			require.Equal(t, consoleTicketPath(tn, ts.Number, ""), k.url)
+			require.Equal(t, strconv.FormatInt(int64(ts.Number), 10)+":"+strconv.Itoa(ts.Version), k.selectKey)
+			require.Equal(t, isoTime(ts.UpdatedAt), k.updatedISO)
+			if take {
+				require.Equal(t, consoleTicketPath(tn, ts.Number, "/take"), k.takeURL)
+			} else {
+				require.Empty(t, k.takeURL)
+			}
 		}
 	}
 }

@@ -236,9 +236,11 @@ func (s *Server) consoleView(w http.ResponseWriter, r *http.Request) error {
 
 // queueRow is one ticket of a queue page, in the page's words w.
 func queueRow(w *queueWords, loc *time.Location, now time.Time, t helpdesk.Tenant, ts helpdesk.TicketSummary) console.Row {
+	take := ts.Assignee == 0 && ts.Status.Unsolved()
+	k := w.keys(w.ticketPrefix(t), ts, take)
 	row := console.Row{
-		Number:        ts.Number.String(),
-		URL:           consoleTicketPath(t, ts.Number, ""),
+		Number:        k.number,
+		URL:           k.url,
 		Subject:       ts.Subject,
 		Requester:     ts.Requester.Name,
 		Status:        ts.Status.String(),
@@ -250,18 +252,16 @@ func queueRow(w *queueWords, loc *time.Location, now time.Time, t helpdesk.Tenan
 		Channel:       w.channelName(ts.Channel),
 		Updated:       w.relativeTime(loc, now, ts.UpdatedAt),
 		UpdatedFull:   w.DateTime(loc, ts.UpdatedAt),
-		UpdatedISO:    isoTime(ts.UpdatedAt),
+		UpdatedISO:    k.updatedISO,
 		Version:       ts.Version,
-		Select:        strconv.FormatInt(int64(ts.Number), 10) + ":" + strconv.Itoa(ts.Version),
+		Select:        k.selectKey,
+		TakeURL:       k.takeURL,
 	}
 	if w.created {
 		row.Created, row.CreatedFull, row.CreatedISO = w.relativeTime(loc, now, ts.CreatedAt), w.DateTime(loc, ts.CreatedAt), isoTime(ts.CreatedAt)
 	}
 	if row.Requester == "" {
 		row.Requester = ts.Requester.Email
-	}
-	if ts.Assignee == 0 && ts.Status.Unsolved() {
-		row.TakeURL = consoleTicketPath(t, ts.Number, "/take")
 	}
 	if ts.Status.Unsolved() {
 		row.SLA = w.slaBadge(loc, now, ts.NextDueAt)

@@ -43,6 +43,7 @@ func newSessionManager(store scs.Store, secure bool) *scs.SessionManager {
 	sm.Cookie.Secure = secure
 	sm.Cookie.Path = "/"
 	sm.Cookie.Persist = false
+	sm.Codec = SessionCodec{}
 	return sm
 }
 
