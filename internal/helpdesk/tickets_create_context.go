@@ -36,10 +36,10 @@ type CreationQuery struct {
 	AckSince time.Time
 }
 
-// CreatedSLA is what follows a new ticket's row, written in one round
-// trip: when Created is set, its side sets, first comment and events (the
-// row alone was inserted); its first clock events (none can conflict: the
-// ticket has none yet), its derived clocks, next due instant and SLA
+// CreatedSLA is a new ticket as its creation writes it, in one round
+// trip: its row (Created, whose number and id were reserved) with its next
+// due instant, side sets, first comment and events; its first clock events
+// (none can conflict: the ticket has none yet), its derived clocks and SLA
 // history, and its metrics row.
 type CreatedSLA struct {
 	Created *Ticket
@@ -62,9 +62,10 @@ type CreatedSLA struct {
 type CreationStore interface {
 	// CreationContext reads q's context in one round trip.
 	CreationContext(ctx context.Context, tenant TenantID, q CreationQuery) (CreationContext, error)
-	// InsertTicket inserts t's row alone, with the tenant's next number;
-	// SaveCreatedSLA writes the rest.
-	InsertTicket(ctx context.Context, tenant TenantID, t Ticket) (Ticket, error)
+	// ReserveTicket takes the tenant's next number and an id for t and
+	// returns t with them, inserting nothing: SaveCreatedSLA inserts the
+	// row, so that it is written once, with its first next due instant.
+	ReserveTicket(ctx context.Context, tenant TenantID, t Ticket) (Ticket, error)
 	// SaveCreatedSLA writes w in one round trip.
 	SaveCreatedSLA(ctx context.Context, tenant TenantID, w CreatedSLA) error
 }
@@ -106,14 +107,15 @@ type creationStore struct {
 	keyDone bool
 }
 
-// CreateTicket inserts the new ticket's row alone; its side sets, first
-// comment and events go out with its first SLA state (nothing reads them
-// before: the first SLA sync's reads are answered here).
+// CreateTicket reserves the new ticket's number and id; its row, side
+// sets, first comment and events go out with its first SLA state (nothing
+// reads them before: the first SLA sync's reads are answered here, and
+// the creation adds its CCs after that state is written).
 func (c *creationStore) CreateTicket(ctx context.Context, tenant TenantID, t Ticket, first NewComment, evs []Event) (Ticket, error) {
 	if c.cc == nil || c.created != 0 {
 		return c.Store.CreateTicket(ctx, tenant, t, first, evs)
 	}
-	out, err := c.Store.InsertTicket(ctx, tenant, t)
+	out, err := c.Store.ReserveTicket(ctx, tenant, t)
 	if err != nil {
 		return Ticket{}, err
 	}

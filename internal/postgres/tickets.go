@@ -161,17 +161,61 @@ func (s *Store) CreateTicket(ctx context.Context, tenant helpdesk.TenantID, t he
 	return createdTicket(t), nil
 }
 
-// InsertTicket inserts t's row with the tenant's next number, and nothing
-// else: the caller writes the rest with SaveCreatedSLA.
-func (s *Store) InsertTicket(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Ticket) (helpdesk.Ticket, error) {
+// reserveTicketSQL takes the tenant's next number (locking its counter
+// row until commit, as insertTicketSQL does) and the new row's id, without
+// inserting the row: a creation inserts it at its end with the first SLA
+// state's next due instant (insertReservedSQL), so the row is not
+// rewritten by an UPDATE of next_due_at, which would add an entry to each
+// of its dozen indexes and fire its update triggers.
+const reserveTicketSQL = `WITH n AS (
+	INSERT INTO ticket_counters AS c (tenant_id, last_number) VALUES ($1, 1)
+	ON CONFLICT (tenant_id) DO UPDATE SET last_number = c.last_number + 1
+	RETURNING last_number
+)
+SELECT nextval('tickets_id_seq'), last_number FROM n`
+
+// insertReservedSQL inserts a reserved ticket's row with its first search
+// document.
+const insertReservedSQL = `WITH t AS (
+	INSERT INTO tickets (tenant_id, id, number, subject, status, priority, priority_overridden, urgency, impact, channel,
+		requester_id, guest_name, guest_email, organisation_id, category_id, group_id, assignee_id, merged_into_id,
+		status_changed_at, created_at, updated_at, first_reply_at, solved_at, closed_at, requester_waiting_since,
+		public_agent_replies, reopens, assignee_changes, group_changes, escalations, version, next_due_at)
+	OVERRIDING SYSTEM VALUE
+	VALUES (@tenant, @id, @number, @subject, @status, @priority, @priority_overridden, @urgency, @impact, @channel,
+		@requester_id, @guest_name, @guest_email, @organisation_id, @category_id, @group_id, @assignee_id, @merged_into_id,
+		@status_changed_at, @created_at, @updated_at, @first_reply_at, @solved_at, @closed_at, @waiting_since,
+		@public_agent_replies, @reopens, @assignee_changes, @group_changes, @escalations, @version, @next_due)
+	RETURNING id
+)
+INSERT INTO ticket_search (tenant_id, ticket_id, public, words, document)
+SELECT @tenant, t.id, true, atiende_norm(@subject), setweight(atiende_tsvector(@subject), 'A') FROM t`
+
+// ReserveTicket takes the tenant's next number and an id for t, and
+// inserts nothing: SaveCreatedSLA inserts the row with the rest.
+func (s *Store) ReserveTicket(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Ticket) (helpdesk.Ticket, error) {
 	if err := checkTicket(tenant, &t); err != nil {
 		return helpdesk.Ticket{}, err
 	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return insertTicket(ctx, tx, tenant, &t) })
+	if t.Version < 1 {
+		t.Version = 1
+	}
+	var id, number int64
+	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, reserveTicketSQL, int64(tenant)).Scan(&id, &number)
+	})
 	if err != nil {
 		return helpdesk.Ticket{}, mapErr(err, "create ticket")
 	}
+	t.ID, t.Number, t.Tenant = helpdesk.TicketID(id), helpdesk.TicketNumber(number), tenant
 	return createdTicket(t), nil
+}
+
+// queueReservedTicket queues the insertion of reserved ticket t's row.
+func queueReservedTicket(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket, nextDue time.Time) {
+	a := ticketArgs(tenant, t)
+	a["id"], a["number"], a["next_due"] = int64(t.ID), int64(t.Number), toTime(micro(nextDue))
+	b.Queue(insertReservedSQL, a)
 }
 
 // insertTicket runs insertTicketSQL for t and sets its id and number.
@@ -309,21 +353,52 @@ const (
 )
 
 func queueSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
+	queueSets(b, tenant, t, false)
+}
+
+// queueNewSideSets is queueSideSets for a ticket that has none stored
+// yet: an empty set has nothing to write, and is left out of the batch.
+func queueNewSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
+	queueSets(b, tenant, t, true)
+}
+
+// queueSets queues the side sets' statements, those of empty sets too
+// unless skipEmpty.
+func queueSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket, skipEmpty bool) {
 	base := func() pgx.NamedArgs { return pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(t.ID)} }
 
-	a := base()
-	a["tags"] = nonNil(t.Tags)
-	b.Queue(saveTagsSQL, a)
+	if !skipEmpty || len(t.Tags) > 0 {
+		a := base()
+		a["tags"] = nonNil(t.Tags)
+		b.Queue(saveTagsSQL, a)
+	}
+	if !skipEmpty || len(t.Followers) > 0 {
+		queueFollowers(b, base(), t)
+	}
+	if !skipEmpty || len(t.Fields) > 0 {
+		queueFields(b, base(), t)
+	}
+	if !skipEmpty || len(t.Links) > 0 {
+		a := base()
+		kinds, targets := make([]string, 0, len(t.Links)), make([]int64, 0, len(t.Links))
+		for _, l := range t.Links {
+			kinds, targets = append(kinds, string(l.Kind)), append(targets, int64(l.Ticket.ID))
+		}
+		a["kinds"], a["targets"] = kinds, targets
+		b.Queue(saveLinksSQL, a)
+	}
+}
 
-	a = base()
+func queueFollowers(b *pgx.Batch, a pgx.NamedArgs, t *helpdesk.Ticket) {
 	users := make([]int64, 0, len(t.Followers))
 	for _, u := range t.Followers {
 		users = append(users, int64(u))
 	}
 	a["users"] = users
 	b.Queue(saveFollowersSQL, a)
+}
 
-	a = base()
+func queueFields(b *pgx.Batch, a pgx.NamedArgs, t *helpdesk.Ticket) {
 	n := len(t.Fields)
 	ids, types := make([]int64, 0, n), make([]string, 0, n)
 	texts, numbers := make([]*string, 0, n), make([]*float64, 0, n)
@@ -349,14 +424,6 @@ func queueSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
 	}
 	a["ids"], a["types"], a["texts"], a["numbers"], a["dates"], a["bools"] = ids, types, texts, numbers, dates, bools
 	b.Queue(saveFieldsSQL, a)
-
-	a = base()
-	kinds, targets := make([]string, 0, len(t.Links)), make([]int64, 0, len(t.Links))
-	for _, l := range t.Links {
-		kinds, targets = append(kinds, string(l.Kind)), append(targets, int64(l.Ticket.ID))
-	}
-	a["kinds"], a["targets"] = kinds, targets
-	b.Queue(saveLinksSQL, a)
 }
 
 func nonNil[T any](s []T) []T {
