@@ -11,9 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
 )
 
 // commits counts the transactions a measured call committed that wrote
@@ -156,4 +159,54 @@ func TestPortalAllowanceHoldsUnderParallelSubmits(t *testing.T) {
 	slices.Sort(codes)
 	assert.Equal(t, []int{http.StatusSeeOther, http.StatusTooManyRequests, http.StatusTooManyRequests}, codes)
 	assert.Equal(t, 1, e.countTickets(d))
+}
+
+// A new ticket, from the portal or the API, leaves its desk's caches in
+// place once the server listens: the creation that follows reads no desk
+// row (before, every creation emptied them as any POST does).
+func TestCreationKeepsTheDeskCache(t *testing.T) {
+	t.Parallel()
+	e, counter := newCountingEnv(t)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.srv.Listen(ctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	d := e.newDesk("alfa")
+	c := e.client()
+	c.login(d, d.customer)
+	api := e.apiClient(e.apiToken(d, "Centralita", helpdesk.ScopeTicketsWrite, helpdesk.ScopeTicketsRead))
+	readsDesk := func(n counted) bool {
+		for _, s := range n.log {
+			if strings.Contains(s, "FROM tenants WHERE slug") {
+				return true
+			}
+		}
+		return false
+	}
+	i := 0
+	portal := func() counted {
+		i++
+		form := url.Values{"key": {c.formKey(d)}, "subject": {fmt.Sprintf("Caché %d", i)}, "description": {"Sigue."}}
+		return counter.during(func() {
+			res := c.postMultipart("/alfa/tickets/new", form, nil)
+			require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		})
+	}
+	viaAPI := func() counted {
+		i++
+		return counter.during(func() {
+			res := api.call(http.MethodPost, apiBase(d)+"/tickets", fmt.Sprintf(`{"subject":"Llamada %d","description":"Transcripción","requester":{"email":"luis@example.com"}}`, i),
+				"Idempotency-Key", fmt.Sprintf("cache-%d", i))
+			require.Equal(t, http.StatusCreated, res.status, string(res.body))
+		})
+	}
+	require.Eventually(t, func() bool {
+		_, err := e.pool.Exec(context.Background(), `DELETE FROM rate_limits`)
+		require.NoError(t, err)
+		portal()
+		return !readsDesk(portal())
+	}, 10*time.Second, 20*time.Millisecond, "the desk's cache fills once the server listens, and a creation keeps it")
+	viaAPI()
+	assert.False(t, readsDesk(viaAPI()), "API creation after an API creation")
+	assert.False(t, readsDesk(portal()), "portal creation after an API creation")
 }
