@@ -23,13 +23,27 @@ FROM a`
 // CreationContext reads, in one batch, everything a ticket's creation
 // reads that does not depend on the new ticket: settings, custom fields,
 // the requester, the SLA setup, the active triggers, the webhooks and the
-// acknowledgements already sent to the requester's address.
+// acknowledgements already sent to the requester's address; first, it
+// counts the use of q's allowance and marks q's form (as TakeAllowance
+// and MarkKBFormSubmitted do).
 func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.CreationQuery) (helpdesk.CreationContext, error) {
 	var out helpdesk.CreationContext
 	var sla setupReader
 	t := int64(tenant)
+	out.Allowed = true
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		if a := q.Allowance; a.Key != "" {
+			b.Queue(hitSQL, a.Key, a.Window).QueryRow(func(row pgx.Row) error {
+				var hits int
+				err := row.Scan(&hits)
+				out.Allowed = hits <= a.Limit
+				return err
+			})
+		}
+		if q.MarkForm != "" {
+			b.Queue(markKBFormSQL, t, q.MarkForm)
+		}
 		b.Queue(ticketSettingsSQL, t).QueryRow(func(row pgx.Row) error {
 			var err error
 			out.Settings, err = scanTicketSettings(row)
