@@ -105,19 +105,6 @@ func takeAllowance(ctx context.Context, tx Store, a Allowance) error {
 	return nil
 }
 
-// markFormSubmitted records, with the ticket, that the form keyed k opened
-// one: the help suggestions it showed did not deflect it (see
-// KBFormSubmitted, which does the same in a transaction of its own).
-func markFormSubmitted(ctx context.Context, tx Store, tenant TenantID, k IdempotencyKey) error {
-	if !k.valid() || len(k.Key) > 64 {
-		return nil
-	}
-	if err := tx.MarkKBFormSubmitted(ctx, tenant, k.Key); err != nil {
-		return fmt.Errorf("helpdesk: mark form submitted: %w", err)
-	}
-	return nil
-}
-
 // OpenTicketOnce is OpenTicket under an idempotency key and a quota, all
 // in the ticket's one transaction: the first call with k counts a use of
 // quota (past it: ErrRateLimited), opens the ticket and marks the form's
@@ -135,25 +122,20 @@ func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey
 			t, replay = Ticket{Number: n}, true
 			return nil
 		}
-		if err := takeAllowance(ctx, tx, quota); err != nil {
-			return err
-		}
-		// Marked before the ticket's insert, so that the desk's rows that
-		// insert locks wait for one statement less; a failed creation
-		// rolls the mark back with everything else.
-		if err := markFormSubmitted(ctx, tx, by.Tenant, k); err != nil {
-			return err
-		}
-		// The key's result goes out with the new ticket's first SLA
-		// state when the creation gets that far (creationStore).
-		ct := tx
-		if k.valid() {
-			ct = keyedCreation(tx, k)
-		}
+		// The allowance's use and the form's mark go out with the
+		// creation's reads, before the ticket's number is taken (the
+		// desk's rows that locks wait for no more round trips); the key's
+		// result goes out with the new ticket's first SLA state when the
+		// creation gets that far (creationStore). A refused or failed
+		// creation rolls them all back.
+		ct := keyedCreation(tx, k, quota)
 		if t, err = s.openTicket(ctx, ct, by, in); err != nil {
 			return err
 		}
-		if c, ok := ct.(*creationStore); ok && c.keyDone {
+		if err := ct.writeAhead(ctx, by.Tenant); err != nil {
+			return err
+		}
+		if ct.keyDone {
 			return nil
 		}
 		return finishOnce(ctx, tx, by.Tenant, k, t.Number)

@@ -220,11 +220,6 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 	if err != nil {
 		return Ticket{}, fmt.Errorf("helpdesk: create ticket: %w", err)
 	}
-	if len(ccs) > 0 {
-		if err := tx.AddTicketCCs(ctx, created.Tenant, created.ID, ccs); err != nil {
-			return Ticket{}, fmt.Errorf("helpdesk: ccs of new ticket: %w", err)
-		}
-	}
 	created.quiet = t.quiet
 	// The clocks start from the routed ticket (its group and priority may
 	// select the policy), before triggers change it: their saves sync
@@ -235,6 +230,13 @@ func (s *Service) createRouted(ctx context.Context, tx Store, t Ticket, first Ne
 	if c, ok := tx.(*creationStore); ok {
 		if err := c.settled(); err != nil {
 			return Ticket{}, err
+		}
+	}
+	// After the first SLA state: a creation writes the new ticket's row
+	// with it (creationStore).
+	if len(ccs) > 0 {
+		if err := tx.AddTicketCCs(ctx, created.Tenant, created.ID, ccs); err != nil {
+			return Ticket{}, fmt.Errorf("helpdesk: ccs of new ticket: %w", err)
 		}
 	}
 	if err := s.runTriggers(ctx, tx, &created, OnCreated, first.Body); err != nil {

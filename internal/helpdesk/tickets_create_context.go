@@ -25,6 +25,9 @@ type CreationContext struct {
 	AckTo    string
 	AckSince time.Time
 	Acks     int
+	// Allowed reports the query's Allowance within its limit (true when
+	// none was asked for).
+	Allowed bool
 }
 
 // CreationQuery says what a CreationContext reads.
@@ -34,12 +37,19 @@ type CreationQuery struct {
 	// the requesting user's own address is counted.
 	AckTo    string
 	AckSince time.Time
+	// Allowance, when its Key is set, is counted one use in the same
+	// round trip (see Store.TakeAllowance), and MarkForm, when set, is
+	// the form key whose help suggestions did not deflect this ticket
+	// (see Store.MarkKBFormSubmitted): the writes a keyed creation makes
+	// before its ticket, sent with its reads.
+	Allowance Allowance
+	MarkForm  string
 }
 
-// CreatedSLA is what follows a new ticket's row, written in one round
-// trip: when Created is set, its side sets, first comment and events (the
-// row alone was inserted); its first clock events (none can conflict: the
-// ticket has none yet), its derived clocks, next due instant and SLA
+// CreatedSLA is a new ticket as its creation writes it, in one round
+// trip: its row (Created, whose number and id were reserved) with its next
+// due instant, side sets, first comment and events; its first clock events
+// (none can conflict: the ticket has none yet), its derived clocks and SLA
 // history, and its metrics row.
 type CreatedSLA struct {
 	Created *Ticket
@@ -62,9 +72,10 @@ type CreatedSLA struct {
 type CreationStore interface {
 	// CreationContext reads q's context in one round trip.
 	CreationContext(ctx context.Context, tenant TenantID, q CreationQuery) (CreationContext, error)
-	// InsertTicket inserts t's row alone, with the tenant's next number;
-	// SaveCreatedSLA writes the rest.
-	InsertTicket(ctx context.Context, tenant TenantID, t Ticket) (Ticket, error)
+	// ReserveTicket takes the tenant's next number and an id for t and
+	// returns t with them, inserting nothing: SaveCreatedSLA inserts the
+	// row, so that it is written once, with its first next due instant.
+	ReserveTicket(ctx context.Context, tenant TenantID, t Ticket) (Ticket, error)
 	// SaveCreatedSLA writes w in one round trip.
 	SaveCreatedSLA(ctx context.Context, tenant TenantID, w CreatedSLA) error
 }
@@ -104,16 +115,52 @@ type creationStore struct {
 	// once its result went out with the first SLA state.
 	key     *IdempotencyKey
 	keyDone bool
+	// quota and markForm go out with the creation's context (see
+	// CreationQuery), then are cleared.
+	quota    Allowance
+	markForm string
 }
 
-// CreateTicket inserts the new ticket's row alone; its side sets, first
-// comment and events go out with its first SLA state (nothing reads them
-// before: the first SLA sync's reads are answered here).
+// CreationContext reads the creation's context with the allowance and the
+// form's mark still to write, and refuses a use past the allowance.
+func (c *creationStore) CreationContext(ctx context.Context, tenant TenantID, q CreationQuery) (CreationContext, error) {
+	q.Allowance, q.MarkForm = c.quota, c.markForm
+	cc, err := c.Store.CreationContext(ctx, tenant, q)
+	if err != nil {
+		return cc, err
+	}
+	c.quota, c.markForm = Allowance{}, ""
+	if !cc.Allowed {
+		return CreationContext{}, fmt.Errorf("allowance %s: %w", q.Allowance.Key, ErrRateLimited)
+	}
+	return cc, nil
+}
+
+// writeAhead writes the allowance and the form's mark if no creation
+// context took them (none was read: a bug, but the use must count).
+func (c *creationStore) writeAhead(ctx context.Context, tenant TenantID) error {
+	quota, form := c.quota, c.markForm
+	c.quota, c.markForm = Allowance{}, ""
+	if err := takeAllowance(ctx, c.Store, quota); err != nil {
+		return err
+	}
+	if form != "" {
+		if err := c.Store.MarkKBFormSubmitted(ctx, tenant, form); err != nil {
+			return fmt.Errorf("helpdesk: mark form submitted: %w", err)
+		}
+	}
+	return nil
+}
+
+// CreateTicket reserves the new ticket's number and id; its row, side
+// sets, first comment and events go out with its first SLA state (nothing
+// reads them before: the first SLA sync's reads are answered here, and
+// the creation adds its CCs after that state is written).
 func (c *creationStore) CreateTicket(ctx context.Context, tenant TenantID, t Ticket, first NewComment, evs []Event) (Ticket, error) {
 	if c.cc == nil || c.created != 0 {
 		return c.Store.CreateTicket(ctx, tenant, t, first, evs)
 	}
-	out, err := c.Store.InsertTicket(ctx, tenant, t)
+	out, err := c.Store.ReserveTicket(ctx, tenant, t)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -278,9 +325,20 @@ func withCreation(tx Store, cc *CreationContext) Store {
 	return &creationStore{Store: tx, cc: cc}
 }
 
-// keyedCreation wraps tx for a creation under form key k, whose result
-// is then recorded with the new ticket's first SLA state. Until openTicket
-// reads the creation's context it answers every read from tx.
-func keyedCreation(tx Store, k IdempotencyKey) *creationStore {
-	return &creationStore{Store: tx, cc: nil, key: &k}
+// keyedCreation wraps tx for a creation under form key k (when valid),
+// whose result is then recorded with the new ticket's first SLA state,
+// and whose allowance and form mark go out with its context. Until
+// openTicket reads the creation's context it answers every read from tx.
+func keyedCreation(tx Store, k IdempotencyKey, quota Allowance) *creationStore {
+	c := &creationStore{Store: tx, cc: nil, quota: quota}
+	if k.valid() {
+		c.key = &k
+		// The form's help suggestions did not deflect it (see
+		// KBFormSubmitted, which marks them in a transaction of its own);
+		// longer keys are no form's.
+		if len(k.Key) <= 64 {
+			c.markForm = k.Key
+		}
+	}
+	return c
 }

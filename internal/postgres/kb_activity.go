@@ -55,11 +55,12 @@ func (s *Store) RecordKBSuggestionOpen(ctx context.Context, tenant helpdesk.Tena
 	return mapErr(err, "record kb suggestion")
 }
 
+const markKBFormSQL = `UPDATE kb_suggestion_opens SET submitted = true WHERE tenant_id = $1 AND form_key = $2 AND NOT submitted`
+
 // MarkKBFormSubmitted marks a form's suggestion opens as not deflected.
 func (s *Store) MarkKBFormSubmitted(ctx context.Context, tenant helpdesk.TenantID, formKey string) error {
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE kb_suggestion_opens SET submitted = true WHERE tenant_id = $1 AND form_key = $2 AND NOT submitted`,
-			int64(tenant), formKey)
+		_, err := tx.Exec(ctx, markKBFormSQL, int64(tenant), formKey)
 		return err
 	})
 	return mapErr(err, "mark kb form")

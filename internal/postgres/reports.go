@@ -39,14 +39,19 @@ func (s *Store) MetricEvents(ctx context.Context, tenant helpdesk.TenantID, tick
 	return out, mapErr(err, "history of ticket %d", ticket)
 }
 
-const saveMetricsSQL = `INSERT INTO ticket_metrics AS m (tenant_id, ticket_id, number, created_at, status, channel, priority,
+// insertMetricsSQL inserts a new ticket's metrics row. A plain INSERT
+// fires only the rollup's insert trigger; the upsert (saveMetricsSQL)
+// fires its update trigger too, even when nothing conflicts.
+const insertMetricsSQL = `INSERT INTO ticket_metrics AS m (tenant_id, ticket_id, number, created_at, status, channel, priority,
 	category_id, group_id, assignee_id, organisation_id, sla_policy_id, first_reply_at, first_reply_s, first_reply_bs,
 	reply_s, reply_bs, solved_at, done_at, resolution_s, resolution_bs, wait_s, wait_bs, touches, public_replies,
 	reopens, escalations, fcr, sla_first_reply, sla_next_reply, sla_resolution, csat, rated_at)
 VALUES (@tenant, @ticket, @number, @created_at, @status, @channel, @priority, @category, @group, @assignee,
 	@organisation, @policy, @first_reply_at, @first_reply_s, @first_reply_bs, @reply_s, @reply_bs, @solved_at,
 	@done_at, @resolution_s, @resolution_bs, @wait_s, @wait_bs, @touches, @public_replies, @reopens, @escalations,
-	@fcr, @sla_first_reply, @sla_next_reply, @sla_resolution, @csat, @rated_at)
+	@fcr, @sla_first_reply, @sla_next_reply, @sla_resolution, @csat, @rated_at)`
+
+const saveMetricsSQL = insertMetricsSQL + `
 ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET
 	number = excluded.number, created_at = excluded.created_at, status = excluded.status,
 	channel = excluded.channel, priority = excluded.priority, category_id = excluded.category_id,

@@ -266,14 +266,17 @@ func (s *Store) AppendClockEvents(ctx context.Context, tenant helpdesk.TenantID,
 	return out, mapErr(err, "append SLA clock events")
 }
 
-const saveClocksSQL = `WITH gone AS (
-	DELETE FROM sla_clocks WHERE tenant_id = @tenant AND ticket_id = @ticket AND NOT (metric = ANY(@metrics::text[]))
-)
-INSERT INTO sla_clocks (tenant_id, ticket_id, metric, state, cycle, policy_id, target_minutes, started_at, due_at, breached_at, next_check_at)
+// insertClocksSQL inserts a ticket's clocks; saveClocksSQL replaces them.
+const insertClocksSQL = `INSERT INTO sla_clocks (tenant_id, ticket_id, metric, state, cycle, policy_id, target_minutes, started_at, due_at, breached_at, next_check_at)
 SELECT @tenant, @ticket, x.metric, x.state, x.cycle, nullif(x.policy, 0), nullif(x.target, 0), x.started, x.due, x.breached, x.check_at
 FROM unnest(@metrics::text[], @states::text[], @cycles::int[], @policies::bigint[], @targets::int[],
 	@starts::timestamptz[], @dues::timestamptz[], @breaches::timestamptz[], @checks::timestamptz[])
-	AS x(metric, state, cycle, policy, target, started, due, breached, check_at)
+	AS x(metric, state, cycle, policy, target, started, due, breached, check_at)`
+
+const saveClocksSQL = `WITH gone AS (
+	DELETE FROM sla_clocks WHERE tenant_id = @tenant AND ticket_id = @ticket AND NOT (metric = ANY(@metrics::text[]))
+)
+` + insertClocksSQL + `
 ON CONFLICT (tenant_id, ticket_id, metric) DO UPDATE SET
 	state = excluded.state, cycle = excluded.cycle, policy_id = excluded.policy_id,
 	target_minutes = excluded.target_minutes, started_at = excluded.started_at, due_at = excluded.due_at,
@@ -302,6 +305,15 @@ func (s *Store) SaveClocks(ctx context.Context, tenant helpdesk.TenantID, ticket
 
 // queueSaveClocks queues SaveClocks' statements.
 func queueSaveClocks(b *pgx.Batch, tenant helpdesk.TenantID, ticket helpdesk.TicketID, clocks []helpdesk.Clock, nextDue time.Time, history []helpdesk.Event) {
+	b.Queue(saveClocksSQL, clocksArgs(tenant, ticket, clocks))
+	b.Queue(setNextDueSQL, int64(tenant), int64(ticket), toTime(micro(nextDue)))
+	if len(history) > 0 {
+		queueEvents(b, tenant, ticket, history)
+	}
+}
+
+// clocksArgs are insertClocksSQL's and saveClocksSQL's arguments.
+func clocksArgs(tenant helpdesk.TenantID, ticket helpdesk.TicketID, clocks []helpdesk.Clock) pgx.NamedArgs {
 	n := len(clocks)
 	metrics, states := make([]string, n), make([]string, n)
 	cycles, targets := make([]int32, n), make([]int32, n)
@@ -319,13 +331,9 @@ func queueSaveClocks(b *pgx.Batch, tenant helpdesk.TenantID, ticket helpdesk.Tic
 		}
 		breaches[i] = toTime(micro(b))
 	}
-	b.Queue(saveClocksSQL, pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "metrics": metrics,
+	return pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(ticket), "metrics": metrics,
 		"states": states, "cycles": cycles, "policies": policies, "targets": targets, "starts": starts,
-		"dues": dues, "breaches": breaches, "checks": checks})
-	b.Queue(setNextDueSQL, int64(tenant), int64(ticket), toTime(micro(nextDue)))
-	if len(history) > 0 {
-		queueEvents(b, tenant, ticket, history)
-	}
+		"dues": dues, "breaches": breaches, "checks": checks}
 }
 
 func holidayText(h helpdesk.Holiday) string {

@@ -161,19 +161,6 @@ func (s *Store) CreateTicket(ctx context.Context, tenant helpdesk.TenantID, t he
 	return createdTicket(t), nil
 }
 
-// InsertTicket inserts t's row with the tenant's next number, and nothing
-// else: the caller writes the rest with SaveCreatedSLA.
-func (s *Store) InsertTicket(ctx context.Context, tenant helpdesk.TenantID, t helpdesk.Ticket) (helpdesk.Ticket, error) {
-	if err := checkTicket(tenant, &t); err != nil {
-		return helpdesk.Ticket{}, err
-	}
-	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error { return insertTicket(ctx, tx, tenant, &t) })
-	if err != nil {
-		return helpdesk.Ticket{}, mapErr(err, "create ticket")
-	}
-	return createdTicket(t), nil
-}
-
 // insertTicket runs insertTicketSQL for t and sets its id and number.
 func insertTicket(ctx context.Context, tx pgx.Tx, tenant helpdesk.TenantID, t *helpdesk.Ticket) error {
 	if t.Version < 1 {
@@ -309,21 +296,52 @@ const (
 )
 
 func queueSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
+	queueSets(b, tenant, t, false)
+}
+
+// queueNewSideSets is queueSideSets for a ticket that has none stored
+// yet: an empty set has nothing to write, and is left out of the batch.
+func queueNewSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
+	queueSets(b, tenant, t, true)
+}
+
+// queueSets queues the side sets' statements, those of empty sets too
+// unless skipEmpty.
+func queueSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket, skipEmpty bool) {
 	base := func() pgx.NamedArgs { return pgx.NamedArgs{"tenant": int64(tenant), "ticket": int64(t.ID)} }
 
-	a := base()
-	a["tags"] = nonNil(t.Tags)
-	b.Queue(saveTagsSQL, a)
+	if !skipEmpty || len(t.Tags) > 0 {
+		a := base()
+		a["tags"] = nonNil(t.Tags)
+		b.Queue(saveTagsSQL, a)
+	}
+	if !skipEmpty || len(t.Followers) > 0 {
+		queueFollowers(b, base(), t)
+	}
+	if !skipEmpty || len(t.Fields) > 0 {
+		queueFields(b, base(), t)
+	}
+	if !skipEmpty || len(t.Links) > 0 {
+		a := base()
+		kinds, targets := make([]string, 0, len(t.Links)), make([]int64, 0, len(t.Links))
+		for _, l := range t.Links {
+			kinds, targets = append(kinds, string(l.Kind)), append(targets, int64(l.Ticket.ID))
+		}
+		a["kinds"], a["targets"] = kinds, targets
+		b.Queue(saveLinksSQL, a)
+	}
+}
 
-	a = base()
+func queueFollowers(b *pgx.Batch, a pgx.NamedArgs, t *helpdesk.Ticket) {
 	users := make([]int64, 0, len(t.Followers))
 	for _, u := range t.Followers {
 		users = append(users, int64(u))
 	}
 	a["users"] = users
 	b.Queue(saveFollowersSQL, a)
+}
 
-	a = base()
+func queueFields(b *pgx.Batch, a pgx.NamedArgs, t *helpdesk.Ticket) {
 	n := len(t.Fields)
 	ids, types := make([]int64, 0, n), make([]string, 0, n)
 	texts, numbers := make([]*string, 0, n), make([]*float64, 0, n)
@@ -349,14 +367,6 @@ func queueSideSets(b *pgx.Batch, tenant helpdesk.TenantID, t *helpdesk.Ticket) {
 	}
 	a["ids"], a["types"], a["texts"], a["numbers"], a["dates"], a["bools"] = ids, types, texts, numbers, dates, bools
 	b.Queue(saveFieldsSQL, a)
-
-	a = base()
-	kinds, targets := make([]string, 0, len(t.Links)), make([]int64, 0, len(t.Links))
-	for _, l := range t.Links {
-		kinds, targets = append(kinds, string(l.Kind)), append(targets, int64(l.Ticket.ID))
-	}
-	a["kinds"], a["targets"] = kinds, targets
-	b.Queue(saveLinksSQL, a)
 }
 
 func nonNil[T any](s []T) []T {

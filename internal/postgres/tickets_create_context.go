@@ -23,13 +23,27 @@ FROM a`
 // CreationContext reads, in one batch, everything a ticket's creation
 // reads that does not depend on the new ticket: settings, custom fields,
 // the requester, the SLA setup, the active triggers, the webhooks and the
-// acknowledgements already sent to the requester's address.
+// acknowledgements already sent to the requester's address; first, it
+// counts the use of q's allowance and marks q's form (as TakeAllowance
+// and MarkKBFormSubmitted do).
 func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q helpdesk.CreationQuery) (helpdesk.CreationContext, error) {
 	var out helpdesk.CreationContext
 	var sla setupReader
 	t := int64(tenant)
+	out.Allowed = true
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		if a := q.Allowance; a.Key != "" {
+			b.Queue(hitSQL, a.Key, a.Window).QueryRow(func(row pgx.Row) error {
+				var hits int
+				err := row.Scan(&hits)
+				out.Allowed = hits <= a.Limit
+				return err
+			})
+		}
+		if q.MarkForm != "" {
+			b.Queue(markKBFormSQL, t, q.MarkForm)
+		}
 		b.Queue(ticketSettingsSQL, t).QueryRow(func(row pgx.Row) error {
 			var err error
 			out.Settings, err = scanTicketSettings(row)
@@ -77,19 +91,26 @@ func (s *Store) CreationContext(ctx context.Context, tenant helpdesk.TenantID, q
 	return out, nil
 }
 
-// SaveCreatedSLA writes, in one round trip, what follows a new ticket's
-// row (InsertTicket): its side sets, first comment and events, its first
-// clock events, clocks, next due instant, SLA history and metrics row, and
-// the result of the form key that created it. The ticket
-// has no clock events yet, so every event given is inserted; a count that
-// differs is reported rather than left unnoticed.
+// SaveCreatedSLA writes, in one round trip, a reserved ticket's row
+// (ReserveTicket) with its next due instant, its side sets, first comment
+// and events, its first clock events, clocks, SLA history and metrics row,
+// and the result of the form key that created it. The ticket is new, so
+// plain INSERTs do: nothing to delete, replace or compare. Every clock
+// event given is inserted; a count that differs is reported rather than
+// left unnoticed.
 func (s *Store) SaveCreatedSLA(ctx context.Context, tenant helpdesk.TenantID, w helpdesk.CreatedSLA) error {
+	if w.Created == nil || w.First == nil || w.Created.ID != w.Ticket {
+		return fmt.Errorf("postgres: first SLA state of ticket %d without its reserved row", w.Ticket)
+	}
+	if err := checkTicket(tenant, w.Created); err != nil {
+		return err
+	}
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		if w.Created != nil {
-			var commentID int64
-			queueTicketRest(b, tenant, w.Created, w.First, w.Opened, &commentID)
-		}
+		queueReservedTicket(b, tenant, w.Created, w.NextDue)
+		queueNewSideSets(b, tenant, w.Created)
+		var commentID int64
+		queueComment(b, tenant, w.Ticket, w.First, w.Opened, &commentID)
 		if len(w.Events) > 0 {
 			args, err := clockEventsArgs(tenant, w.Events)
 			if err != nil {
@@ -103,12 +124,17 @@ func (s *Store) SaveCreatedSLA(ctx context.Context, tenant helpdesk.TenantID, w 
 				return err
 			})
 		}
-		queueSaveClocks(b, tenant, w.Ticket, w.Clocks, w.NextDue, w.History)
-		b.Queue(saveMetricsSQL, metricsArgs(tenant, w.Metrics))
+		if len(w.Clocks) > 0 {
+			b.Queue(insertClocksSQL, clocksArgs(tenant, w.Ticket, w.Clocks))
+		}
+		if len(w.History) > 0 {
+			queueEvents(b, tenant, w.Ticket, w.History)
+		}
+		b.Queue(insertMetricsSQL, metricsArgs(tenant, w.Metrics))
 		if k := w.Key; k != nil {
 			b.Queue(setIdempotencyResultSQL, int64(tenant), k.Scope, k.Key, int64(w.Number))
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
-	return mapErr(err, "save first SLA state of ticket %d", w.Ticket)
+	return mapErr(err, "save new ticket %d", w.Ticket)
 }

@@ -132,6 +132,7 @@ func (s *Server) customFields(r *http.Request, c *apiCall, in map[string]json.Ra
 // helpdesk.Service.OpenAPITicketOnce); the work runs to its end even if
 // the client gives up, so its retry gets the answer.
 func (s *Server) apiCreateTicket(w http.ResponseWriter, r *http.Request, c *apiCall) error {
+	keepDeskCaches(r)
 	var claim *helpdesk.APIClaim
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		fp, err := fingerprint(r)

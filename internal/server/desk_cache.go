@@ -171,10 +171,14 @@ func (s *Server) tenantBySlug(ctx context.Context, slug string) (helpdesk.Tenant
 // staff users', once a request that may have changed them (any method but
 // GET, HEAD and OPTIONS) is handled, so
 // that the page this server shows next (a redirect after a POST) never
-// waits for the notification to reach it. It runs before the handler
+// waits for the notification to reach it; unless the handler said it
+// changed none of them (keepDeskCaches). It runs before the handler
 // returns to net/http, which sends a small buffered answer (a redirect)
 // only then.
 func (s *Server) dropAfterChange(r *http.Request, tenant helpdesk.TenantID) {
+	if info, ok := r.Context().Value(keyInfo).(*requestInfo); ok && info.keepDesk {
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 	default:

@@ -36,6 +36,22 @@ const (
 // written on the way out knows the tenant.
 type requestInfo struct {
 	tenant string
+	// keepDesk: the request changed nothing the desk and user caches
+	// hold (see keepDeskCaches).
+	keepDesk bool
+}
+
+// keepDeskCaches tells dropAfterChange that r, though a POST, changes
+// nothing the desk and user caches hold: a new ticket (its rows, and
+// counts and rollups, are not cached; a desk row it may touch, such as a
+// group member's last assignment, still NOTIFYs every server). Without
+// it every creation emptied its desk's caches, and at a few creations a
+// second the desk's console pages and the next creation (its tenant by
+// slug) read them all again.
+func keepDeskCaches(r *http.Request) {
+	if info, ok := r.Context().Value(keyInfo).(*requestInfo); ok {
+		info.keepDesk = true
+	}
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

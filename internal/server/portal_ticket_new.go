@@ -218,6 +218,7 @@ const openTicketScope = "open-ticket"
 // an attachment.
 func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		keepDeskCaches(r)
 		ctx := r.Context()
 		t, u, l := tenantFrom(r), customer(r), s.lang(r)
 		up, err := readUpload(w, r, attachmentLimits())
