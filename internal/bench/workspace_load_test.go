@@ -130,17 +130,20 @@ func loadWorkspaceAt(t *testing.T, n, conc int, d time.Duration) {
 	}
 	view(time.Now().Add(d / 3)) // fills the presence table to its steady state
 	pm := postmasterPID(t, owner)
+	var wal0, wal1 int64
+	require.NoError(t, owner.QueryRow(ctx, `SELECT pg_current_wal_lsn() - '0/0'`).Scan(&wal0))
 	cpu0 := clusterCPU(t, pm)
 	stmts.start()
 	start := time.Now()
 	views := view(start.Add(d))
 	wall := time.Since(start)
 	cpu := clusterCPU(t, pm) - cpu0
+	require.NoError(t, owner.QueryRow(ctx, `SELECT pg_current_wal_lsn() - '0/0'`).Scan(&wal1))
 	var live, dead int64
 	_ = owner.QueryRow(ctx, `SELECT n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'ticket_presence'`).Scan(&live, &dead)
-	t.Logf("%6d tickets, %d agents, c=%d: %d views in %v (%.0f/s), PostgreSQL %.3f ms CPU per view; ticket_presence %d live, %d dead rows",
+	t.Logf("%6d tickets, %d agents, c=%d: %d views in %v (%.0f/s), PostgreSQL %.3f ms CPU and %.0f bytes of WAL per view; ticket_presence %d live, %d dead rows",
 		n, len(actors), conc, views, wall.Round(time.Millisecond), float64(views)/wall.Seconds(),
-		float64(cpu.Microseconds())/1000/float64(views), live, dead)
+		float64(cpu.Microseconds())/1000/float64(views), float64(wal1-wal0)/float64(views), live, dead)
 	stmts.report(t, n, views)
 }
 

@@ -54,9 +54,17 @@ const (
 	FOR UPDATE SKIP LOCKED)
 DELETE FROM ticket_presence p USING x
 WHERE @prune::boolean AND p.tenant_id = @tenant AND p.ticket_id = x.ticket_id AND p.user_id = x.user_id`
-	visitTouchSQL = `INSERT INTO ticket_presence (tenant_id, ticket_id, user_id, state, seen_at)
+	// visitTouchSQL leaves a report of the same state younger than
+	// presenceFresh as it is: a reload or a second tab writes nothing new
+	// (the existing row is only locked), and the report stays at most that
+	// much older than the last look. Workspaces report every 10 s and
+	// reports last 30 s (helpdesk.PresenceTTL), so nobody expires early; a
+	// change of state (typing or not) is always written.
+	visitTouchSQL = `INSERT INTO ticket_presence AS p (tenant_id, ticket_id, user_id, state, seen_at)
 SELECT t.tenant_id, t.id, @user, @state, @at FROM tickets t WHERE t.tenant_id = @tenant AND t.number = @number
-ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at`
+ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at
+WHERE p.state <> excluded.state OR p.seen_at <= excluded.seen_at - interval '` + presenceFresh + `'
+	OR p.seen_at > excluded.seen_at`
 	// visitPresentSQL names the ticket by a scalar subquery so that the
 	// primary key (tenant, ticket, user) finds its few rows. As a join,
 	// the planner — whose statistics of this churning table are usually
@@ -159,6 +167,10 @@ func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, prune bool, 
 		return nil
 	})
 }
+
+// presenceFresh is how recent a report may be and still not be refreshed
+// by another look in the same state (see visitTouchSQL).
+const presenceFresh = "5 seconds"
 
 // pruneEvery is how often a process prunes a tenant's expired presence
 // reports. Pruning on every report made it the ticket page's costliest
