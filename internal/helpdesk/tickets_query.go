@@ -55,6 +55,10 @@ type SearchHit struct {
 type SearchPage struct {
 	Hits []SearchHit
 	Next Cursor
+	// Bounded says the text matched more documents than a search ranks:
+	// the hits are the best of the most recently written matches (the
+	// store's bound), and a more specific text would rank older ones too.
+	Bounded bool
 }
 
 // Query limits.

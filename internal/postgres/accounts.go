@@ -48,7 +48,7 @@ func (s *Store) CreateTenant(ctx context.Context, t helpdesk.Tenant, admin helpd
 		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, strconv.FormatInt(int64(t.ID), 10)); err != nil {
 			return fmt.Errorf("postgres: set tenant: %w", err)
 		}
-		inner := &Store{pool: s.pool, tx: tx, tenant: t.ID, jobs: s.jobs}
+		inner := &Store{pool: s.pool, tx: tx, tenant: t.ID, jobs: s.jobs, prunes: s.prunes}
 		admin, err = inner.CreateUser(ctx, t.ID, admin)
 		return err
 	})

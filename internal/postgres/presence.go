@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,26 +31,40 @@ func (s *Store) TicketStamp(ctx context.Context, tenant helpdesk.TenantID, n hel
 // its number throughout, so nothing waits for its id.
 const (
 	visitStampSQL = `SELECT id, number, version, updated_at FROM tickets WHERE tenant_id = @tenant AND number = @number`
-	// visitPruneSQL keeps the table to the agents present now: each report
-	// removes the tenant's expired ones (few: those that expired since the
-	// last report). It runs after the report's own row is written and skips
-	// rows another report holds, so it never waits: two agents pruning each
+	// visitPruneSQL keeps the table to the agents present now: a report
+	// removes the tenant's expired ones when @prune, at most once per
+	// pruneEvery (see prunes). It runs after the report's own row is
+	// written and skips rows another report holds, so it never waits: two agents pruning each
 	// other's expired rows while touching their own would otherwise
 	// deadlock (seen under load by make bench: a ticket page answered 409).
-	// The expired rows are found once (by ticket_presence_seen) and each is
-	// deleted through the primary key. Deleting "WHERE ctid = ANY (…)"
+	// The expired rows are found once (through the primary key, which
+	// tenant_id leads: migration 00045 dropped the index on seen_at so
+	// that a refreshed report is a HOT update) and each is deleted through
+	// the primary key. Deleting "WHERE ctid = ANY (…)"
 	// instead read every presence row of the desk on every report under
 	// row-level security (1,362 rows filtered per view of a 40-agent desk
 	// under load, make bench large); joined back on the key through IN,
-	// the planner may rescan the desk's rows once per present row.
-	visitPruneSQL = `DELETE FROM ticket_presence p
-USING (SELECT ticket_id, user_id FROM ticket_presence
-	WHERE tenant_id = @tenant AND seen_at < @expired
-	FOR UPDATE SKIP LOCKED) x
-WHERE p.tenant_id = @tenant AND p.ticket_id = x.ticket_id AND p.user_id = x.user_id`
-	visitTouchSQL = `INSERT INTO ticket_presence (tenant_id, ticket_id, user_id, state, seen_at)
+	// the planner may rescan the desk's rows once per present row, and so
+	// may a join to a subquery (seen under load: the table's statistics
+	// are usually those of a quiet moment), hence the materialized rows.
+	// @prune gates both scans: a false one is a one-time filter, no scan.
+	visitPruneSQL = `WITH x AS MATERIALIZED (
+	SELECT ticket_id, user_id FROM ticket_presence
+	WHERE @prune::boolean AND tenant_id = @tenant AND seen_at < @expired
+	FOR UPDATE SKIP LOCKED)
+DELETE FROM ticket_presence p USING x
+WHERE @prune::boolean AND p.tenant_id = @tenant AND p.ticket_id = x.ticket_id AND p.user_id = x.user_id`
+	// visitTouchSQL leaves a report of the same state younger than
+	// presenceFresh as it is: a reload or a second tab writes nothing new
+	// (the existing row is only locked), and the report stays at most that
+	// much older than the last look. Workspaces report every 10 s and
+	// reports last 30 s (helpdesk.PresenceTTL), so nobody expires early; a
+	// change of state (typing or not) is always written.
+	visitTouchSQL = `INSERT INTO ticket_presence AS p (tenant_id, ticket_id, user_id, state, seen_at)
 SELECT t.tenant_id, t.id, @user, @state, @at FROM tickets t WHERE t.tenant_id = @tenant AND t.number = @number
-ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at`
+ON CONFLICT (tenant_id, ticket_id, user_id) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at
+WHERE p.state <> excluded.state OR p.seen_at <= excluded.seen_at - interval '` + presenceFresh + `'
+	OR p.seen_at > excluded.seen_at`
 	// visitPresentSQL names the ticket by a scalar subquery so that the
 	// primary key (tenant, ticket, user) finds its few rows. As a join,
 	// the planner — whose statistics of this churning table are usually
@@ -89,7 +104,7 @@ func (s *Store) VisitTicket(ctx context.Context, tenant helpdesk.TenantID, n hel
 			out.Ticket.ID, out.Ticket.Number, out.Ticket.UpdatedAt = helpdesk.TicketID(id), helpdesk.TicketNumber(number), out.Ticket.UpdatedAt.UTC()
 			return nil
 		})
-		queueVisit(b, args, v, &out)
+		queueVisit(b, args, v, v.Touch && s.prunes.due(tenant, v.At), &out)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return out, mapErr(err, "visit ticket %d", n)
@@ -109,15 +124,19 @@ func visitArgs(tenant helpdesk.TenantID, n helpdesk.TicketNumber, v helpdesk.Vis
 
 // queueVisit queues v's statements on b, all naming the ticket by number
 // (args are visitArgs'), and collects what they read into out: the
-// presence reports and, with v.WithDraft, the draft. The ticket's stamp is
-// the caller's to read.
-func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, out *helpdesk.Visited) {
+// presence reports and, with v.WithDraft, the draft. With prune, a touch
+// also prunes the tenant's expired reports. The ticket's stamp is the
+// caller's to read.
+func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, prune bool, out *helpdesk.Visited) {
 	if v.Touch && v.PresenceOnly {
 		// Local to this transaction: see helpdesk.Visit.PresenceOnly.
 		b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
 	}
 	if v.Touch {
 		queueNamed(b, visitTouchSQL, args)
+		// Sent whether due or not, so that the page's statements stay the
+		// same; when not due, a one-time filter skips the scan.
+		args["prune"] = prune
 		queueNamed(b, visitPruneSQL, args)
 	}
 	queueNamed(b, visitPresentSQL, args).Query(func(rows pgx.Rows) error {
@@ -147,6 +166,49 @@ func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, out *helpdes
 		}
 		return nil
 	})
+}
+
+// presenceFresh is how recent a report may be and still not be refreshed
+// by another look in the same state (see visitTouchSQL).
+const presenceFresh = "5 seconds"
+
+// pruneEvery is how often a process prunes a tenant's expired presence
+// reports. Pruning on every report made it the ticket page's costliest
+// statement under load: each prune walked from the oldest end of
+// ticket_presence_seen over the entries of the rows the previous prunes
+// had deleted and vacuum had not yet removed (a 10,000-ticket desk viewed
+// by 16 goroutines as its 10 agents, TestTicketPageUnderLoad: 2,932
+// buffers per view at 10k, 1,010 at 1k). Readers ignore expired reports
+// (Visit.Since), so pruning later changes nothing that is shown; the
+// table holds at most PresenceTTL + pruneEvery of reports.
+const pruneEvery = 10 * time.Second
+
+// prunes remembers, per tenant, when this process last pruned its
+// presence reports. Each server keeps its own: two servers prune twice as
+// often, which is harmless.
+type prunes struct {
+	mu   sync.Mutex
+	last map[helpdesk.TenantID]time.Time
+}
+
+// due reports whether a report at at should prune tenant's expired
+// reports, and if so counts it as done. A nil p always prunes; a clock
+// that went back (a test's) prunes too.
+func (p *prunes) due(tenant helpdesk.TenantID, at time.Time) bool {
+	if p == nil {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	last, ok := p.last[tenant]
+	if ok && at.Sub(last) < pruneEvery && !at.Before(last) {
+		return false
+	}
+	if p.last == nil {
+		p.last = map[helpdesk.TenantID]time.Time{}
+	}
+	p.last[tenant] = at
+	return true
 }
 
 // replyDraftSQL reads one agent's draft: the user is part of the key, so

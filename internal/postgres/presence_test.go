@@ -199,3 +199,34 @@ func TestHeartbeat(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Reinicia el router", got.Body)
 }
+
+// A look within a few seconds of the last one in the same state writes
+// nothing new: the report keeps its time. A change of state, or a look
+// after those seconds, refreshes it.
+func TestRepeatedLooksRefreshPresenceOnlyWhenStale(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "acme")
+	ctx := d.ctx()
+	carlos := d.user(t, "carlos@acme.example", "Carlos Ruiz", helpdesk.RoleAgent, 0)
+	tk := d.openFor(t, d.cust, "La impresora no imprime")
+	seen := func() (time.Time, bool) {
+		others, err := d.svc.Present(ctx, d.agent.Actor(), tk.Number)
+		require.NoError(t, err)
+		require.Len(t, others, 1)
+		return others[0].SeenAt, others[0].Typing
+	}
+	require.NoError(t, d.svc.Touch(ctx, carlos.Actor(), tk.Number, false))
+	first, _ := seen()
+	d.clock.Advance(3 * time.Second)
+	require.NoError(t, d.svc.Touch(ctx, carlos.Actor(), tk.Number, false))
+	at, _ := seen()
+	assert.Equal(t, first, at, "a look 3 s later keeps the report")
+	require.NoError(t, d.svc.Touch(ctx, carlos.Actor(), tk.Number, true))
+	at, typing := seen()
+	assert.True(t, typing)
+	assert.Equal(t, first.Add(3*time.Second), at, "a change of state is written at once")
+	d.clock.Advance(5 * time.Second)
+	require.NoError(t, d.svc.Touch(ctx, carlos.Actor(), tk.Number, true))
+	at, _ = seen()
+	assert.Equal(t, first.Add(8*time.Second), at, "a look 5 s later refreshes it")
+}

@@ -41,10 +41,15 @@ type Store struct {
 	// liveReports makes the reports aggregate ticket_metrics even where
 	// the daily rollup would answer (tests compare the two).
 	liveReports bool
+	// prunes spaces out the presence reports' prune (see presence.go);
+	// nil prunes on every report.
+	prunes *prunes
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, jobs: newInserter(pool)} }
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, jobs: newInserter(pool), prunes: &prunes{}}
+}
 
 // Pool exposes the pool for the session store and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -56,7 +61,7 @@ func (s *Store) InTx(ctx context.Context, tenant helpdesk.TenantID, fn func(help
 		return errors.New("postgres: InTx called inside a transaction")
 	}
 	return s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant, jobs: s.jobs})
+		return fn(&Store{pool: s.pool, tx: tx, tenant: tenant, jobs: s.jobs, prunes: s.prunes})
 	})
 }
 

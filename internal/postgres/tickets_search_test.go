@@ -225,3 +225,39 @@ func TestSearchPolicyHidesUnmatchedDocuments(t *testing.T) {
 	assert.Equal(t, 2, count(a, "impresora"), "subject and description of A's ticket, not B's")
 	assert.Zero(t, count(a, "teclado"))
 }
+
+// A word in more documents than a search ranks is ranked over the most
+// recently written ones, and the page says so; a rarer word is ranked
+// over all its documents.
+func TestSearchRanksTheMostRecentMatchesOfACommonWord(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	d := newDesk(t, pool, "comun")
+	ctx := d.ctx()
+	seedTenant(t, d, 2600) // every subject reads "Problema con …"
+	admin, err := pgx.Connect(ctx, pgtest.AdminURL(t, pool.Config().ConnConfig.Database))
+	require.NoError(t, err)
+	defer func() { _ = admin.Close(ctx) }()
+	rows, _ := admin.Query(ctx, `SELECT DISTINCT t.number FROM (SELECT ticket_id FROM ticket_search
+		WHERE tenant_id = $1 AND words IS NOT NULL ORDER BY id DESC LIMIT 2000) s
+		JOIN tickets t ON t.tenant_id = $1 AND t.id = s.ticket_id`, int64(d.tenant.ID))
+	recent, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(t, err)
+
+	page, err := d.svc.SearchTickets(ctx, d.agent.Actor(), helpdesk.SearchQuery{Text: "problema", Limit: 50})
+	require.NoError(t, err)
+	assert.True(t, page.Bounded, "2,600 subjects match")
+	require.Len(t, page.Hits, 50)
+	for _, h := range page.Hits {
+		assert.Contains(t, recent, int64(h.Ticket.Number), "a hit among the most recent matches")
+	}
+	next, err := d.svc.SearchTickets(ctx, d.agent.Actor(), helpdesk.SearchQuery{Text: "problema", Limit: 50, Cursor: page.Next})
+	require.NoError(t, err)
+	assert.True(t, next.Bounded)
+	assert.NotContains(t, hitNumbers(next), page.Hits[49].Ticket.Number, "the next page follows")
+
+	rare, err := d.svc.SearchTickets(ctx, d.agent.Actor(), helpdesk.SearchQuery{Text: "contraseña", Limit: 50})
+	require.NoError(t, err)
+	assert.False(t, rare.Bounded, "a word in few subjects is ranked over all of them")
+	assert.NotEmpty(t, rare.Hits)
+}

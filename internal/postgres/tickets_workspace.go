@@ -83,7 +83,7 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 	if s.tx == nil && v.Touch && v.PresenceOnly {
 		v.PresenceOnly, bind = false, bindTenantAsyncSQL
 	}
-	queueVisit(b, args, v, &out.Visited)
+	queueVisit(b, args, v, v.Touch && s.prunes.due(tenant, v.At), &out.Visited)
 	var setup setupReader
 	if r.Directory == nil {
 		queueWorkspaceDirectory(b, tenant, &out.Directory, &setup)
