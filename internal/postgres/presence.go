@@ -38,7 +38,7 @@ const (
 	// other's expired rows while touching their own would otherwise
 	// deadlock (seen under load by make bench: a ticket page answered 409).
 	// The expired rows are found once (through the primary key, which
-	// tenant_id leads: migration 00045 dropped the index on seen_at so
+	// tenant_id leads: migration 00043 dropped the index on seen_at so
 	// that a refreshed report is a HOT update) and each is deleted through
 	// the primary key. Deleting "WHERE ctid = ANY (…)"
 	// instead read every presence row of the desk on every report under
