@@ -57,7 +57,9 @@ func TestAPIOpensPhoneTicketAndReadsItBack(t *testing.T) {
 	list := c.call(http.MethodGet, apiBase(d)+"/tickets?channel=phone&limit=1", nil)
 	require.Equal(t, http.StatusOK, list.status)
 	assert.Len(t, list.json(t)["data"], 1)
-	assert.Equal(t, http.StatusOK, c.call(http.MethodGet, apiBase(d)+"/tickets/search?q=router", nil).status)
+	found := c.call(http.MethodGet, apiBase(d)+"/tickets/search?q=router", nil)
+	require.Equal(t, http.StatusOK, found.status)
+	assert.Equal(t, false, found.json(t)["bounded"], "a word of a small desk is ranked over every match")
 }
 
 func TestAPIUpdatesWithIfMatchAndAnswersProblems(t *testing.T) {

@@ -298,6 +298,13 @@ type apiSearchHit struct {
 	Snippet string  `json:"snippet"`
 }
 
+// apiSearchList is a page of hits; Bounded says the words matched more
+// documents than a search ranks (see helpdesk.SearchPage.Bounded).
+type apiSearchList struct {
+	apiList[apiSearchHit]
+	Bounded bool `json:"bounded"`
+}
+
 func (s *Server) apiSearchTickets(w http.ResponseWriter, r *http.Request, c *apiCall) error {
 	f, cur, limit, err := apiPage(r.URL.Query(), relevance)
 	if err != nil {
@@ -309,7 +316,7 @@ func (s *Server) apiSearchTickets(w http.ResponseWriter, r *http.Request, c *api
 	if err != nil {
 		return err
 	}
-	out := apiList[apiSearchHit]{Data: []apiSearchHit{}, NextCursor: page.Next.String()}
+	out := apiSearchList{apiList: apiList[apiSearchHit]{Data: []apiSearchHit{}, NextCursor: page.Next.String()}, Bounded: page.Bounded}
 	for _, h := range page.Hits {
 		out.Data = append(out.Data, apiSearchHit{apiTicketSummary: toAPISummary(h.Ticket), Score: h.Score, Snippet: h.Snippet})
 	}
