@@ -196,11 +196,7 @@ func queueRewritten(b *pgx.Batch, sql string, args pgx.NamedArgs) *pgx.QueuedQue
 		}
 		rewritten.Unlock()
 	}
-	vals := make([]any, len(p.names))
-	for i, n := range p.names {
-		vals[i] = args[n]
-	}
-	return b.Queue(p.sql, vals...)
+	return p.queue(b, args)
 }
 
 const maxRewritten = 512
@@ -209,25 +205,3 @@ var rewritten = struct {
 	sync.RWMutex
 	m map[string]*positional
 }{m: make(map[string]*positional)}
-
-// rewriteNamed rewrites sql as pgx would for args, or returns nil when sql
-// names an argument args lacks (pgx sends NULL for it).
-func rewriteNamed(sql string, args pgx.NamedArgs) *positional {
-	marks := make(pgx.NamedArgs, len(args))
-	for n := range args {
-		marks[n] = argName(n)
-	}
-	out, vals, err := marks.RewriteQuery(context.Background(), nil, sql, nil)
-	if err != nil {
-		return nil
-	}
-	p := &positional{sql: out, names: make([]string, len(vals))}
-	for i, v := range vals {
-		n, ok := v.(argName)
-		if !ok {
-			return nil
-		}
-		p.names[i] = string(n)
-	}
-	return p
-}

@@ -32,6 +32,11 @@ func queueNamed(b *pgx.Batch, sql string, args pgx.NamedArgs) *pgx.QueuedQuery {
 	if p == nil {
 		return b.Queue(sql, args)
 	}
+	return p.queue(b, args)
+}
+
+// queue queues the rewritten text with args in its $n order.
+func (p *positional) queue(b *pgx.Batch, args pgx.NamedArgs) *pgx.QueuedQuery {
 	vals := make([]any, len(p.names))
 	for i, n := range p.names {
 		vals[i] = args[n]
@@ -45,6 +50,16 @@ func positionalOf(sql string, args pgx.NamedArgs) *positional {
 	if p, ok := positionals.Load(sql); ok {
 		return p.(*positional)
 	}
+	p := rewriteNamed(sql, args)
+	if p != nil {
+		positionals.Store(sql, p)
+	}
+	return p
+}
+
+// rewriteNamed rewrites sql as pgx would for args, or returns nil when sql
+// names an argument args lacks (pgx sends NULL for it).
+func rewriteNamed(sql string, args pgx.NamedArgs) *positional {
 	marks := make(pgx.NamedArgs, len(args))
 	for n := range args {
 		marks[n] = argName(n)
@@ -61,6 +76,5 @@ func positionalOf(sql string, args pgx.NamedArgs) *positional {
 		}
 		p.names[i] = string(n)
 	}
-	positionals.Store(sql, p)
 	return p
 }
