@@ -13,21 +13,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/atiende/atiende/internal/bench"
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
 )
-
-// floorListSQL is the bench's bare page floor's list (internal/bench
-// floor_page.go), the least a "mine" page can ask of PostgreSQL.
-const floorListSQL = `SELECT t.number, t.subject, t.status, t.priority, t.updated_at,
-	coalesce(r.name, t.guest_name, ''), coalesce(g.name, '')
-FROM tickets t
-LEFT JOIN LATERAL (SELECT u.name FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id) r ON true
-LEFT JOIN LATERAL (SELECT g.name FROM groups g WHERE g.tenant_id = t.tenant_id AND g.id = t.group_id) g ON true
-WHERE t.tenant_id = $1 AND t.status IN ('new', 'open', 'pending', 'on_hold') AND t.assignee_id = $2
-ORDER BY t.updated_at DESC, t.id DESC
-LIMIT 51`
 
 // TestExplainQueuePage prints every statement of the queue page's batch
 // ("mine", 50 rows, the nine built-in counts), the floor's list and the
@@ -52,7 +42,7 @@ func TestExplainQueuePage(t *testing.T) {
 	page := b.Len()
 	// For comparison, after the page's: the floor's list, and the list as
 	// ListTickets (the API) writes it, with scalar subqueries.
-	b.Queue(floorListSQL, int64(tenant), int64(mine.Assignee.User))
+	b.Queue(bench.FloorList, int64(tenant), int64(mine.Assignee.User))
 	require.NoError(t, postgres.QueueList(b, tenant, helpdesk.TicketQuery{Filter: mine, Limit: helpdesk.DefaultPageSize}, true))
 
 	ctx := context.Background()
