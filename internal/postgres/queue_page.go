@@ -114,10 +114,10 @@ func queueDirectory(b *pgx.Batch, tenant helpdesk.TenantID, d *helpdesk.QueueDir
 }
 
 // summaryScanner reads the rows of a list (summaryColumns) into one set of
-// destinations, kept from row to row: scanSummary's escape to the heap
-// with every row (a dozen allocations), and a name that recurs on the page
-// (a status, a channel, a group, an agent, a frequent requester) is one
-// string for every row that shows it.
+// destinations, kept from row to row, where scanSummary's escape to the
+// heap with every row (a dozen allocations); and a name that recurs on the
+// page (a status, a channel, a group, an agent, a frequent requester) is
+// one string for every row that shows it.
 type summaryScanner struct {
 	id, number, req, org, cat, grp, asg int64
 	rank                                int

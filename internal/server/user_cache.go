@@ -15,8 +15,9 @@ import (
 // NOTIFYs atiende_desks with the tenant's id (migrations/00034), which drops
 // every cached user of that tenant; the server's own writes drop them when
 // the request ends (dropAfterChange, with the desk's entries); and it is
-// trusted only while the LISTEN connection is up. Customers' rows send no notification, so they are never kept: a
-// customer's request reads its row each time.
+// trusted only while the LISTEN connection is up. Customers' rows send no
+// notification, so they are never kept: a customer's request reads its
+// row each time.
 //
 // A read that began before a drop must not store what it read: each fill
 // carries the mark taken before its read and is refused when a drop of its
