@@ -113,7 +113,11 @@ func finish(ctx context.Context, pool *pgxpool.Pool, indexes []string) error {
 		return firstErr
 	}
 	stmts := []string{
-		`INSERT INTO ticket_counters (tenant_id, last_number) SELECT tenant_id, max(number) FROM tickets GROUP BY tenant_id`,
+		`SELECT ticket_numbers_follow(id) FROM tenants`,
+		// The sidebar's counters (migrations/00031), which the load's
+		// triggers-off COPY did not keep.
+		`INSERT INTO ticket_counts (tenant_id, status, assignee_id, group_id, n)
+		SELECT tenant_id, status, assignee_id, group_id, count(*) FROM tickets GROUP BY 1, 2, 3, 4`,
 	}
 	for _, t := range []string{"tenants", "organisations", "users", "groups", "categories", "tickets", "comments", "events"} {
 		stmts = append(stmts, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM %s), false)`, t, t))

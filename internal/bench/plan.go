@@ -83,8 +83,9 @@ func loadWorkload(ctx context.Context, pool *pgxpool.Pool) (workload, error) {
 		return w, fmt.Errorf("bench: workload long tickets: %w", err)
 	}
 	// The median tenant by ticket count.
-	err = pool.QueryRow(ctx, `SELECT t.id, t.slug FROM tenants t JOIN ticket_counters c ON c.tenant_id = t.id
-		ORDER BY c.last_number, t.id OFFSET (SELECT count(*) / 2 FROM ticket_counters) LIMIT 1`).Scan(&w.medianID, &w.median)
+	err = pool.QueryRow(ctx, `WITH c AS (SELECT tenant_id, sum(n) AS n FROM ticket_counts GROUP BY 1 HAVING sum(n) > 0)
+		SELECT t.id, t.slug FROM tenants t JOIN c ON c.tenant_id = t.id
+		ORDER BY c.n, t.id OFFSET (SELECT count(*) / 2 FROM c) LIMIT 1`).Scan(&w.medianID, &w.median)
 	if err != nil {
 		return w, fmt.Errorf("bench: median tenant: %w", err)
 	}

@@ -93,7 +93,7 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 		return err
 	}
 	res.Tenant, res.TenantSize, res.Median = w.slug, w.tenantTickets, w.median
-	_ = super.QueryRow(ctx, `SELECT last_number FROM ticket_counters WHERE tenant_id = $1`, w.medianID).Scan(&res.MedianSize)
+	_ = super.QueryRow(ctx, `SELECT coalesce(sum(n), 0)::bigint FROM ticket_counts WHERE tenant_id = $1`, w.medianID).Scan(&res.MedianSize)
 
 	pprofAddr := ""
 	if os.Getenv("BENCH_PPROF") != "" {

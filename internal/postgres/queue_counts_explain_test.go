@@ -78,8 +78,7 @@ func countsDesk(t testing.TB, pool *pgxpool.Pool, n int) (helpdesk.TenantID, []h
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, $2)
-			ON CONFLICT (tenant_id) DO UPDATE SET last_number = excluded.last_number`, int64(tn.ID), n)
+		_, err = tx.Exec(ctx, `SELECT ticket_numbers_follow($1)`, int64(tn.ID))
 		return err
 	})
 	require.NoError(t, err)

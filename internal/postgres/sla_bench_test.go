@@ -94,7 +94,7 @@ func loadSLA(tb testing.TB, n, tenants, dueEvery int) *slaLoad {
 				SELECT tenant_id, number, 'Ticket ' || number, 'open', 2, 'medium', 'medium', 'web',
 					'Invitado', 'g' || number || '@example.com', created_at, created_at, created_at, 1
 				FROM stage WHERE tenant_id = $1`,
-				`INSERT INTO ticket_counters (tenant_id, last_number) SELECT $1, max(number) FROM stage WHERE tenant_id = $1`,
+				`SELECT ticket_numbers_follow($1)`,
 				`INSERT INTO sla_clock_events (tenant_id, ticket_id, metric, kind, at, cycle)
 				SELECT t.tenant_id, t.id, 'resolution', 'activate', t.created_at, 1 FROM tickets t WHERE t.tenant_id = $1`,
 				`INSERT INTO sla_clocks (tenant_id, ticket_id, metric, state, cycle, started_at, due_at, next_check_at)

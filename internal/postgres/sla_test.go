@@ -442,7 +442,7 @@ func TestSLAFirstPolicyStartsClocksOfExistingTickets(t *testing.T) {
 		VALUES ($1, 1, 'Antiguo', 'open', 2, 'medium', 'medium', 'web', 'Ana', 'ana@example.com', $2, $2, $2, 1),
 			($1, 2, 'Esperando', 'pending', 2, 'medium', 'medium', 'web', 'Ana', 'ana@example.com', $3, $2, $3, 1)`,
 		int64(d.tenant.ID), d.clock.Now(), d.clock.Now().Add(time.Hour))
-	d.exec(t, `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 2)`, int64(d.tenant.ID))
+	d.exec(t, `SELECT ticket_numbers_follow($1)`, int64(d.tenant.ID))
 	d.clock.Advance(2 * time.Hour)
 	d.policy(t, 0, helpdesk.SLAPolicyInput{Targets: allPriorities(0, 0, 240)})
 	old, err := d.svc.Ticket(d.ctx(), d.agent.Actor(), 1)

@@ -115,14 +115,12 @@ func checkTicket(tenant helpdesk.TenantID, t *helpdesk.Ticket) error {
 	return nil
 }
 
-// The ticket number comes from the tenant's counter row, bumped in the same
-// statement that inserts the ticket; the row lock it takes serialises
-// concurrent creates of one tenant until they commit. The subject becomes
-// the ticket's first search document.
+// The ticket number comes from the tenant's sequence (next_ticket_number,
+// migrations/00045), taken in the statement that inserts the ticket: no
+// row stays locked until commit, so a desk's creations do not queue for
+// each other. The subject becomes the ticket's first search document.
 const insertTicketSQL = `WITH n AS (
-	INSERT INTO ticket_counters AS c (tenant_id, last_number) VALUES (@tenant, 1)
-	ON CONFLICT (tenant_id) DO UPDATE SET last_number = c.last_number + 1
-	RETURNING last_number
+	SELECT next_ticket_number(@tenant) AS last_number
 ), t AS (
 	INSERT INTO tickets (tenant_id, number, subject, status, priority, priority_overridden, urgency, impact, channel,
 		requester_id, guest_name, guest_email, organisation_id, category_id, group_id, assignee_id, merged_into_id,

@@ -12,18 +12,13 @@ import (
 // A creation's ticket row: its number and id are reserved first, and the
 // row is written with the rest of the new ticket (SaveCreatedSLA).
 
-// reserveTicketSQL takes the tenant's next number (locking its counter
-// row until commit, as insertTicketSQL does) and the new row's id, without
-// inserting the row: a creation inserts it at its end with the first SLA
-// state's next due instant (insertReservedSQL), so the row is not
-// rewritten by an UPDATE of next_due_at, which would add an entry to each
-// of its dozen indexes and fire its update triggers.
-const reserveTicketSQL = `WITH n AS (
-	INSERT INTO ticket_counters AS c (tenant_id, last_number) VALUES ($1, 1)
-	ON CONFLICT (tenant_id) DO UPDATE SET last_number = c.last_number + 1
-	RETURNING last_number
-)
-SELECT nextval('tickets_id_seq'), last_number FROM n`
+// reserveTicketSQL takes the tenant's next number from its sequence
+// (migrations/00045) and the new row's id, without inserting the row: a
+// creation inserts it at its end with the first SLA state's next due
+// instant (insertReservedSQL), so the row is not rewritten by an UPDATE of
+// next_due_at, which would add an entry to each of its dozen indexes and
+// fire its update triggers.
+const reserveTicketSQL = `SELECT nextval('tickets_id_seq'), next_ticket_number($1)`
 
 // insertReservedSQL inserts a reserved ticket's row with its first search
 // document.

@@ -58,7 +58,7 @@ func seedTenant(t *testing.T, d *desk, n int) {
 			CASE WHEN g.status IN ('new', 'open') AND g.g % 2 = 0 THEN g.created + interval '8 hours' END,
 			1 + g.g % 5
 		FROM g, c, a, w`, int64(d.tenant.ID), n)
-	d.exec(t, `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, $2)`, int64(d.tenant.ID), n)
+	d.exec(t, `SELECT ticket_numbers_follow($1)`, int64(d.tenant.ID))
 	d.exec(t, `WITH w AS (SELECT ARRAY['la','impresora','no','funciona','desde','ayer','hemos','probado','reiniciar',
 			'el','servidor','de','correo','pero','sigue','igual','configuración','del','portátil','nuevo','usuario',
 			'sin','acceso','a','la','red','wifi','oficina','factura','pendiente'] AS v),

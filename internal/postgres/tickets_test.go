@@ -489,7 +489,7 @@ func TestTicketsAreIsolatedBetweenTenants(t *testing.T) {
 	// And in the database itself: B's transaction sees no row of A in any
 	// ticket table, even without a WHERE.
 	for _, table := range []string{"tickets", "comments", "events", "attachments", "attachment_blobs", "ticket_tags",
-		"ticket_followers", "ticket_links", "ticket_field_values", "ticket_counters"} {
+		"ticket_followers", "ticket_links", "ticket_field_values", "ticket_counts"} {
 		var n int
 		require.NoError(t, b.tx(func(tx pgx.Tx) error {
 			return tx.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n)

@@ -33,7 +33,7 @@ func TestAPICreationCommitsOnce(t *testing.T) {
 	n = withoutNotify(n)
 	assert.LessOrEqual(t, n.statements, 36, "statements")
 	assert.LessOrEqual(t, n.trips, 17, "round trips")
-	assert.LessOrEqual(t, held(n), 6, "round trips holding the desk's rows")
+	assert.LessOrEqual(t, held(n), 6, "round trips from the number to the commit")
 
 	var again apiResponse
 	replay := counter.during(func() { again = c.call(http.MethodPost, apiBase(d)+"/tickets", body, "Idempotency-Key", "contar-1") })

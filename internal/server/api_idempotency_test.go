@@ -140,9 +140,9 @@ func TestAPIRetryAfterTimeoutReturnsTheSameBody(t *testing.T) {
 	c := e.apiClient(e.apiToken(d, "Chatbot", helpdesk.ScopeTicketsWrite))
 	body := `{"subject":"Chat: sin conexión","description":"Transcripción…","requester":{"email":"luis@example.com"}}`
 	e.asTenant(d, func(tx pgx.Tx) {
-		// Hold the counter: the first request waits on it past the
-		// client's patience.
-		_, err := tx.Exec(context.Background(), `SELECT last_number FROM ticket_counters WHERE tenant_id = $1 FOR UPDATE`, int64(d.tenant.ID))
+		// Hold back every insert of a ticket: the first request waits
+		// past the client's patience.
+		_, err := tx.Exec(context.Background(), `LOCK TABLE tickets IN SHARE MODE`)
 		require.NoError(t, err)
 		req, err := http.NewRequest(http.MethodPost, e.url+apiBase(d)+"/tickets", strings.NewReader(body))
 		require.NoError(t, err)
