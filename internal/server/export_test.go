@@ -16,3 +16,12 @@ func (s *Server) CachedTicketPage(t helpdesk.Tenant) bool {
 	dir, _ := s.deskCache.wsDir(t.ID)
 	return dir != nil
 }
+
+// UploadsInFlight is how many uploads the client with upload key key
+// ("ip:10.1.1.1", "u:<tenant>:<user>") has in flight, so that a test can
+// wait for them instead of sleeping.
+func (s *Server) UploadsInFlight(key string) int {
+	s.uploadClients.mu.Lock()
+	defer s.uploadClients.mu.Unlock()
+	return s.uploadClients.m[key]
+}

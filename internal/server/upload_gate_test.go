@@ -106,7 +106,10 @@ func TestUploadLimitsPerClient(t *testing.T) {
 		conn := e.rawUpload(t, "/alfa/tickets/new", "10.1.1.1", 100_000)
 		go trickle(conn, 200*time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Until the three are counted (a fixed pause was too short for a
+	// loaded machine, and the fourth then took a place of its own).
+	require.Eventually(t, func() bool { return e.srv.UploadsInFlight("ip:10.1.1.1") == 3 },
+		10*time.Second, 10*time.Millisecond, "three uploads in flight")
 	fourth := e.rawUpload(t, "/alfa/tickets/new", "10.1.1.1", 100_000)
 	assert.Equal(t, http.StatusTooManyRequests, readStatus(t, fourth, 2*time.Second))
 
