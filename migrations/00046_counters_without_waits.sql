@@ -23,20 +23,28 @@ ALTER TABLE ticket_counts ADD CONSTRAINT ticket_counts_key
 CREATE FUNCTION ticket_counts_add(k_tenant bigint, k_status text, k_assignee bigint, k_group bigint, d bigint)
     RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE ticket_counts c SET n = c.n + d
-    WHERE c.ctid = (SELECT x.ctid FROM ticket_counts x
+    LOOP
+        UPDATE ticket_counts c SET n = c.n + d
+        WHERE c.ctid = (SELECT x.ctid FROM ticket_counts x
+            WHERE x.tenant_id = k_tenant AND x.status = k_status
+                AND x.assignee_id IS NOT DISTINCT FROM k_assignee AND x.group_id IS NOT DISTINCT FROM k_group
+            ORDER BY x.slot LIMIT 1 FOR UPDATE SKIP LOCKED);
+        IF FOUND THEN
+            RETURN;
+        END IF;
+        -- Every slot is held (or none exists): open the next one. Another
+        -- transaction opening it at the same moment makes this wait and
+        -- insert nothing; the next round adds to a slot then.
+        INSERT INTO ticket_counts (tenant_id, status, assignee_id, group_id, slot, n)
+        SELECT k_tenant, k_status, k_assignee, k_group, coalesce(max(x.slot) + 1, 0), d
+        FROM ticket_counts x
         WHERE x.tenant_id = k_tenant AND x.status = k_status
             AND x.assignee_id IS NOT DISTINCT FROM k_assignee AND x.group_id IS NOT DISTINCT FROM k_group
-        ORDER BY x.slot LIMIT 1 FOR UPDATE SKIP LOCKED);
-    IF FOUND THEN
-        RETURN;
-    END IF;
-    INSERT INTO ticket_counts AS c (tenant_id, status, assignee_id, group_id, slot, n)
-    SELECT k_tenant, k_status, k_assignee, k_group, coalesce(max(x.slot) + 1, 0), d
-    FROM ticket_counts x
-    WHERE x.tenant_id = k_tenant AND x.status = k_status
-        AND x.assignee_id IS NOT DISTINCT FROM k_assignee AND x.group_id IS NOT DISTINCT FROM k_group
-    ON CONFLICT ON CONSTRAINT ticket_counts_key DO UPDATE SET n = c.n + excluded.n;
+        ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END LOOP;
 END
 $$;
 
@@ -105,46 +113,40 @@ CREATE OR REPLACE FUNCTION report_daily_of(m ticket_metrics, tz text, sign integ
 $$;
 
 -- report_daily_add adds delta (a rollup row of changes) to its key's
--- lowest free slot, or to a new slot.
+-- lowest free slot, or to a new slot. A new slot opened by another
+-- transaction at the same moment makes the insert wait for it and do
+-- nothing; the next round finds that slot (or another) to add to.
 CREATE FUNCTION report_daily_add(x report_daily) RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE report_daily r SET created = r.created + x.created, escalated = r.escalated + x.escalated,
-        frt_achieved = r.frt_achieved + x.frt_achieved, frt_breached = r.frt_breached + x.frt_breached,
-        frt_active = r.frt_active + x.frt_active,
-        nrt_achieved = r.nrt_achieved + x.nrt_achieved, nrt_breached = r.nrt_breached + x.nrt_breached,
-        nrt_active = r.nrt_active + x.nrt_active,
-        res_achieved = r.res_achieved + x.res_achieved, res_breached = r.res_breached + x.res_breached,
-        res_active = r.res_active + x.res_active, breached = r.breached + x.breached,
-        solved = r.solved + x.solved, fcr = r.fcr + x.fcr, reopened = r.reopened + x.reopened,
-        reopens = r.reopens + x.reopens, touches = r.touches + x.touches,
-        rated = r.rated + x.rated, csat_sum = r.csat_sum + x.csat_sum, done = r.done + x.done
-    WHERE r.ctid = (SELECT k.ctid FROM report_daily k
-        WHERE k.tenant_id = x.tenant_id AND k.day = x.day AND k.group_id = x.group_id
-            AND k.assignee_id = x.assignee_id AND k.category_id = x.category_id
-            AND k.organisation_id = x.organisation_id AND k.sla_policy_id = x.sla_policy_id
-            AND k.channel = x.channel AND k.priority = x.priority
-        ORDER BY k.slot LIMIT 1 FOR UPDATE SKIP LOCKED);
-    IF FOUND THEN
-        RETURN;
-    END IF;
-    x.slot := coalesce((SELECT max(k.slot) + 1 FROM report_daily k
-        WHERE k.tenant_id = x.tenant_id AND k.day = x.day AND k.group_id = x.group_id
-            AND k.assignee_id = x.assignee_id AND k.category_id = x.category_id
-            AND k.organisation_id = x.organisation_id AND k.sla_policy_id = x.sla_policy_id
-            AND k.channel = x.channel AND k.priority = x.priority), 0);
-    INSERT INTO report_daily AS r SELECT x.*
-    ON CONFLICT (tenant_id, day, group_id, assignee_id, category_id, organisation_id, sla_policy_id, channel, priority, slot)
-    DO UPDATE SET created = r.created + excluded.created, escalated = r.escalated + excluded.escalated,
-        frt_achieved = r.frt_achieved + excluded.frt_achieved, frt_breached = r.frt_breached + excluded.frt_breached,
-        frt_active = r.frt_active + excluded.frt_active,
-        nrt_achieved = r.nrt_achieved + excluded.nrt_achieved, nrt_breached = r.nrt_breached + excluded.nrt_breached,
-        nrt_active = r.nrt_active + excluded.nrt_active,
-        res_achieved = r.res_achieved + excluded.res_achieved, res_breached = r.res_breached + excluded.res_breached,
-        res_active = r.res_active + excluded.res_active, breached = r.breached + excluded.breached,
-        solved = r.solved + excluded.solved, fcr = r.fcr + excluded.fcr, reopened = r.reopened + excluded.reopened,
-        reopens = r.reopens + excluded.reopens, touches = r.touches + excluded.touches,
-        rated = r.rated + excluded.rated, csat_sum = r.csat_sum + excluded.csat_sum, done = r.done + excluded.done;
+    LOOP
+        UPDATE report_daily r SET created = r.created + x.created, escalated = r.escalated + x.escalated,
+            frt_achieved = r.frt_achieved + x.frt_achieved, frt_breached = r.frt_breached + x.frt_breached,
+            frt_active = r.frt_active + x.frt_active,
+            nrt_achieved = r.nrt_achieved + x.nrt_achieved, nrt_breached = r.nrt_breached + x.nrt_breached,
+            nrt_active = r.nrt_active + x.nrt_active,
+            res_achieved = r.res_achieved + x.res_achieved, res_breached = r.res_breached + x.res_breached,
+            res_active = r.res_active + x.res_active, breached = r.breached + x.breached,
+            solved = r.solved + x.solved, fcr = r.fcr + x.fcr, reopened = r.reopened + x.reopened,
+            reopens = r.reopens + x.reopens, touches = r.touches + x.touches,
+            rated = r.rated + x.rated, csat_sum = r.csat_sum + x.csat_sum, done = r.done + x.done
+        WHERE r.ctid = (SELECT k.ctid FROM report_daily k
+            WHERE (k.tenant_id, k.day, k.group_id, k.assignee_id, k.category_id, k.organisation_id, k.sla_policy_id,
+                k.channel, k.priority) = (x.tenant_id, x.day, x.group_id, x.assignee_id, x.category_id,
+                x.organisation_id, x.sla_policy_id, x.channel, x.priority)
+            ORDER BY k.slot LIMIT 1 FOR UPDATE SKIP LOCKED);
+        IF FOUND THEN
+            RETURN;
+        END IF;
+        x.slot := coalesce((SELECT max(k.slot) + 1 FROM report_daily k
+            WHERE (k.tenant_id, k.day, k.group_id, k.assignee_id, k.category_id, k.organisation_id, k.sla_policy_id,
+                k.channel, k.priority) = (x.tenant_id, x.day, x.group_id, x.assignee_id, x.category_id,
+                x.organisation_id, x.sla_policy_id, x.channel, x.priority)), 0);
+        INSERT INTO report_daily SELECT x.* ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+    END LOOP;
 END
 $$;
 

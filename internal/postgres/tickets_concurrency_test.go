@@ -78,3 +78,54 @@ func TestTicketNumbersOfAnotherDeskAreRefused(t *testing.T) {
 	})
 	require.Error(t, err, "the application role has no right on the sequences themselves")
 }
+
+// Two writers that find every slot of a count held open the same new slot
+// at once: the second waits for the first, inserts nothing, and adds to a
+// slot on its next round (migrations/00046); nothing is lost or doubled.
+func TestCounterSlotOpenedTwiceAtOnce(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	d := newDesk(t, pool, "ranuras")
+	ctx := d.ctx()
+	begin := func() pgx.Tx {
+		tx, err := pool.Begin(ctx)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = tx.Rollback(ctx) })
+		_, err = tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1::bigint::text, true)`, int64(d.tenant.ID))
+		require.NoError(t, err)
+		return tx
+	}
+	add := func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `SELECT ticket_counts_add($1, 'on_hold', NULL, NULL, 1)`, int64(d.tenant.ID))
+		return err
+	}
+	// The key's first slot exists (two first writers of a key do wait:
+	// both open slot 0).
+	require.NoError(t, d.tx(func(tx pgx.Tx) error { return add(tx) }))
+	first, second, third := begin(), begin(), begin()
+	require.NoError(t, add(first))  // slot 0, held
+	require.NoError(t, add(second)) // slot 1, held and not yet visible
+	done := make(chan error, 1)
+	go func() { done <- add(third) }() // also opens slot 1: waits for second
+	select {
+	case err := <-done:
+		t.Fatalf("the third writer did not wait for the slot the second opened: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	require.NoError(t, second.Commit(ctx))
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the third writer never added its count")
+	}
+	require.NoError(t, third.Commit(ctx))
+	require.NoError(t, first.Commit(ctx))
+	var n, slots int
+	require.NoError(t, d.tx(func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT sum(n), count(*) FROM ticket_counts WHERE tenant_id = $1 AND status = 'on_hold'`,
+			int64(d.tenant.ID)).Scan(&n, &slots)
+	}))
+	assert.Equal(t, 4, n)
+	assert.Equal(t, 2, slots)
+}
