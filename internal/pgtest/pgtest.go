@@ -162,12 +162,28 @@ func shutdown() {
 // failed test's database is kept and its URL logged.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
+	return newPool(t, 8, nil)
+}
+
+// NewTraced is New with a Tracer on the pool, for tests that count or
+// explain the statements a call sends; maxConns sets the pool's size.
+func NewTraced(t testing.TB, maxConns int32) (*pgxpool.Pool, *Tracer) {
+	t.Helper()
+	tracer := &Tracer{}
+	return newPool(t, maxConns, tracer), tracer
+}
+
+func newPool(t testing.TB, maxConns int32, tracer pgx.QueryTracer) *pgxpool.Pool {
+	t.Helper()
 	connString := NewURL(t)
 	cfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	cfg.MaxConns = 8
+	cfg.MaxConns = maxConns
+	if tracer != nil {
+		cfg.ConnConfig.Tracer = tracer
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/atiende/atiende/internal/helpdesk"
@@ -21,18 +20,11 @@ import (
 // and the generic plan.
 func TestTimerAndRoutingPlans(t *testing.T) {
 	t.Parallel()
-	tracer := &sqlTracer{}
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	cfg.MaxConns = 4
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool, tracer := pgtest.NewTraced(t, 4)
 	big := newDesk(t, pool, "grande")
 	seedTenant(t, big, 20000)
 	seedTenant(t, newDesk(t, pool, "otra"), 5000)
-	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, cfg.ConnConfig.Database))
+	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
 	require.NoError(t, err)
 	_, err = owner.Exec(context.Background(), `ANALYZE`)
 	require.NoError(t, err)

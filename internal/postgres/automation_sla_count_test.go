@@ -1,11 +1,9 @@
 package postgres_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,13 +17,7 @@ import (
 // written as "any" (which cannot be filtered) sends, with the same result.
 func TestBreachedRuleSweepReadsOnlyBreachedTickets(t *testing.T) {
 	t.Parallel()
-	tracer := &sqlTracer{}
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool, tracer := pgtest.NewTraced(t, 8)
 	d := newDesk(t, pool, "acme")
 	ctx := d.ctx()
 	d.policy(t, 0, helpdesk.SLAPolicyInput{Targets: allPriorities(60, 0, 0)})
@@ -46,6 +38,7 @@ func TestBreachedRuleSweepReadsOnlyBreachedTickets(t *testing.T) {
 			Actions:    []helpdesk.Action{{Type: helpdesk.ActAddTag, Value: tag}}})
 		var n int
 		stmts := tracer.Capture(func() {
+			var err error
 			n, err = d.svc.RunTimedRules(ctx, d.tenant.ID, 500)
 			require.NoError(t, err)
 		})

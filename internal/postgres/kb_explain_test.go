@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,14 +21,7 @@ import (
 // through the service stays fast. Figures are logged (go test -v).
 func TestKBSearchUsesItsIndexes(t *testing.T) {
 	t.Parallel()
-	tracer := &sqlTracer{}
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	cfg.MaxConns = 4
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool, tracer := pgtest.NewTraced(t, 4)
 	d := newDesk(t, pool, "acme")
 	arts := kbFixture(t, d)
 	start := time.Now()
@@ -45,7 +37,7 @@ func TestKBSearchUsesItsIndexes(t *testing.T) {
 			setweight(atiende_tsvector(a.title), 'A') || setweight(atiende_tsvector(a.body_text), 'C')
 		FROM kb_articles a WHERE a.tenant_id = current_tenant() AND a.slug LIKE 'a-%'`)
 	// Only the owner may ANALYZE (see TestQueuePlansOnRealisticData).
-	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, cfg.ConnConfig.Database))
+	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
 	require.NoError(t, err)
 	_, err = owner.Exec(context.Background(), `ANALYZE kb_search; ANALYZE kb_articles`)
 	require.NoError(t, err)

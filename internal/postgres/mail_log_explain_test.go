@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,14 +22,7 @@ import (
 // here: the planner reads an empty table as it likes.)
 func TestMailLogPlans(t *testing.T) {
 	t.Parallel()
-	tracer := &sqlTracer{}
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	cfg.MaxConns = 4
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool, tracer := pgtest.NewTraced(t, 4)
 	d := newDesk(t, pool, "buzon")
 	d.exec(t, `INSERT INTO mail_inbound (tenant_id, message_id, from_addr, subject, size, state, outcome, received_at)
 		SELECT $1, 'm' || g || '@example.com', 'p' || (g % 500) || '@example.com', 'Asunto ' || g, 10, 'done', 'duplicate',
@@ -39,7 +31,7 @@ func TestMailLogPlans(t *testing.T) {
 	d.exec(t, `INSERT INTO account_mail (tenant_id, kind, recipient_id, to_addr, language, state, created_at)
 		SELECT $1, 'new_signin', $2, 'a' || g || '@example.com', 'es', 'sent', now() - g * interval '3 minute'
 		FROM generate_series(1, 10000) g`, int64(d.tenant.ID), int64(d.admin.ID))
-	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, cfg.ConnConfig.Database))
+	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
 	require.NoError(t, err)
 	_, err = owner.Exec(context.Background(), `ANALYZE`)
 	require.NoError(t, err)

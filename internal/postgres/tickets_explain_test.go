@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -195,14 +194,7 @@ func timeIt(n int, budget time.Duration, fn func()) (p50, p95 time.Duration, run
 // TestQueuePlans ./internal/postgres/).
 func TestQueuePlansOnRealisticData(t *testing.T) {
 	t.Parallel()
-	tracer := &sqlTracer{}
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	cfg.MaxConns = 4
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool, tracer := pgtest.NewTraced(t, 4)
 
 	start := time.Now()
 	big := newDesk(t, pool, "grande")
@@ -212,7 +204,7 @@ func TestQueuePlansOnRealisticData(t *testing.T) {
 	}
 	// Only a table's owner may ANALYZE it (the app role is skipped with a
 	// warning), so statistics are gathered as the owner, as autovacuum would.
-	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, cfg.ConnConfig.Database))
+	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
 	require.NoError(t, err)
 	_, err = owner.Exec(context.Background(), `ANALYZE`)
 	require.NoError(t, err)

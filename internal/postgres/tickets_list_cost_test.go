@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,18 +22,12 @@ import (
 // tickets against 29 at 1,000, make bench's generator).
 func TestAPIListReadsDoNotGrowWithTheDesk(t *testing.T) {
 	t.Parallel()
-	tracer := &sqlTracer{}
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	cfg.ConnConfig.Tracer = tracer
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool, tracer := pgtest.NewTraced(t, 8)
 	small, big := newDesk(t, pool, "pequena"), newDesk(t, pool, "grande")
 	seedTenant(t, small, 300)
 	seedTenant(t, big, 6000)
 	// Only a table's owner may ANALYZE it, as autovacuum would.
-	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, cfg.ConnConfig.Database))
+	owner, err := pgx.Connect(context.Background(), pgtest.OwnerURL(t, pool.Config().ConnConfig.Database))
 	require.NoError(t, err)
 	_, err = owner.Exec(context.Background(), `ANALYZE`)
 	require.NoError(t, err)
