@@ -34,11 +34,7 @@ func TestExplainAPIListScale(t *testing.T) {
 
 func explainAPIListAt(t *testing.T, n int) {
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	adminURL := pgtest.AdminURL(t, cfg.ConnConfig.Database)
-	_, err = Generate(ctx, adminURL, Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
-	require.NoError(t, err)
+	cfg, adminURL := generatedDesk(t, n)
 	owner, err := pgx.Connect(ctx, adminURL)
 	require.NoError(t, err)
 	_, err = owner.Exec(ctx, `ANALYZE`)
@@ -67,4 +63,18 @@ func explainAPIListAt(t *testing.T, n int) {
 		t.Logf("%6d tickets: %.3f ms %5.0f bufs %.80s", n, ms, bufs, spaces.ReplaceAllString(st.SQL, " "))
 		t.Logf("%s", explainText(t, pool, st))
 	}
+}
+
+// generatedDesk makes a fresh database holding one desk of n tickets from
+// the bench's generator, for this package's diagnostics: the application
+// role's pool configuration (to shape and trace as each needs) and the
+// administrator's URL.
+func generatedDesk(t *testing.T, n int) (*pgxpool.Config, string) {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
+	require.NoError(t, err)
+	adminURL := pgtest.AdminURL(t, cfg.ConnConfig.Database)
+	_, err = Generate(context.Background(), adminURL, Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
+	require.NoError(t, err)
+	return cfg, adminURL
 }

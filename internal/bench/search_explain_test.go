@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"regexp"
 	"sort"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/password"
-	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
 )
 
@@ -34,12 +32,8 @@ func TestExplainSearchScale(t *testing.T) {
 	}
 	n := envInts(t, "ATIENDE_LOAD_SIZES", []int{100000})[0]
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(pgtest.NewURL(t))
-	require.NoError(t, err)
-	adminURL := pgtest.AdminURL(t, cfg.ConnConfig.Database)
 	start := time.Now()
-	_, err = Generate(ctx, adminURL, Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
-	require.NoError(t, err)
+	cfg, adminURL := generatedDesk(t, n)
 	owner, err := pgx.Connect(ctx, adminURL)
 	require.NoError(t, err)
 	_, err = owner.Exec(ctx, `VACUUM ANALYZE`)

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"regexp"
 	"sort"
@@ -60,18 +59,14 @@ var spaces = regexp.MustCompile(`\s+`)
 // each workspace statement's mean execution time and buffers per view.
 func explainWorkspaceAt(t *testing.T, n int) (map[string]stmtCost, []string) {
 	ctx := context.Background()
-	url := pgtest.NewURL(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	require.NoError(t, err)
-	_, err = Generate(ctx, pgtest.AdminURL(t, cfg.ConnConfig.Database), Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
-	require.NoError(t, err)
+	cfg, adminURL := generatedDesk(t, n)
 	tracer := &sqlTracer{}
 	cfg.MaxConns = 2
 	cfg.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	owner, err := pgx.Connect(ctx, pgtest.AdminURL(t, cfg.ConnConfig.Database))
+	owner, err := pgx.Connect(ctx, adminURL)
 	require.NoError(t, err)
 	_, err = owner.Exec(ctx, `ANALYZE`)
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -22,7 +21,6 @@ import (
 
 	"github.com/atiende/atiende/internal/helpdesk"
 	"github.com/atiende/atiende/internal/password"
-	"github.com/atiende/atiende/internal/pgtest"
 	"github.com/atiende/atiende/internal/postgres"
 )
 
@@ -70,12 +68,7 @@ func envInts(t *testing.T, name string, def []int) []int {
 // ticket pages from conc goroutines for d.
 func loadWorkspaceAt(t *testing.T, n, conc int, d time.Duration) {
 	ctx := context.Background()
-	url := pgtest.NewURL(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	require.NoError(t, err)
-	adminURL := pgtest.AdminURL(t, cfg.ConnConfig.Database)
-	_, err = Generate(ctx, adminURL, Scale{Name: "x", Tickets: n, Tenants: 1}, io.Discard)
-	require.NoError(t, err)
+	cfg, adminURL := generatedDesk(t, n)
 	owner, err := pgx.Connect(ctx, adminURL)
 	require.NoError(t, err)
 	defer func() { _ = owner.Close(context.Background()) }()
