@@ -18,11 +18,8 @@ import (
 	"github.com/atiende/atiende/internal/postgres"
 )
 
-// The statements the store sends, recorded by pgtest's tracer.
-type (
-	sqlTracer = pgtest.Tracer
-	traced    = pgtest.Statement
-)
+// A statement the store sent, recorded by pgtest's tracer.
+type traced = pgtest.Statement
 
 // seedTenant writes n tickets for d's tenant straight in SQL (the store
 // would take minutes): 500 customers, 20 agents, a realistic backlog (about
