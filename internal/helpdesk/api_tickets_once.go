@@ -87,7 +87,7 @@ func (rec IdempotencyRecord) answerFor(fp []byte) (StoredResponse, bool, error) 
 
 // createdAPITicket saves the new ticket's call (nil: none) and reads the
 // ticket back in the creating transaction, as a GET would show it, in one
-// round trip: the desk's counter row is still locked.
+// round trip.
 func (s *Service) createdAPITicket(ctx context.Context, tx Store, by Actor, created Ticket, call *PhoneCall) (CreatedAPITicket, error) {
 	n := created.Number
 	t, all, call, err := tx.CreatedTicketView(ctx, by.Tenant, TicketRef{ID: created.ID, Number: n}, call)

@@ -123,8 +123,8 @@ func (s *Service) OpenTicketOnce(ctx context.Context, by Actor, k IdempotencyKey
 			return nil
 		}
 		// The allowance's use and the form's mark go out with the
-		// creation's reads, before the ticket's number is taken (the
-		// desk's rows that locks wait for no more round trips); the key's
+		// creation's reads, before the ticket's number is taken (no round
+		// trip of their own); the key's
 		// result goes out with the new ticket's first SLA state when the
 		// creation gets that far (creationStore). A refused or failed
 		// creation rolls them all back.

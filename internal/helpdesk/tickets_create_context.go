@@ -8,10 +8,8 @@ import (
 )
 
 // CreationContext is what opening a ticket reads that does not depend on
-// the new ticket, read in one round trip before its number is taken: the
-// desk's counter and count rows stay locked from the ticket's insert until
-// commit, so every read done before the insert is one less round trip
-// other creations of the desk wait for.
+// the new ticket, read in one round trip before its number is taken, so
+// that a creation's reads cost one round trip instead of one each.
 type CreationContext struct {
 	Settings TicketSettings
 	Defs     []CustomFieldDef

@@ -60,8 +60,8 @@ func (s *Service) openTicket(ctx context.Context, tx Store, by Actor, in NewTick
 		if err != nil {
 			return err
 		}
-		// present with the definitions read above: a read less while the
-		// desk's counter row is locked.
+		// A customer sees the new ticket cut by the field definitions read
+		// above: no second read of them.
 		out = created
 		if by.IsCustomer() {
 			out = created.ForCustomer(defs)

@@ -136,7 +136,7 @@ func TestAPIRetryAfterTimeoutReturnsTheSameBody(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	d := e.newDesk("demo")
-	e.consoleOpen(d.customer, "El primero") // the desk's ticket counter row exists from here
+	e.consoleOpen(d.customer, "El primero")
 	c := e.apiClient(e.apiToken(d, "Chatbot", helpdesk.ScopeTicketsWrite))
 	body := `{"subject":"Chat: sin conexión","description":"Transcripción…","requester":{"email":"luis@example.com"}}`
 	e.asTenant(d, func(tx pgx.Tx) {
