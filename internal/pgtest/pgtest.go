@@ -107,8 +107,10 @@ type server struct {
 //
 // On SIGINT or SIGTERM it cleans up before dying. A binary killed outright
 // (or by the test timeout) takes its server down with it on Linux, and the
-// next run deletes the leftover directory.
-func Main(m *testing.M) {
+// next run deletes the leftover directory. m is a *testing.M, or one
+// wrapped to do more once the tests have run (a package that shares a
+// browser between its tests stops it there).
+func Main(m interface{ Run() int }) {
 	inMain.Store(true)
 	sigs := make(chan os.Signal, 1)
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -29,7 +28,7 @@ const (
 )
 
 const (
-	// browserBudget bounds the whole browser session, start included. A
+	// browserBudget bounds one test's tab, from its opening. A
 	// hang is caught by stepTimeout; this is the backstop, generous because
 	// make test runs every browser test and the other packages at once on
 	// two cores, and the accessibility sweep alone loads some 100 pages.
@@ -164,59 +163,36 @@ type browser struct {
 	messages []chromedp.ConsoleMessage // what the pages logged, in order
 }
 
-// startBrowser launches a fresh headless Chromium, stopped when t ends.
+// startBrowser opens a tab for t in the package's shared Chromium, in a
+// browser context of its own (cookies, storage and cache apart, as in a
+// fresh profile), closed when t ends.
 func startBrowser(t *testing.T, exe string) *browser {
 	t.Helper()
-	profile := t.TempDir() // removed after the browser has exited (cleanups run in reverse)
-	output := &lockedBuffer{}
-	budget, cancelBudget := context.WithTimeout(context.Background(), browserBudget)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(budget,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-		// The network is closed but for loopback: keep Chromium from calling home.
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("no-pings", true),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("safebrowsing-disable-auto-update", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.CombinedOutput(output),
-	)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	parent, output := sharedChromium(t, exe)
+	ctx, cancelTab := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
+	// browserBudget bounds the whole tab: a step that outlives it fails.
+	budget := time.AfterFunc(browserBudget, cancelTab)
 	b := &browser{t: t, ctx: ctx}
 	collected := make(chan struct{})
 	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc() // waits for the process to exit
-		cancelBudget()
+		budget.Stop()
+		cancelTab() // closes the tab and disposes of its browser context
 		select {
 		case <-collected:
 		case <-time.After(stepTimeout):
 			t.Errorf("the console collector did not stop")
 		}
 		if t.Failed() {
-			t.Logf("chromium output:\n%s", output.String())
+			t.Logf("chromium output (the last of it, shared by every browser test):\n%s", output.tail(8<<10))
 		}
 	})
 
-	// The first Run starts the browser and binds it to ctx: no step timeout
-	// here, or the browser would die with it. browserBudget bounds it.
 	start := time.Now()
 	if err := chromedp.Do(ctx); err != nil {
 		close(collected)
-		t.Fatalf("starting %s: %v\n%s", exe, err, output.String())
+		t.Fatalf("opening a tab in %s: %v\n%s", exe, err, output.tail(8<<10))
 	}
-	t.Logf("browser started in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("tab opened in %v", time.Since(start).Round(time.Millisecond))
 
 	// Subscribe before the first navigation, so no message is lost.
 	messages := chromedp.Console(ctx)
@@ -406,22 +382,4 @@ func (b *browser) nextFrames() {
 		requestAnimationFrame(() => requestAnimationFrame(() => r(true)));
 		setTimeout(() => r(false), 250);
 	})`, chromedp.EvalAwaitPromise))
-}
-
-// lockedBuffer collects the browser's output, written from another goroutine.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *lockedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *lockedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }

@@ -28,7 +28,7 @@ import (
 	"github.com/atiende/atiende/internal/server"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) { pgtest.Main(runThenStopChromium{m}) }
 
 // testPassword is the password of every user the tests create.
 const testPassword = "una frase bastante larga"
