@@ -277,8 +277,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	srv := server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store})
 	httpSrv := srv.HTTPServer(ctx)
 
-	// Live updates: one connection LISTENs for ticket changes; it stops
-	// after HTTP has drained and before the pool closes.
+	// Live updates: the ticket changes are read every 100 ms and one
+	// connection LISTENs for desk changes; both stop after HTTP has
+	// drained and before the pool closes.
 	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
 	var listening sync.WaitGroup
 	listening.Go(func() { srv.Listen(listenCtx) })

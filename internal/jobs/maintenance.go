@@ -17,11 +17,20 @@ type Housekeeper interface {
 	// PruneIdempotency deletes the API's idempotency records older than
 	// apiAge and the forms' keys older than formAge.
 	PruneIdempotency(ctx context.Context, apiAge, formAge time.Duration) (int64, error)
+	// PruneTicketChanges deletes the live-update hub's ticket changes
+	// older than keep.
+	PruneTicketChanges(ctx context.Context, keep time.Duration) (int64, error)
 }
 
+// ticketChangesKept is how long the ticket changes are kept: every running
+// server reads them within a fraction of a second, and one that falls
+// seconds behind drops its tokens (internal/server, changeHub).
+const ticketChangesKept = 5 * time.Minute
+
 // MaintenanceArgs is the periodic housekeeping job: expired sessions,
-// stale rate-limit counters and expired idempotency keys (visited desk by
-// desk, the only tenant data it touches).
+// stale rate-limit counters, expired idempotency keys (visited desk by
+// desk, the only tenant data it touches) and the ticket changes every
+// server has read.
 type MaintenanceArgs struct{}
 
 // Kind names the job in the queue.
@@ -42,6 +51,9 @@ func (w *maintenanceWorker) Work(ctx context.Context, _ *river.Job[MaintenanceAr
 	}
 	if _, err := w.store.PruneIdempotency(ctx, helpdesk.IdempotencyTTL, helpdesk.FormKeyTTL); err != nil {
 		return fmt.Errorf("maintenance: idempotency keys: %w", err)
+	}
+	if _, err := w.store.PruneTicketChanges(ctx, ticketChangesKept); err != nil {
+		return fmt.Errorf("maintenance: ticket changes: %w", err)
 	}
 	return nil
 }

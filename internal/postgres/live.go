@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -12,19 +15,17 @@ import (
 	"github.com/atiende/atiende/internal/helpdesk"
 )
 
-// The NOTIFY channels: each payload is the id of a tenant whose tickets
-// (migrations/00014), or whose desk settings, groups, agents, categories
-// or saved views (migrations/00034), changed.
-const (
-	ticketChannel = "atiende_tickets"
-	deskChannel   = "atiende_desks"
-)
+// deskChannel is the NOTIFY channel of desk changes: each payload is the
+// id of a tenant whose desk settings, groups, agents, categories or saved
+// views changed (migrations/00034). Ticket changes are not notified: they
+// are read from live.ticket_changes (migrations/00047, TicketChangesSince).
+const deskChannel = "atiende_desks"
 
-// ListenChanges listens for ticket and desk changes on one connection of
-// its own until ctx ends or the connection fails (the error says why): it
-// calls listening once both subscriptions are in place, then tickets or
-// desk with the tenant of every notification of each channel.
-func (s *Store) ListenChanges(ctx context.Context, listening func(), tickets, desk func(helpdesk.TenantID)) error {
+// ListenDeskChanges listens for desk changes on one connection of its own
+// until ctx ends or the connection fails (the error says why): it calls
+// listening once subscribed, then desk with the tenant of every
+// notification.
+func (s *Store) ListenDeskChanges(ctx context.Context, listening func(), desk func(helpdesk.TenantID)) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("acquire: %w", err)
@@ -34,8 +35,7 @@ func (s *Store) ListenChanges(ctx context.Context, listening func(), tickets, de
 		_ = conn.Conn().Close(context.Background())
 		conn.Release()
 	}()
-	// One simple-protocol round trip for both.
-	if _, err := conn.Exec(ctx, "LISTEN "+ticketChannel+"; LISTEN "+deskChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+deskChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	listening()
@@ -48,13 +48,47 @@ func (s *Store) ListenChanges(ctx context.Context, listening func(), tickets, de
 		if err != nil || id <= 0 {
 			continue
 		}
-		switch n.Channel {
-		case ticketChannel:
-			tickets(helpdesk.TenantID(id))
-		case deskChannel:
-			desk(helpdesk.TenantID(id))
-		}
+		desk(helpdesk.TenantID(id))
 	}
+}
+
+// TicketChangesSince reads the ticket changes of transactions from since
+// on, of every desk (since 0: none), calling changed with each one's
+// tenant and transaction id, and returns the horizon to pass as since next
+// time: the oldest transaction still running, below which every change
+// that will ever be visible already is (migrations/00047). A transaction
+// at or above the horizon may be reported again by the next call.
+func (s *Store) TicketChangesSince(ctx context.Context, since int64, changed func(helpdesk.TenantID, int64)) (int64, error) {
+	// xid8 has no pgx codec: it crosses as text, well within bigint.
+	rows, err := s.pool.Query(ctx, `SELECT tenant_id, xid::text::bigint, horizon::text::bigint
+		FROM ticket_changes_since(nullif($1::bigint, 0)::text::xid8)`, since)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: ticket changes: %w", err)
+	}
+	var (
+		tenant, xid *int64
+		horizon     int64
+	)
+	_, err = pgx.ForEachRow(rows, []any{&tenant, &xid, &horizon}, func() error {
+		if tenant != nil && xid != nil {
+			changed(helpdesk.TenantID(*tenant), *xid)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("postgres: ticket changes: %w", err)
+	}
+	return horizon, nil
+}
+
+// PruneTicketChanges deletes the ticket changes older than keep, which
+// every server has long read, and returns how many it deleted.
+func (s *Store) PruneTicketChanges(ctx context.Context, keep time.Duration) (int64, error) {
+	var n int64
+	if err := s.pool.QueryRow(ctx, `SELECT ticket_changes_prune($1)`, keep).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: prune ticket changes: %w", err)
+	}
+	return n, nil
 }
 
 // Sessions is the store of the HTTP sessions, in the sessions table. Its

@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -125,12 +127,11 @@ func TestDeskChangesAreAnnounced(t *testing.T) {
 	a := newDesk(t, pool, "acme")
 	ctx, cancel := context.WithCancel(a.ctx())
 	var mu sync.Mutex
-	var desks, tickets []helpdesk.TenantID
+	var desks []helpdesk.TenantID
 	listening := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- a.s.ListenChanges(ctx, func() { close(listening) },
-			func(id helpdesk.TenantID) { mu.Lock(); tickets = append(tickets, id); mu.Unlock() },
+		done <- a.s.ListenDeskChanges(ctx, func() { close(listening) },
 			func(id helpdesk.TenantID) { mu.Lock(); desks = append(desks, id); mu.Unlock() })
 	}()
 	t.Cleanup(func() { cancel(); <-done })
@@ -174,15 +175,19 @@ func TestDeskChangesAreAnnounced(t *testing.T) {
 		require.NoError(t, err)
 	})
 
-	// A customer's row, then a ticket: the ticket's notification comes
-	// after the customer's would have, and no desk one came.
+	// A customer's row, then a ticket, then a marker sent by hand: the
+	// marker comes after the customer's notification would have, and no
+	// notification of the desk came.
 	mu.Lock()
-	desks, tickets = nil, nil
+	desks = nil
 	mu.Unlock()
 	a.user(t, "nuevo@acme.example", "Nuevo Cliente", helpdesk.RoleCustomer, 0)
 	a.openFor(t, a.cust, "Una duda")
-	assert.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(tickets) > 0 }, 5*time.Second, 10*time.Millisecond)
+	const marker = helpdesk.TenantID(1 << 40)
+	_, err := pool.Exec(c, `SELECT pg_notify('atiende_desks', $1)`, strconv.FormatInt(int64(marker), 10))
+	require.NoError(t, err)
+	assert.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return slices.Contains(desks, marker) }, 5*time.Second, 10*time.Millisecond)
 	mu.Lock()
-	assert.Empty(t, desks, "a customer is not in the directory")
+	assert.Equal(t, []helpdesk.TenantID{marker}, desks, "neither a customer nor a ticket is in the directory")
 	mu.Unlock()
 }

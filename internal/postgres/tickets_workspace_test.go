@@ -99,7 +99,7 @@ func TestTicketPageSettingsAreAnnounced(t *testing.T) {
 	listening := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- a.s.ListenChanges(ctx, func() { close(listening) }, func(helpdesk.TenantID) {},
+		done <- a.s.ListenDeskChanges(ctx, func() { close(listening) },
 			func(id helpdesk.TenantID) { mu.Lock(); desks = append(desks, id); mu.Unlock() })
 	}()
 	t.Cleanup(func() { cancel(); <-done })

@@ -16,11 +16,11 @@ import (
 	"github.com/atiende/atiende/internal/server"
 )
 
-// Two servers over one database, each LISTENing: a poll with an unchanged
-// token is answered from memory (no ticket query); a ticket created
-// through either server reaches both, and the next poll returns the new
-// list with a fresh token.
-func TestLiveQueueFollowsNotifyOnTwoServers(t *testing.T) {
+// Two servers over one database, each reading the ticket changes: a poll
+// with an unchanged token is answered from memory (no ticket query); a
+// ticket created through either server reaches both, and the next poll
+// returns the new list with a fresh token.
+func TestLiveQueueFollowsChangesOnTwoServers(t *testing.T) {
 	t.Parallel()
 	e, counter := newCountingEnv(t)
 	d := e.newDesk("avisos")
@@ -50,7 +50,7 @@ func TestLiveQueueFollowsNotifyOnTwoServers(t *testing.T) {
 		require.Eventually(t, func() bool {
 			page = c.get(agentPath(d, "/views/unassigned"))
 			return page.doc.Find(`#queue-since`).AttrOr("value", "") != ""
-		}, 10*time.Second, 50*time.Millisecond, "the hub starts listening")
+		}, 10*time.Second, 50*time.Millisecond, "the hub starts reading")
 		require.Equal(t, refs(first), rowNumbers(page))
 		return page
 	}
@@ -70,8 +70,8 @@ func TestLiveQueueFollowsNotifyOnTwoServers(t *testing.T) {
 	// A token of the other server never passes for this one's.
 	assert.Equal(t, http.StatusOK, bea.get(agentPath(d, "/counts?since="+page.doc.Find(`#queue-since`).AttrOr("value", ""))).status)
 
-	// A ticket created through the domain (as any server would): the
-	// notification reaches both servers, and their next polls bring it.
+	// A ticket created through the domain (as any server would): both
+	// servers read the change, and their next polls bring it.
 	second := e.consoleOpen(d.customer, "Segundo")
 	for _, c := range []struct {
 		cl   *client

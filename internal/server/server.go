@@ -31,7 +31,7 @@ type Server struct {
 	uploadClients uploadClients
 	now           func() time.Time
 	router        chi.Router
-	// changes counts ticket changes per tenant from LISTEN/NOTIFY.
+	// changes counts ticket changes per tenant (live_hub.go).
 	changes *changeHub
 	// apiLimits counts API requests per token (see apiLimiter).
 	apiLimits *apiLimiter

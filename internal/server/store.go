@@ -33,11 +33,16 @@ type Readiness interface {
 
 // TicketChanges feeds the live-update hub and the desk cache.
 type TicketChanges interface {
-	// ListenChanges calls listening once subscribed, then tickets for
-	// every tenant whose tickets change and desk for every tenant whose
-	// settings, groups, agents, categories or saved views change, until
-	// ctx ends or the subscription fails.
-	ListenChanges(ctx context.Context, listening func(), tickets, desk func(helpdesk.TenantID)) error
+	// TicketChangesSince calls changed for every ticket change of a
+	// transaction from since on, of every desk (since 0: none), and
+	// returns the horizon to pass next: every change below it that will
+	// ever be visible has been reported. A change at or above it may be
+	// reported again.
+	TicketChangesSince(ctx context.Context, since int64, changed func(tenant helpdesk.TenantID, xid int64)) (horizon int64, err error)
+	// ListenDeskChanges calls listening once subscribed, then desk for
+	// every tenant whose settings, groups, agents, categories or saved
+	// views change, until ctx ends or the subscription fails.
+	ListenDeskChanges(ctx context.Context, listening func(), desk func(helpdesk.TenantID)) error
 }
 
 // SessionStore keeps the HTTP sessions.
