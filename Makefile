@@ -120,11 +120,13 @@ check-generated:
 
 # test is what CI runs. Tests start their own throwaway PostgreSQL unless
 # ATIENDE_TEST_DATABASE_URL names a server; they fail rather than skip when
-# PostgreSQL or Chromium is missing.
+# PostgreSQL or Chromium is missing. The two longest packages are named
+# first so that they start first: go test runs packages in the order given,
+# and the server's (browser tests) would otherwise start last of all.
 test:
 	@cmd/devdb/doctor.sh -install test
 	@$(MAKE) --no-print-directory check-generated lint
-	ATIENDE_REQUIRE_DB=1 ATIENDE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 12m ./...
+	ATIENDE_REQUIRE_DB=1 ATIENDE_REQUIRE_BROWSER=1 $(GO) test -race -count=1 -timeout 12m ./internal/server ./internal/postgres ./...
 
 test-short:
 	$(GO) test -short ./...
