@@ -114,7 +114,8 @@ func (r runThenStopChromium) Run() int {
 	return code
 }
 
-// lockedBuffer collects the browser's output, written from another goroutine.
+// lockedBuffer collects what other goroutines write: the browser's output,
+// a server's log.
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -124,6 +125,12 @@ func (w *lockedBuffer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
 
 // tail is the last n bytes written (all of them when fewer).

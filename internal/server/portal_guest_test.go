@@ -556,7 +556,7 @@ func TestGuestTokensStayOutOfTheLogs(t *testing.T) {
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil)
 	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
-	var buf lockedLog
+	var buf lockedBuffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ts := httptest.NewServer(server.New(server.Deps{Log: log, Config: cfg, Service: svc, Store: store}))
 	t.Cleanup(ts.Close)
@@ -570,24 +570,6 @@ func TestGuestTokensStayOutOfTheLogs(t *testing.T) {
 	out := buf.String()
 	require.Contains(t, out, "track/{token}/received", "the requests were logged")
 	assert.NotContains(t, out, token)
-}
-
-// lockedLog is a log destination safe for the server's goroutines.
-type lockedLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
 
 // TestBrowserGuestTicket drives a guest through a real Chromium: the

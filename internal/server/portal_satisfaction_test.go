@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -421,24 +419,6 @@ func swapCaseOf(s string) string {
 	return b.String()
 }
 
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestRatingTokenStaysOutOfTheAccessLog: a survey token is a bearer
 // credential; the access log records the route without it.
 func TestRatingTokenStaysOutOfTheAccessLog(t *testing.T) {
@@ -448,7 +428,7 @@ func TestRatingTokenStaysOutOfTheAccessLog(t *testing.T) {
 	svc := helpdesk.NewService(store, password.New(password.Params{Memory: 1024, Time: 1, Threads: 1}, 4), nil)
 	cfg, err := config.Load("test", nil, func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
-	var logs syncBuffer
+	var logs lockedBuffer
 	srv := server.New(server.Deps{Log: slog.New(slog.NewTextHandler(&logs, nil)), Config: cfg, Service: svc, Store: store})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
