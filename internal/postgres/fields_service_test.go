@@ -18,17 +18,23 @@ func TestCustomerFieldsListsActiveVisibleDefsInOrder(t *testing.T) {
 	place, err := c.s.CreateCustomFieldDef(ctx, c.tenant.ID, hd.CustomFieldDef{Key: "place", Label: "Ubicación", Type: hd.FieldDropdown,
 		CustomerVisible: true, Required: true, Active: true, Options: []hd.CustomFieldOption{{Value: "mad", Label: "Madrid"}}})
 	require.NoError(t, err)
-	for _, by := range []hd.Actor{c.rosa.Actor(), c.agent.Actor(), c.admin.Actor(), hd.System(c.tenant.ID)} {
-		got, err := c.svc.CustomerFields(ctx, by)
-		require.NoError(t, err)
-		ids := make([]hd.CustomFieldID, 0, len(got))
-		for _, d := range got {
-			ids = append(ids, d.ID)
+	// Read, or taken from a server's cached ticket page settings (every
+	// definition of the desk): the same fields.
+	all, err := c.s.CustomFieldDefs(ctx, c.tenant.ID)
+	require.NoError(t, err)
+	for _, dir := range []*hd.WorkspaceDirectory{nil, {Fields: all}} {
+		for _, by := range []hd.Actor{c.rosa.Actor(), c.agent.Actor(), c.admin.Actor(), hd.System(c.tenant.ID)} {
+			got, err := c.svc.CustomerFields(ctx, by, dir)
+			require.NoError(t, err)
+			ids := make([]hd.CustomFieldID, 0, len(got))
+			for _, d := range got {
+				ids = append(ids, d.ID)
+			}
+			assert.Equal(t, []hd.CustomFieldID{c.location.ID, place.ID}, ids, "active, customer-visible, by id")
 		}
-		assert.Equal(t, []hd.CustomFieldID{c.location.ID, place.ID}, ids, "active, customer-visible, by id")
-	}
-	for _, by := range []hd.Actor{{}, {Kind: hd.ActorUser, Tenant: c.tenant.ID}, {Kind: hd.ActorGuest, Tenant: c.tenant.ID}} {
-		_, err := c.svc.CustomerFields(ctx, by)
-		assert.ErrorIs(t, err, hd.ErrNotFound, "%+v", by)
+		for _, by := range []hd.Actor{{}, {Kind: hd.ActorUser, Tenant: c.tenant.ID}, {Kind: hd.ActorGuest, Tenant: c.tenant.ID}} {
+			_, err := c.svc.CustomerFields(ctx, by, dir)
+			assert.ErrorIs(t, err, hd.ErrNotFound, "%+v", by)
+		}
 	}
 }

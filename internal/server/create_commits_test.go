@@ -213,3 +213,42 @@ func TestCreationKeepsTheDeskCache(t *testing.T) {
 	assert.False(t, readsDesk(viaAPI()), "API creation after an API creation")
 	assert.False(t, readsDesk(portal()), "portal creation after an API creation")
 }
+
+// Once an agent has opened one of the desk's tickets, the desk cache holds
+// its custom fields, and the portal's form takes them from there: a
+// creation reads them only inside its own batch, as the domain's check
+// (one transaction and three round trips less than before).
+func TestPortalCreationTakesTheFieldsFromTheDeskCache(t *testing.T) {
+	t.Parallel()
+	e, counter := newCountingEnv(t)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.srv.Listen(ctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	d := e.newDesk("alfa")
+	first := e.consoleOpen(d.customer, "Primero")
+	staff := e.client()
+	staff.login(d, d.agent)
+	c := e.client()
+	c.login(d, d.customer)
+	fieldReads := func(n counted) (outside int) {
+		for _, s := range n.log {
+			if strings.Contains(s, "FROM custom_field_defs") && !strings.HasPrefix(s, "(batch)") {
+				outside++
+			}
+		}
+		return outside
+	}
+	i := 0
+	require.Eventually(t, func() bool {
+		require.Equal(t, http.StatusOK, staff.get(agentPath(d, "/tickets/"+num(first.Number))).status)
+		i++
+		form := url.Values{"key": {c.formKey(d)}, "subject": {fmt.Sprintf("Campos %d", i)}, "description": {"Del caché."}}
+		n := counter.during(func() {
+			res := c.postMultipart("/alfa/tickets/new", form, nil)
+			require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		})
+		return fieldReads(n) == 0
+	}, 10*time.Second, 20*time.Millisecond, "once the desk's ticket page settings are cached, the form reads no field definitions of its own")
+	assert.GreaterOrEqual(t, e.countTickets(d), 2)
+}

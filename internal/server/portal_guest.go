@@ -106,7 +106,7 @@ func (s *Server) renderGuestForm(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	defs, err := s.svc.CustomerFields(r.Context(), by)
+	defs, err := s.customerFields(r.Context(), by)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (s *Server) guestOpen(w http.ResponseWriter, r *http.Request, o *guestOpene
 		}
 		return s.render(w, r, http.StatusOK, portal.GuestReceivedPage(portal.GuestReceived{Chrome: s.chrome(r, l.T("guest.received.generic_title"))}))
 	}
-	defs, err := s.svc.CustomerFields(ctx, helpdesk.System(t.ID))
+	defs, err := s.customerFields(ctx, helpdesk.System(t.ID))
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	defs, err := s.svc.CustomerFields(r.Context(), by)
+	defs, err := s.customerFields(r.Context(), by)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (s *Server) portalOpenTicket(o *ticketOpener) handlerFunc {
 			}
 			return s.renderNewTicket(w, r, http.StatusUnprocessableEntity, portal.NewTicketForm{Key: newFormKey(), Errors: errs})
 		}
-		defs, err := s.svc.CustomerFields(ctx, u.Actor())
+		defs, err := s.customerFields(ctx, u.Actor())
 		if err != nil {
 			return err
 		}
