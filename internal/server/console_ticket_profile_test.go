@@ -28,14 +28,11 @@ func TestProfileTicketPage(t *testing.T) {
 		t.Skip("set ATIENDE_PROFILE_TICKET to a file for the CPU profile")
 	}
 	e := newEnv(t)
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.srv.Listen(ctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	e.listen()
 	d := e.newDesk("perfil")
 	tk := e.consoleOpen(d.customer, "La impresora no imprime")
 	for i := range 20 {
-		_, err := e.svc.AddNote(ctx, d.agent.Actor(), helpdesk.TicketVersion{Number: tk.Number}, helpdesk.CommentInput{Body: fmt.Sprintf("nota %d", i)})
+		_, err := e.svc.AddNote(context.Background(), d.agent.Actor(), helpdesk.TicketVersion{Number: tk.Number}, helpdesk.CommentInput{Body: fmt.Sprintf("nota %d", i)})
 		require.NoError(t, err)
 	}
 	c := e.client()

@@ -242,10 +242,7 @@ func TestConsoleQueueRefusesBadParameters(t *testing.T) {
 func TestConsoleQueueStatementsDoNotGrowWithTickets(t *testing.T) {
 	t.Parallel()
 	e, counter := newCountingEnv(t)
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.srv.Listen(ctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	e.listen()
 	d := e.newDesk("consultas")
 	c := e.client()
 	c.login(d, d.agent)
@@ -281,7 +278,7 @@ func TestConsoleQueueStatementsDoNotGrowWithTickets(t *testing.T) {
 		}
 	}
 	for i := range 20 {
-		_, err := e.svc.AddNote(ctx, d.agent.Actor(), helpdesk.TicketVersion{Number: first.Number}, helpdesk.CommentInput{Body: fmt.Sprintf("nota %d", i)})
+		_, err := e.svc.AddNote(context.Background(), d.agent.Actor(), helpdesk.TicketVersion{Number: first.Number}, helpdesk.CommentInput{Body: fmt.Sprintf("nota %d", i)})
 		require.NoError(t, err)
 	}
 	e.assignTo(d.agent, first.Number)

@@ -170,10 +170,7 @@ func TestPortalAllowanceHoldsUnderParallelSubmits(t *testing.T) {
 func TestCreationKeepsTheDeskCache(t *testing.T) {
 	t.Parallel()
 	e, counter := newCountingEnv(t)
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.srv.Listen(ctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	e.listen()
 	d := e.newDesk("alfa")
 	c := e.client()
 	c.login(d, d.customer)
@@ -221,10 +218,7 @@ func TestCreationKeepsTheDeskCache(t *testing.T) {
 func TestPortalCreationTakesTheFieldsFromTheDeskCache(t *testing.T) {
 	t.Parallel()
 	e, counter := newCountingEnv(t)
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.srv.Listen(ctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	e.listen()
 	d := e.newDesk("alfa")
 	first := e.consoleOpen(d.customer, "Primero")
 	staff := e.client()

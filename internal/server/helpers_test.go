@@ -72,6 +72,15 @@ func twoListeningServers(t *testing.T) (a, b *env) {
 	return a, b
 }
 
+// listen runs e's server's live updates and desk cache (Server.Listen), as
+// `atiende serve` does, until the test ends.
+func (e *env) listen() {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.srv.Listen(ctx); close(done) }()
+	e.t.Cleanup(func() { stop(); <-done })
+}
+
 // newEnvOn is newEnvWith over a pool the test built itself.
 func newEnvOn(t *testing.T, pool *pgxpool.Pool, vars map[string]string, opts ...helpdesk.Option) *env {
 	t.Helper()
