@@ -72,8 +72,10 @@ check() {
 		if [ "$(id -u)" = 0 ]; then id postgres >/dev/null 2>&1 || return 1; fi
 		echo "PostgreSQL server|$initdb" ;;
 	chromium)
+		# The tests prefer the headless shell (lighter: see chromiumPath in
+		# internal/server) and run on the full browser when it is all there is.
 		local c
-		c="$(command -v chromium chromium-browser 2>/dev/null | head -n1 || true)"
+		c="$(command -v chromium-headless-shell chromium chromium-browser 2>/dev/null | head -n1 || true)"
 		[ -n "$c" ] || return 1
 		echo "Chromium (browser tests)|$c" ;;
 	tzdata)
@@ -88,7 +90,7 @@ package() {
 	git) echo git ;;
 	cc) echo "gcc libc6-dev" ;;
 	postgres) echo "postgresql postgresql-contrib" ;;
-	chromium) echo "chromium fonts-dejavu-core" ;;
+	chromium) echo "chromium-headless-shell fonts-dejavu-core" ;;
 	tzdata) echo tzdata ;;
 	esac
 }
