@@ -12,12 +12,14 @@ import (
 
 // creationAcksSQL counts the acknowledgements sent to a creation's
 // address since $4: the address given ($2), or else the requesting user's
-// ($3), normalised as helpdesk.NormaliseEmail does.
+// ($3), normalised as helpdesk.NormaliseEmail does. It compares to_key,
+// not lower(to_addr), so that it reads mail_outbox_recipient (see
+// migration 00048).
 const creationAcksSQL = `WITH a AS (
 	SELECT coalesce(nullif($2::text, ''), (SELECT lower(btrim(email)) FROM users WHERE tenant_id = $1 AND id = $3), '') AS addr
 )
 SELECT a.addr, (SELECT count(*) FROM mail_outbox m
-	WHERE m.tenant_id = $1 AND a.addr <> '' AND lower(m.to_addr) = a.addr AND m.kind = $5 AND m.created_at >= $4)
+	WHERE m.tenant_id = $1 AND a.addr <> '' AND m.to_key = a.addr AND m.kind = $5 AND m.created_at >= $4)
 FROM a`
 
 // CreationContext reads, in one batch, everything a ticket's creation
