@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -110,13 +111,16 @@ func (s *Store) User(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.
 	return u, mapErr(err, "user %d", id)
 }
 
-// UserByEmail loads a user of tenant by (case-insensitive) email.
+// UserByEmail loads a user of tenant by (case-insensitive) email. It
+// compares email_key, not the citext column, with a value lowered here:
+// under row-level security a condition calling lower() is no index
+// condition, whatever it lowers (see migration 00049).
 func (s *Store) UserByEmail(ctx context.Context, tenant helpdesk.TenantID, email string) (helpdesk.User, error) {
-	const q = `SELECT ` + userColumns + ` FROM users WHERE tenant_id = $1 AND email = $2`
+	const q = `SELECT ` + userColumns + ` FROM users WHERE tenant_id = $1 AND email_key = $2`
 	var u helpdesk.User
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, q, int64(tenant), email))
+		u, err = scanUser(tx.QueryRow(ctx, q, int64(tenant), strings.ToLower(email)))
 		return err
 	})
 	return u, mapErr(err, "user by email")

@@ -14,8 +14,10 @@ import (
 // address since $4: the address given ($2), or else the requesting user's
 // ($3), normalised as helpdesk.NormaliseEmail does. It compares to_key,
 // not lower(to_addr), so that it reads mail_outbox_recipient (see
-// migration 00048).
-const creationAcksSQL = `WITH a AS (
+// migration 00048), with the address of a materialised CTE: inlined, the
+// condition would call lower() and hold a subquery, and under row-level
+// security neither may be an index condition.
+const creationAcksSQL = `WITH a AS MATERIALIZED (
 	SELECT coalesce(nullif($2::text, ''), (SELECT lower(btrim(email)) FROM users WHERE tenant_id = $1 AND id = $3), '') AS addr
 )
 SELECT a.addr, (SELECT count(*) FROM mail_outbox m

@@ -76,6 +76,7 @@ type planNode struct {
 	NodeType  string     `json:"Node Type"`
 	Relation  string     `json:"Relation Name"`
 	Index     string     `json:"Index Name"`
+	IndexCond string     `json:"Index Cond"`
 	Plans     []planNode `json:"Plans"`
 	TotalCost float64    `json:"Total Cost"`
 }

@@ -1,0 +1,84 @@
+package postgres_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atiende/atiende/internal/helpdesk"
+	"github.com/atiende/atiende/internal/pgtest"
+)
+
+// TestAcknowledgementCountReadsTheRecipientIndex: a creation counts the
+// acknowledgements its requester got in the last hour. Under row-level
+// security "lower(to_addr) = …" could not be an index condition (lower()
+// is not leakproof), so the count read every message of the desk's hour (a
+// bench run found it a tenth of each creation's time, growing with the
+// mail). Both the custom and the generic plan must read the recipient's own
+// index, here on a desk whose outbox is empty when planned (a new desk).
+func TestAcknowledgementCountReadsTheRecipientIndex(t *testing.T) {
+	t.Parallel()
+	pool, tracer := pgtest.NewTraced(t, 4)
+	d := newDesk(t, pool, "acuses")
+	ctx := d.ctx()
+	open := func() {
+		_, err := d.svc.OpenTicket(ctx, d.cust.Actor(), helpdesk.NewTicket{Subject: "No llega la factura", Description: "x", Channel: helpdesk.ChannelWeb})
+		require.NoError(t, err)
+	}
+	var acks *traced
+	for _, st := range tracer.Capture(open) {
+		if strings.Contains(st.SQL, "FROM mail_outbox m") {
+			acks = &st
+		}
+	}
+	require.NotNil(t, acks, "the creation counted no acknowledgement")
+	assertIndexCondition(t, d, *acks, "mail_outbox", "mail_outbox_recipient", "to_key")
+	assert.Equal(t, []string{"ack:cliente@acuses.example"}, d.mails(t))
+}
+
+// TestUserByEmailReadsTheAddressIndex: signing in, an inbound mail's sender
+// and a sign-up find a user by address. The citext comparison is not
+// leakproof either, so each lookup read every user of the desk; the stored
+// lower-case address (migration 00049) is an index condition, and the
+// lookup still ignores case.
+func TestUserByEmailReadsTheAddressIndex(t *testing.T) {
+	t.Parallel()
+	pool, tracer := pgtest.NewTraced(t, 4)
+	d := newDesk(t, pool, "direcciones")
+	var got helpdesk.User
+	stmts := tracer.Capture(func() {
+		var err error
+		got, err = d.s.UserByEmail(d.ctx(), d.tenant.ID, "Cliente@Direcciones.EXAMPLE")
+		require.NoError(t, err)
+	})
+	assert.Equal(t, d.cust.ID, got.ID)
+	var lookup *traced
+	for _, st := range stmts {
+		if strings.Contains(st.SQL, "email_key") {
+			lookup = &st
+		}
+	}
+	require.NotNil(t, lookup)
+	assertIndexCondition(t, d, *lookup, "users", "users_email_key", "email_key")
+}
+
+// assertIndexCondition checks that both the custom and the generic plan of
+// stmt read relation through index, with column among its conditions:
+// under row-level security a condition the planner may not use ahead of the
+// desk's policy (one that is not leakproof) would leave only tenant_id.
+func assertIndexCondition(t *testing.T, d *desk, stmt traced, relation, index, column string) {
+	t.Helper()
+	custom, generic := explain(t, d, nil, stmt)
+	for name, plan := range map[string]planNode{"custom": custom, "generic": generic} {
+		var found bool
+		plan.walk(func(n planNode) {
+			assert.False(t, n.NodeType == "Seq Scan" && n.Relation == relation, "%s plan\n%s", name, plan)
+			if n.Index == index && strings.Contains(n.IndexCond, column) {
+				found = true // a bitmap index scan names no relation
+			}
+		})
+		assert.True(t, found, "%s plan: %s through %s on %s\n%s", name, relation, index, column, plan)
+	}
+}
