@@ -202,9 +202,10 @@ func drive(ctx context.Context, opt Options, plan loadgen.Plan, pprofAddr, profD
 	for sc.Scan() {
 		line := sc.Text()
 		fmt.Fprintln(log, line)
+		// "benchload: start queue c=32 (after 0.5s for quiet)"
 		name, ok := strings.CutPrefix(line, "benchload: start ")
-		if ok && pprofAddr != "" && (name == "queue c=32" || name == "mixed c=32") {
-			file := filepath.Join(profDir, fmt.Sprintf("cpu-%s-%s.pprof", scale, strings.Fields(name)[0]))
+		if f := strings.Fields(name); ok && pprofAddr != "" && len(f) >= 2 && f[1] == "c=32" && (f[0] == "queue" || f[0] == "mixed") {
+			file := filepath.Join(profDir, fmt.Sprintf("cpu-%s-%s.pprof", scale, f[0]))
 			profiles = append(profiles, file)
 			go func() {
 				defer func() { profDone <- struct{}{} }()
