@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -229,4 +230,30 @@ func TestRepeatedLooksRefreshPresenceOnlyWhenStale(t *testing.T) {
 	require.NoError(t, d.svc.Touch(ctx, carlos.Actor(), tk.Number, true))
 	at, _ = seen()
 	assert.Equal(t, first.Add(8*time.Second), at, "a look 5 s later refreshes it")
+}
+
+// An agent's first look at a ticket records their presence without
+// waiting for a change to that ticket in flight. The report's foreign
+// keys (dropped by 00050) checked the ticket by locking its row FOR KEY
+// SHARE, which waits behind the FOR UPDATE every ticket change takes: a
+// first view hung for as long as a reply's transaction lasted.
+func TestFirstLookDoesNotWaitForTheTicketsWriter(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "acme")
+	carlos := d.user(t, "carlos@acme.example", "Carlos Ruiz", helpdesk.RoleAgent, 0)
+	tk := d.openFor(t, d.cust, "La impresora no imprime")
+	var looked error
+	require.NoError(t, d.tx(func(tx pgx.Tx) error {
+		if _, err := tx.Exec(d.ctx(), `SELECT 1 FROM tickets WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, int64(d.tenant.ID), int64(tk.ID)); err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(d.ctx(), 5*time.Second)
+		defer cancel()
+		_, looked = d.svc.StaffWorkspace(ctx, carlos.Actor(), tk.Number)
+		return nil
+	}))
+	require.NoError(t, looked, "the first look finished while the ticket was locked")
+	others, err := d.svc.Present(d.ctx(), d.agent.Actor(), tk.Number)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Carlos Ruiz"}, names(others))
 }
