@@ -18,7 +18,8 @@ type Workspace struct {
 	SLA      SLAClocks       // as they stand now
 	CSAT     TicketCSAT      // its ratings and its requester's average
 	// RequesterTickets are the requester's most recent other tickets, at
-	// most RequesterTicketsShown; none for a guest.
+	// most RequesterTicketsShown; none for a guest. Their group and
+	// assignee names are not read (GroupName and AssigneeName are empty).
 	RequesterTickets []TicketSummary
 	// Others are the other agents who have the ticket open now; opening
 	// the workspace records the reader there too.
@@ -182,6 +183,7 @@ func requesterTickets(t *Ticket, recent []TicketSummary) []TicketSummary {
 	var out []TicketSummary
 	for _, o := range recent {
 		if o.Number != t.Number && len(out) < RequesterTicketsShown {
+			o.Requester = t.Requester
 			out = append(out, o)
 		}
 	}

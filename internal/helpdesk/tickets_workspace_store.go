@@ -51,7 +51,8 @@ type WorkspaceReads struct {
 	CSAT     TicketCSAT
 	// RequesterTickets are the requester's most recent tickets by last
 	// update, at most RequesterTicketsShown+1, the ticket itself possibly
-	// among them; none for a guest.
+	// among them; none for a guest. They carry no names (requester,
+	// group, assignee): the Service gives them the ticket's requester.
 	RequesterTickets []TicketSummary
 	// Call is the ticket's phone call; nil when it has none.
 	Call *PhoneCall

@@ -11,9 +11,13 @@ import (
 )
 
 // requesterTicketsSQL lists the most recent tickets of ticket @number's
-// requester, as the queue lists them (summaryColumns, the default sort's
-// index). A guest's ticket has no requester_id: nothing.
-var requesterTicketsSQL = `SELECT ` + summaryColumns + `
+// requester by the default sort's index, in summaryColumns' layout
+// without its four name look-ups per row (the requester is the ticket's,
+// and the page shows no group or assignee for them: see
+// helpdesk.WorkspaceReads). A guest's ticket has no requester_id: nothing.
+var requesterTicketsSQL = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel, coalesce(t.requester_id, 0), '', '',
+	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(t.group_id, 0), '', coalesce(t.assignee_id, 0), '',
+	t.created_at, t.updated_at, t.next_due_at, t.version
 FROM tickets t
 WHERE t.tenant_id = @tenant
 	AND t.requester_id = (SELECT requester_id FROM tickets WHERE tenant_id = @tenant AND number = @number)

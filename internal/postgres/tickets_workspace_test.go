@@ -49,6 +49,8 @@ func TestTicketWorkspaceReadsTheTicketByNumber(t *testing.T) {
 	assert.InDelta(t, 4.0, ws.CSAT.RequesterAvg, 0.001)
 	require.Len(t, ws.RequesterTickets, 1, "the requester's other ticket, not this one")
 	assert.Equal(t, other.Number, ws.RequesterTickets[0].Number)
+	assert.Equal(t, "El escáner tampoco", ws.RequesterTickets[0].Subject)
+	assert.Equal(t, ws.Ticket.Requester, ws.RequesterTickets[0].Requester, "the ticket's requester, not read again")
 	require.NotEmpty(t, ws.Timeline)
 	for _, e := range ws.Timeline {
 		if e.Comment != nil {
