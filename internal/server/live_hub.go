@@ -100,9 +100,16 @@ type seenChange struct {
 
 // tail reads the ticket changes every tailInterval until ctx ends or a
 // read fails, bumping the counter of each desk that changed.
+//
+// The first read names no change, only the horizon to read from. Changes
+// at or above it may have committed before the hub started (a transaction
+// older than them, anywhere in the cluster, held the horizon back), so the
+// read right after it takes what it finds as known, not as news: the hub
+// vouches for no token before then, and a page rendered later shows them.
 func (h *changeHub) tail(ctx context.Context, src TicketChanges) error {
 	defer h.stop()
 	var since int64
+	primed := false
 	seen := map[seenChange]struct{}{}
 	tick := time.NewTicker(tailInterval)
 	defer tick.Stop()
@@ -111,7 +118,9 @@ func (h *changeHub) tail(ctx context.Context, src TicketChanges) error {
 			c := seenChange{tenant, xid}
 			if _, ok := seen[c]; !ok {
 				seen[c] = struct{}{}
-				h.bump(tenant)
+				if primed {
+					h.bump(tenant)
+				}
 			}
 		})
 		if err != nil {
@@ -122,7 +131,12 @@ func (h *changeHub) tail(ctx context.Context, src TicketChanges) error {
 				delete(seen, c)
 			}
 		}
+		first := since == 0
 		since = horizon
+		if first && since != 0 {
+			continue // read the changes since the horizon at once
+		}
+		primed = true
 		h.read(time.Now())
 		select {
 		case <-ctx.Done():
