@@ -45,8 +45,15 @@ var Alone = []string{"ceiling", "floor", "queue", "ticket", "ticket50", "reply",
 	"reports", "reports_year", "api_create", "api_list"}
 
 // RateScenarios are measured at a steady rate (rateOf), for the latency
-// targets.
-var RateScenarios = []string{"queue", "ticket50", "create", "mixed"}
+// targets. The reading pages' rates (ReadRates) run right after the
+// closed-loop phases of the last of them, before any phase creates a
+// ticket: by the end of the closed-loop phases the creation phases have
+// added about ten times the small desk's tickets to it, and a rate phase
+// there measured a desk ten times the size its scale names.
+var (
+	RateScenarios = []string{"queue", "ticket50", "create", "mixed"}
+	ReadRates     = []string{"queue", "ticket50"}
+)
 
 // workload is what the plan is built from: the largest tenant's users and
 // tickets.
@@ -120,6 +127,9 @@ func (w workload) plan(step time.Duration, only string) loadgen.Plan {
 	// ratio compares two phases seconds apart: on a shared machine the
 	// floor's four phases, run before the queue's, drifted by a third
 	// against them.
+	rated := func(sc string) loadgen.Phase {
+		return loadgen.Phase{Name: fmt.Sprintf("%s @%d/s", sc, rateOf(sc)), Scenario: sc, Rate: float64(rateOf(sc)), Duration: 2 * step}
+	}
 	for _, sc := range append(Alone, "mixed") {
 		if sc == "queue" {
 			continue
@@ -130,9 +140,16 @@ func (w workload) plan(step time.Duration, only string) loadgen.Plan {
 				p.Phases = append(p.Phases, closed("queue", c))
 			}
 		}
+		if sc == ReadRates[len(ReadRates)-1] {
+			for _, r := range ReadRates {
+				p.Phases = append(p.Phases, rated(r))
+			}
+		}
 	}
 	for _, sc := range RateScenarios {
-		p.Phases = append(p.Phases, loadgen.Phase{Name: fmt.Sprintf("%s @%d/s", sc, rateOf(sc)), Scenario: sc, Rate: float64(rateOf(sc)), Duration: 2 * step})
+		if !slices.Contains(ReadRates, sc) {
+			p.Phases = append(p.Phases, rated(sc))
+		}
 	}
 	p.Phases = append(p.Phases, loadgen.Phase{Name: "login @50/s", Scenario: "login", Rate: 50, Duration: step})
 	if only != "" {
