@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -111,16 +110,22 @@ func (s *Store) User(ctx context.Context, tenant helpdesk.TenantID, id helpdesk.
 	return u, mapErr(err, "user %d", id)
 }
 
-// UserByEmail loads a user of tenant by (case-insensitive) email. It
-// compares email_key, not the citext column, with a value lowered here:
-// under row-level security a condition calling lower() is no index
-// condition, whatever it lowers (see migration 00049).
+// userByEmailSQL finds a user by email_key, not the citext column (see
+// migration 00049). The address is lowered by PostgreSQL's lower(), the
+// function and locale that made email_key (Go's lowering differs outside
+// ASCII under some locales), in an uncorrelated subquery: under row-level
+// security a condition calling lower() is no index condition even on a
+// parameter, but the subquery runs once before the scan and is compared
+// as a parameter (TestUserByEmailReadsTheAddressIndex).
+const userByEmailSQL = `SELECT ` + userColumns + ` FROM users WHERE tenant_id = $1 AND email_key = (SELECT lower($2::text))`
+
+// UserByEmail loads a user of tenant by (case-insensitive) email.
 func (s *Store) UserByEmail(ctx context.Context, tenant helpdesk.TenantID, email string) (helpdesk.User, error) {
-	const q = `SELECT ` + userColumns + ` FROM users WHERE tenant_id = $1 AND email_key = $2`
+	const q = userByEmailSQL
 	var u helpdesk.User
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, q, int64(tenant), strings.ToLower(email)))
+		u, err = scanUser(tx.QueryRow(ctx, q, int64(tenant), email))
 		return err
 	})
 	return u, mapErr(err, "user by email")

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,6 +63,31 @@ func TestUserByEmailReadsTheAddressIndex(t *testing.T) {
 	}
 	require.NotNil(t, lookup)
 	assertIndexCondition(t, d, *lookup, "users", "users_email_key", "email_key")
+}
+
+// TestMailsSinceReadsTheRecipientIndex: the loop brake of notifications
+// counts an address's recent mail by its stored lower-case form, lowered
+// by PostgreSQL as the column was, and still through the index.
+func TestMailsSinceReadsTheRecipientIndex(t *testing.T) {
+	t.Parallel()
+	pool, tracer := pgtest.NewTraced(t, 4)
+	d := newDesk(t, pool, "conteo")
+	_, err := d.svc.OpenTicket(d.ctx(), d.cust.Actor(), helpdesk.NewTicket{Subject: "No llega la factura", Description: "x", Channel: helpdesk.ChannelWeb})
+	require.NoError(t, err)
+	var n int
+	stmts := tracer.Capture(func() {
+		n, err = d.s.MailsSince(d.ctx(), d.tenant.ID, "Cliente@Conteo.EXAMPLE", helpdesk.MailAck, d.clock.Now().Add(-time.Hour))
+		require.NoError(t, err)
+	})
+	assert.Equal(t, 1, n, "the acknowledgement, whatever the address's case")
+	var count *traced
+	for _, st := range stmts {
+		if strings.Contains(st.SQL, "to_key") {
+			count = &st
+		}
+	}
+	require.NotNil(t, count)
+	assertIndexCondition(t, d, *count, "mail_outbox", "mail_outbox_recipient", "to_key")
 }
 
 // assertIndexCondition checks that both the custom and the generic plan of

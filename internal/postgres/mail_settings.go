@@ -104,9 +104,11 @@ func (s *Store) IMAPTenants(ctx context.Context) ([]helpdesk.TenantID, error) {
 func (s *Store) MailsSince(ctx context.Context, tenant helpdesk.TenantID, to string, kind helpdesk.MailKind, since time.Time) (int, error) {
 	var n int
 	err := s.inTenant(ctx, tenant, func(tx pgx.Tx) error {
-		// to_key, not lower(to_addr): see migration 00048.
+		// to_key, not lower(to_addr): see migration 00048. The address is
+		// lowered as to_key was, by PostgreSQL, in a subquery so that the
+		// comparison stays an index condition (as in userByEmailSQL).
 		return tx.QueryRow(ctx, `SELECT count(*) FROM mail_outbox
-			WHERE tenant_id = $1 AND to_key = $2 AND kind = $3 AND created_at >= $4`,
+			WHERE tenant_id = $1 AND to_key = (SELECT lower($2::text)) AND kind = $3 AND created_at >= $4`,
 			int64(tenant), to, string(kind), since).Scan(&n)
 	})
 	return n, mapErr(err, "mails since")

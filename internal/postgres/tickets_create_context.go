@@ -12,13 +12,13 @@ import (
 
 // creationAcksSQL counts the acknowledgements sent to a creation's
 // address since $4: the address given ($2), or else the requesting user's
-// ($3), normalised as helpdesk.NormaliseEmail does. It compares to_key,
+// ($3), trimmed and lowered by PostgreSQL as to_key is. It compares to_key,
 // not lower(to_addr), so that it reads mail_outbox_recipient (see
 // migration 00048), with the address of a materialised CTE: inlined, the
 // condition would call lower() and hold a subquery, and under row-level
 // security neither may be an index condition.
 const creationAcksSQL = `WITH a AS MATERIALIZED (
-	SELECT coalesce(nullif($2::text, ''), (SELECT lower(btrim(email)) FROM users WHERE tenant_id = $1 AND id = $3), '') AS addr
+	SELECT coalesce(nullif(lower(btrim($2::text)), ''), (SELECT lower(btrim(email)) FROM users WHERE tenant_id = $1 AND id = $3), '') AS addr
 )
 SELECT a.addr, (SELECT count(*) FROM mail_outbox m
 	WHERE m.tenant_id = $1 AND a.addr <> '' AND m.to_key = a.addr AND m.kind = $5 AND m.created_at >= $4)
