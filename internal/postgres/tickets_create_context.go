@@ -15,8 +15,8 @@ import (
 // ($3), trimmed and lowered by PostgreSQL as to_key is. It compares to_key,
 // not lower(to_addr), so that it reads mail_outbox_recipient (see
 // migration 00048), with the address of a materialised CTE: inlined, the
-// condition would call lower() and hold a subquery, and under row-level
-// security neither may be an index condition.
+// condition would call lower() and btrim(), and under row-level security
+// a condition calling either may not be an index condition.
 const creationAcksSQL = `WITH a AS MATERIALIZED (
 	SELECT coalesce(nullif(lower(btrim($2::text)), ''), (SELECT lower(btrim(email)) FROM users WHERE tenant_id = $1 AND id = $3), '') AS addr
 )
