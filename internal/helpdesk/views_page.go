@@ -61,6 +61,7 @@ type QueueStore interface {
 	// ReadQueue runs r's reads bound to tenant in one batch, read-only and
 	// with no transaction of its own to begin or commit.
 	ReadQueue(ctx context.Context, tenant TenantID, r QueueReads) (QueueResult, error)
+	NameStore
 }
 
 // QueuePageData is everything a console queue page reads: one page of
@@ -162,6 +163,9 @@ func (s *Service) QueuePage(ctx context.Context, by Actor, q *TicketQuery, built
 			}
 			counts, capped = append(counts, more...), append(capped, moreCapped...)
 		}
+	}
+	if err := s.nameRows(ctx, by.Tenant, dir, out.Tickets.Tickets); err != nil {
+		return QueuePageData{}, err
 	}
 	out.Capped = capped
 	out.Groups, out.Agents, out.Categories, out.Counts = dir.Groups, dir.Agents, dir.Categories, counts
