@@ -181,7 +181,7 @@ func Run(ctx context.Context, opt Options, log io.Writer) error {
 
 // drive runs the load driver with plan and returns its output. With a
 // pprof address it takes a CPU profile of the server during the saturated
-// queue and mixed phases at concurrency 32.
+// queue, ticket and mixed phases at concurrency 32.
 func drive(ctx context.Context, opt Options, plan loadgen.Plan, pprofAddr, profDir, scale string, log io.Writer) (loadgen.Output, []string, error) {
 	var out loadgen.Output
 	in, _ := json.Marshal(plan)
@@ -204,7 +204,7 @@ func drive(ctx context.Context, opt Options, plan loadgen.Plan, pprofAddr, profD
 		fmt.Fprintln(log, line)
 		// "benchload: start queue c=32 (after 0.5s for quiet)"
 		name, ok := strings.CutPrefix(line, "benchload: start ")
-		if f := strings.Fields(name); ok && pprofAddr != "" && len(f) >= 2 && f[1] == "c=32" && (f[0] == "queue" || f[0] == "mixed") {
+		if f := strings.Fields(name); ok && pprofAddr != "" && len(f) >= 2 && f[1] == "c=32" && (f[0] == "queue" || f[0] == "ticket" || f[0] == "mixed") {
 			file := filepath.Join(profDir, fmt.Sprintf("cpu-%s-%s.pprof", scale, f[0]))
 			profiles = append(profiles, file)
 			go func() {
