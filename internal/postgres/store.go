@@ -114,6 +114,9 @@ func (s *Store) readRow(ctx context.Context, tenant helpdesk.TenantID, sql strin
 const (
 	bindTenantSQL      = `SELECT set_config('app.tenant_id', $1, true)`
 	bindTenantAsyncSQL = `SELECT set_config('app.tenant_id', $1, true), set_config('synchronous_commit', 'off', true)`
+	// bindTenantGenericSQL binds a list's batch and keeps its generic
+	// plan (see ListTickets).
+	bindTenantGenericSQL = `SELECT set_config('app.tenant_id', $1, true), set_config('plan_cache_mode', 'force_generic_plan', true)`
 )
 
 // sendBatch sends b bound to tenant in one round trip: in the store's open

@@ -232,6 +232,14 @@ func TestQueuePlansOnRealisticData(t *testing.T) {
 			require.NoError(t, err)
 		}
 	}
+	// The console's queue reads its list in a batch of its own
+	// (ReadQueue), with the requester by a lateral join.
+	queue := func(q helpdesk.TicketQuery) func() {
+		return func() {
+			_, err := s.ReadQueue(ctx, big.tenant.ID, helpdesk.QueueReads{List: &q})
+			require.NoError(t, err)
+		}
+	}
 	page5 := helpdesk.TicketQuery{Filter: helpdesk.TicketFilter{Statuses: unsolved}}
 	for range 4 {
 		p, err := s.ListTickets(ctx, big.tenant.ID, page5)
@@ -245,6 +253,11 @@ func TestQueuePlansOnRealisticData(t *testing.T) {
 			run: list(page5)},
 		{name: "my unsolved tickets", index: "tickets_open_assignee",
 			run: list(helpdesk.TicketQuery{Filter: helpdesk.TicketFilter{Statuses: unsolved,
+				Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeUser, User: agent}}})},
+		{name: "console queue page: unsolved", index: "tickets_open_updated",
+			run: queue(helpdesk.TicketQuery{Filter: helpdesk.TicketFilter{Statuses: unsolved}})},
+		{name: "console queue page: mine", index: "tickets_open_assignee",
+			run: queue(helpdesk.TicketQuery{Filter: helpdesk.TicketFilter{Statuses: unsolved,
 				Assignee: helpdesk.AssigneeFilter{Mode: helpdesk.AssigneeUser, User: agent}}})},
 		// The planner may also walk tickets_open_updated and skip assigned
 		// rows: both give the order.
