@@ -27,7 +27,8 @@ const allViewsSQL = `SELECT ` + viewColumns + ` FROM saved_views WHERE tenant_id
 // lateral join rather than scalar subqueries. A subquery runs as a subplan
 // once per row, each run paying the executor's setup and the row-level
 // security check again (TestExplainQueuePage); the join feeds the same
-// index scan and LIMIT.
+// index scan and LIMIT, and OFFSET 0 keeps it a lookup per row (see
+// listFrom).
 const queueListFrom = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.channel, coalesce(t.requester_id, 0),
 	coalesce(r.name, t.guest_name, ''), coalesce(r.email::text, t.guest_email, ''),
 	coalesce(t.organisation_id, 0), coalesce(t.category_id, 0), coalesce(t.group_id, 0), '',
