@@ -35,7 +35,7 @@ const queueListFrom = `SELECT t.id, t.number, t.subject, t.status, t.priority, t
 	coalesce(t.assignee_id, 0), '',
 	t.created_at, t.updated_at, t.next_due_at, t.version
 FROM tickets t
-LEFT JOIN LATERAL (SELECT u.name, u.email FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id OFFSET 0) r ON true`
+` + requesterJoin
 
 // ReadQueue sends a queue page's reads as one batch whose first statement
 // binds it to tenant. PostgreSQL runs a batch (one Sync) as one implicit

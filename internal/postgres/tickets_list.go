@@ -62,7 +62,10 @@ const listFrom = `SELECT t.id, t.number, t.subject, t.status, t.priority, t.chan
 	coalesce((SELECT u.name FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.assignee_id), ''),
 	t.created_at, t.updated_at, t.next_due_at, t.version
 FROM tickets t
-LEFT JOIN LATERAL (SELECT u.name, u.email FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id OFFSET 0) r ON true`
+` + requesterJoin
+
+// requesterJoin reads a list row's requester (r.name, r.email) once.
+const requesterJoin = `LEFT JOIN LATERAL (SELECT u.name, u.email FROM users u WHERE u.tenant_id = t.tenant_id AND u.id = t.requester_id OFFSET 0) r ON true`
 
 func prepareList(tenant helpdesk.TenantID, q helpdesk.TicketQuery) (*listStmt, error) {
 	return prepareListFrom(tenant, q, listFrom)
