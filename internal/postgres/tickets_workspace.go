@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,26 +22,6 @@ WHERE t.tenant_id = @tenant
 	AND t.requester_id = (SELECT requester_id FROM tickets WHERE tenant_id = @tenant AND number = @number)
 ORDER BY ` + keysets[helpdesk.DefaultSort].order + `
 LIMIT @limit`
-
-// workspaceScalarsSQL reads, in one row, what the ticket page shows of
-// ticket @number as single values: the time logged on it, the desk's
-// "require time", how many ratings its requester gave and their average
-// (none for a guest), and its phone call if it has one. No row when there
-// is no ticket @number.
-const workspaceScalarsSQL = `SELECT
-	coalesce((SELECT sum(e.minutes) FROM time_entries e WHERE e.tenant_id = x.tenant_id AND e.ticket_id = x.id), 0),
-	coalesce((SELECT s.require_time FROM ticket_settings s WHERE s.tenant_id = x.tenant_id), false),
-	r.rated, r.avg,
-	c.ticket_id IS NOT NULL, coalesce(c.caller_number, ''), c.started_at, c.duration_seconds,
-	coalesce(c.agent_id, 0), coalesce(u.name, '')
-FROM tickets x
-CROSS JOIN LATERAL (
-	SELECT count(*)::int AS rated, coalesce(avg(s.rating), 0)::float8 AS avg
-	FROM satisfaction_ratings s WHERE s.tenant_id = x.tenant_id AND s.rated_by = x.requester_id
-) r
-LEFT JOIN ticket_calls c ON c.tenant_id = x.tenant_id AND c.ticket_id = x.id
-LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.agent_id
-WHERE x.tenant_id = @tenant AND x.number = @number`
 
 // allMacrosSQL lists every macro of a tenant, shared and personal, in the
 // order Macros lists one agent's: the caller keeps them for every agent of
@@ -67,7 +46,6 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 	})
 	tl := timelineReader{ticket: &out.Ticket.ID}
 	tl.queue(b, timelineByNumber, args, true)
-	queueSLACSAT(b, args, &out.Ticket.ID, &out.Clock, &out.CSAT)
 	queueNamed(b, requesterTicketsSQL, args).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			t, err := scanSummary(rows)
@@ -79,11 +57,13 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 		return rows.Err()
 	})
 	queueNamed(b, workspaceScalarsSQL, args).QueryRow(func(row pgx.Row) error {
-		return scanWorkspaceScalars(row, &out)
+		return scanWorkspaceScalars(row, r.Visit, &out)
 	})
+	// The draft came with the single values: the visit reads no draft.
+	v, bind := r.Visit, bindTenantSQL
+	v.WithDraft = false
 	// Outside a transaction, a presence-only visit's commit setting rides
 	// in the statement that binds the tenant: one statement fewer.
-	v, bind := r.Visit, bindTenantSQL
 	if s.tx == nil && v.Touch && v.PresenceOnly {
 		v.PresenceOnly, bind = false, bindTenantAsyncSQL
 	}
@@ -122,23 +102,4 @@ func queueWorkspaceDirectory(b *pgx.Batch, tenant helpdesk.TenantID, d *helpdesk
 		d.Fields, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.CustomFieldDef, error) { return scanField(row) })
 		return err
 	})
-}
-
-// scanWorkspaceScalars reads workspaceScalarsSQL's row into out.
-func scanWorkspaceScalars(row pgx.Row, out *helpdesk.WorkspaceReads) error {
-	var hasCall bool
-	var c helpdesk.PhoneCall
-	var started *time.Time
-	var dur *int32
-	var agent int64
-	err := row.Scan(&out.Minutes, &out.RequireTime, &out.CSAT.RequesterRated, &out.CSAT.RequesterAvg,
-		&hasCall, &c.CallerNumber, &started, &dur, &agent, &c.AgentName)
-	if err != nil {
-		return err
-	}
-	if hasCall {
-		callTimes(&c, started, dur, agent)
-		out.Call = &c
-	}
-	return nil
 }

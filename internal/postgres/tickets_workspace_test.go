@@ -146,3 +146,54 @@ func TestTicketPageSettingsAreAnnounced(t *testing.T) {
 	})
 	announced("the SLA settings", func() error { return a.svc.SetSoonWindow(c, by, 2*time.Hour) })
 }
+
+// The single-values row (workspaceScalarsSQL) carries the SLA clock
+// events, the ratings and the reader's draft: each equals what the store's
+// own reads of them return, and another agent's draft is never the
+// reader's.
+func TestTicketWorkspaceSingleRowMatchesTheReads(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "fila")
+	ctx := d.ctx()
+	d.policy(t, 0, helpdesk.SLAPolicyInput{Targets: allPriorities(120, 60, 8*60)})
+	tk := d.openFor(t, d.cust, "La VPN no conecta")
+	d.clock.Advance(time.Hour)
+	d.reply(t, d.agent.Actor(), tk.Number, helpdesk.StatusPending)
+	d.reply(t, d.cust.Actor(), tk.Number, "")
+	d.solve(t, tk.Number)
+	_, err := d.svc.Rate(ctx, d.cust.Actor(), tk.Number, 2, "Tardó, pero «funciona»")
+	require.NoError(t, err)
+	at := d.clock.Now().UTC().Truncate(time.Microsecond)
+	require.NoError(t, d.s.SaveReplyDraft(ctx, d.tenant.ID, helpdesk.Draft{Ticket: tk.ID, User: d.agent.ID, Body: "Hola:\n¿sigue igual?", Public: true, UpdatedAt: at}))
+	require.NoError(t, d.s.SaveReplyDraft(ctx, d.tenant.ID, helpdesk.Draft{Ticket: tk.ID, User: d.admin.ID, Body: "Nota del admin", UpdatedAt: at}))
+
+	read := func(by helpdesk.User, withDraft bool) helpdesk.WorkspaceReads {
+		t.Helper()
+		now := d.clock.Now()
+		r, err := d.s.TicketWorkspace(ctx, d.tenant.ID, helpdesk.WorkspaceRead{Number: tk.Number,
+			Visit: helpdesk.Visit{User: by.ID, At: now, Since: now.Add(-helpdesk.PresenceTTL), WithDraft: withDraft}})
+		require.NoError(t, err)
+		return r
+	}
+	r := read(d.agent, true)
+	_, events, err := d.s.SLATicketState(ctx, d.tenant.ID, tk.ID)
+	require.NoError(t, err)
+	require.NotEmpty(t, events)
+	assert.Equal(t, events, r.Clock)
+	rating, err := d.s.SatisfactionRating(ctx, d.tenant.ID, tk.ID, 1)
+	require.NoError(t, err)
+	require.Len(t, r.CSAT.Ratings, 1)
+	got := r.CSAT.Ratings[0]
+	assert.Equal(t, []any{rating.Ticket, rating.Resolution, rating.Score, rating.Comment, rating.RatedBy.Name, rating.Via, rating.SolvedAt, rating.UpdatedAt},
+		[]any{got.Ticket, got.Resolution, got.Score, got.Comment, got.RatedBy.Name, got.Via, got.SolvedAt, got.UpdatedAt})
+	draft, err := d.s.ReplyDraft(ctx, d.tenant.ID, tk.ID, d.agent.ID)
+	require.NoError(t, err)
+	require.NotNil(t, r.Visited.Draft)
+	assert.Equal(t, draft, *r.Visited.Draft)
+	assert.Equal(t, "Hola:\n¿sigue igual?", r.Visited.Draft.Body)
+
+	assert.Nil(t, read(d.agent, false).Visited.Draft, "no draft asked for")
+	assert.Equal(t, "Nota del admin", read(d.admin, true).Visited.Draft.Body, "each reader's own")
+	luis := d.user(t, "luis@fila.example", "Luis", helpdesk.RoleAgent, 0)
+	assert.Nil(t, read(luis, true).Visited.Draft, "none of another's")
+}
