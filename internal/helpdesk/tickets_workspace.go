@@ -130,7 +130,7 @@ func (s *Service) workspaceRead(by Actor, n TicketNumber, dir *WorkspaceDirector
 		Number: n,
 		Visit: Visit{
 			User: by.User, At: now, Touch: true, Expired: now.Add(-PresenceTTL), Since: now.Add(-PresenceTTL),
-			WithDraft: true, PresenceOnly: true,
+			WithDraft: true, PresenceOnly: true, Unnamed: true,
 		},
 		Directory: dir,
 	}
@@ -145,6 +145,10 @@ func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads, 
 	if err := s.canView(ctx, s.store, by, t); err != nil {
 		return Workspace{}, err
 	}
+	err := s.nameTicket(ctx, by.Tenant, &dir.Queue, t)
+	if err != nil {
+		return Workspace{}, err
+	}
 	p, _ := MatchPolicy(dir.SLA.Policies, t)
 	w.SLA = deriveAll(t, &dir.SLA, r.Clock, p, s.now())
 	w.RequesterTickets = requesterTickets(t, r.RequesterTickets)
@@ -152,11 +156,8 @@ func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads, 
 		w.Call = r.Call
 	}
 	w.CCs = CCsOf(w.Timeline)
-	w.Others = make([]Presence, 0, len(r.Visited.Present))
-	for _, p := range r.Visited.Present {
-		if p.User != by.User {
-			w.Others = append(w.Others, p)
-		}
+	if w.Others, err = s.othersNamed(ctx, by, &dir.Queue, r.Visited.Present); err != nil {
+		return Workspace{}, err
 	}
 	w.Choices = WorkspaceChoices{Minutes: r.Minutes, RequireTime: r.RequireTime}
 	if t.Status.Final() { // a closed ticket takes no reply, assignment or edit

@@ -45,6 +45,9 @@ func (d *WorkspaceDirectory) macrosOf(user UserID) []Macro {
 // WorkspaceReads is what a WorkspaceRead finds, as stored: the domain
 // decides what of it the page shows (Service.StaffWorkspacePage).
 type WorkspaceReads struct {
+	// Ticket comes without its group's, assignee's and category's names
+	// (GroupName, AssigneeName and CategoryName are empty): the Service
+	// names them from the directory.
 	Ticket   Ticket
 	Timeline []TimelineEntry // the staff scope: notes and events included
 	Clock    []ClockEvent

@@ -85,6 +85,14 @@ WHERE p.tenant_id = @tenant
 AND p.ticket_id = (SELECT t.id FROM tickets t WHERE t.tenant_id = @tenant AND t.number = @number)
 AND p.seen_at >= @since
 ORDER BY name, p.user_id`
+	// visitPresentIDsSQL is visitPresentSQL without the names (see
+	// helpdesk.Visit.Unnamed).
+	visitPresentIDsSQL = `SELECT p.user_id, '', p.state = 'typing', p.seen_at
+FROM ticket_presence p
+WHERE p.tenant_id = @tenant
+AND p.ticket_id = (SELECT t.id FROM tickets t WHERE t.tenant_id = @tenant AND t.number = @number)
+AND p.seen_at >= @since
+ORDER BY p.user_id`
 	// visitDraftSQL reads the visitor's own draft: the user is part of the
 	// key, so it never returns another agent's text.
 	visitDraftSQL = `SELECT d.ticket_id, d.body, d.public, d.updated_at
@@ -142,7 +150,11 @@ func queueVisit(b *pgx.Batch, args pgx.NamedArgs, v helpdesk.Visit, prune bool, 
 			queueNamed(b, visitPruneSQL, args)
 		}
 	}
-	queueNamed(b, visitPresentSQL, args).Query(func(rows pgx.Rows) error {
+	present := visitPresentSQL
+	if v.Unnamed {
+		present = visitPresentIDsSQL
+	}
+	queueNamed(b, present, args).Query(func(rows pgx.Rows) error {
 		var err error
 		out.Present, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (helpdesk.Presence, error) {
 			var p helpdesk.Presence

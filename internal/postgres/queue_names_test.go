@@ -76,7 +76,7 @@ func TestQueuePageNamesEveryRow(t *testing.T) {
 	assert.Equal(t, want, names(nil))
 
 	// Ids of another desk are not names of this one.
-	got, err := b.s.DisplayNames(ctx, b.tenant.ID, []helpdesk.GroupID{n1.ID}, []helpdesk.UserID{luis.ID})
+	got, err := b.s.DisplayNames(ctx, b.tenant.ID, helpdesk.DisplayIDs{Groups: []helpdesk.GroupID{n1.ID}, Users: []helpdesk.UserID{luis.ID}})
 	require.NoError(t, err)
 	assert.Empty(t, got.Groups)
 	assert.Empty(t, got.Users)

@@ -207,32 +207,32 @@ var rewritten = struct {
 	m map[string]*positional
 }{m: make(map[string]*positional)}
 
-const displayNamesSQL = `SELECT true, id, name FROM groups WHERE tenant_id = $1 AND id = ANY($2::bigint[])
+const displayNamesSQL = `SELECT 'g', id, name FROM groups WHERE tenant_id = $1 AND id = ANY($2::bigint[])
 UNION ALL
-SELECT false, id, name FROM users WHERE tenant_id = $1 AND id = ANY($3::bigint[])`
+SELECT 'u', id, name FROM users WHERE tenant_id = $1 AND id = ANY($3::bigint[])
+UNION ALL
+SELECT 'c', id, name FROM categories WHERE tenant_id = $1 AND id = ANY($4::bigint[])`
 
-// DisplayNames reads the names of groups and users of tenant by id.
-func (s *Store) DisplayNames(ctx context.Context, tenant helpdesk.TenantID, groups []helpdesk.GroupID, users []helpdesk.UserID) (helpdesk.DisplayNames, error) {
-	out := helpdesk.DisplayNames{Groups: map[helpdesk.GroupID]string{}, Users: map[helpdesk.UserID]string{}}
-	gs, us := make([]int64, len(groups)), make([]int64, len(users))
-	for i, g := range groups {
-		gs[i] = int64(g)
-	}
-	for i, u := range users {
-		us[i] = int64(u)
-	}
+// DisplayNames reads the names of groups, users and categories of tenant
+// by id.
+func (s *Store) DisplayNames(ctx context.Context, tenant helpdesk.TenantID, ids helpdesk.DisplayIDs) (helpdesk.DisplayNames, error) {
+	out := helpdesk.DisplayNames{Groups: map[helpdesk.GroupID]string{}, Users: map[helpdesk.UserID]string{},
+		Categories: map[helpdesk.CategoryID]string{}}
 	var (
-		group bool
-		id    int64
-		name  string
+		kind string
+		id   int64
+		name string
 	)
 	b := &pgx.Batch{}
-	b.Queue(displayNamesSQL, int64(tenant), gs, us).Query(func(rows pgx.Rows) error {
-		_, err := pgx.ForEachRow(rows, []any{&group, &id, &name}, func() error {
-			if group {
+	b.Queue(displayNamesSQL, int64(tenant), int64s(ids.Groups), int64s(ids.Users), int64s(ids.Categories)).Query(func(rows pgx.Rows) error {
+		_, err := pgx.ForEachRow(rows, []any{&kind, &id, &name}, func() error {
+			switch kind {
+			case "g":
 				out.Groups[helpdesk.GroupID(id)] = name
-			} else {
+			case "u":
 				out.Users[helpdesk.UserID(id)] = name
+			default:
+				out.Categories[helpdesk.CategoryID(id)] = name
 			}
 			return nil
 		})

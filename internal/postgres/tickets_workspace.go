@@ -39,7 +39,7 @@ func (s *Store) TicketWorkspace(ctx context.Context, tenant helpdesk.TenantID, r
 	args["public_only"] = false
 	args["limit"] = helpdesk.RequesterTicketsShown + 1
 	b := &pgx.Batch{}
-	queueNamed(b, ticketSelect, args).QueryRow(func(row pgx.Row) error {
+	queueNamed(b, ticketSelectUnnamed, args).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Ticket, err = scanTicket(row, tenant)
 		return err

@@ -197,3 +197,54 @@ func TestTicketWorkspaceSingleRowMatchesTheReads(t *testing.T) {
 	luis := d.user(t, "luis@fila.example", "Luis", helpdesk.RoleAgent, 0)
 	assert.Nil(t, read(luis, true).Visited.Draft, "none of another's")
 }
+
+// The ticket page reads its ticket without names and names its group,
+// assignee and category from the desk's directory: from a directory kept
+// since before all three existed, the names are read from the store and
+// are the same as the ticket's own read gives.
+func TestTicketPageNamesTheTicketFromTheDirectory(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, pgtest.New(t), "nombres")
+	ctx, by := d.ctx(), d.admin.Actor()
+	first := d.openFor(t, d.cust, "La impresora no imprime")
+	page, err := d.svc.StaffWorkspacePage(ctx, d.agent.Actor(), first.Number, nil, nil)
+	require.NoError(t, err)
+	require.NotNil(t, page.Directory)
+	kept := page.Directory
+
+	luis := d.user(t, "luis@nombres.example", "Luis Agente", helpdesk.RoleAgent, 0)
+	g, err := d.svc.CreateGroup(ctx, by, "Segundo nivel", 2, []helpdesk.UserID{luis.ID})
+	require.NoError(t, err)
+	c, err := d.svc.CreateCategory(ctx, by, "Facturación")
+	require.NoError(t, err)
+	tk := d.open(t, d.agent.Actor(), helpdesk.NewTicket{Subject: "Factura duplicada", Category: c.ID,
+		Requester: helpdesk.Requester{User: d.cust.ID}})
+	_, err = d.svc.Assign(ctx, by, helpdesk.TicketVersion{Number: tk.Number}, helpdesk.Assignment{Group: &g.ID, Agent: &luis.ID})
+	require.NoError(t, err)
+	stored, err := d.s.Ticket(ctx, d.tenant.ID, tk.Number)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Segundo nivel", "Luis Agente", "Facturación"}, []string{stored.GroupName, stored.AssigneeName, stored.CategoryName})
+
+	// Luis and the admin have the ticket open: the agent sees both, named
+	// and in order of name.
+	for _, who := range []helpdesk.User{luis, d.admin} {
+		_, err = d.svc.StaffWorkspacePage(ctx, who.Actor(), tk.Number, nil, nil)
+		require.NoError(t, err)
+	}
+	for name, dir := range map[string]*helpdesk.WorkspaceDirectory{"kept from before": kept, "read with the page": nil} {
+		page, err := d.svc.StaffWorkspacePage(ctx, d.agent.Actor(), tk.Number, nil, dir)
+		require.NoError(t, err, name)
+		got := page.Workspace.Ticket
+		assert.Equal(t, []string{stored.GroupName, stored.AssigneeName, stored.CategoryName},
+			[]string{got.GroupName, got.AssigneeName, got.CategoryName}, name)
+		var others []string
+		for _, p := range page.Workspace.Others {
+			others = append(others, p.Name)
+		}
+		assert.Equal(t, []string{d.admin.Name, "Luis Agente"}, others, name)
+	}
+	page, err = d.svc.StaffWorkspacePage(ctx, d.agent.Actor(), first.Number, nil, kept)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"", "", ""}, []string{page.Workspace.Ticket.GroupName, page.Workspace.Ticket.AssigneeName, page.Workspace.Ticket.CategoryName},
+		"nothing to name")
+}
