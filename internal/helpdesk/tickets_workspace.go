@@ -145,7 +145,7 @@ func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads, 
 	if err := s.canView(ctx, s.store, by, t); err != nil {
 		return Workspace{}, err
 	}
-	err := s.nameTicket(ctx, by.Tenant, &dir.Queue, t)
+	others, err := s.nameWorkspace(ctx, by, &dir.Queue, t, r.Visited.Present)
 	if err != nil {
 		return Workspace{}, err
 	}
@@ -156,9 +156,7 @@ func (s *Service) workspaceOf(ctx context.Context, by Actor, r *WorkspaceReads, 
 		w.Call = r.Call
 	}
 	w.CCs = CCsOf(w.Timeline)
-	if w.Others, err = s.othersNamed(ctx, by, &dir.Queue, r.Visited.Present); err != nil {
-		return Workspace{}, err
-	}
+	w.Others = others
 	w.Choices = WorkspaceChoices{Minutes: r.Minutes, RequireTime: r.RequireTime}
 	if t.Status.Final() { // a closed ticket takes no reply, assignment or edit
 		return w, nil
