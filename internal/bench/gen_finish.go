@@ -115,12 +115,9 @@ func finish(ctx context.Context, pool *pgxpool.Pool, indexes []string) error {
 	stmts := []string{
 		`SELECT ticket_numbers_follow(id) FROM tenants`,
 		// The sidebar's counters (migrations/00031), which the load's
-		// triggers-off COPY did not keep; in each desk's order, as a desk
-		// whose counters grew slowly would not have them (without the
-		// ORDER BY, the aggregate's hash order spread a large desk's 247
-		// rows over 108 pages).
+		// triggers-off COPY did not keep.
 		`INSERT INTO ticket_counts (tenant_id, status, assignee_id, group_id, n)
-		SELECT tenant_id, status, assignee_id, group_id, count(*) FROM tickets GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+		SELECT tenant_id, status, assignee_id, group_id, count(*) FROM tickets GROUP BY 1, 2, 3, 4`,
 	}
 	for _, t := range []string{"tenants", "organisations", "users", "groups", "categories", "tickets", "comments", "events"} {
 		stmts = append(stmts, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM %s), false)`, t, t))

@@ -11,7 +11,8 @@ import (
 const RequesterTicketsShown = 5
 
 // Workspace is everything an agent's view of one ticket shows, read in one
-// tenant transaction so its parts agree with each other.
+// tenant transaction so its parts agree with each other; the names of
+// what it points at come from the desk's directory (nameWorkspace).
 type Workspace struct {
 	Ticket   Ticket
 	Timeline []TimelineEntry // everything: public replies, notes and events
@@ -74,9 +75,10 @@ type WorkspacePage struct {
 // StaffWorkspacePage is StaffWorkspace and the console's sidebar. dir is
 // the desk's settings the caller kept from an earlier page (nil: read
 // them). With dir, the page is one round trip: the workspace, its
-// presence report and every count in one batch (one transaction). Without
-// it, the saved views' counts, which need their filters, take one more
-// when by has saved views.
+// presence report and every count in one batch (one transaction), and one
+// more only for a name dir lacks (an inactive assignee, something added
+// since dir was read). Without it, the saved views' counts, which need
+// their filters, take one more when by has saved views.
 func (s *Service) StaffWorkspacePage(ctx context.Context, by Actor, n TicketNumber, builtin []TicketFilter, dir *WorkspaceDirectory) (WorkspacePage, error) {
 	if !by.IsStaff() || by.User == 0 {
 		return WorkspacePage{}, fmt.Errorf("helpdesk: workspace: %w", ErrNotFound)

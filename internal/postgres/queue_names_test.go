@@ -76,8 +76,15 @@ func TestQueuePageNamesEveryRow(t *testing.T) {
 	assert.Equal(t, want, names(nil))
 
 	// Ids of another desk are not names of this one.
-	got, err := b.s.DisplayNames(ctx, b.tenant.ID, helpdesk.DisplayIDs{Groups: []helpdesk.GroupID{n1.ID}, Users: []helpdesk.UserID{luis.ID}})
+	cat, err := a.svc.CreateCategory(ctx, a.admin.Actor(), "Facturación")
+	require.NoError(t, err)
+	ids := helpdesk.DisplayIDs{Groups: []helpdesk.GroupID{n1.ID}, Users: []helpdesk.UserID{luis.ID}, Categories: []helpdesk.CategoryID{cat.ID}}
+	got, err := a.s.DisplayNames(ctx, a.tenant.ID, ids)
+	require.NoError(t, err)
+	assert.Equal(t, "Facturación", got.Categories[cat.ID])
+	got, err = b.s.DisplayNames(ctx, b.tenant.ID, ids)
 	require.NoError(t, err)
 	assert.Empty(t, got.Groups)
 	assert.Empty(t, got.Users)
+	assert.Empty(t, got.Categories)
 }

@@ -231,7 +231,7 @@ func (s *Store) DisplayNames(ctx context.Context, tenant helpdesk.TenantID, ids 
 				out.Groups[helpdesk.GroupID(id)] = name
 			case "u":
 				out.Users[helpdesk.UserID(id)] = name
-			default:
+			case "c":
 				out.Categories[helpdesk.CategoryID(id)] = name
 			}
 			return nil

@@ -212,25 +212,28 @@ func TestTicketPageNamesTheTicketFromTheDirectory(t *testing.T) {
 	require.NotNil(t, page.Directory)
 	kept := page.Directory
 
-	luis := d.user(t, "luis@nombres.example", "Luis Agente", helpdesk.RoleAgent, 0)
-	g, err := d.svc.CreateGroup(ctx, by, "Segundo nivel", 2, []helpdesk.UserID{luis.ID})
+	// Abel comes after the admin by id and before by name.
+	abel := d.user(t, "abel@nombres.example", "Abel Agente", helpdesk.RoleAgent, 0)
+	g, err := d.svc.CreateGroup(ctx, by, "Segundo nivel", 2, []helpdesk.UserID{abel.ID})
 	require.NoError(t, err)
 	c, err := d.svc.CreateCategory(ctx, by, "Facturación")
 	require.NoError(t, err)
 	tk := d.open(t, d.agent.Actor(), helpdesk.NewTicket{Subject: "Factura duplicada", Category: c.ID,
 		Requester: helpdesk.Requester{User: d.cust.ID}})
-	_, err = d.svc.Assign(ctx, by, helpdesk.TicketVersion{Number: tk.Number}, helpdesk.Assignment{Group: &g.ID, Agent: &luis.ID})
+	_, err = d.svc.Assign(ctx, by, helpdesk.TicketVersion{Number: tk.Number}, helpdesk.Assignment{Group: &g.ID, Agent: &abel.ID})
 	require.NoError(t, err)
 	stored, err := d.s.Ticket(ctx, d.tenant.ID, tk.Number)
 	require.NoError(t, err)
-	require.Equal(t, []string{"Segundo nivel", "Luis Agente", "Facturación"}, []string{stored.GroupName, stored.AssigneeName, stored.CategoryName})
+	require.Equal(t, []string{"Segundo nivel", "Abel Agente", "Facturación"}, []string{stored.GroupName, stored.AssigneeName, stored.CategoryName})
 
-	// Luis and the admin have the ticket open: the agent sees both, named
-	// and in order of name.
-	for _, who := range []helpdesk.User{luis, d.admin} {
+	// Abel and the admin have the ticket open: the agent sees both, named,
+	// in the directory's order (by name, in the database's collation); an
+	// agent the kept directory lacks comes last.
+	for _, who := range []helpdesk.User{abel, d.admin} {
 		_, err = d.svc.StaffWorkspacePage(ctx, who.Actor(), tk.Number, nil, nil)
 		require.NoError(t, err)
 	}
+	order := map[string][]string{"kept from before": {d.admin.Name, "Abel Agente"}, "read with the page": {"Abel Agente", d.admin.Name}}
 	for name, dir := range map[string]*helpdesk.WorkspaceDirectory{"kept from before": kept, "read with the page": nil} {
 		page, err := d.svc.StaffWorkspacePage(ctx, d.agent.Actor(), tk.Number, nil, dir)
 		require.NoError(t, err, name)
@@ -241,7 +244,7 @@ func TestTicketPageNamesTheTicketFromTheDirectory(t *testing.T) {
 		for _, p := range page.Workspace.Others {
 			others = append(others, p.Name)
 		}
-		assert.Equal(t, []string{d.admin.Name, "Luis Agente"}, others, name)
+		assert.Equal(t, order[name], others, name)
 	}
 	page, err = d.svc.StaffWorkspacePage(ctx, d.agent.Actor(), first.Number, nil, kept)
 	require.NoError(t, err)
