@@ -155,14 +155,20 @@ func (s *Service) visit(ctx context.Context, tx Store, by Actor, n TicketNumber,
 	if err != nil {
 		return Visited{}, fmt.Errorf("helpdesk: presence on %s: %w", n, err)
 	}
-	others := make([]Presence, 0, len(v.Present))
-	for _, p := range v.Present {
-		if p.User != by.User {
-			others = append(others, p)
+	v.Present = othersThan(by.User, v.Present)
+	return v, nil
+}
+
+// othersThan returns the reports of ps that are not user's: a reader
+// never sees themselves among the agents on a ticket.
+func othersThan(user UserID, ps []Presence) []Presence {
+	out := make([]Presence, 0, len(ps))
+	for _, p := range ps {
+		if p.User != user {
+			out = append(out, p)
 		}
 	}
-	v.Present = others
-	return v, nil
+	return out
 }
 
 // Touch reports that by has ticket n open, typing a reply or not.

@@ -135,12 +135,9 @@ func (s *Service) nameRows(ctx context.Context, tenant TenantID, dir *QueueDirec
 func (s *Service) nameWorkspace(ctx context.Context, by Actor, dir *QueueDirectory, t *Ticket, present []Presence) ([]Presence, error) {
 	n := newNamer(dir)
 	n.want(t.Group, t.Assignee, t.Category)
-	others := make([]Presence, 0, len(present))
-	for _, p := range present {
-		if p.User != by.User {
-			others = append(others, p)
-			n.want(0, p.User, 0)
-		}
+	others := othersThan(by.User, present)
+	for _, p := range others {
+		n.want(0, p.User, 0)
 	}
 	if err := n.read(ctx, s, by.Tenant); err != nil {
 		return nil, err
